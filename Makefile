@@ -1,0 +1,42 @@
+# Two commands do everything: `make run` (the application with demo data) and `make test` (the suite).
+# Without DATABASE_URL / REDIS_URL a project-local PostgreSQL and Redis run under .data/.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SERVICES_ENV := .data/services.env
+PORT ?= 8000
+
+.PHONY: run test install services stop bench lint clean
+
+$(STAMP): pyproject.toml package.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+services: install
+	@mkdir -p .data
+	$(PY) scripts/devservices.py up > $(SERVICES_ENV)
+
+stop:
+	@test -x $(PY) && $(PY) scripts/devservices.py down || true
+
+run: services
+	. ./$(SERVICES_ENV) && $(PY) manage.py migrate --noinput && $(PY) manage.py load_demo
+	. ./$(SERVICES_ENV) && PORT=$(PORT) $(PY) scripts/run_dev.py
+
+test: services
+	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
+	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
+	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: services
+	. ./$(SERVICES_ENV) && $(PY) benchmarks/run_all.py
+
+clean: stop
+	rm -rf .data $(VENV) node_modules staticfiles

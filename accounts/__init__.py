@@ -1,0 +1,1 @@
+"""Users, roles (memberships), two-factor login and invitations."""

@@ -1,0 +1,25 @@
+"""Logbook entries. They name the youth by pseudonym only, never by BSN."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LogEntry(models.Model):
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("handeling"), max_length=64, db_index=True)
+    # who: the user (kept as id and name, so the entry outlives the account), or a system job
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(_("door"), max_length=200)
+    ip_address = models.GenericIPAddressField(_("vanaf"), null=True, blank=True)
+    region_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    youth_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
+    signal_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("logboekregel")
+        verbose_name_plural = _("logboek")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,1 @@
+"""Youths, BSN encryption and pseudonyms, and the BRP clients."""

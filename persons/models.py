@@ -1,0 +1,50 @@
+"""The youth as known from the BRP. The BSN is only kept encrypted and as a keyed pseudonym."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Youth(models.Model):
+    # HMAC-SHA256 of the BSN under BSN_PSEUDONYM_KEY: every look-up and match uses this
+    pseudonym = models.CharField(max_length=64, unique=True)
+    # Fernet token of the BSN under the BSN_ENCRYPTION_KEYS key ring
+    bsn_encrypted = models.TextField()
+
+    first_names = models.CharField(_("voornamen"), max_length=200, blank=True)
+    name_prefix = models.CharField(_("voorvoegsel"), max_length=20, blank=True)
+    surname = models.CharField(_("geslachtsnaam"), max_length=200, blank=True)
+    # BRP date as given, "YYYYMMDD" with "00" for an unknown month or day
+    birth_date_brp = models.CharField(_("geboortedatum (BRP)"), max_length=8)
+    # earliest possible date of birth: what every age rule uses
+    birth_date = models.DateField(_("geboortedatum"))
+    sex = models.CharField(_("geslacht"), max_length=1, blank=True)
+
+    street = models.CharField(_("straat"), max_length=200, blank=True)
+    house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
+    house_letter = models.CharField(_("huisletter"), max_length=1, blank=True)
+    house_number_addition = models.CharField(_("toevoeging"), max_length=4, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    town = models.CharField(_("woonplaats"), max_length=200, blank=True)
+    bag_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
+    municipality_code = models.CharField(_("gemeentecode"), max_length=4, blank=True, db_index=True)
+    parent_pseudonyms = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+
+    confidential = models.BooleanField(_("geheimhouding persoonsgegevens"), default=False)
+    date_of_death = models.DateField(_("overlijdensdatum"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("laatst bijgewerkt uit de BRP"))
+
+    class Meta:
+        verbose_name = _("jeugdige")
+        verbose_name_plural = _("jeugdigen")
+
+    def __str__(self):
+        return f"Youth #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_names, self.name_prefix, self.surname) if part)
+
+    @property
+    def initials(self) -> str:
+        return "".join(f"{name[0]}." for name in self.first_names.split() if name)

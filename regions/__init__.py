@@ -1,0 +1,1 @@
+"""Regions (tenants), their municipalities, organisations, convenant, coordinator rules and themes."""

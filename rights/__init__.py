@@ -1,0 +1,1 @@
+"""Citizens' requests (inzage, kopie, correctie, bezwaar) handled by municipal staff and process managers."""

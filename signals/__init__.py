@@ -1,0 +1,1 @@
+"""Signals: placing, ending and transferring, and their life cycle (expiry, archive, destruction)."""

@@ -1,0 +1,89 @@
+"""A signal: the link between a professional and a youth. Nothing about the reason is stored."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from persons.models import Youth
+from regions.models import Organisation
+
+
+class SignalStatus(models.TextChoices):
+    ACTIVE = "active", _("Actief")
+    ARCHIVED = "archived", _("Gearchiveerd")
+
+
+class EndReason(models.TextChoices):
+    """Why a signal ended. Only EXPIRED and CONCERN_GONE archive it; the signal row of the others is destroyed."""
+
+    EXPIRED = "expired", _("Verlopen na 2 jaar")
+    CONCERN_GONE = "concern_gone", _("Zorg is weggenomen")
+    PLACED_WRONGLY = "placed_wrongly", _("Onterecht geplaatst")
+    OBJECTION_UPHELD = "objection_upheld", _("Bezwaar toegekend")
+    CORRECTION = "correction", _("Correctie")
+    TURNED_23 = "turned_23", _("Jeugdige is 23 geworden")
+    DIED = "died", _("Jeugdige is overleden")
+    ARCHIVE_ENDED = "archive_ended", _("Bewaartermijn archief verstreken")
+
+
+ARCHIVING_REASONS = (EndReason.EXPIRED, EndReason.CONCERN_GONE)
+
+
+class InformingStatus(models.TextChoices):
+    INFORMED = "informed", _("Geïnformeerd")
+    POSTPONED = "postponed", _("Informeren uitgesteld")
+    OMITTED = "omitted", _("Informeren achterwege gelaten")
+
+
+class Signal(models.Model):
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="signals")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signals")
+    # the contact details matched colleagues see (the professional's at placement or transfer)
+    contact_name = models.CharField(_("naam contactpersoon"), max_length=200)
+    contact_email = models.EmailField(_("e-mailadres contactpersoon"))
+    contact_phone = models.CharField(_("telefoonnummer contactpersoon"), max_length=32, blank=True)
+
+    placed_at = models.DateTimeField(_("geplaatst op"))
+    ends_on = models.DateField(_("actief tot"))
+    status = models.CharField(_("status"), max_length=16, choices=SignalStatus.choices, default=SignalStatus.ACTIVE)
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden einde"), max_length=32, choices=EndReason.choices, blank=True)
+    # archived signals are destroyed on this date (5 years after archiving)
+    archive_until = models.DateField(_("archief tot"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # set once match detection ran for this signal; the sweep detects for signals where it is empty
+    matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Informing (who was told, when and how; or why not)
+    informing_status = models.CharField(_("informeren"), max_length=16, choices=InformingStatus.choices)
+    informed_whom = models.CharField(_("wie is geïnformeerd"), max_length=200, blank=True)
+    informed_on = models.DateField(_("geïnformeerd op"), null=True, blank=True)
+    informed_how = models.CharField(_("hoe geïnformeerd"), max_length=200, blank=True)
+    informing_reason = models.TextField(_("reden uitstel of niet informeren"), blank=True)
+    objection_voiced = models.BooleanField(_("bezwaar geuit"), default=False)
+    objection_override_reason = models.TextField(_("reden om toch te signaleren"), blank=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["professional", "youth"],
+                condition=Q(status="active"),
+                name="one_active_signal_per_professional_and_youth",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "ends_on"], name="signal_status_ends_on"),
+            models.Index(fields=["status", "archive_until"], name="signal_status_archive_until"),
+        ]
+
+    def __str__(self):
+        return f"Signaal {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        """The reference by which e-mails and pages name this signal (never the youth)."""
+        return f"VI-{self.pk:07d}"

@@ -1,0 +1,5 @@
+"""Verwijsindex: project package (settings, URLs, Celery app, tenancy)."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,1 @@
+"""Settings profiles: base (shared), dev, test and production."""

@@ -1,0 +1,278 @@
+"""Settings shared by every profile. The environment is read here and nowhere else.
+
+Every variable is documented where it is read. Profiles (dev, test, production) only change
+defaults and switch features; production refuses to start with missing or dev secrets.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = BASE_DIR / ".data"
+
+env = environ.Env()
+
+# DJANGO_SECRET_KEY: Django's signing key. Dev and test generate one into .data/dev-secrets.env.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# ALLOWED_HOSTS: comma-separated host names (region hosts are checked again by the tenancy middleware).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+# BSN_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (MultiFernet key ring; rotate by
+# prepending a key and running `manage.py bsn_reencrypt`).
+BSN_ENCRYPTION_KEYS = env.list("BSN_ENCRYPTION_KEYS", default=[])
+# BSN_PSEUDONYM_KEY: secret for the HMAC-SHA256 keyed pseudonyms of BSNs and BAG ids.
+BSN_PSEUDONYM_KEY = env.str("BSN_PSEUDONYM_KEY", default="")
+# BSN_PSEUDONYM_KEY_PREVIOUS: the key being rotated away from, only during `pseudonym_rotate`.
+BSN_PSEUDONYM_KEY_PREVIOUS = env.str("BSN_PSEUDONYM_KEY_PREVIOUS", default="")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "anymail",
+    "rest_framework",
+    "drf_spectacular",
+    "accounts",
+    "regions",
+    "persons",
+    "signals",
+    "matching",
+    "notifications",
+    "rights",
+    "audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "verwijsindex.tenancy.RegionMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "verwijsindex.urls"
+WSGI_APPLICATION = "verwijsindex.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "verwijsindex.tenancy.region_context",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: PostgreSQL, e.g. postgres://user:pass@host:5432/verwijsindex. `make` sets it to the
+# project-local server when it is not given.
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/verwijsindex")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# REDIS_URL: Redis for the Celery broker and the cache.
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "vi",
+        "OPTIONS": {
+            # pages must keep working while Redis is down; the cache only speeds things up
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+}
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions: server side, HttpOnly, idle timeout (SESSION_IDLE_MINUTES) and an absolute limit.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
+SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_HOURS", default=10) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: lock an account after AXES_FAILURE_LIMIT failed logins for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Locking by user name is the point (an account under attack is protected whatever the source address);
+# the per-IP variant axes suggests would lock whole municipal offices behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Verwijsindex")
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("nlds", BASE_DIR / "node_modules" / "@utrecht" / "component-library-css" / "dist"),
+    ("tokens", BASE_DIR / "node_modules" / "@utrecht" / "design-tokens" / "dist"),
+    ("axe", BASE_DIR / "node_modules" / "axe-core"),
+]
+MEDIA_URL = "/media/"
+# MEDIA_ROOT: where uploaded region logos are kept.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+
+# Content Security Policy (django-csp 4): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+
+# E-mail. EMAIL_PROVIDER picks the django-anymail back-end in production (e.g. "mailgun",
+# "postmark", "sendgrid", "amazon_ses"); "smtp" sends through EMAIL_URL.
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="smtp")
+# EMAIL_URL: SMTP server, e.g. smtp://user:pass@host:587 (dev: the local sink).
+EMAIL_URL = env.str("EMAIL_URL", default="")
+# DEFAULT_FROM_EMAIL: the sender of every e-mail.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Verwijsindex <noreply@verwijsindex.localhost>")
+# ANYMAIL_API_KEY / ANYMAIL_WEBHOOK_SECRET: the provider's API key and the tracking webhook secret
+# ("user:password" basic auth that anymail checks on every webhook call).
+ANYMAIL = {
+    "API_KEY": env.str("ANYMAIL_API_KEY", default=""),
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if EMAIL_URL:
+    vars().update(env.email_url_config(EMAIL_URL))
+# SITE_SCHEME: scheme for links in e-mails (https in production).
+SITE_SCHEME = env.str("SITE_SCHEME", default="https")
+# SITE_PORT: port appended to region hosts in e-mail links (dev: the runserver port).
+SITE_PORT = env.str("SITE_PORT", default="")
+
+# BRP: which client looks persons up. "haal_centraal" (the HTTP client) or "embedded" (in-process).
+BRP_CLIENT = env.str("BRP_CLIENT", default="haal_centraal")
+# BRP_BASE_URL: the Haal Centraal BRP Personen v2 base URL (dev/test: this project's own endpoint).
+BRP_BASE_URL = env.str("BRP_BASE_URL", default="")
+# BRP_API_KEY: sent as X-API-KEY. BRP_CLIENT_CERT / BRP_CLIENT_KEY: paths for mTLS.
+BRP_API_KEY = env.str("BRP_API_KEY", default="")
+BRP_CLIENT_CERT = env.str("BRP_CLIENT_CERT", default="")
+BRP_CLIENT_KEY = env.str("BRP_CLIENT_KEY", default="")
+# BRP_OIN / BRP_PURPOSE: the organisation's OIN and the purpose ("doelbinding") headers.
+BRP_OIN = env.str("BRP_OIN", default="")
+BRP_PURPOSE = env.str("BRP_PURPOSE", default="Verwijsindex risicojongeren (Jeugdwet art. 7.1.1.1)")
+# BRP_TIMEOUT: seconds per BRP call.
+BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)
+# BRP_TEST_DATA: the embedded register's JSON (the RvIG test set).
+BRP_TEST_DATA = env.path("BRP_TEST_DATA", default=str(BASE_DIR.parent / "shared" / "brp" / "test-data.json"))
+# Whether this project's own /personen endpoint (serving the embedded register) is mounted.
+BRP_SERVE_EMBEDDED_ENDPOINT = False
+
+# Celery: the broker is Redis. acks_late with a prefetch of 1 means a task whose worker dies is run
+# again, so every task must be idempotent.
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# a placement must not hang when Redis is down: the sweep picks the work up later
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TIMEZONE = TIME_ZONE
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Verwijsindex API",
+    "VERSION": "1.0.0",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_bsn": {"()": "persons.redaction.RedactBsnFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_bsn"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+DEFAULT_EXCEPTION_REPORTER_FILTER = "persons.redaction.RedactBsnExceptionReporterFilter"
+
+# Dev conveniences that production never has.
+DEV_TWO_FACTOR_SHORTCUT = False
+DEV_MAILBOX_DIR = None

@@ -1,0 +1,25 @@
+"""Development profile: `make run`. Secrets come from .data/dev-secrets.env, generated once."""
+
+import os
+
+from .local_secrets import load_dev_secrets
+
+_BASE_DIR_GUESS = __import__("pathlib").Path(__file__).resolve().parent.parent.parent
+load_dev_secrets(_BASE_DIR_GUESS / ".data" / "dev-secrets.env")
+os.environ.setdefault("BRP_BASE_URL", "http://127.0.0.1:8000/brp-embedded")
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:8025")
+os.environ.setdefault("SITE_SCHEME", "http")
+os.environ.setdefault("SITE_PORT", "8000")
+
+from .base import *  # noqa: E402,F403
+from .base import DATA_DIR, env  # noqa: E402
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1"])
+BRP_SERVE_EMBEDDED_ENDPOINT = True
+DEV_TWO_FACTOR_SHORTCUT = True
+# the SMTP sink writes every message here; the dev mailbox page reads them
+DEV_MAILBOX_DIR = DATA_DIR / "mail"
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

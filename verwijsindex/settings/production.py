@@ -1,0 +1,64 @@
+"""Production profile. Refuses to start when a secret or service setting is missing or a dev default."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import (
+    ALLOWED_HOSTS,
+    BSN_ENCRYPTION_KEYS,
+    BSN_PSEUDONYM_KEY,
+    EMAIL_PROVIDER,
+    EMAIL_URL,
+    SECRET_KEY,
+    env,
+)
+from .local_secrets import DEV_MARKER, dev_secret_values
+
+DEBUG = False
+
+
+def _require(name: str, value, *, problem: str = "") -> None:
+    if not value:
+        raise ImproperlyConfigured(f"Production needs the environment variable {name}; it is not set.")
+    values = value if isinstance(value, list) else [value]
+    if any(str(v).startswith(DEV_MARKER) for v in values):
+        raise ImproperlyConfigured(f"{name} still holds a development value; set a production secret.")
+    if problem:
+        raise ImproperlyConfigured(f"{name}: {problem}")
+
+
+_require("DJANGO_SECRET_KEY", SECRET_KEY)
+_require("BSN_ENCRYPTION_KEYS", BSN_ENCRYPTION_KEYS)
+if set(BSN_ENCRYPTION_KEYS) & set(dev_secret_values().get("BSN_ENCRYPTION_KEYS", "").split(",")):
+    _require("BSN_ENCRYPTION_KEYS", BSN_ENCRYPTION_KEYS, problem="holds the generated development key.")
+_require("BSN_PSEUDONYM_KEY", BSN_PSEUDONYM_KEY)
+_require("ALLOWED_HOSTS", ALLOWED_HOSTS)
+_require("DATABASE_URL", env.str("DATABASE_URL", default=""))
+_require("REDIS_URL", env.str("REDIS_URL", default=""))
+_require("DEFAULT_FROM_EMAIL", env.str("DEFAULT_FROM_EMAIL", default=""))
+if len(SECRET_KEY) < 40:
+    _require("DJANGO_SECRET_KEY", SECRET_KEY, problem="must be at least 40 characters long.")
+if len(BSN_PSEUDONYM_KEY) < 32:
+    _require("BSN_PSEUDONYM_KEY", BSN_PSEUDONYM_KEY, problem="must be at least 32 characters long.")
+
+if EMAIL_PROVIDER == "smtp":
+    _require("EMAIL_URL", EMAIL_URL)
+else:
+    _require("ANYMAIL_API_KEY", env.str("ANYMAIL_API_KEY", default=""))
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
+
+BRP_SERVE_EMBEDDED_ENDPOINT = False
+if env.str("BRP_CLIENT", default="haal_centraal") == "haal_centraal":
+    _require("BRP_BASE_URL", env.str("BRP_BASE_URL", default=""))
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 63072000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

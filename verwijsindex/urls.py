@@ -1,0 +1,15 @@
+"""Top-level URLs. Every app mounts its own urls.py here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("accounts.urls")),
+    path("regio/", include("regions.urls")),
+    path("beheer/", admin.site.urls),
+]

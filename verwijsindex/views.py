@@ -1,0 +1,19 @@
+"""Project-level pages: the start page after login and the health check."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.selectors import memberships_in_region
+
+
+def home(request):
+    memberships = memberships_in_region(user=request.user, region=request.region)
+    return render(request, "home.html", {"title": _("Start"), "memberships": memberships})
+
+
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
