@@ -1,6 +1,7 @@
 """The Celery app. Workers ack late with a prefetch of 1, so tasks must be idempotent."""
 
 import os
+from importlib import import_module
 
 from celery import Celery
 
@@ -9,3 +10,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.dev")
 app = Celery("verwijsindex")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# Each app keeps its periodic tasks in `<app>/schedule.py` (a BEAT_SCHEDULE dict of task names, no imports
+# of models), so apps add jobs without touching shared settings.
+SCHEDULED_APPS = ("accounts", "regions", "persons", "signals", "matching", "notifications", "rights", "audit")
+for _app_name in SCHEDULED_APPS:
+    try:
+        _schedule = import_module(f"{_app_name}.schedule")
+    except ModuleNotFoundError:
+        continue
+    app.conf.beat_schedule.update(_schedule.BEAT_SCHEDULE)

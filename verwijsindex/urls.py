@@ -11,5 +11,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
     path("regio/", include("regions.urls")),
+    path("personen/", include("persons.urls")),
+    path("signalen/", include("signals.urls")),
+    path("matches/", include("matching.urls")),
+    path("berichten/", include("notifications.urls")),
+    path("verzoeken/", include("rights.urls")),
+    path("logboek/", include("audit.urls")),
     path("beheer/", admin.site.urls),
 ]
