@@ -1,6 +1,25 @@
-from django.apps import AppConfig
+"""Youths, BSN encryption and pseudonyms, and the BRP clients."""
+
+from django.apps import AppConfig, apps
 
 
 class PersonsConfig(AppConfig):
     name = "persons"
     verbose_name = "Personen"
+
+    def ready(self):
+        from .pseudonyms import register_pseudonym_column
+
+        youth = self.get_model("Youth")
+        register_pseudonym_column(youth, "pseudonym", "bsn")
+        register_pseudonym_column(youth, "parent_pseudonyms", "bsn")
+        register_pseudonym_column(youth, "bag_pseudonym", "bag")
+        # columns of other apps that exist already; their apps may register more (registering twice is harmless)
+        for label, field, kind in (
+            ("regions.InstitutionalAddress", "bag_pseudonym", "bag"),
+            ("audit.LogEntry", "youth_pseudonym", "bsn"),
+        ):
+            try:
+                register_pseudonym_column(apps.get_model(label), field, kind)
+            except LookupError:
+                pass

@@ -1,5 +1,6 @@
 """Top-level URLs. Every app mounts its own urls.py here."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,7 @@ urlpatterns = [
     path("logboek/", include("audit.urls")),
     path("beheer/", admin.site.urls),
 ]
+
+if settings.BRP_SERVE_EMBEDDED_ENDPOINT:
+    # dev/test only: the Haal Centraal endpoint answering from the embedded register (see persons/brp/views.py)
+    urlpatterns.append(path("brp-embedded/", include("persons.brp.urls")))
