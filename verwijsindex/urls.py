@@ -19,6 +19,8 @@ urlpatterns = [
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
     path("beheer/", admin.site.urls),
+    # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.BRP_SERVE_EMBEDDED_ENDPOINT:
