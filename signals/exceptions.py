@@ -15,7 +15,9 @@ class SignalRefused(Exception):
 
 
 class YouthTooOld(SignalRefused):
-    message = _("Deze persoon is 23 jaar of ouder. Een signaal kan alleen worden afgegeven voor een jeugdige tot 23 jaar.")
+    message = _(
+        "Deze persoon is 23 jaar of ouder. Een signaal kan alleen worden afgegeven voor een jeugdige tot 23 jaar."
+    )
 
 
 class YouthDeceased(SignalRefused):
@@ -48,7 +50,9 @@ class NotAProfessional(SignalRefused):
 
 
 class InformingIncomplete(SignalRefused):
-    message = _("Leg vast wie is geïnformeerd, wanneer en hoe; of waarom informeren is uitgesteld of achterwege blijft.")
+    message = _(
+        "Leg vast wie is geïnformeerd, wanneer en hoe; of waarom informeren is uitgesteld of achterwege blijft."
+    )
 
 
 class SignalNotActive(SignalRefused):

@@ -57,7 +57,9 @@ def _due_id_batches(queryset: QuerySet, batch_size: int) -> Iterator[list[int]]:
 
 
 def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
-    locked = list(queryset.filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    locked = list(
+        queryset.filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+    )
     return list(Signal.objects.filter(pk__in=locked).select_related("youth", "organisation").order_by("pk"))
 
 
@@ -158,7 +160,9 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
         for ids in _due_id_batches(due, batch_size):
             with transaction.atomic():
                 signals = list(
-                    due.filter(pk__in=ids).select_for_update(of=("self",)).select_related("professional", "organisation__region")
+                    due.filter(pk__in=ids)
+                    .select_for_update(of=("self",))
+                    .select_related("professional", "organisation__region")
                 )
                 for signal in signals:
                     notify(
@@ -168,7 +172,7 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                         template="signals/email/expiry_reminder",
                         context={
                             "reference": signal.reference,
-                            "ends_on": signal.ends_on,
+                            "ends_on": signal.ends_on.strftime("%d-%m-%Y"),
                             "organisation": signal.organisation.name,
                             "link": signal_url(signal),
                             "name": signal.professional.full_name,
@@ -206,6 +210,3 @@ def youth_died(*, youth_id: int, died_on: datetime.date | None = None) -> int:
     with transaction.atomic():
         ids = list(due.values_list("pk", flat=True))
         return signals_destroy(signals=_lock_batch(due, ids), reason=EndReason.DIED)
-
-
-

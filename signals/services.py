@@ -3,7 +3,6 @@
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.urls import reverse
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from audit.services import log_event
+from notifications.links import region_absolute_url
 from persons.models import Youth
-from regions.selectors import region_host
 
 from . import hooks
 from .exceptions import (
@@ -39,9 +38,7 @@ UNIQUE_ACTIVE_CONSTRAINT = "one_active_signal_per_professional_and_youth"
 
 def signal_url(signal: Signal) -> str:
     """An absolute link to the signal's page on its region's host (for e-mails)."""
-    host = region_host(signal.organisation.region)
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{host}{port}{reverse('signals:detail', args=[signal.pk])}"
+    return region_absolute_url(region=signal.organisation.region, path=reverse("signals:detail", args=[signal.pk]))
 
 
 def informing_clean(informing: dict, *, age: int, placed_on: datetime.date) -> dict:
@@ -87,15 +84,21 @@ def informing_clean(informing: dict, *, age: int, placed_on: datetime.date) -> d
     return fields
 
 
-def signal_place_check(*, professional, organisation, youth: Youth, as_of: datetime.date | None = None) -> None:
-    """Every refusal that does not depend on the informing answers, so the flow can stop early with its message."""
+def signal_place_check_organisation(*, professional, organisation, as_of: datetime.date | None = None) -> None:
+    """The refusals about who places the signal: checked before the BRP is asked anything."""
     today = as_of or timezone.localdate()
-    if not is_professional_of(user=professional, organisation=organisation):
+    if organisation is None or not is_professional_of(user=professional, organisation=organisation):
         raise NotAProfessional()
     if not organisation.active:
         raise OrganisationInactive()
     if organisation.convenant_date is None or organisation.convenant_date > today:
         raise ConvenantNotStarted()
+
+
+def signal_place_check(*, professional, organisation, youth: Youth, as_of: datetime.date | None = None) -> None:
+    """Every refusal that does not depend on the informing answers, so the flow can stop early with its message."""
+    today = as_of or timezone.localdate()
+    signal_place_check_organisation(professional=professional, organisation=organisation, as_of=today)
     if youth.date_of_death is not None:
         raise YouthDeceased()
     if age_on(youth.birth_date, today) >= MAX_AGE:
@@ -146,9 +149,7 @@ def signal_place(
     return signal
 
 
-def signal_end(
-    *, signal: Signal, reason: str, actor=None, request=None, as_of: datetime.date | None = None
-) -> Signal:
+def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: datetime.date | None = None) -> Signal:
     """End a signal. Concern gone / expired: archived. Any other reason: destroyed at once (row deleted).
 
     The ending hooks run first, inside the transaction, while the signal is still as it was.
@@ -262,7 +263,9 @@ def _check_transfer(signal: Signal, to_professional) -> None:
     if to_professional.pk == signal.professional_id:
         raise TransferRefused(_("Het signaal staat al op naam van deze collega."))
     if not is_professional_of(user=to_professional, organisation=signal.organisation):
-        raise TransferRefused(_("Een signaal kan alleen worden overgedragen aan een meldingsbevoegde collega van dezelfde organisatie."))
+        raise TransferRefused(
+            _("Een signaal kan alleen worden overgedragen aan een meldingsbevoegde collega van dezelfde organisatie.")
+        )
     if (
         signal.status == SignalStatus.ACTIVE
         and Signal.objects.filter(professional=to_professional, youth_id=signal.youth_id, status=SignalStatus.ACTIVE)
@@ -378,7 +381,11 @@ def professional_deactivate(*, membership: Membership, transfer_to=None, actor, 
     if membership.role != Role.PROFESSIONAL:
         raise TransferRefused(_("Alleen de rol meldingsbevoegde kan hier worden beëindigd."))
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user", "organisation")
+            .get(pk=membership.pk)
+        )
         active = Signal.objects.filter(
             professional=membership.user, organisation=membership.organisation, status=SignalStatus.ACTIVE
         ).count()
