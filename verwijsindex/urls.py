@@ -17,5 +17,7 @@ urlpatterns = [
     path("berichten/", include("notifications.urls")),
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api-koppelingen/", include("api.client_urls")),
     path("beheer/", admin.site.urls),
 ]
