@@ -97,7 +97,10 @@ def load(size: int) -> dict:
         region = Region.objects.create(name="Bench", slug="bench", contact_email="pm@bench.example.nl")
         organisations = [
             Organisation.objects.create(
-                name=f"Org {i}", code=f"bench-{i}", sector="youth_care", region=region,
+                name=f"Org {i}",
+                code=f"bench-{i}",
+                sector="youth_care",
+                region=region,
                 convenant_date=datetime.date(2020, 1, 1),
             )
             for i in range(20)
@@ -106,7 +109,10 @@ def load(size: int) -> dict:
             [User(email=f"prof{i}@bench.example.nl", full_name=f"Professional {i}") for i in range(2000)]
         )
         Membership.objects.bulk_create(
-            [Membership(user=u, role=Role.PROFESSIONAL, organisation=organisations[i % 20]) for i, u in enumerate(users)]
+            [
+                Membership(user=user, role=Role.PROFESSIONAL, organisation=organisations[i % 20])
+                for i, user in enumerate(users)
+            ]
         )
 
     # two signals per youth (by different professionals); youths of the 23 and death groups are marked so
@@ -123,14 +129,30 @@ def load(size: int) -> dict:
                 birth = datetime.date(2012, 1, 1) + datetime.timedelta(days=n % 3000)
             death = datetime.date(2030, 5, 1) if turned_23_youths <= n < turned_23_youths + died_youths else None
             yield (
-                bsn_pseudonym(f"{n:09d}"), "bench-not-a-real-token", "Kim", "Jansen",
-                birth.strftime("%Y%m%d"), birth, death, now, [],
+                bsn_pseudonym(f"{n:09d}"),
+                "bench-not-a-real-token",
+                "Kim",
+                "Jansen",
+                birth.strftime("%Y%m%d"),
+                birth,
+                death,
+                now,
+                [],
             )
 
     copy_rows(
         Youth,
-        ["pseudonym", "bsn_encrypted", "first_names", "surname", "birth_date_brp", "birth_date", "date_of_death",
-         "refreshed_at", "parent_pseudonyms"],
+        [
+            "pseudonym",
+            "bsn_encrypted",
+            "first_names",
+            "surname",
+            "birth_date_brp",
+            "birth_date",
+            "date_of_death",
+            "refreshed_at",
+            "parent_pseudonyms",
+        ],
         youth_rows(),
     )
     with connection.cursor() as cursor:
@@ -158,14 +180,38 @@ def load(size: int) -> dict:
                 elif rest % 3 == 0:
                     status, archive_until, ended_at = "archived", datetime.date(2033, 1, 1), now
             yield (
-                first_youth + youth_index, professional, org_of_user[professional], "Professional",
-                "prof@bench.example.nl", "", now, ends_on, status, ended_at, archive_until, "informed", now,
+                first_youth + youth_index,
+                professional,
+                org_of_user[professional],
+                "Professional",
+                "prof@bench.example.nl",
+                "",
+                now,
+                ends_on,
+                status,
+                ended_at,
+                archive_until,
+                "informed",
+                now,
             )
 
     copy_rows(
         Signal,
-        ["youth", "professional", "organisation", "contact_name", "contact_email", "contact_phone", "placed_at",
-         "ends_on", "status", "ended_at", "archive_until", "informing_status", "matched_at"],
+        [
+            "youth",
+            "professional",
+            "organisation",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "placed_at",
+            "ends_on",
+            "status",
+            "ended_at",
+            "archive_until",
+            "informing_status",
+            "matched_at",
+        ],
         signal_rows(),
     )
     with connection.cursor() as cursor:
@@ -192,6 +238,11 @@ def run_once() -> dict:
     }
 
 
+def _child(command: list[str], env: dict) -> str:
+    # our own script in a fresh process, so its peak RSS is the run's alone
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
@@ -216,8 +267,8 @@ def main() -> None:
         create_database(url)
         env = dict(os.environ)
         child = [sys.executable, __file__, "--size", str(size), "--child"]
-        loaded = json.loads(subprocess.run([*child, "load"], env=env, check=True, capture_output=True, text=True).stdout)
-        result = json.loads(subprocess.run([*child, "run"], env=env, check=True, capture_output=True, text=True).stdout)
+        loaded = json.loads(_child([*child, "load"], env))
+        result = json.loads(_child([*child, "run"], env))
         lines.append(
             f"{size:>9,} signals stored, {loaded['due']:>7,} due: run {result['seconds']:>6.1f} s, "
             f"peak RSS {result['peak_rss_mb']:.0f} MB; counts {result['counts']}; "
