@@ -9,6 +9,9 @@ class PersonsConfig(AppConfig):
 
     def ready(self):
         from .pseudonyms import register_pseudonym_column
+        from .redaction import install_log_record_redaction
+
+        install_log_record_redaction()
 
         youth = self.get_model("Youth")
         register_pseudonym_column(youth, "pseudonym", "bsn")

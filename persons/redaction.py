@@ -2,8 +2,9 @@
 
 import logging
 import re
+import traceback
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 from stdnum.nl import bsn as stdnum_bsn
 
 REDACTED = "[BSN]"
@@ -32,8 +33,6 @@ class RedactBsnFilter(logging.Filter):
         record.msg = redact_bsn(message)
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            import traceback
-
             record.exc_text = redact_bsn("".join(traceback.format_exception(*record.exc_info)))
             record.exc_info = None
         return True
@@ -59,3 +58,60 @@ class RedactBsnExceptionReporterFilter(SafeExceptionReporterFilter):
         return [
             (name, redact_bsn(str(value))) for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
+
+
+class RedactBsnExceptionReporter(ExceptionReporter):
+    """Error reports (the technical 500 page, admin e-mails) with every BSN-like number redacted.
+
+    The filter above cleans settings, POST data and frame variables; this also covers the exception
+    message, the request path and source lines, whatever the report shows.
+    """
+
+    def get_traceback_html(self):
+        return redact_bsn(str(super().get_traceback_html()))
+
+    def get_traceback_text(self):
+        return redact_bsn(str(super().get_traceback_text()))
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Redact a log record in place: its message, its exception text and its stack."""
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string must not hide the line
+        message = str(record.msg)
+    redacted = redact_bsn(message)
+    if redacted != message:
+        record.msg = redacted
+        record.args = None
+    if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+        text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+        redacted_text = redact_bsn(text)
+        if redacted_text != text:
+            # formatters use exc_text when it is set; exc_info stays for handlers that build reports
+            # (AdminEmailHandler renders through RedactBsnExceptionReporter)
+            record.exc_text = redacted_text
+    if record.stack_info:
+        record.stack_info = redact_bsn(record.stack_info)
+    return record
+
+
+_factory_installed = False
+
+
+def install_log_record_redaction() -> None:
+    """Redact every log record when it is made, whatever logger or handler (Celery's included) it goes to.
+
+    A filter on a handler only covers the handlers configured in LOGGING; the record factory is used by
+    every logger, also loggers and handlers that libraries create later.
+    """
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def make_record(*args, **kwargs):
+        return redact_record(previous(*args, **kwargs))
+
+    logging.setLogRecordFactory(make_record)
+    _factory_installed = True
