@@ -9,17 +9,35 @@ from stdnum.nl import bsn as stdnum_bsn
 
 REDACTED = "[BSN]"
 # nine digits, optionally grouped with dots or spaces (123.456.782 / 1234 56 782), not inside a longer number
-_CANDIDATE = re.compile(r"(?<![\d.])(\d[\d. ]{7,12}\d)(?![\d])")
+_CANDIDATE = re.compile(r"(?<![\d.])(\d[\d. ]{7,40}\d)(?![\d])")
+
+
+def _redact_chunk(chunk: str) -> str:
+    """Redact every run of whole digit groups in `chunk` that makes nine digits passing the elfproef.
+
+    Trying every run (not only the whole chunk) catches "1 100600220" and "tel 06 9999.70.033" alike.
+    """
+    groups = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\d+", chunk)]
+    spans = []
+    i = 0
+    while i < len(groups):
+        digits = ""
+        for j in range(i, len(groups)):
+            digits += groups[j][2]
+            if len(digits) > 9:
+                break
+            if len(digits) == 9 and stdnum_bsn.is_valid(digits):
+                spans.append((groups[i][0], groups[j][1]))
+                i = j
+                break
+        i += 1
+    for start, end in reversed(spans):
+        chunk = chunk[:start] + REDACTED + chunk[end:]
+    return chunk
 
 
 def redact_bsn(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        digits = re.sub(r"[. ]", "", match.group(1))
-        if len(digits) == 9 and stdnum_bsn.is_valid(digits):
-            return REDACTED
-        return match.group(0)
-
-    return _CANDIDATE.sub(replace, text)
+    return _CANDIDATE.sub(lambda match: _redact_chunk(match.group(0)), text)
 
 
 class RedactBsnFilter(logging.Filter):

@@ -19,6 +19,7 @@ from .events import YouthChange, youth_change_dispatch
 from .exceptions import BrpUnavailable, PersonDeceased, PersonLookupError, PersonNotFound
 from .models import Youth
 from .pseudonyms import pseudonym_columns
+from .redaction import redact_bsn
 
 logger = logging.getLogger(__name__)
 
@@ -29,19 +30,24 @@ def _person_fields(person: BrpPerson) -> dict:
     """The Youth's columns for this BRP person. Parents' BSNs and the BAG id only as pseudonyms."""
     # geheimhouding: the address is never shown, so it is not kept either; the BAG pseudonym stays for matching
     show_address = not person.confidential
+
+    def text(value: str) -> str:
+        # BRP text is shown to professionals; a BSN inside it (test persons have "Digid 1 <bsn> voornamen") is not
+        return redact_bsn(value or "")
+
     return {
-        "first_names": person.first_names,
-        "name_prefix": person.name_prefix,
-        "surname": person.surname,
+        "first_names": text(person.first_names),
+        "name_prefix": text(person.name_prefix),
+        "surname": text(person.surname),
         "birth_date_brp": person.birth_date_brp,
         "birth_date": person.birth_date,
         "sex": person.sex,
-        "street": person.street if show_address else "",
+        "street": text(person.street) if show_address else "",
         "house_number": person.house_number if show_address else None,
-        "house_letter": person.house_letter if show_address else "",
-        "house_number_addition": person.house_number_addition if show_address else "",
+        "house_letter": text(person.house_letter) if show_address else "",
+        "house_number_addition": text(person.house_number_addition) if show_address else "",
         "postcode": person.postcode.replace(" ", "") if show_address else "",
-        "town": person.town if show_address else "",
+        "town": text(person.town) if show_address else "",
         "bag_pseudonym": bag_pseudonym(person.bag_id) if person.bag_id else "",
         "municipality_code": person.municipality_code,
         "parent_pseudonyms": sorted({bsn_pseudonym(parent) for parent in person.parent_bsns}),

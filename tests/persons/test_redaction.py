@@ -36,6 +36,8 @@ def capture():
 
 def test_redact_bsn_removes_bsns_however_they_are_written_and_leaves_other_numbers():
     assert redact_bsn(f"a {LEAKED_BSN} b {GROUPED} c 9999 70 033") == f"a {REDACTED} b {REDACTED} c {REDACTED}"
+    # a BSN right after another number, as in the test person "Digid 1 100600220 voornamen"
+    assert redact_bsn("Digid 1 100600220 voornamen") == f"Digid 1 {REDACTED} voornamen"
     # nine digits failing the elfproef, and longer numbers (a BAG id), stay
     assert redact_bsn("order 999970034 and 0518010000583543") == "order 999970034 and 0518010000583543"
 
