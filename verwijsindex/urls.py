@@ -17,5 +17,6 @@ urlpatterns = [
     path("berichten/", include("notifications.urls")),
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
+    path("statistiek/", include("reports.urls")),
     path("beheer/", admin.site.urls),
 ]
