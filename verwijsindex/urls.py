@@ -19,4 +19,6 @@ urlpatterns = [
     path("logboek/", include("audit.urls")),
     path("statistiek/", include("reports.urls")),
     path("beheer/", admin.site.urls),
+    # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
+    path("anymail/", include("anymail.urls")),
 ]
