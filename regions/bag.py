@@ -35,7 +35,9 @@ def _embedded_index(path: str) -> dict[tuple, str]:
         bag_id = place.get("adresseerbaarObjectIdentificatie")
         if not bag_id or not place.get("postcode") or not str(place.get("huisnummer", "")).isdigit():
             continue
-        key = _key(place["postcode"], place["huisnummer"], place.get("huisletter", ""), place.get("huisnummertoevoeging", ""))
+        key = _key(
+            place["postcode"], place["huisnummer"], place.get("huisletter", ""), place.get("huisnummertoevoeging", "")
+        )
         index.setdefault(key, bag_id)
     return index
 

@@ -64,7 +64,9 @@ class OrganisationForm(NldsFormMixin, forms.ModelForm):
         fields = ["name", "code", "sector", "subtype", "convenant_date", "email", "phone"]
         widgets = {"convenant_date": DateInput()}
         help_texts = {
-            "code": _("Korte unieke code, alleen kleine letters, cijfers en streepjes, bijvoorbeeld veilig-thuis-utrecht."),
+            "code": _(
+                "Korte unieke code, alleen kleine letters, cijfers en streepjes, bijvoorbeeld veilig-thuis-utrecht."
+            ),
             "convenant_date": _("Vanaf deze datum mogen meldingsbevoegden van de organisatie signalen afgeven."),
         }
         error_messages = {
@@ -89,7 +91,8 @@ class OrganisationDeactivateForm(NldsFormMixin, forms.Form):
 class InviteForm(NldsFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Naam"), max_length=200)
     email = forms.EmailField(
-        label=_("E-mailadres"), error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@organisatie.nl.")}
+        label=_("E-mailadres"),
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@organisatie.nl.")},
     )
 
 
@@ -124,6 +127,8 @@ class CoordinatorRuleForm(NldsFormMixin, forms.Form):
 
 
 class InstitutionalAddressForm(NldsFormMixin, forms.ModelForm):
+    # longer than the stored 6 characters, so "1234 ab" is accepted and normalised
+    postcode = forms.CharField(label=_("Postcode"), max_length=10)
     bag_id = forms.CharField(
         label=_("BAG-id (optioneel)"),
         required=False,
@@ -170,9 +175,17 @@ class InstitutionalAddressForm(NldsFormMixin, forms.ModelForm):
 class RegionSettingsForm(NldsFormMixin, forms.ModelForm):
     class Meta:
         model = Region
-        fields = ["internal_matches_reported", "reminder_weeks", "followup_days", "request_deadline_days", "advice_days"]
+        fields = [
+            "internal_matches_reported",
+            "reminder_weeks",
+            "followup_days",
+            "request_deadline_days",
+            "advice_days",
+        ]
         help_texts = {
-            "reminder_weeks": _("Hoeveel weken voor het einde van een signaal de meldingsbevoegde een herinnering krijgt."),
+            "reminder_weeks": _(
+                "Hoeveel weken voor het einde van een signaal de meldingsbevoegde een herinnering krijgt."
+            ),
             "followup_days": _("Na hoeveel dagen zonder vastgelegde opvolging een match bij de monitor verschijnt."),
             "request_deadline_days": _("De termijn voor het afhandelen van verzoeken van burgers."),
             "advice_days": _("Binnen hoeveel dagen de meldingsbevoegde advies geeft over een verzoek."),
@@ -275,5 +288,7 @@ class FollowupNoteForm(NldsFormMixin, forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Bijvoorbeeld: matchregisseur gebeld, contact wordt deze week gelegd. Geen gegevens over de jeugdige."),
+        help_text=_(
+            "Bijvoorbeeld: matchregisseur gebeld, contact wordt deze week gelegd. Geen gegevens over de jeugdige."
+        ),
     )

@@ -168,9 +168,7 @@ class MoveNotice(models.Model):
     signal_references = ArrayField(models.CharField(max_length=20), verbose_name=_("signalen"), default=list)
     organisation_names = ArrayField(models.CharField(max_length=200), verbose_name=_("organisaties"), default=list)
     handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handled_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("verhuismelding")

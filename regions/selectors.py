@@ -34,16 +34,20 @@ def region_url(region: Region, viewname: str, *args) -> str:
 def organisations_of_region(*, region: Region) -> QuerySet[Organisation]:
     from accounts.models import Role
 
-    return Organisation.objects.filter(region=region).annotate(
-        professional_count=Count(
-            "memberships", filter=Q(memberships__role=Role.PROFESSIONAL, memberships__active=True), distinct=True
-        ),
-        coordinator_count=Count(
-            "memberships",
-            filter=Q(memberships__role=Role.ORGANISATION_COORDINATOR, memberships__active=True),
-            distinct=True,
-        ),
-    ).order_by("-active", "name")
+    return (
+        Organisation.objects.filter(region=region)
+        .annotate(
+            professional_count=Count(
+                "memberships", filter=Q(memberships__role=Role.PROFESSIONAL, memberships__active=True), distinct=True
+            ),
+            coordinator_count=Count(
+                "memberships",
+                filter=Q(memberships__role=Role.ORGANISATION_COORDINATOR, memberships__active=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-active", "name")
+    )
 
 
 def organisation_of_region(*, region: Region, pk: int) -> Organisation:
@@ -102,7 +106,9 @@ def organisation_members(*, organisation: Organisation):
     from signals.models import SignalStatus
 
     return (
-        Membership.objects.filter(organisation=organisation, role__in=[Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR])
+        Membership.objects.filter(
+            organisation=organisation, role__in=[Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR]
+        )
         .select_related("user")
         .annotate(
             active_signals=Count(

@@ -37,7 +37,9 @@ def organisation_create(*, region: Region, data: dict, actor, request=None) -> O
     if Organisation.objects.filter(code=data["code"]).exists():
         raise RegionAdminError(_("Deze code is al in gebruik. Kies een andere code."), field="code")
     organisation = Organisation.objects.create(region=region, **{f: data[f] for f in ORGANISATION_FIELDS if f in data})
-    log_event(action="organisation_created", actor=actor, request=request, region_id=region.pk, organisation=organisation.pk)
+    log_event(
+        action="organisation_created", actor=actor, request=request, region_id=region.pk, organisation=organisation.pk
+    )
     return organisation
 
 
@@ -62,7 +64,9 @@ def organisation_update(*, organisation: Organisation, data: dict, actor, reques
 
 
 @transaction.atomic
-def organisation_deactivate(*, organisation: Organisation, end_active_signals: bool = False, actor, request=None) -> int:
+def organisation_deactivate(
+    *, organisation: Organisation, end_active_signals: bool = False, actor, request=None
+) -> int:
     """Stop an organisation taking part: its roles are switched off and it can place no more signals.
 
     Active signals are first handed to colleagues by the organisation's coordinator (signals' transfer
@@ -71,7 +75,6 @@ def organisation_deactivate(*, organisation: Organisation, end_active_signals: b
     stays visible to later signallers. Returns the number of signals ended.
     """
     from accounts.models import Membership
-    from signals import services as signal_services
     from signals.models import EndReason, Signal, SignalStatus
 
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -89,6 +92,9 @@ def organisation_deactivate(*, organisation: Organisation, end_active_signals: b
             % {"count": len(signals)},
             field="end_active_signals",
         )
+    if signals:
+        from signals import services as signal_services
+
     for signal in signals:
         signal_services.signal_end(signal=signal, reason=EndReason.CONCERN_GONE, actor=actor, request=request)
     organisation.active = False
@@ -111,7 +117,10 @@ def organisation_reactivate(*, organisation: Organisation, actor, request=None) 
     organisation.active = True
     organisation.save(update_fields=["active"])
     log_event(
-        action="organisation_reactivated", actor=actor, request=request, region_id=organisation.region_id,
+        action="organisation_reactivated",
+        actor=actor,
+        request=request,
+        region_id=organisation.region_id,
         organisation=organisation.pk,
     )
     return organisation
@@ -123,7 +132,10 @@ def signalling_profile_update(*, organisation: Organisation, text: str, actor, r
     organisation.signalling_profile = text.strip()
     organisation.save(update_fields=["signalling_profile"])
     log_event(
-        action="signalling_profile_changed", actor=actor, request=request, region_id=organisation.region_id,
+        action="signalling_profile_changed",
+        actor=actor,
+        request=request,
+        region_id=organisation.region_id,
         organisation=organisation.pk,
     )
     return organisation
@@ -165,7 +177,10 @@ def municipality_update(*, municipality: Municipality, name: str, actor, request
     municipality.name = name
     municipality.save(update_fields=["name"])
     log_event(
-        action="municipality_changed", actor=actor, request=request, region_id=municipality.region_id,
+        action="municipality_changed",
+        actor=actor,
+        request=request,
+        region_id=municipality.region_id,
         cbs_code=municipality.cbs_code,
     )
     return municipality
@@ -195,7 +210,11 @@ def coordinator_rule_add(*, region: Region, sector: str, subtype: str = "", acto
     position = (max((r.position for r in rules), default=0)) + 1
     rule = CoordinatorRule.objects.create(region=region, position=position, sector=sector, subtype=subtype or "")
     log_event(
-        action="coordinator_rule_added", actor=actor, request=request, region_id=region.pk, sector=sector,
+        action="coordinator_rule_added",
+        actor=actor,
+        request=request,
+        region_id=region.pk,
+        sector=sector,
         subtype=subtype,
     )
     return rule
@@ -208,7 +227,11 @@ def coordinator_rule_remove(*, rule: CoordinatorRule, actor, request=None) -> No
     CoordinatorRule.objects.filter(pk=rule.pk).delete()
     _renumber(rules)
     log_event(
-        action="coordinator_rule_removed", actor=actor, request=request, region_id=region.pk, sector=rule.sector,
+        action="coordinator_rule_removed",
+        actor=actor,
+        request=request,
+        region_id=region.pk,
+        sector=rule.sector,
         subtype=rule.subtype,
     )
 
@@ -224,7 +247,11 @@ def coordinator_rule_move(*, rule: CoordinatorRule, direction: str, actor, reque
     rules[index], rules[other] = rules[other], rules[index]
     _renumber(rules)
     log_event(
-        action="coordinator_rule_moved", actor=actor, request=request, region_id=rule.region_id, rule=rule.pk,
+        action="coordinator_rule_moved",
+        actor=actor,
+        request=request,
+        region_id=rule.region_id,
+        rule=rule.pk,
         direction=direction,
     )
 
@@ -290,7 +317,10 @@ def institutional_address_add(
 @transaction.atomic
 def institutional_address_remove(*, address: InstitutionalAddress, actor, request=None) -> None:
     log_event(
-        action="institutional_address_removed", actor=actor, request=request, region_id=address.region_id,
+        action="institutional_address_removed",
+        actor=actor,
+        request=request,
+        region_id=address.region_id,
         address=address.pk,
     )
     address.delete()
@@ -298,7 +328,13 @@ def institutional_address_remove(*, address: InstitutionalAddress, actor, reques
 
 # --- region settings and look ----------------------------------------------------------------
 
-REGION_SETTINGS = ("internal_matches_reported", "reminder_weeks", "followup_days", "request_deadline_days", "advice_days")
+REGION_SETTINGS = (
+    "internal_matches_reported",
+    "reminder_weeks",
+    "followup_days",
+    "request_deadline_days",
+    "advice_days",
+)
 
 
 @transaction.atomic
@@ -315,8 +351,16 @@ def region_settings_update(*, region: Region, data: dict, actor, request=None) -
 
 @transaction.atomic
 def region_look_update(
-    *, region: Region, name: str, primary_colour: str, contrast_colour: str, font: str, logo=None,
-    remove_logo: bool = False, actor, request=None,
+    *,
+    region: Region,
+    name: str,
+    primary_colour: str,
+    contrast_colour: str,
+    font: str,
+    logo=None,
+    remove_logo: bool = False,
+    actor,
+    request=None,
 ) -> Region:
     """Name, logo and design tokens. Values are validated by the form; the theme stylesheet escapes again."""
     region = Region.objects.select_for_update().get(pk=region.pk)
@@ -408,6 +452,7 @@ def move_notice_handle(*, notice: MoveNotice, actor, request=None) -> MoveNotice
         notice.handled_at = timezone.now()
         notice.handled_by = actor
         notice.save(update_fields=["handled_at", "handled_by"])
-        log_event(action="move_notice_handled", actor=actor, request=request, region_id=notice.region_id, notice=notice.pk)
+        log_event(
+            action="move_notice_handled", actor=actor, request=request, region_id=notice.region_id, notice=notice.pk
+        )
     return notice
-

@@ -53,6 +53,15 @@ def theme_css(request):
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
+def _data(request):
+    """The posted data, also when a form is posted empty (an empty form must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def _refused(form, error: RegionAdminError | ValidationError) -> None:
     """Show a refusal from a service on the form, next to its field when it names one."""
     if isinstance(error, ValidationError):
@@ -73,12 +82,14 @@ def manage_home(request):
 @process_manager_required
 def organisation_list(request):
     organisations = selectors.organisations_of_region(region=request.region)
-    return render(request, "regions/organisation_list.html", {"organisations": organisations, "title": _("Organisaties")})
+    return render(
+        request, "regions/organisation_list.html", {"organisations": organisations, "title": _("Organisaties")}
+    )
 
 
 @process_manager_required
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
@@ -95,7 +106,7 @@ def organisation_create(request):
 @process_manager_required
 def organisation_detail(request, pk):
     organisation = selectors.organisation_of_region(region=request.region, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(_data(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -126,7 +137,7 @@ def organisation_deactivate(request, pk):
     if not organisation.active:
         messages.info(request, _("Deze organisatie is al gedeactiveerd."))
         return redirect("regions:organisation_detail", organisation.pk)
-    form = OrganisationDeactivateForm(request.POST or None)
+    form = OrganisationDeactivateForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             ended = services.organisation_deactivate(
@@ -169,7 +180,7 @@ def organisation_reactivate(request, pk):
 
 
 def _invite(request, *, organisation, role, template, back):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_member_invite(
@@ -209,7 +220,7 @@ def organisation_coordinator_invite(request, pk):
 
 @process_manager_required
 def municipality_list(request):
-    form = MunicipalityForm(request.POST or None)
+    form = MunicipalityForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             municipality = services.municipality_create(
@@ -238,7 +249,7 @@ def municipality_list(request):
 @process_manager_required
 def municipality_edit(request, pk):
     municipality = selectors.municipality_of_region(region=request.region, pk=pk)
-    form = MunicipalityNameForm(request.POST or None, initial={"name": municipality.name})
+    form = MunicipalityNameForm(_data(request), initial={"name": municipality.name})
     if request.method == "POST" and form.is_valid():
         services.municipality_update(
             municipality=municipality, name=form.cleaned_data["name"], actor=request.user, request=request
@@ -293,7 +304,7 @@ def coordinator_rules(request):
 
 @process_manager_required
 def institutional_addresses(request):
-    form = InstitutionalAddressForm(request.POST or None)
+    form = InstitutionalAddressForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -336,7 +347,7 @@ def institutional_address_remove(request, pk):
 
 @process_manager_required
 def region_settings(request):
-    form = RegionSettingsForm(request.POST or None, instance=request.region)
+    form = RegionSettingsForm(_data(request), instance=request.region)
     if request.method == "POST" and form.is_valid():
         services.region_settings_update(
             region=request.region, data=form.cleaned_data, actor=request.user, request=request
@@ -356,7 +367,7 @@ def region_look(request):
         "contrast_colour": tokens.get(THEME_CONTRAST, "#ffffff"),
         "font": tokens.get(THEME_FONT, FONT_CHOICES[0][0]),
     }
-    form = RegionLookForm(request.POST or None, request.FILES or None, initial=initial)
+    form = RegionLookForm(_data(request), _files(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.region_look_update(
@@ -428,7 +439,7 @@ def professional_invite(request):
 @coordinator_required
 def signalling_profile(request):
     organisation = request.membership.organisation
-    form = SignallingProfileForm(request.POST or None, initial={"signalling_profile": organisation.signalling_profile})
+    form = SignallingProfileForm(_data(request), initial={"signalling_profile": organisation.signalling_profile})
     if request.method == "POST" and form.is_valid():
         services.signalling_profile_update(
             organisation=organisation,

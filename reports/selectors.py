@@ -167,7 +167,8 @@ def region_statistics(*, region: Region, first_month: datetime.date, last_month:
     # counters of youths living outside the region's municipalities (or without a known one) are kept together
     known = {code for code, _label in municipality_labels}
     other_codes = set(
-        Counter.objects.filter(region=region, month__in=months).exclude(municipality_code__in=known)
+        Counter.objects.filter(region=region, month__in=months)
+        .exclude(municipality_code__in=known)
         .values_list("municipality_code", flat=True)
     )
 
@@ -186,20 +187,63 @@ def region_statistics(*, region: Region, first_month: datetime.date, last_month:
     match_columns = [_("Zelfde jeugdige"), _("Broers en zussen"), _("Zelfde adres")]
 
     tables = [
-        _table("signals_month", _("Signalen per maand"), _("Maand"), signal_columns, month_labels,
-               _grouped(region, months, SIGNAL_METRICS, "month"), SIGNAL_METRICS),
-        _table("signals_sector", _("Signalen per sector"), _("Sector"), signal_columns, sector_labels,
-               _grouped(region, months, SIGNAL_METRICS, "sector"), SIGNAL_METRICS),
-        _table("signals_municipality", _("Signalen per gemeente"), _("Gemeente"), signal_columns, municipality_rows,
-               by_municipality(SIGNAL_METRICS), SIGNAL_METRICS),
-        _table("matches_month", _("Matches per soort en maand"), _("Maand"), match_columns, month_labels,
-               _grouped(region, months, MATCH_METRICS, "month"), MATCH_METRICS),
-        _table("matches_sector", _("Matches per soort en sector"), _("Sector"), match_columns, sector_labels,
-               _grouped(region, months, MATCH_METRICS, "sector"), MATCH_METRICS),
-        _table("matches_municipality", _("Matches per soort en gemeente"), _("Gemeente"), match_columns,
-               municipality_rows, by_municipality(MATCH_METRICS), MATCH_METRICS),
+        _table(
+            "signals_month",
+            _("Signalen per maand"),
+            _("Maand"),
+            signal_columns,
+            month_labels,
+            _grouped(region, months, SIGNAL_METRICS, "month"),
+            SIGNAL_METRICS,
+        ),
+        _table(
+            "signals_sector",
+            _("Signalen per sector"),
+            _("Sector"),
+            signal_columns,
+            sector_labels,
+            _grouped(region, months, SIGNAL_METRICS, "sector"),
+            SIGNAL_METRICS,
+        ),
+        _table(
+            "signals_municipality",
+            _("Signalen per gemeente"),
+            _("Gemeente"),
+            signal_columns,
+            municipality_rows,
+            by_municipality(SIGNAL_METRICS),
+            SIGNAL_METRICS,
+        ),
+        _table(
+            "matches_month",
+            _("Matches per soort en maand"),
+            _("Maand"),
+            match_columns,
+            month_labels,
+            _grouped(region, months, MATCH_METRICS, "month"),
+            MATCH_METRICS,
+        ),
+        _table(
+            "matches_sector",
+            _("Matches per soort en sector"),
+            _("Sector"),
+            match_columns,
+            sector_labels,
+            _grouped(region, months, MATCH_METRICS, "sector"),
+            MATCH_METRICS,
+        ),
+        _table(
+            "matches_municipality",
+            _("Matches per soort en gemeente"),
+            _("Gemeente"),
+            match_columns,
+            municipality_rows,
+            by_municipality(MATCH_METRICS),
+            MATCH_METRICS,
+        ),
         _followup_table(region, months, month_labels, "month", _("Opvolging per maand"), "followup_month", _("Maand")),
-        _followup_table(region, months, sector_labels, "sector", _("Opvolging per sector"), "followup_sector",
-                        _("Sector")),
+        _followup_table(
+            region, months, sector_labels, "sector", _("Opvolging per sector"), "followup_sector", _("Sector")
+        ),
     ]
     return Statistics(first_month=months[0], last_month=months[-1], tables=tables)

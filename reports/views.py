@@ -49,7 +49,9 @@ def statistics_csv(request):
     _form, first, last = _period(request)
     figures = region_statistics(region=request.region, first_month=first, last_month=last)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statistiek-{request.region.slug}-{first:%Y%m}-{last:%Y%m}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistiek-{request.region.slug}-{first:%Y%m}-{last:%Y%m}.csv"'
+    )
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("tabel"), _("indeling"), _("rij"), _("maat"), _("waarde")])
