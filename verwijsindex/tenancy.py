@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from regions.selectors import region_by_host
 
-# Paths that answer on any host (health checks, static files, the dev BRP endpoint, e-mail provider webhooks).
-HOSTLESS_PREFIXES = ("/static/", "/health/", "/brp-embedded/", "/media/", "/anymail/")
+# Paths that answer on any host (health checks, static files, the dev BRP endpoint, e-mail provider webhooks,
+# the API: an API client belongs to an organisation, which fixes the region, so the API needs no region host).
+HOSTLESS_PREFIXES = ("/static/", "/health/", "/brp-embedded/", "/media/", "/anymail/", "/api/")
 
 
 class RegionMiddleware:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
     path("statistiek/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api-koppelingen/", include("api.client_urls")),
     path("beheer/", admin.site.urls),
     # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
     path("anymail/", include("anymail.urls")),
