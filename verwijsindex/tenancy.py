@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from regions.selectors import region_by_host
 
-# Paths that answer on any host (health checks, static files, the dev BRP endpoint).
-HOSTLESS_PREFIXES = ("/static/", "/health/", "/brp-embedded/", "/media/")
+# Paths that answer on any host (health checks, static files, the dev BRP endpoint, e-mail provider webhooks).
+HOSTLESS_PREFIXES = ("/static/", "/health/", "/brp-embedded/", "/media/", "/anymail/")
 
 
 class RegionMiddleware:

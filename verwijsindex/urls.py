@@ -18,4 +18,6 @@ urlpatterns = [
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
     path("beheer/", admin.site.urls),
+    # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
+    path("anymail/", include("anymail.urls")),
 ]

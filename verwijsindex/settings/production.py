@@ -45,6 +45,8 @@ if EMAIL_PROVIDER == "smtp":
     _require("EMAIL_URL", EMAIL_URL)
 else:
     _require("ANYMAIL_API_KEY", env.str("ANYMAIL_API_KEY", default=""))
+    # the tracking webhook marks addresses as failing; without the secret anyone could post events
+    _require("ANYMAIL_WEBHOOK_SECRET", env.str("ANYMAIL_WEBHOOK_SECRET", default=""))
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 
 BRP_SERVE_EMBEDDED_ENDPOINT = False

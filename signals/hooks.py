@@ -1,0 +1,49 @@
+"""An explicit registry through which other apps react to a signal's placement, end and transfer.
+
+Handlers run inside the caller's transaction: whatever they write commits or rolls back with the
+signal itself. Work that must happen after the commit (a Celery task) is for the handler to enqueue
+with `transaction.on_commit`. Register in `AppConfig.ready()`; registering the same function twice
+has no effect, so a reloaded app does not run a handler twice.
+"""
+
+from collections.abc import Callable
+
+_placed: list[Callable] = []
+_ending: list[Callable] = []
+_transferred: list[Callable] = []
+
+
+def _register(handlers: list[Callable], fn: Callable) -> Callable:
+    if fn not in handlers:
+        handlers.append(fn)
+    return fn
+
+
+def register_signal_placed(fn: Callable) -> Callable:
+    """fn(signal): called inside the placing transaction, after the signal row exists."""
+    return _register(_placed, fn)
+
+
+def register_signal_ending(fn: Callable) -> Callable:
+    """fn(signal, reason): called inside the ending transaction BEFORE the signal is archived or destroyed."""
+    return _register(_ending, fn)
+
+
+def register_signal_transferred(fn: Callable) -> Callable:
+    """fn(signal, old_professional): called inside the transfer transaction, after the signal moved."""
+    return _register(_transferred, fn)
+
+
+def signal_placed(signal) -> None:
+    for fn in tuple(_placed):
+        fn(signal)
+
+
+def signal_ending(signal, reason) -> None:
+    for fn in tuple(_ending):
+        fn(signal, reason)
+
+
+def signal_transferred(signal, old_professional) -> None:
+    for fn in tuple(_transferred):
+        fn(signal, old_professional)
