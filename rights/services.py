@@ -244,8 +244,6 @@ def rights_request_decide(
 ) -> RightsRequest:
     """A process manager's decision with a written reason. Upheld: the signals concerned are destroyed
     (signal_end with OBJECTION_UPHELD or CORRECTION, not archived) and their professionals are told."""
-    from signals.services import signal_end
-
     from signals.models import EndReason, Signal
 
     reason = (reason or "").strip()
@@ -260,6 +258,8 @@ def rights_request_decide(
         region = rights_request.region
         told = []
         if upheld:
+            from signals.services import signal_end
+
             end_reason = (
                 EndReason.CORRECTION if rights_request.kind == RequestKind.CORRECTION else EndReason.OBJECTION_UPHELD
             )
