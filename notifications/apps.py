@@ -1,6 +1,11 @@
+"""E-mail through an outbox: written with the change, sent exactly once, swept when left behind."""
+
 from django.apps import AppConfig
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Berichten"
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the provider's tracking events

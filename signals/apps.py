@@ -1,3 +1,5 @@
+"""The signals app; registers the death handler with persons when that interface exists."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class SignalsConfig(AppConfig):
     name = "signals"
     label = "signals"
     verbose_name = "Signalen"
+
+    def ready(self):
+        try:
+            from persons.events import register_youth_change_handler
+        except ImportError:
+            return
+        from .handlers import youth_changed
+
+        register_youth_change_handler(youth_changed)

@@ -55,6 +55,8 @@ class Signal(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # set once match detection ran for this signal; the sweep detects for signals where it is empty
     matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # set when the archived signals of others on this youth were shown after placing: they are shown once
+    archive_shown_at = models.DateTimeField(null=True, blank=True)
 
     # Informing (who was told, when and how; or why not)
     informing_status = models.CharField(_("informeren"), max_length=16, choices=InformingStatus.choices)

@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401 - views are added with the pages of this app
+"""URLs of the signals app (mounted under /signalen/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "signals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.signal_list, name="list"),
+    path("nieuw/", views.place, name="place"),
+    path("nieuw/controleren/", views.place_confirm, name="place_confirm"),
+    path("nieuw/signaleringsprofiel/", views.place_profile, name="place_profile"),
+    path("nieuw/informeren/", views.place_informing, name="place_informing"),
+    path("nieuw/afbreken/", views.place_cancel, name="place_cancel"),
+    path("<int:signal_id>/", views.signal_detail, name="detail"),
+    path("<int:signal_id>/afgegeven/", views.placed, name="placed"),
+    path("<int:signal_id>/beeindigen/", views.signal_end, name="end"),
+    path("organisatie/", views.organisation_professionals, name="organisation_professionals"),
+    path("organisatie/<int:membership_id>/", views.organisation_professional, name="organisation_professional"),
+    path(
+        "organisatie/signaal/<int:signal_id>/overdragen/",
+        views.organisation_signal_transfer,
+        name="organisation_signal_transfer",
+    ),
+]

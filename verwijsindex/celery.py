@@ -14,7 +14,7 @@ app.autodiscover_tasks()
 
 # Each app keeps its periodic tasks in `<app>/schedule.py` (a BEAT_SCHEDULE dict of task names, no imports
 # of models), so apps add jobs without touching shared settings.
-SCHEDULED_APPS = ("accounts", "regions", "persons", "signals", "matching", "notifications", "rights", "audit")
+SCHEDULED_APPS = ("accounts", "regions", "persons", "signals", "matching", "notifications", "rights", "audit", "api")
 for _app_name in SCHEDULED_APPS:
     try:
         _schedule = import_module(f"{_app_name}.schedule")

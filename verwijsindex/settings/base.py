@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "rights",
     "audit",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +139,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
-SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_HOURS", default=10) * 3600
+# SESSION_ABSOLUTE_HOURS: a session ends this long after login, however active.
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: lock an account after AXES_FAILURE_LIMIT failed logins for AXES_COOLOFF_MINUTES.
@@ -254,7 +257,22 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Verwijsindex API",
     "VERSION": "1.0.0",
+    # request and response bodies as separate components, so read-only fields are not asked for
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# API (api/): API_CLIENT_CERT_HEADER is the request header in which the TLS-terminating proxy passes the
+# SHA-256 fingerprint of the verified client certificate. Only clients with a pinned fingerprint are checked;
+# the proxy must overwrite this header on every request (never pass a client's own value through).
+API_CLIENT_CERT_HEADER = env.str("API_CLIENT_CERT_HEADER", default="X-SSL-Client-Fingerprint")
+# API_THROTTLE_RATE / API_PLACE_THROTTLE_RATE: requests per API client ("N/second|minute|hour|day"), for all
+# calls and for placing signals. Counted in the Redis cache; when Redis is down the limit is not enforced.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="300/minute")
+API_PLACE_THROTTLE_RATE = env.str("API_PLACE_THROTTLE_RATE", default="60/minute")
+# API_IDEMPOTENCY_HOURS: how long a placement's Idempotency-Key is remembered.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=48)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,254 @@
+"""The REST endpoints under /api/v1/: thin DRF views over the api services and selectors."""
+
+import logging
+import re
+
+from django.contrib.auth.decorators import login_not_required
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from .authentication import ApiClientAuthentication
+from .errors import ApiError, api_exception_handler
+from .models import ApiClient
+from .selectors import signal_of_client, signals_of_client
+from .serializers import (
+    SIGNAL_STATUSES,
+    ErrorSerializer,
+    SignalEndResultSerializer,
+    SignalEndSerializer,
+    SignalPlaceSerializer,
+    SignalSerializer,
+)
+from .services import api_call_log, api_signal_end, api_signal_place
+from .throttling import ApiClientThrottle, ApiPlaceThrottle
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+_ERROR_DESCRIPTIONS = {
+    400: "The request is malformed or a field is invalid (`field` names it).",
+    401: "No valid client credentials (`Authorization: Bearer <client_id>.<secret>`).",
+    403: "Credentials are valid, but the pinned client certificate or the host does not fit this client.",
+    404: "Not found, or not of the client's organisation.",
+    415: "The body is not JSON.",
+    422: "Refused by the rules of the reference index (the same refusals as in the browser).",
+    429: "Too many requests from this client; see Retry-After.",
+    503: "The BRP cannot be reached; retry later (with the same Idempotency-Key).",
+}
+
+
+def error_responses(*codes: int) -> dict:
+    return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+SIGNAL_ID = OpenApiParameter(
+    "signal_id",
+    {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    OpenApiParameter.PATH,
+    description="The signal's id (as returned when it was placed or listed).",
+)
+
+
+class JsonOnly(BaseContentNegotiation):
+    """The API only speaks JSON, whatever Accept says (no 406 and no browsable HTML renderer)."""
+
+    def select_parser(self, request, parsers):
+        for parser in parsers:
+            if request.content_type.split(";")[0].strip().lower() == parser.media_type:
+                return parser
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class SignalPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ApiView(generics.GenericAPIView):
+    """Base of every endpoint: client authentication, rate limits, JSON only, one error shape, one log entry."""
+
+    authentication_classes = [ApiClientAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ApiClientThrottle]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    content_negotiation_class = JsonOnly
+    pagination_class = None
+    endpoint = ""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # the login middleware closes every view; API views authenticate their client themselves
+        return login_not_required(super().as_view(**initkwargs))
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    @property
+    def client(self) -> ApiClient:
+        return self.request.auth
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # the client's organisation fixes the region (the API answers on any host; see README)
+        request._request.region = self.client.organisation.region
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        client = getattr(request, "_auth", None)
+        if isinstance(client, ApiClient):
+            note = getattr(request._request, "api_log", {})
+            try:
+                api_call_log(
+                    client=client,
+                    request=request._request,
+                    endpoint=self.endpoint,
+                    status_code=response.status_code,
+                    professional=note.get("professional"),
+                    signal_id=note.get("signal_id"),
+                    youth_pseudonym=note.get("youth_pseudonym", ""),
+                    error=response.data.get("code") if response.status_code >= 400 and response.data else None,
+                    **({"replayed": True} if note.get("replayed") else {}),
+                )
+            except Exception:
+                logger.exception("Could not write the logbook entry of an API call")
+        return response
+
+    def signal_or_404(self, signal_id: int):
+        signal = signal_of_client(client=self.client, pk=signal_id)
+        if signal is None:
+            raise ApiError(code="not_found", status_code=404)
+        note_signal(self.request, signal)
+        return signal
+
+
+def note_signal(request, signal, professional=None) -> None:
+    """Remember for the call's logbook entry which signal (and youth, by pseudonym) and professional it concerned."""
+    request._request.api_log = {
+        "professional": professional or signal.professional,
+        "signal_id": signal.pk,
+        "youth_pseudonym": signal.youth.pseudonym,
+    }
+
+
+class SignalListCreate(ApiView):
+    serializer_class = SignalSerializer
+    pagination_class = SignalPagination
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(ApiPlaceThrottle())
+        return throttles
+
+    @extend_schema(
+        operation_id="signals_list",
+        summary="List the organisation's signals",
+        description="Active and archived signals of the client's organisation, newest first, paged.",
+        parameters=[
+            OpenApiParameter("professional", str, description="Only the signals of this professional (e-mail)."),
+            OpenApiParameter("status", str, enum=list(SIGNAL_STATUSES), description="Only active or archived."),
+        ],
+        responses={200: SignalSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request):
+        self.endpoint = "signals_list"
+        status = request.query_params.get("status", "")
+        if status and status not in SIGNAL_STATUSES:
+            raise ApiError(code="invalid_choice", status_code=400, field="status")
+        signals = signals_of_client(
+            client=self.client, professional_email=request.query_params.get("professional", ""), status=status
+        )
+        page = self.paginate_queryset(signals)
+        return self.get_paginated_response(SignalSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="signals_place",
+        summary="Place a signal",
+        description=(
+            "Place a signal on behalf of a professional of the client's organisation. The youth is looked up in "
+            "the BRP by BSN; the date of birth must equal the BRP's. Send an `Idempotency-Key` so that a retried "
+            "call returns the first response instead of placing again; the same key with another body gives 422."
+        ),
+        request=SignalPlaceSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                {"type": "string", "pattern": r"^[\x21-\x7e]{1,255}$"},
+                OpenApiParameter.HEADER,
+                description="A unique key per new signal (e.g. a UUID), 1-255 visible ASCII characters.",
+            )
+        ],
+        responses={
+            201: SignalSerializer,
+            **error_responses(400, 401, 403, 415, 422, 429, 503),
+        },
+    )
+    def post(self, request):
+        self.endpoint = "signals_place"
+        key = request.headers.get("Idempotency-Key", "")
+        if key and not IDEMPOTENCY_KEY.match(key):
+            raise ApiError(code="idempotency_key_invalid", status_code=400, field="Idempotency-Key")
+        serializer = SignalPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        status, body, replayed = api_signal_place(
+            client=self.client,
+            data=serializer.validated_data,
+            idempotency_key=key,
+            request=request._request,
+            render=lambda signal: SignalSerializer(signal).data,
+        )
+        if replayed:
+            request._request.api_log = {"replayed": True, "signal_id": body.get("id")}
+        response = Response(body, status=status)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class SignalDetail(ApiView):
+    endpoint = "signal_detail"
+
+    @extend_schema(
+        operation_id="signal_detail",
+        summary="One signal of the organisation",
+        parameters=[SIGNAL_ID],
+        responses={200: SignalSerializer, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request, signal_id):
+        return Response(SignalSerializer(self.signal_or_404(signal_id)).data)
+
+
+class SignalEnd(ApiView):
+    endpoint = "signal_end"
+
+    @extend_schema(
+        operation_id="signal_end",
+        summary="End a signal",
+        description=(
+            "End an active signal of the organisation on behalf of its professional. `concern_gone` archives it "
+            "(kept 5 years, never notified); `placed_wrongly` destroys it at once."
+        ),
+        parameters=[SIGNAL_ID],
+        request=SignalEndSerializer,
+        responses={200: SignalEndResultSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
+    )
+    def post(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        serializer = SignalEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = api_signal_end(
+            client=self.client, signal=signal, reason=serializer.validated_data["reason"], request=request._request
+        )
+        return Response(SignalEndResultSerializer(result).data)

@@ -1,0 +1,109 @@
+"""Request and response bodies of the API. No body ever holds a BSN; the youth only by name and date of birth."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+INFORMING_STATUSES = ("informed", "postponed", "omitted")
+INFORMED_PARTIES = ("youth", "parents")
+API_END_REASONS = ("concern_gone", "placed_wrongly")
+SIGNAL_STATUSES = ("active", "archived")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API has this shape."""
+
+    code = serializers.CharField(help_text="Machine-readable code, e.g. `required`, `youth_too_old`, `throttled`.")
+    message_nl = serializers.CharField(help_text="The message in Dutch, fit to show to a professional.")
+    message_en = serializers.CharField(help_text="The same message in English.")
+    field = serializers.CharField(
+        allow_null=True, help_text="The field (dotted path, or a header name) the error concerns; null if none."
+    )
+
+
+class InformingSerializer(serializers.Serializer):
+    """Who was informed, when and how; or why informing was postponed or omitted."""
+
+    status = serializers.ChoiceField(choices=INFORMING_STATUSES)
+    whom = serializers.ListField(
+        child=serializers.ChoiceField(choices=INFORMED_PARTIES),
+        required=False,
+        max_length=2,
+        help_text="With status `informed`: who was informed. Under 12 the parents, 12 up to 16 both, 16+ the youth.",
+    )
+    on = serializers.DateField(required=False, allow_null=True, help_text="With status `informed`: the date.")
+    how = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="With `postponed` or `omitted`: why."
+    )
+    objection_voiced = serializers.BooleanField(required=False, default=False)
+    objection_override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class SignalPlaceSerializer(serializers.Serializer):
+    professional_email = serializers.EmailField(
+        max_length=254, help_text="E-mail address of the professional of the client's organisation who places it."
+    )
+    bsn = serializers.CharField(max_length=20, help_text="The youth's BSN (nine digits). Never returned.")
+    birth_date = serializers.DateField(help_text="The youth's date of birth, checked against the BRP.")
+    informing = InformingSerializer()
+
+
+class SignalEndSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=API_END_REASONS,
+        help_text="`concern_gone`: the signal is archived. `placed_wrongly`: the signal is destroyed at once.",
+    )
+
+
+class ProfessionalSerializer(serializers.Serializer):
+    name = serializers.CharField(source="full_name")
+    email = serializers.EmailField()
+
+
+class YouthSerializer(serializers.Serializer):
+    name = serializers.CharField(source="full_name")
+    birth_date = serializers.SerializerMethodField(
+        help_text="As in the BRP: YYYY-MM-DD, with 00 for an unknown month or day."
+    )
+
+    @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "example": "2015-06-01"})
+    def get_birth_date(self, youth) -> str:
+        brp = youth.birth_date_brp
+        return f"{brp[:4]}-{brp[4:6]}-{brp[6:8]}" if len(brp) == 8 else youth.birth_date.isoformat()
+
+
+class SignalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=SIGNAL_STATUSES)
+    placed_at = serializers.DateTimeField()
+    ends_on = serializers.DateField(help_text="The planned end (at most 2 years after placing).")
+    ended_at = serializers.DateTimeField(allow_null=True)
+    end_reason = serializers.SerializerMethodField()
+    archive_until = serializers.DateField(allow_null=True)
+    professional = ProfessionalSerializer()
+    youth = YouthSerializer()
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_end_reason(self, signal) -> str | None:
+        return signal.end_reason or None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # datetimes in the deployment's time zone, as the professionals see them
+        for name in ("placed_at", "ended_at"):
+            value = getattr(instance, name)
+            if value is not None:
+                data[name] = timezone.localtime(value).isoformat()
+        return data
+
+
+class SignalEndResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    outcome = serializers.ChoiceField(
+        choices=("archived", "destroyed"), help_text="`archived` for concern_gone, `destroyed` for placed_wrongly."
+    )
+    end_reason = serializers.ChoiceField(choices=API_END_REASONS)
+    archive_until = serializers.DateField(allow_null=True)

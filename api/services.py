@@ -1,0 +1,219 @@
+"""Writes of the API: clients and their secrets, the call log, and placing/ending signals with idempotency."""
+
+import datetime
+import json
+import secrets
+import zlib
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from audit.services import log_event
+
+from .authentication import fingerprint_normalise, secret_hash
+from .errors import ApiError, refusal_error
+from .models import ApiClient, IdempotencyRecord
+from .selectors import professional_of_client
+
+# first key of the transaction-scoped advisory lock that serialises calls with the same Idempotency-Key
+_IDEMPOTENCY_LOCK_SPACE = 0x41504931  # "API1"
+_LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)
+
+
+def api_client_create(
+    *, organisation, name: str, created_by=None, certificate_fingerprint: str = "", request=None
+) -> tuple[ApiClient, str]:
+    """Create a client; returns it with its token `<client_id>.<secret>`, which is shown once and never stored."""
+    secret = secrets.token_urlsafe(32)  # 256 bits
+    with transaction.atomic():
+        client = ApiClient.objects.create(
+            organisation=organisation,
+            name=name.strip(),
+            client_id=f"vi-{secrets.token_hex(8)}",
+            secret_sha256=secret_hash(secret),
+            certificate_fingerprint=fingerprint_normalise(certificate_fingerprint) if certificate_fingerprint else "",
+            created_by=created_by,
+        )
+        log_event(
+            action="api_client_created",
+            actor=created_by,
+            request=request,
+            region_id=organisation.region_id,
+            api_client_id=client.pk,
+            client_id=client.client_id,
+            organisation_id=organisation.pk,
+            certificate_pinned=bool(client.certificate_fingerprint),
+        )
+    return client, f"{client.client_id}.{secret}"
+
+
+def api_client_revoke(*, client: ApiClient, actor=None, request=None) -> ApiClient:
+    """Revoke a client: its secret stops working with the next call (clients are not cached)."""
+    with transaction.atomic():
+        client = ApiClient.objects.select_for_update().get(pk=client.pk)
+        if client.revoked_at is None:
+            client.revoked_at = timezone.now()
+            client.revoked_by = actor
+            client.active = False
+            client.save(update_fields=["revoked_at", "revoked_by", "active"])
+            log_event(
+                action="api_client_revoked",
+                actor=actor,
+                request=request,
+                region_id=client.organisation.region_id,
+                api_client_id=client.pk,
+                client_id=client.client_id,
+            )
+    return client
+
+
+def api_call_log(
+    *,
+    client: ApiClient,
+    request,
+    endpoint: str,
+    status_code: int,
+    professional=None,
+    signal_id: int | None = None,
+    youth_pseudonym: str = "",
+    **details,
+) -> None:
+    """One logbook entry per API call: which client, acting for which professional, on what, with what outcome."""
+    log_event(
+        action="api_call",
+        actor=professional,
+        request=request,
+        region_id=client.organisation.region_id,
+        youth_pseudonym=youth_pseudonym,
+        signal_id=signal_id,
+        api_client_id=client.pk,
+        client_id=client.client_id,
+        api_client=client.name,
+        method=request.method,
+        endpoint=endpoint,
+        status=status_code,
+        **details,
+    )
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at > _LAST_USED_RESOLUTION:
+        # a write per call would be wasteful; the coordinator only needs to see roughly when it was last used
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+
+
+def _note(request, **values) -> None:
+    """Remember for the call's logbook entry whom and what it concerned (see endpoints.ApiView)."""
+    if request is not None:
+        request.api_log = {**getattr(request, "api_log", {}), **values}
+
+
+def _request_hmac(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return salted_hmac("api.idempotency", canonical, algorithm="sha256").hexdigest()
+
+
+def _lock_idempotency_key(client: ApiClient, key: str) -> None:
+    second = zlib.crc32(f"{client.pk}:{key}".encode()) - 2**31
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IDEMPOTENCY_LOCK_SPACE, second])
+
+
+def birth_date_matches(*, brp_date: str, given: datetime.date) -> bool:
+    """Whether a date of birth equals the BRP's; an unknown BRP month or day ("00") matches anything."""
+    if len(brp_date) != 8 or not brp_date.isdigit():
+        return False
+    year, month, day = int(brp_date[:4]), int(brp_date[4:6]), int(brp_date[6:])
+    return given.year == year and month in (0, given.month) and (day == 0 or (month, day) == (given.month, given.day))
+
+
+def api_signal_place(
+    *, client: ApiClient, data: dict, idempotency_key: str = "", request=None, render
+) -> tuple[int, dict, bool]:
+    """Place a signal for a professional of the client's organisation.
+
+    `render(signal) -> dict` builds the response body. Returns (status, body, replayed). With an
+    Idempotency-Key the first successful response is stored and returned again for a retry with the same
+    body; the same key with another body is refused. Failed calls store nothing, so they can be retried.
+    """
+    fingerprint = _request_hmac(data)
+    with transaction.atomic():
+        if idempotency_key:
+            _lock_idempotency_key(client, idempotency_key)
+            record = IdempotencyRecord.objects.filter(client=client, key=idempotency_key).first()
+            if record is not None:
+                if record.request_hmac != fingerprint:
+                    raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
+                return record.response_status, record.response_body, True
+        professional = professional_of_client(client=client, email=data["professional_email"])
+        if professional is None:
+            raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
+        _note(request, professional=professional)
+        from persons.services import youth_by_bsn
+        from signals.services import signal_place
+
+        try:
+            youth = youth_by_bsn(bsn=data["bsn"], actor=professional, request=request)
+        except Exception as error:
+            if hasattr(error, "message"):
+                raise refusal_error(error, field="bsn") from None
+            raise
+        if not birth_date_matches(brp_date=youth.birth_date_brp, given=data["birth_date"]):
+            raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date")
+        informing = data["informing"]
+        try:
+            signal = signal_place(
+                professional=professional,
+                organisation=client.organisation,
+                youth=youth,
+                informing={
+                    "status": informing["status"],
+                    "whom": informing.get("whom") or [],
+                    "on": informing.get("on"),
+                    "how": informing.get("how", ""),
+                    "reason": informing.get("reason", ""),
+                    "objection_voiced": informing.get("objection_voiced", False),
+                    "objection_override_reason": informing.get("objection_override_reason", ""),
+                },
+                request=request,
+            )
+        except Exception as error:
+            if hasattr(error, "message"):
+                field = "informing" if type(error).__name__ == "InformingIncomplete" else None
+                raise refusal_error(error, field=field) from None
+            raise
+        _note(request, signal_id=signal.pk, youth_pseudonym=youth.pseudonym)
+        body = render(signal)
+        if idempotency_key:
+            IdempotencyRecord.objects.create(
+                client=client, key=idempotency_key, request_hmac=fingerprint, response_status=201, response_body=body
+            )
+    return 201, body, False
+
+
+def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> dict:
+    """End a signal of the client's organisation on behalf of its professional; returns what became of it."""
+    from signals.services import signal_end
+
+    signal_id, reference = signal.pk, signal.reference
+    try:
+        ended = signal_end(signal=signal, reason=reason, actor=signal.professional, request=request)
+    except Exception as error:
+        if hasattr(error, "message"):
+            raise refusal_error(error) from None
+        raise
+    archived = ended.pk is not None and ended.status == "archived"
+    return {
+        "id": signal_id,
+        "reference": reference,
+        "outcome": "archived" if archived else "destroyed",
+        "end_reason": reason,
+        "archive_until": ended.archive_until if archived else None,
+    }
+
+
+def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
+    """Forget Idempotency-Keys older than API_IDEMPOTENCY_HOURS; returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,260 @@
+"""Writes of the outbox: enqueue in the caller's transaction, send each row once, sweep, digest, bounces."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role, User
+from audit.services import log_event
+from persons.redaction import redact_bsn
+
+from .models import DIGEST_KINDS, Notification, NotificationKind
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+EMAIL_BASE = "notifications/email/base.html"
+EMAIL_FRAGMENT = "notifications/email/fragment.html"
+DIGEST_TEMPLATE = "notifications/email/digest"
+EMAIL_FAILING_TEMPLATE = "notifications/email/email_failing"
+
+
+def _dispatch_send(notification_id: int) -> None:
+    """Queue the sending task. A broker that is down must not fail the caller: the sweep sends the row later."""
+    from .tasks import notification_send_task
+
+    try:
+        notification_send_task.apply_async((notification_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker error; the row stays in the outbox for the sweep
+        logger.warning("notification %s not queued (broker unavailable); the sweep will send it", notification_id)
+
+
+def notification_enqueue(
+    *, recipient: User, kind: str, subject: str, template: str, context: dict, dedupe_key: str
+) -> Notification:
+    """Write an outbox row in the caller's transaction; after commit its sending is queued.
+
+    A second call with the same dedupe_key returns the existing row and queues nothing.
+    Rows of a digest kind wait for the daily digest when the recipient chose it.
+    """
+    held = kind in DIGEST_KINDS and recipient.notification_preference == "daily_digest"
+    with transaction.atomic():
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+        # ON CONFLICT DO NOTHING: a concurrent enqueue of the same key never fails the caller's transaction
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=recipient,
+                    kind=kind,
+                    subject=subject[:300],
+                    template=template,
+                    context=context,
+                    dedupe_key=dedupe_key,
+                    held_for_digest=held,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        notification = Notification.objects.get(dedupe_key=dedupe_key)
+    if not notification.held_for_digest:
+        pk = notification.pk
+        # sending twice is impossible (row lock + sent_at), so a concurrent duplicate dispatch is harmless
+        transaction.on_commit(lambda: _dispatch_send(pk), robust=True)
+    return notification
+
+
+def _render_parts(notification: Notification, *, base: str) -> tuple[str, str]:
+    context = dict(notification.context)
+    context.update(email_base=base, subject=notification.subject, recipient_name=notification.recipient.full_name)
+    if notification.kind == NotificationKind.DIGEST:
+        items = Notification.objects.filter(pk__in=context.get("item_ids", [])).order_by("created_at", "id")
+        context["items"] = [
+            dict(zip(("text", "html"), _render_parts(item, base=EMAIL_FRAGMENT), strict=True), subject=item.subject)
+            for item in items.select_related("recipient")
+        ]
+    text = render_to_string(f"{notification.template}.txt", context)
+    html = render_to_string(f"{notification.template}.html", context)
+    return text, html
+
+
+def notification_render(*, notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail of an outbox row, in Dutch, with a text and an HTML part."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text, html = _render_parts(notification, base=EMAIL_BASE)
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    # read by anymail back-ends; the provider returns them in tracking events
+    message.tags = [notification.kind]
+    message.metadata = {"notification_id": str(notification.pk)}
+    return message
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 360))
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send one outbox row if nobody sent it yet; True when this call sent it.
+
+    The row lock (SKIP LOCKED) means two workers never send the same row: the second skips it.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
+            .first()
+        )
+        if notification is None:
+            return False
+        now = timezone.now()
+        try:
+            message = notification_render(notification=notification)
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any provider or template error: retry later, never lose the row
+            notification.attempts += 1
+            notification.last_error = redact_bsn(f"{type(exc).__name__}: {exc}")[:500]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.failed_at = now
+            else:
+                notification.next_attempt_at = now + _backoff(notification.attempts)
+            notification.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
+            logger.warning("notification %s not sent (attempt %s)", notification.pk, notification.attempts)
+            return False
+        status = getattr(message, "anymail_status", None)
+        message_id = getattr(status, "message_id", None)
+        notification.provider_message_id = "" if message_id is None else str(message_id)[:255]
+        notification.sent_at = now
+        notification.attempts += 1
+        notification.save(update_fields=["provider_message_id", "sent_at", "attempts"])
+        log_event(action="notification_sent", kind=notification.kind, recipient_id=notification.recipient_id)
+    return True
+
+
+def notifications_send_pending(*, as_of: datetime | None = None, limit: int = 1000) -> int:
+    """The sweep: send outbox rows that are due and not yet sent (e.g. queued while the broker was down)."""
+    as_of = as_of or timezone.now()
+    ids = list(
+        Notification.objects.filter(sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
+        .exclude(next_attempt_at__gt=as_of)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    sent = sum(1 for pk in ids if notification_send(notification_id=pk))
+    if ids:
+        logger.info("outbox sweep: %s due, %s sent", len(ids), sent)
+    return sent
+
+
+def notification_digests_build(*, as_of: datetime | None = None) -> int:
+    """Bundle each professional's held notifications into one digest e-mail; returns the digests made."""
+    as_of = as_of or timezone.now()
+    recipients = (
+        Notification.objects.filter(held_for_digest=True, digest__isnull=True, created_at__lte=as_of)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    made = 0
+    for recipient_id in list(recipients):
+        if notification_digest_build(recipient_id=recipient_id, as_of=as_of):
+            made += 1
+    return made
+
+
+def notification_digest_build(*, recipient_id: int, as_of: datetime) -> Notification | None:
+    with transaction.atomic():
+        items = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient_id=recipient_id, held_for_digest=True, digest__isnull=True, created_at__lte=as_of)
+            .order_by("id")
+        )
+        if not items:
+            return None
+        recipient = items[0].recipient
+        count = len(items)
+        digest = notification_enqueue(
+            recipient=recipient,
+            kind=NotificationKind.DIGEST,
+            subject=_("Verwijsindex: overzicht van %(count)s nieuwe melding(en)") % {"count": count},
+            template=DIGEST_TEMPLATE,
+            context={"item_ids": [item.pk for item in items], "count": count},
+            dedupe_key=f"digest:{recipient_id}:{items[0].pk}",
+        )
+        Notification.objects.filter(pk__in=[item.pk for item in items]).update(digest=digest)
+    return digest
+
+
+def _organisation_coordinators(user: User) -> list[tuple[User, str]]:
+    organisations = Membership.objects.filter(
+        user=user, active=True, role__in=(Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR)
+    ).values_list("organisation_id", flat=True)
+    memberships = (
+        Membership.objects.filter(role=Role.ORGANISATION_COORDINATOR, active=True, organisation_id__in=organisations)
+        .exclude(user=user)
+        .select_related("user", "organisation")
+        .order_by("user_id")
+    )
+    return [(m.user, m.organisation.name) for m in memberships if m.user.is_active]
+
+
+def notification_delivery_failed(
+    *, recipient_email: str, message_id: str = "", notification_id: str = "", occurred_at: datetime | None = None
+) -> User | None:
+    """The provider reports mail to this address bounced or was rejected: mark it failing, tell the coordinators."""
+    occurred_at = occurred_at or timezone.now()
+    with transaction.atomic():
+        user = None
+        notification = None
+        if notification_id and str(notification_id).isdigit():
+            notification = Notification.objects.filter(pk=int(notification_id)).select_related("recipient").first()
+        if notification is None and message_id:
+            notification = Notification.objects.filter(provider_message_id=message_id).first()
+        candidate = notification.recipient if notification is not None else None
+        if candidate is None or candidate.email.lower() != (recipient_email or "").lower():
+            # an address changed since the message went out is not failing
+            candidate = User.objects.filter(email__iexact=recipient_email or "").first()
+        if candidate is None:
+            return None
+        user = User.objects.select_for_update().get(pk=candidate.pk)
+        if user.email_failing_since is not None:
+            return user
+        user.email_failing_since = occurred_at
+        user.save(update_fields=["email_failing_since"])
+        log_event(action="email_failing", actor=None, user_id=user.pk)
+        for coordinator, organisation_name in _organisation_coordinators(user):
+            notification_enqueue(
+                recipient=coordinator,
+                kind=NotificationKind.EMAIL_FAILING,
+                subject=_("Verwijsindex: e-mail aan een medewerker komt niet aan"),
+                template=EMAIL_FAILING_TEMPLATE,
+                context={
+                    "professional_name": user.full_name,
+                    "professional_email": user.email,
+                    "organisation_name": organisation_name,
+                    "since": occurred_at.isoformat(),
+                },
+                dedupe_key=f"email_failing:{user.pk}:{occurred_at.isoformat()}:{coordinator.pk}",
+            )
+    return user
+
+
+def notification_delivery_succeeded(*, recipient_email: str, occurred_at: datetime | None = None) -> None:
+    """A later delivery to the address shows it works again."""
+    occurred_at = occurred_at or timezone.now()
+    User.objects.filter(email__iexact=recipient_email or "", email_failing_since__lt=occurred_at).update(
+        email_failing_since=None
+    )

@@ -1,0 +1,20 @@
+"""Celery tasks of the outbox: thin wrappers around the services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.send")
+def notification_send_task(notification_id: int) -> None:
+    services.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="notifications.sweep")
+def notifications_sweep_task() -> None:
+    services.notifications_send_pending()
+
+
+@shared_task(name="notifications.digests")
+def notification_digests_task() -> None:
+    services.notification_digests_build()

@@ -1,0 +1,63 @@
+"""Refusals of the signal services, each with its own clear Dutch message for the professional."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalRefused(Exception):
+    """Base class; `message` is shown to the user. It never contains a BSN or a youth's name."""
+
+    message = _("Het signaal kan niet worden afgegeven.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class YouthTooOld(SignalRefused):
+    message = _(
+        "Deze persoon is 23 jaar of ouder. Een signaal kan alleen worden afgegeven voor een jeugdige tot 23 jaar."
+    )
+
+
+class YouthDeceased(SignalRefused):
+    message = _("Deze persoon is volgens de BRP overleden. Op een overleden persoon kan geen signaal worden afgegeven.")
+
+
+class SignalAlreadyActive(SignalRefused):
+    message = _(
+        "U heeft al een actief signaal op deze jeugdige. U kunt per jeugdige één actief signaal hebben; "
+        "u vindt het bij Mijn signalen."
+    )
+
+
+class OrganisationInactive(SignalRefused):
+    message = _(
+        "Uw organisatie neemt op dit moment niet deel aan de verwijsindex. Neem contact op met de coördinator "
+        "van uw organisatie."
+    )
+
+
+class ConvenantNotStarted(SignalRefused):
+    message = _(
+        "Het convenant van uw organisatie met de regio is nog niet ingegaan. U kunt signalen afgeven vanaf de "
+        "ingangsdatum van het convenant."
+    )
+
+
+class NotAProfessional(SignalRefused):
+    message = _("U bent geen meldingsbevoegde van deze organisatie en kunt namens haar geen signaal afgeven.")
+
+
+class InformingIncomplete(SignalRefused):
+    message = _(
+        "Leg vast wie is geïnformeerd, wanneer en hoe; of waarom informeren is uitgesteld of achterwege blijft."
+    )
+
+
+class SignalNotActive(SignalRefused):
+    message = _("Dit signaal is niet meer actief.")
+
+
+class TransferRefused(SignalRefused):
+    message = _("Het signaal kan niet worden overgedragen.")

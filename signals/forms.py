@@ -1,0 +1,153 @@
+"""Forms of the placing flow, ending a signal and the coordinator's transfers."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from persons.bsn import bsn_normalise
+from persons.exceptions import BsnInvalid
+
+from .models import InformingStatus
+from .rules import Party
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LookupForm(forms.Form):
+    """Step 1: the BSN and, against typing errors, the date of birth."""
+
+    bsn = forms.CharField(
+        label=_("Burgerservicenummer (BSN)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Geboortedatum"),
+        help_text=_("Ter controle op typefouten: de geboortedatum moet overeenkomen met de BRP."),
+        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2015-06-01.")},
+    )
+    organisation = forms.TypedChoiceField(label=_("Namens organisatie"), coerce=int, required=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        if len(self.organisations) > 1:
+            self.fields["organisation"].choices = [(o.pk, o.name) for o in self.organisations]
+            self.fields["organisation"].required = True
+            self.fields["organisation"].widget.attrs["class"] = "utrecht-select"
+        else:
+            del self.fields["organisation"]
+
+    def clean_bsn(self):
+        try:
+            return bsn_normalise(self.cleaned_data["bsn"])
+        except BsnInvalid as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("De geboortedatum kan niet in de toekomst liggen."))
+        return value
+
+    def chosen_organisation(self):
+        if len(self.organisations) == 1:
+            return self.organisations[0]
+        chosen = self.cleaned_data.get("organisation")
+        return next((o for o in self.organisations if o.pk == chosen), None)
+
+
+class ConfirmForm(forms.Form):
+    """Step 2: the professional confirms this is the youth they mean."""
+
+
+class ProfileForm(forms.Form):
+    weighed = forms.BooleanField(
+        label=_("Ik heb het signaleringsprofiel van mijn organisatie gewogen en vind een signaal nodig."),
+        error_messages={"required": _("Bevestig dat u het signaleringsprofiel heeft gewogen.")},
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+    )
+
+
+class InformingForm(forms.Form):
+    """Step 4: who was informed, when and how; or why not (yet); and any objection."""
+
+    status = forms.ChoiceField(
+        label=_("Informeren"),
+        choices=InformingStatus.choices,
+        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+        error_messages={"required": _("Kies of u heeft geïnformeerd, het uitstelt of achterwege laat.")},
+    )
+    whom = forms.MultipleChoiceField(
+        label=_("Wie heeft u geïnformeerd?"),
+        choices=list(Party.LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox"}),
+    )
+    on = forms.DateField(
+        label=_("Wanneer?"),
+        required=False,
+        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")},
+    )
+    how = forms.CharField(
+        label=_("Hoe?"),
+        required=False,
+        max_length=200,
+        help_text=_("Bijvoorbeeld: in een gesprek, telefonisch, per brief."),
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )
+    reason = forms.CharField(
+        label=_("Reden van uitstel of niet informeren"),
+        required=False,
+        help_text=_("Alleen bij een zwaarwegende reden, zoals gevaar voor de jeugdige."),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea"}),
+    )
+    objection_voiced = forms.BooleanField(
+        label=_("Er is bezwaar gemaakt tegen het signaal"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+    )
+    objection_override_reason = forms.CharField(
+        label=_("Reden om het signaal toch af te geven"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea"}),
+    )
+
+    def informing(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Waarom beëindigt u het signaal?"),
+        choices=[
+            ("concern_gone", _("De zorg is weggenomen (het signaal gaat 5 jaar naar het archief)")),
+            ("placed_wrongly", _("Het signaal is onterecht geplaatst (het signaal wordt direct vernietigd)")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+        error_messages={"required": _("Kies een reden.")},
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class TransferForm(forms.Form):
+    to_professional = forms.TypedChoiceField(
+        label=_("Overdragen aan collega"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+        error_messages={"required": _("Kies een collega."), "invalid_choice": _("Kies een collega uit de lijst.")},
+    )
+
+    def __init__(self, *args, colleagues=(), required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_professional"].required = required
+        self.fields["to_professional"].choices = [("", _("— kies een collega —"))] + [
+            (user.pk, user.full_name or user.email) for user in colleagues
+        ]

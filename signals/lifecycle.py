@@ -1,0 +1,212 @@
+"""The daily life cycle of signals: reminders, expiry to the archive, and destruction (archive, 23, death).
+
+Every step is set-based: one query collects the due ids into a temporary table, then the rows are
+processed in batches of `batch_size`, each batch in its own transaction that checks the rule again,
+so a second run of the same day finds nothing left to do, and memory stays flat whatever the number
+of signals. Only counts are logged (never a name, BSN or pseudonym).
+"""
+
+import datetime
+import logging
+import time
+from collections.abc import Iterator
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from regions.models import Region
+
+from . import hooks
+from .models import EndReason, Signal, SignalStatus
+from .notify import notify
+from .rules import MAX_AGE, born_on_or_before_for_age
+from .services import signal_url, signals_destroy
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+_DUE_TABLE = "signals_lifecycle_due"
+
+
+def _due_id_batches(queryset: QuerySet, batch_size: int) -> Iterator[list[int]]:
+    """Yield the ids of `queryset` in ascending batches, from a snapshot taken once in a temporary table."""
+    sql, params = queryset.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_DUE_TABLE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_DUE_TABLE} (id bigint PRIMARY KEY)")
+        cursor.execute(f"INSERT INTO {_DUE_TABLE} (id) {sql}", params)  # noqa: S608 - sql is Django's own query
+    last_id = 0
+    try:
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id FROM {_DUE_TABLE} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
+                    [last_id, batch_size],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return
+            yield ids
+            last_id = ids[-1]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_DUE_TABLE}")
+
+
+def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
+    locked = list(
+        queryset.filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+    )
+    return list(Signal.objects.filter(pk__in=locked).select_related("youth", "organisation").order_by("pk"))
+
+
+def _destroy_due(due: QuerySet, reason: EndReason, batch_size: int) -> int:
+    count = 0
+    for ids in _due_id_batches(due, batch_size):
+        with transaction.atomic():
+            count += signals_destroy(signals=_lock_batch(due, ids), reason=reason)
+    return count
+
+
+def signals_died(*, as_of: datetime.date) -> QuerySet[Signal]:
+    return Signal.objects.filter(youth__date_of_death__isnull=False, youth__date_of_death__lte=as_of)
+
+
+def signals_turned_23(*, as_of: datetime.date) -> QuerySet[Signal]:
+    return Signal.objects.filter(youth__birth_date__lte=born_on_or_before_for_age(as_of, MAX_AGE))
+
+
+def signals_archive_ended(*, as_of: datetime.date) -> QuerySet[Signal]:
+    return Signal.objects.filter(status=SignalStatus.ARCHIVED, archive_until__lte=as_of)
+
+
+def signals_expired(*, as_of: datetime.date) -> QuerySet[Signal]:
+    return Signal.objects.filter(status=SignalStatus.ACTIVE, ends_on__lt=as_of)
+
+
+def signals_to_remind(*, as_of: datetime.date, region: Region) -> QuerySet[Signal]:
+    return Signal.objects.filter(
+        status=SignalStatus.ACTIVE,
+        reminder_sent_at__isnull=True,
+        organisation__region=region,
+        ends_on__gte=as_of,
+        ends_on__lte=as_of + datetime.timedelta(weeks=region.reminder_weeks),
+    )
+
+
+def signals_destroy_died(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
+    return _destroy_due(signals_died(as_of=as_of), EndReason.DIED, batch_size)
+
+
+def signals_destroy_turned_23(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
+    return _destroy_due(signals_turned_23(as_of=as_of), EndReason.TURNED_23, batch_size)
+
+
+def signals_destroy_archive_ended(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
+    return _destroy_due(signals_archive_ended(as_of=as_of), EndReason.ARCHIVE_ENDED, batch_size)
+
+
+def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
+    """Active signals past their planned end move to the archive for 5 years (at most until the 23rd birthday)."""
+    due = signals_expired(as_of=as_of)
+    count = 0
+    ended_at = timezone.now()
+    for ids in _due_id_batches(due, batch_size):
+        with transaction.atomic():
+            signals = _lock_batch(due, ids)
+            for signal in signals:
+                hooks.signal_ending(signal, EndReason.EXPIRED)
+            # the archive term runs from the first day the signal was no longer active
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""
+                    UPDATE {Signal._meta.db_table} AS s
+                       SET status = %s, end_reason = %s, ended_at = %s,
+                           archive_until = LEAST((s.ends_on + interval '1 day' + interval '5 years')::date,
+                                                 (y.birth_date + interval '23 years')::date)
+                      FROM persons_youth AS y
+                     WHERE y.id = s.youth_id AND s.id = ANY(%s) AND s.status = %s
+                    """,  # noqa: S608 - table name from the model
+                    [
+                        SignalStatus.ARCHIVED,
+                        EndReason.EXPIRED,
+                        ended_at,
+                        [signal.pk for signal in signals],
+                        SignalStatus.ACTIVE,
+                    ],
+                )
+            for signal in signals:
+                log_event(
+                    action="signal_expired",
+                    region_id=signal.organisation.region_id,
+                    youth_pseudonym=signal.youth.pseudonym,
+                    signal_id=signal.pk,
+                    reason=EndReason.EXPIRED.value,
+                    outcome="archived",
+                )
+            count += len(signals)
+    return count
+
+
+def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
+    """One reminder per signal, `reminder_weeks` (a setting of the organisation's region) before it expires."""
+    count = 0
+    sent_at = timezone.now()
+    for region in Region.objects.order_by("pk"):
+        due = signals_to_remind(as_of=as_of, region=region)
+        for ids in _due_id_batches(due, batch_size):
+            with transaction.atomic():
+                signals = list(
+                    due.filter(pk__in=ids)
+                    .select_for_update(of=("self",))
+                    .select_related("professional", "organisation__region")
+                )
+                for signal in signals:
+                    notify(
+                        recipient=signal.professional,
+                        kind="signal_expiry_reminder",
+                        subject=_("Uw signaal %(reference)s verloopt binnenkort") % {"reference": signal.reference},
+                        template="signals/email/expiry_reminder",
+                        context={
+                            "reference": signal.reference,
+                            "ends_on": signal.ends_on.strftime("%d-%m-%Y"),
+                            "organisation": signal.organisation.name,
+                            "link": signal_url(signal),
+                            "name": signal.professional.full_name,
+                        },
+                        dedupe_key=f"signal-expiry-reminder:{signal.pk}",
+                    )
+                Signal.objects.filter(pk__in=[signal.pk for signal in signals]).update(reminder_sent_at=sent_at)
+                count += len(signals)
+    return count
+
+
+def lifecycle_run(*, as_of: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """The whole daily run for one day. Destruction first, so a signal due for both is destroyed, not archived."""
+    as_of = as_of or timezone.localdate()
+    started = time.monotonic()
+    counts = {
+        "died": signals_destroy_died(as_of=as_of, batch_size=batch_size),
+        "turned_23": signals_destroy_turned_23(as_of=as_of, batch_size=batch_size),
+        "archive_ended": signals_destroy_archive_ended(as_of=as_of, batch_size=batch_size),
+        "expired": signals_expire(as_of=as_of, batch_size=batch_size),
+        "reminded": signals_remind(as_of=as_of, batch_size=batch_size),
+    }
+    logger.info(
+        "signal life cycle for %s: %s in %.1f s",
+        as_of.isoformat(),
+        ", ".join(f"{name}={count}" for name, count in counts.items()),
+        time.monotonic() - started,
+    )
+    return counts
+
+
+def youth_died(*, youth_id: int, died_on: datetime.date | None = None) -> int:
+    """Destroy every signal on a youth the BRP reports deceased (called from the persons change handler)."""
+    due = Signal.objects.filter(youth_id=youth_id)
+    with transaction.atomic():
+        ids = list(due.values_list("pk", flat=True))
+        return signals_destroy(signals=_lock_batch(due, ids), reason=EndReason.DIED)

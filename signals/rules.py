@@ -1,0 +1,64 @@
+"""Date and age rules of a signal: the 23rd birthday, the planned end, whom to inform at which age."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+MAX_AGE = 23
+ACTIVE_YEARS = 2
+ARCHIVE_YEARS = 5
+
+
+class Party:
+    YOUTH = "youth"
+    PARENTS = "parents"
+    LABELS = {YOUTH: _("de jeugdige"), PARENTS: _("de ouders/gezaghebbenden")}
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February (the earlier date) in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Age in whole years. `birth_date` is the earliest possible date (partial BRP dates), so never too young."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def turns_23_on(birth_date: datetime.date) -> datetime.date:
+    return add_years(birth_date, MAX_AGE)
+
+
+def born_on_or_before_for_age(day: datetime.date, years: int) -> datetime.date:
+    """The latest date of birth of someone who is at least `years` old on `day` (for set-based queries)."""
+    cutoff = add_years(day, -years)
+    # someone born on 29 February has their birthday on 28 February in a common year (add_years above)
+    if day.month == 2 and day.day == 28 and not _is_leap(day.year) and _is_leap(cutoff.year):
+        return cutoff.replace(day=29)
+    return cutoff
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def planned_end(*, placed_on: datetime.date, birth_date: datetime.date) -> datetime.date:
+    """Two years after placement, but never on or after the 23rd birthday."""
+    return min(add_years(placed_on, ACTIVE_YEARS), turns_23_on(birth_date) - datetime.timedelta(days=1))
+
+
+def archive_until(*, ended_on: datetime.date, birth_date: datetime.date) -> datetime.date:
+    """Five years after the end, but destroyed at the 23rd birthday if that comes first."""
+    return min(add_years(ended_on, ARCHIVE_YEARS), turns_23_on(birth_date))
+
+
+def parties_to_inform(age: int) -> tuple[str, ...]:
+    """Under 12 the parents/guardians; 12 up to 16 the youth and the parents/guardians; 16 and older the youth."""
+    if age < 12:
+        return (Party.PARENTS,)
+    if age < 16:
+        return (Party.YOUTH, Party.PARENTS)
+    return (Party.YOUTH,)
