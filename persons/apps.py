@@ -9,15 +9,21 @@ class PersonsConfig(AppConfig):
 
     def ready(self):
         from .pseudonyms import register_pseudonym_column
+        from .redaction import install_log_record_redaction
+
+        install_log_record_redaction()
 
         youth = self.get_model("Youth")
         register_pseudonym_column(youth, "pseudonym", "bsn")
         register_pseudonym_column(youth, "parent_pseudonyms", "bsn")
         register_pseudonym_column(youth, "bag_pseudonym", "bag")
-        # columns of other apps that exist already; their apps may register more (registering twice is harmless)
+        # Columns of other apps known today; their apps may register more (registering twice is harmless).
+        # audit.LogEntry.youth_pseudonym is left out on purpose: the logbook is append-only (the database
+        # refuses UPDATE), so entries keep the pseudonym under the key of their day.
         for label, field, kind in (
             ("regions.InstitutionalAddress", "bag_pseudonym", "bag"),
-            ("audit.LogEntry", "youth_pseudonym", "bsn"),
+            ("matching.MatchKey", "value", "bsn"),
+            ("matching.MatchKey", "value", "bag"),
         ):
             try:
                 register_pseudonym_column(apps.get_model(label), field, kind)

@@ -78,8 +78,8 @@ def test_partial_birth_date_is_stored_as_given_and_as_the_earliest_possible_day(
 
 
 def test_a_person_with_geheimhouding_is_stored_confidential_without_a_visible_address(brp, brp_records):
-    assert brp_records["100600220"]["verblijfplaats"]["straat"] == "Klaverweide"
-    youth = youth_by_bsn(bsn="100600220")
+    assert brp_records["999971207"]["verblijfplaats"]["straat"] == "Henegouwerweg"
+    youth = youth_by_bsn(bsn="999971207")
     assert youth.confidential
     assert youth.address_lines == []
     assert youth.street == "" and youth.postcode == "" and youth.house_number is None
@@ -148,3 +148,9 @@ def test_two_simultaneous_look_ups_make_one_youth(brp):
         thread.join()
     assert errors == []
     assert Youth.objects.filter(pseudonym=bsn_pseudonym("999970045")).count() == 1
+
+
+def test_a_bsn_inside_brp_names_is_not_stored(brp):
+    youth = youth_by_bsn(bsn="100600220")  # test person named "Digid 1 100600220 voornamen"
+    assert "100600220" not in youth.full_name
+    assert youth.first_names == "Digid 1 [BSN] voornamen"
