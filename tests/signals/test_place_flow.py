@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import LogEntry
 from signals.models import Signal
+from signals.views import birth_date_matches
 from tests.conftest import client_for
 from tests.persons.factories import YouthFactory
 from tests.signals.factories import SignalFactory
@@ -121,3 +122,18 @@ def test_flow_of_another_organisation_cannot_be_continued(professional_user, reg
     client = flow_client(professional_user, region, youth, other, step=4)
     response = client.get(reverse("signals:place_informing"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("brp_date", "entered", "matches"),
+    [
+        ("20170101", datetime.date(2017, 1, 1), True),
+        ("20170101", datetime.date(2017, 1, 2), False),
+        ("20170000", datetime.date(2017, 8, 9), True),
+        ("20170000", datetime.date(2016, 8, 9), False),
+        ("20170800", datetime.date(2017, 8, 9), True),
+        ("20170800", datetime.date(2017, 7, 9), False),
+    ],
+)
+def test_partial_brp_dates_compare_on_their_known_parts(brp_date, entered, matches):
+    assert birth_date_matches(brp_date, entered) is matches

@@ -19,6 +19,7 @@ BRP_SERVE_EMBEDDED_ENDPOINT = True
 # tests point the HTTP client at a live server of this project (see tests/conftest.py)
 BRP_BASE_URL = env.str("BRP_BASE_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = False
+ALLOW_DEMO_DATA = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -26,3 +27,7 @@ STORAGES = {
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The logbook's trigger refuses TRUNCATE unless the connection allows it; the test runner empties
+# every table after a transactional test, so test connections do (audit/migrations/0002).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c verwijsindex.logbook_truncate_allowed=on"  # noqa: F405
