@@ -3,5 +3,5 @@
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
-    "persons-youths-refresh": {"task": "persons.youths_refresh", "schedule": crontab(hour=2, minute=15)},
+    "persons-youths-refresh": {"task": "persons.youths_refresh", "schedule": crontab(hour=1, minute=30)},
 }
