@@ -162,3 +162,19 @@ def test_address_lines_are_written_the_dutch_way_and_hidden_with_geheimhouding()
     assert youth.address_lines == ["Turfmarkt 25a-2", "2511 CA 's-Gravenhage"]
     youth.confidential = True
     assert youth.address_lines == []
+
+
+def test_the_http_client_against_the_project_endpoint_gives_the_same_youth_as_the_embedded_register(brp, settings):
+    bsns = ("999970033", "999999151", "999970598", "999971207", "999991164", "999990603", "100600220")
+    skip = {"id", "refreshed_at", "bsn_encrypted"}
+
+    def stored():
+        return [
+            {key: value for key, value in youth.__dict__.items() if key not in skip and not key.startswith("_")}
+            for youth in (youth_by_bsn(bsn=bsn) for bsn in bsns)
+        ]
+
+    over_http = stored()
+    Youth.objects.all().delete()
+    settings.BRP_CLIENT = "embedded"
+    assert stored() == over_http
