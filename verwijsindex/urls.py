@@ -22,6 +22,7 @@ urlpatterns = [
     path("berichten/", include("notifications.urls")),
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
+    path("statistiek/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("api-koppelingen/", include("api.client_urls")),
     # the admin logs in through our own two-factor login, never through its password-only form
@@ -33,6 +34,10 @@ urlpatterns = [
     # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
     path("anymail/", include("anymail.urls")),
 ]
+
+if settings.BRP_SERVE_EMBEDDED_ENDPOINT:
+    # dev/test only: the Haal Centraal endpoint answering from the embedded register (see persons/brp/views.py)
+    urlpatterns.append(path("brp-embedded/", include("persons.brp.urls")))
 
 if settings.DEV_MAILBOX_DIR:
     from . import devmailbox
