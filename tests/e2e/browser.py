@@ -163,6 +163,15 @@ class Visitor:
                 return
         raise AssertionError(f"{self.name}: could not reach {locator} with Tab on {self.page.url}")
 
+    def type_date(self, day) -> None:
+        """Type a date into the focused date field in the order this browser shows its parts.
+
+        Headless chromium shows month/day/year whatever the locale; a keyboard user types what they see.
+        """
+        order = _date_order(self.context)
+        parts = {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": f"{day.year:04d}"}
+        self.page.keyboard.type("".join(parts[p] for p in order))
+
     def focused_visible(self) -> bool:
         """The focused element shows a focus indicator (an outline or box-shadow), WCAG 2.4.7."""
         return self.page.evaluate(
@@ -178,3 +187,20 @@ class Visitor:
         self.context.close()
         assert not unchecked, f"{self.name}: documents not checked with axe: {unchecked}"
         assert not errors, f"{self.name}: errors in the browser: {errors}"
+
+
+_DATE_ORDERS: dict = {}
+
+
+def _date_order(context) -> str:
+    """Probe once which order of day, month and year the browser's date field takes from the keyboard."""
+    if "order" not in _DATE_ORDERS:
+        probe = context.new_page()
+        probe.set_content('<input id="before"><input type="date" id="probe">')
+        probe.focus("#before")
+        probe.keyboard.press("Tab")
+        probe.keyboard.type("01022003")
+        value = probe.input_value("#probe")
+        probe.close()
+        _DATE_ORDERS["order"] = {"2003-02-01": "dmy", "2003-01-02": "mdy"}.get(value, "ymd")
+    return _DATE_ORDERS["order"]

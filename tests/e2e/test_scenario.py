@@ -7,6 +7,8 @@ inzage request and download the PDF; a process manager sees the statistics. A st
 not on main yet is skipped with that reason, and so is every step that builds on it.
 """
 
+import datetime
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -177,7 +179,7 @@ def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world,
     browser.tab_to(page.get_by_label("Burgerservicenummer (BSN)"))
     page.keyboard.type(MIRA_BSN)
     browser.tab_to(page.get_by_label("Geboortedatum"))
-    page.keyboard.type("01012017")  # the date field of nl-NL takes dd mm yyyy
+    browser.type_date(datetime.date(2017, 1, 1))
     assert page.get_by_label("Geboortedatum").input_value() == "2017-01-01"
     browser.tab_to(page.get_by_role("button", name="Zoeken"))
     assert browser.focused_visible(), "the search button shows no focus indicator"
@@ -198,7 +200,8 @@ def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world,
     browser.tab_to(page.get_by_label("de ouders/gezaghebbenden"))
     page.keyboard.press("Space")
     browser.tab_to(page.get_by_label("Wanneer?"))
-    page.keyboard.type(_today("%d%m%Y"))
+    browser.type_date(datetime.date.fromisoformat(_today()))
+    assert page.get_by_label("Wanneer?").input_value() == _today(), page.get_by_label("Wanneer?").input_value()
     browser.tab_to(page.get_by_label("Hoe?"))
     page.keyboard.type("Telefonisch met de ouders")
     browser.tab_to(page.get_by_role("button", name="Signaal afgeven"))
