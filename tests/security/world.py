@@ -4,6 +4,7 @@ Region A and region B are built the same way, so "the same role in the other reg
 hand: a role of B asking for A's objects (IDOR) and a role of A on B's host must both be refused.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,9 +12,12 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role
+from api.services import api_client_create
 from matching.models import MatchCoordinator
 from matching.services import match_coordinator_propose, match_detect
 from regions.models import Sector, Subtype
+from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
+from rights.services import rights_advice_request, rights_request_register
 from signals.models import Signal
 from tests.accounts.factories import (
     MembershipFactory,
@@ -24,7 +28,7 @@ from tests.accounts.factories import (
     process_manager,
     professional,
 )
-from tests.persons.factories import YouthFactory
+from tests.persons.factories import FREE_BSNS, YouthFactory
 from tests.regions.factories import MunicipalityFactory, OrganisationFactory, RegionFactory
 from tests.signals.factories import SignalFactory
 
@@ -107,7 +111,8 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             user=UserFactory(is_staff=True, is_superuser=True),
         ).user,
     }
-    youth = YouthFactory(municipality_code=cbs_code)
+    youth_bsn = next(FREE_BSNS)
+    youth = YouthFactory(bsn=youth_bsn, municipality_code=cbs_code)
     own_signal = SignalFactory(youth=youth, organisation=own_org, professional=owner)
     matched_signal = SignalFactory(youth=youth, organisation=other_org, professional=matched)
     match_detect(signal_id=own_signal.pk)
@@ -115,6 +120,28 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     coordinator = MatchCoordinator.objects.get(youth=youth)
     # the owner (coordinator by the earliest signal) proposes to hand over to the matched colleague
     match_coordinator_propose(coordinator=coordinator, actor=owner, to_signal=matched_signal)
+
+    def rights_request(kind: str):
+        return rights_request_register(
+            actor=users[MUNICIPAL_STAFF],
+            municipality=municipality,
+            kind=kind,
+            bsn=youth_bsn,
+            requester_name="Ouder van de jeugdige",
+            requester_capacity=RequesterCapacity.PARENT,
+            identity_checked=True,
+            identity_check_method=IdentityCheckMethod.ID_DOCUMENT,
+            received_on=datetime.date.today(),
+        )
+
+    copy_request = rights_request(RequestKind.COPY)
+    objection = rights_request(RequestKind.OBJECTION)
+    (advice_task,) = rights_advice_request(
+        rights_request=objection, signal_ids=[own_signal.pk], actor=users[MUNICIPAL_STAFF]
+    )
+    api_client, _token = api_client_create(
+        organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
+    )
     return World(
         region=region,
         host=f"{slug}.localhost",
@@ -127,5 +154,9 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "matched_signal": Signal.objects.get(pk=matched_signal.pk),
             "owner_membership": Membership.objects.get(user=owner, role=Role.PROFESSIONAL),
             "coordinator": MatchCoordinator.objects.filter(youth=youth).first(),
+            "api_client": api_client,
+            "copy_request": copy_request,
+            "objection": objection,
+            "advice_task": advice_task,
         },
     )

@@ -210,6 +210,11 @@ ANYMAIL = {
     "API_KEY": env.str("ANYMAIL_API_KEY", default=""),
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
+# ANYMAIL_WEBHOOK_PROVIDER: whose tracking webhook is mounted at /anymail/<provider>/tracking/ (the e-mail
+# provider's; with plain SMTP there are no delivery reports, and the Postmark shape is used in tests).
+ANYMAIL_WEBHOOK_PROVIDER = env.str(
+    "ANYMAIL_WEBHOOK_PROVIDER", default=EMAIL_PROVIDER if EMAIL_PROVIDER != "smtp" else "postmark"
+)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 if EMAIL_URL:
     vars().update(env.email_url_config(EMAIL_URL))
