@@ -76,6 +76,8 @@ def _coordinator(world: World) -> dict:
 
 
 OPEN = Row(allowed=EVERYONE, open=True)
+PM = frozenset({PROCESS_MANAGER})
+PM_ONLY = Row(allowed=PM)
 
 # Who may open what, on their own region's host.
 MATRIX: dict[str, Row] = {
@@ -115,6 +117,27 @@ MATRIX: dict[str, Row] = {
     "audit:logbook": Row(allowed=frozenset({PROCESS_MANAGER})),
     # the dev/test stand-in for the BRP: host-less, no login; answers a POST without a body with 400
     "brp_embedded:personen": Row(allowed=EVERYONE, open=True, method="post", open_status=400),
+    "regions:manage_home": PM_ONLY,
+    "regions:organisation_list": PM_ONLY,
+    "regions:organisation_create": PM_ONLY,
+    "regions:organisation_detail": Row(allowed=PM, kwargs=_object("organisation")),
+    "regions:organisation_deactivate": Row(allowed=PM, kwargs=_object("organisation")),
+    "regions:organisation_reactivate": Row(allowed=PM, kwargs=_object("organisation"), method="post"),
+    "regions:organisation_coordinator_invite": Row(allowed=PM, kwargs=_object("organisation")),
+    "regions:municipality_list": PM_ONLY,
+    "regions:municipality_edit": Row(allowed=PM, kwargs=_object("municipality")),
+    "regions:coordinator_rules": PM_ONLY,
+    "regions:institutional_addresses": PM_ONLY,
+    "regions:institutional_address_remove": Row(allowed=PM, kwargs=_object("institutional_address"), method="post"),
+    "regions:region_settings": PM_ONLY,
+    "regions:region_look": PM_ONLY,
+    "regions:move_notice_list": PM_ONLY,
+    "regions:move_notice_handle": Row(allowed=PM, kwargs=_object("move_notice"), method="post"),
+    "regions:my_organisation": Row(allowed=frozenset({COORDINATOR})),
+    "regions:professional_invite": Row(allowed=frozenset({COORDINATOR})),
+    "regions:signalling_profile": Row(allowed=frozenset({COORDINATOR})),
+    "reports:statistics": PM_ONLY,
+    "reports:statistics_csv": PM_ONLY,
     "api_clients:list": Row(allowed=frozenset({COORDINATOR})),
     "api_clients:create": Row(allowed=frozenset({COORDINATOR})),
     "api_clients:revoke": Row(allowed=frozenset({COORDINATOR}), kwargs=_api_client),

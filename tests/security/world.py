@@ -15,7 +15,7 @@ from accounts.models import Membership, Role
 from api.services import api_client_create
 from matching.models import MatchCoordinator
 from matching.services import match_coordinator_propose, match_detect
-from regions.models import Sector, Subtype
+from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
 from rights.services import rights_advice_request, rights_request_register
 from signals.models import Signal
@@ -139,6 +139,12 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     (advice_task,) = rights_advice_request(
         rights_request=objection, signal_ids=[own_signal.pk], actor=users[MUNICIPAL_STAFF]
     )
+    institutional_address = InstitutionalAddress.objects.create(
+        region=region, bag_pseudonym=f"{prefix}-bag", postcode="3511AA", house_number=1, description="Opvanghuis"
+    )
+    move_notice = MoveNotice.objects.create(
+        region=region, from_municipality_code="0000", to_municipality_code=cbs_code, signal_references=["VI-0000001"]
+    )
     api_client, _token = api_client_create(
         organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
     )
@@ -156,6 +162,8 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "coordinator": MatchCoordinator.objects.filter(youth=youth).first(),
             "api_client": api_client,
             "copy_request": copy_request,
+            "institutional_address": institutional_address,
+            "move_notice": move_notice,
             "objection": objection,
             "advice_task": advice_task,
         },
