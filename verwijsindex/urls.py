@@ -51,3 +51,5 @@ if settings.DEV_MAILBOX_DIR:
     from . import devmailbox
 
     urlpatterns.append(path("dev/mail/", include((devmailbox.urlpatterns, "devmail"))))
+
+handler500 = "verwijsindex.views.server_error"
