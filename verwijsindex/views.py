@@ -1,5 +1,6 @@
 """Project-level pages: the start page after login and the health check."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -13,7 +14,9 @@ def home(request):
     return render(request, "home.html", {"title": _("Start"), "memberships": memberships})
 
 
+@login_not_required
 def health(request):
+    """For load balancers and container health checks: answers on any host, without login."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
