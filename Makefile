@@ -10,7 +10,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 export MAIL_PORT
 
-.PHONY: run test install services stop bench lint clean messages chromium
+.PHONY: audit run test install services stop bench lint clean messages chromium
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,7 @@ chromium:
 
 test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
+	$(PY) scripts/audit_dependencies.py
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
 	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -61,3 +62,6 @@ bench: services
 
 clean: stop
 	rm -rf .data $(VENV) node_modules staticfiles
+
+audit: install
+	$(PY) scripts/audit_dependencies.py
