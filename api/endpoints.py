@@ -22,6 +22,7 @@ from .serializers import (
     ErrorSerializer,
     SignalEndResultSerializer,
     SignalEndSerializer,
+    SignalFilterSerializer,
     SignalPlaceSerializer,
     SignalSerializer,
 )
@@ -73,6 +74,24 @@ class SignalPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        # DRF silently ignores a bad page_size; a client deserves to hear its parameter is wrong
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ApiError(code="invalid", status_code=400, field=self.page_size_query_param)
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class ApiView(generics.GenericAPIView):
@@ -164,11 +183,12 @@ class SignalListCreate(ApiView):
     )
     def get(self, request):
         self.endpoint = "signals_list"
-        status = request.query_params.get("status", "")
-        if status and status not in SIGNAL_STATUSES:
-            raise ApiError(code="invalid_choice", status_code=400, field="status")
+        filters = SignalFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         signals = signals_of_client(
-            client=self.client, professional_email=request.query_params.get("professional", ""), status=status
+            client=self.client,
+            professional_email=filters.validated_data.get("professional", ""),
+            status=filters.validated_data.get("status", ""),
         )
         page = self.paginate_queryset(signals)
         return self.get_paginated_response(SignalSerializer(page, many=True).data)

@@ -35,6 +35,8 @@ MESSAGES = {
     "make_aware": _("Dit tijdstip bestaat niet in de tijdzone Europe/Amsterdam."),
     "overflow": _("Deze datum ligt te ver in de toekomst of het verleden."),
     "unknown_field": _("Dit veld bestaat niet."),
+    "null_characters_not_allowed": _("Deze waarde bevat een NUL-teken; dat is niet toegestaan."),
+    "surrogate_characters_not_allowed": _("Deze waarde bevat ongeldige Unicode-tekens."),
     "parse_error": _("De inhoud van het verzoek is geen geldige JSON."),
     "not_authenticated": _(
         "Geef de sleutel van de API-koppeling mee als 'Authorization: Bearer <client-id>.<geheim>'."

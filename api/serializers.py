@@ -49,6 +49,13 @@ class SignalPlaceSerializer(serializers.Serializer):
     informing = InformingSerializer()
 
 
+class SignalFilterSerializer(serializers.Serializer):
+    """The list's query parameters."""
+
+    professional = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    status = serializers.ChoiceField(choices=SIGNAL_STATUSES, required=False, allow_blank=True)
+
+
 class SignalEndSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=API_END_REASONS,
