@@ -1,8 +1,11 @@
-"""Login and two-factor forms."""
+"""Login, two-factor, invitation and password reset forms."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .models import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -23,3 +26,37 @@ class TokenForm(forms.Form):
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class RegionPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending only to people with a role in the region whose host was used.
+
+    Like Django's, it says the same whatever was typed: it never reveals whether an address exists.
+    """
+
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def __init__(self, *args, region=None, **kwargs):
+        self.region = region
+        super().__init__(*args, **kwargs)
+
+    def get_users(self, email):
+        if self.region is None:
+            return []
+        region_id = self.region.pk
+        return [
+            user
+            for user in super().get_users(email)
+            if user.memberships.filter(active=True)
+            .filter(
+                Q(organisation__region_id=region_id)
+                | Q(region_id=region_id)
+                | Q(municipality__region_id=region_id)
+                | Q(role=Role.SYSTEM_ADMINISTRATOR)
+            )
+            .exists()
+        ]

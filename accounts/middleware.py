@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from .selectors import memberships_in_region
 
 _LAST_SEEN = "last_seen"
+_STARTED = "session_started"
 
 
 class IdleTimeoutMiddleware:
-    """Logs a user out after SESSION_IDLE_MINUTES without a request."""
+    """Logs a user out after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after login."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,9 +25,14 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN, now)
+            started = request.session.setdefault(_STARTED, now)
             if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
                 logout(request)
                 messages.info(request, _("U bent uitgelogd omdat u een tijd niets heeft gedaan. Log opnieuw in."))
+                return redirect(settings.LOGIN_URL)
+            if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                logout(request)
+                messages.info(request, _("Uw sessie was te lang open en is beëindigd. Log opnieuw in."))
                 return redirect(settings.LOGIN_URL)
             request.session[_LAST_SEEN] = now
         return self.get_response(request)

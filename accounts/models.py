@@ -44,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # set when the e-mail provider reports that mail to this address bounces
     email_failing_since = models.DateTimeField(_("e-mail komt niet aan sinds"), null=True, blank=True)
+    # demo accounts (manage.py load_demo) may use the dev two-factor shortcut, and only in the dev profile
+    is_demo = models.BooleanField(_("demo-account"), default=False)
 
     objects = UserManager()
 
@@ -143,3 +145,34 @@ class Membership(models.Model):
         if self.municipality_id:
             return self.municipality.region_id
         return self.region_id
+
+
+class Invitation(models.Model):
+    """An e-mailed link with which an invited person sets a password and enrols a second factor.
+
+    Only a SHA-256 hash of the token is stored; the token itself exists only in the e-mail.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    # the region whose host the link points to; the link works only on that host
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    accepted_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user.email} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -1,12 +1,176 @@
-"""Writes for accounts: two-factor enrolment and reset."""
+"""Writes for accounts: invitations, two-factor enrolment and reset, the dev two-factor shortcut."""
 
+import hashlib
+import logging
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.services import log_event
+from verwijsindex.links import region_url
+
+from .models import MUNICIPALITY_ROLES, ORGANISATION_ROLES, REGION_ROLES, Invitation, Membership, Role, User
+
+logger = logging.getLogger(__name__)
+
 BACKUP_CODE_COUNT = 10
+INVITATION_VALID_DAYS = 7
+# The confirmed, token-less device that the dev shortcut logs a demo account in with. It can never
+# verify a code, so it is harmless where the shortcut is off; enrolment ignores it.
+DEV_SHORTCUT_DEVICE_NAME = "dev-shortcut"
+
+
+class InvitationInvalid(Exception):
+    """The invitation was used already or has expired (the message is shown to the visitor)."""
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _scope_for(role, *, organisation, region, municipality) -> dict:
+    """The membership scope of a role, refusing a scope that does not fit it."""
+    role = Role(role)
+    if role in ORGANISATION_ROLES:
+        if organisation is None or region is not None or municipality is not None:
+            raise ValidationError(_("Deze rol hoort bij een organisatie; kies alleen een organisatie."))
+        if not organisation.active:
+            raise ValidationError(_("Deze organisatie doet niet (meer) mee; uitnodigen kan niet."))
+        return {"organisation": organisation, "region": None, "municipality": None}
+    if role in REGION_ROLES:
+        if region is None or organisation is not None or municipality is not None:
+            raise ValidationError(_("Deze rol hoort bij een regio; kies alleen een regio."))
+        return {"organisation": None, "region": region, "municipality": None}
+    if role in MUNICIPALITY_ROLES:
+        if municipality is None or organisation is not None or region is not None:
+            raise ValidationError(_("Deze rol hoort bij een gemeente; kies alleen een gemeente."))
+        return {"organisation": None, "region": None, "municipality": municipality}
+    if organisation is not None or municipality is not None:
+        raise ValidationError(_("Een systeembeheerder hoort niet bij een organisatie of gemeente."))
+    if region is None:
+        raise ValidationError(_("Kies de regio op wier adres de uitnodiging moet werken."))
+    return {"organisation": None, "region": None, "municipality": None}
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    full_name: str,
+    role: Role | str,
+    organisation=None,
+    region=None,
+    municipality=None,
+    invited_by: User | None,
+) -> Invitation:
+    """Give a person a role and e-mail them a link to set a password and enrol two-factor login.
+
+    Stable interface for the screens of other apps (coordinators invite professionals, process
+    managers invite coordinators). The CALLER checks that `invited_by` may grant this role here.
+
+    - `role`: a `Role`. Exactly one scope fits the role: `organisation` for PROFESSIONAL and
+      ORGANISATION_COORDINATOR, `region` for PROCESS_MANAGER and FOLLOWUP_MONITOR, `municipality` for
+      MUNICIPAL_STAFF. For SYSTEM_ADMINISTRATOR pass only `region`: the host the link points to.
+    - An existing user with this e-mail address (case-insensitive) is reused: their name and password
+      stay; the membership is created or made active again. A new user gets no usable password until
+      they accept.
+    - Creates an `Invitation` valid for 7 days; only the token's SHA-256 hash is stored. The e-mail,
+      with a link on the host of the scope's region, is sent after the transaction commits.
+    - Raises `django.core.exceptions.ValidationError` (Dutch message) when the scope does not fit the
+      role or the organisation is inactive.
+
+    Returns the Invitation (`invitation.user`, `invitation.membership`).
+    """
+    scope = _scope_for(role, organisation=organisation, region=region, municipality=municipality)
+    link_region = (
+        organisation.region if organisation is not None else municipality.region if municipality is not None else region
+    )
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
+    elif not user.full_name and full_name.strip():
+        user.full_name = full_name.strip()
+        user.save(update_fields=["full_name"])
+    membership, created = Membership.objects.get_or_create(user=user, role=Role(role), **scope)
+    if not created and not membership.active:
+        membership.active = True
+        membership.save(update_fields=["active"])
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        user=user,
+        membership=membership,
+        region=link_region,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    log_event(
+        action="user_invited",
+        actor=invited_by,
+        region_id=link_region.pk,
+        user_id=user.pk,
+        role=str(Role(role).value),
+        membership_id=membership.pk,
+    )
+    transaction.on_commit(lambda: _invitation_mail_send(invitation=invitation, token=token))
+    return invitation
+
+
+def _invitation_mail_send(*, invitation: Invitation, token: str) -> None:
+    """Send the invitation e-mail. A failure is logged; inviting again sends a fresh link."""
+    link = region_url(invitation.region, reverse("accounts:invitation_accept", kwargs={"token": token}))
+    context = {
+        "user": invitation.user,
+        "membership": invitation.membership,
+        "region": invitation.region,
+        "invited_by": invitation.invited_by,
+        "link": link,
+        "valid_days": INVITATION_VALID_DAYS,
+        "expires_at": invitation.expires_at,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("accounts/email/invitation.txt", context),
+            to=[invitation.user.email],
+        )
+        message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - the invitation stays valid; the inviter can send it again
+        logger.exception("invitation e-mail could not be sent (invitation %s)", invitation.pk)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
+    """Use an invitation: set the password (None keeps an existing one) and close the user's open invitations."""
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(_("Deze uitnodiging is al gebruikt."))
+    if invitation.is_expired:
+        raise InvitationInvalid(_("Deze uitnodiging is verlopen."))
+    user = invitation.user
+    if password is not None:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    log_event(action="invitation_accepted", actor=user, region_id=invitation.region_id, user_id=user.pk)
+    return user
 
 
 @transaction.atomic
@@ -22,7 +186,28 @@ def two_factor_confirm(*, user, device: TOTPDevice) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_reset(*, user) -> None:
-    """Remove every second factor; the user enrols again at the next login."""
+def two_factor_reset(*, user, actor=None, region=None) -> None:
+    """Remove every second factor; the user enrols again at the next login.
+
+    `actor` and `region` (optional) are recorded in the logbook.
+    """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    if actor is not None:
+        log_event(
+            action="two_factor_reset",
+            actor=actor,
+            region_id=region.pk if region is not None else None,
+            user_id=user.pk,
+        )
+
+
+@transaction.atomic
+def two_factor_dev_shortcut(*, user) -> StaticDevice:
+    """The device a demo account is logged in with by the dev shortcut (dev profile and demo accounts only)."""
+    if not settings.DEV_TWO_FACTOR_SHORTCUT or not user.is_demo:
+        raise PermissionError("the two-factor shortcut is only for demo accounts in development")
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=DEV_SHORTCUT_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    return device

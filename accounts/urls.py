@@ -1,3 +1,5 @@
+"""Account URLs: login, two factors, invitations, password reset, two-factor reset, logout."""
+
 from django.urls import path
 
 from . import views
@@ -7,6 +9,22 @@ app_name = "accounts"
 urlpatterns = [
     path("inloggen/", views.login, name="login"),
     path("tweede-stap/", views.two_factor, name="two_factor"),
+    path("tweede-stap/demo/", views.dev_shortcut, name="dev_shortcut"),
     path("tweestapsverificatie-instellen/", views.enrol, name="enrol"),
     path("uitloggen/", views.logout_view, name="logout"),
+    path("uitnodiging/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("wachtwoord-vergeten/", views.password_reset, name="password_reset"),
+    path("wachtwoord-vergeten/verstuurd/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "wachtwoord-herstellen/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("wachtwoord-herstellen/klaar/", views.password_reset_complete, name="password_reset_complete"),
+    path("gebruikers/", views.user_list, name="user_list"),
+    path(
+        "gebruikers/<int:user_id>/tweestapsverificatie-herstellen/",
+        views.two_factor_reset_view,
+        name="two_factor_reset",
+    ),
 ]

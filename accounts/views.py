@@ -1,22 +1,44 @@
-"""Login with two factors (django-otp) and logout."""
+"""Login with two factors (django-otp), invitations, password reset, two-factor reset and logout."""
 
 from base64 import b32encode
 
 import segno
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .forms import LoginForm, TokenForm
+from verwijsindex.links import region_url
+
+from .forms import LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required
-from .services import two_factor_confirm
+from .models import Role, User
+from .permissions import role_required
+from .selectors import has_second_factor, invitation_by_token, users_manageable_by
+from .services import (
+    InvitationInvalid,
+    invitation_accept,
+    two_factor_confirm,
+    two_factor_dev_shortcut,
+    two_factor_reset,
+)
+
+# who may reset someone else's two-factor login (each within their own scope, see users_manageable_by)
+TWO_FACTOR_RESETTERS = (Role.ORGANISATION_COORDINATOR, Role.PROCESS_MANAGER)
 
 
 @login_not_required
@@ -28,21 +50,47 @@ def login(request):
     )(request)
 
 
+def _dev_shortcut_offered(user) -> bool:
+    return bool(settings.DEV_TWO_FACTOR_SHORTCUT and user.is_authenticated and user.is_demo)
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
 @otp_not_required
 def two_factor(request):
     """Second step of the login: a TOTP code or a backup code."""
     if request.user.is_verified():
         return redirect("home")
-    if not any(devices_for_user(request.user, confirmed=True)):
+    if not has_second_factor(user=request.user):
         return redirect("accounts:enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(_safe_next(request) or "home")
         form.add_error("token", _("Deze code klopt niet of is verlopen. Probeer de nieuwste code uit uw app."))
-    return render(request, "accounts/two_factor.html", {"form": form, "title": _("Tweede stap")})
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"form": form, "title": _("Tweede stap"), "dev_shortcut": _dev_shortcut_offered(request.user)},
+    )
+
+
+@otp_not_required
+@require_POST
+def dev_shortcut(request):
+    """Development only: log a demo account in without a code. Does not exist for anyone else."""
+    if not _dev_shortcut_offered(request.user):
+        raise Http404
+    otp_login(request, two_factor_dev_shortcut(user=request.user))
+    messages.warning(request, _("U bent ingelogd met de ontwikkel-snelkoppeling, zonder tweede factor."))
+    return redirect("home")
 
 
 @login_not_required
@@ -56,7 +104,7 @@ def logout_view(request):
 @otp_not_required
 def enrol(request):
     """First login: link an authenticator app by QR code, confirm with a code, receive backup codes."""
-    if any(devices_for_user(request.user, confirmed=True)):
+    if has_second_factor(user=request.user):
         return redirect("accounts:two_factor")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -77,5 +125,147 @@ def enrol(request):
             "qr_svg": qr_svg,
             "secret": b32encode(device.bin_key).decode(),
             "title": _("Tweestapsverificatie instellen"),
+            "dev_shortcut": _dev_shortcut_offered(request.user),
         },
+    )
+
+
+@login_not_required
+def invitation_accept_view(request, token):
+    """The link from the invitation e-mail: set a password, then enrol the second factor."""
+    invitation = invitation_by_token(token=token, region=request.region)
+    if invitation is None:
+        return _invitation_invalid(
+            request, _("Deze link is ongeldig. Controleer of u de hele link uit de e-mail gebruikt.")
+        )
+    if invitation.accepted_at is not None:
+        return _invitation_invalid(
+            request, _("Deze uitnodiging is al gebruikt. U kunt inloggen met het wachtwoord dat u toen koos."), 410
+        )
+    if invitation.is_expired:
+        return _invitation_invalid(
+            request,
+            _("Deze uitnodiging is verlopen. Vraag degene die u uitnodigde om een nieuwe uitnodiging."),
+            410,
+        )
+    user = invitation.user
+    if user.has_usable_password():
+        # someone with an account got a new role: nothing to set, they log in as usual
+        invitation_accept(invitation=invitation, password=None)
+        messages.success(request, _("Uw nieuwe rol is actief. Log in met uw bestaande wachtwoord."))
+        return redirect("accounts:login")
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
+        except InvitationInvalid as error:
+            return _invitation_invalid(request, str(error), 410)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Uw wachtwoord is ingesteld. Stel nu de tweede stap van het inloggen in."))
+        return redirect("accounts:enrol")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "invitee": user, "title": _("Welkom bij de verwijsindex")},
+    )
+
+
+def _invitation_invalid(request, reason: str, status: int = 404):
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {"reason": reason, "title": _("Uitnodiging niet bruikbaar")},
+        status=status,
+    )
+
+
+class _PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = RegionPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"title": gettext_lazy("Wachtwoord vergeten")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "region": self.request.region}
+
+    def form_valid(self, form):
+        # links point at the region's configured host, not whatever Host header came in
+        self.extra_email_context = {"link_base": region_url(self.request.region, "")}
+        return super().form_valid(form)
+
+
+class _PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"title": gettext_lazy("Nieuw wachtwoord kiezen")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # whoever proved access to the mailbox may log in again at once
+        axes_reset(username=form.user.email)
+        return response
+
+
+password_reset = login_not_required(_PasswordResetView.as_view())
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html",
+        extra_context={"title": gettext_lazy("Controleer uw e-mail")},
+    )
+)
+password_reset_confirm = login_not_required(_PasswordResetConfirmView.as_view())
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html",
+        extra_context={"title": gettext_lazy("Wachtwoord gewijzigd")},
+    )
+)
+
+
+def _manageable_user(request, user_id: int) -> User:
+    """The user if one of the acting user's roles here may manage them; 404 otherwise (no leak)."""
+    for membership in request.memberships:
+        if membership.role in TWO_FACTOR_RESETTERS:
+            user = users_manageable_by(membership=membership).filter(pk=user_id).first()
+            if user is not None:
+                return user
+    raise Http404
+
+
+@role_required(*TWO_FACTOR_RESETTERS)
+def user_list(request):
+    """The people whose two-factor login the acting coordinator or process manager may reset."""
+    users = {}
+    for membership in request.memberships:
+        if membership.role in TWO_FACTOR_RESETTERS:
+            for user in users_manageable_by(membership=membership).prefetch_related("memberships"):
+                users.setdefault(user.pk, user)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"users": sorted(users.values(), key=lambda u: (u.full_name, u.email)), "title": _("Gebruikers")},
+    )
+
+
+@role_required(*TWO_FACTOR_RESETTERS)
+def two_factor_reset_view(request, user_id: int):
+    """Confirm, then remove someone's second factor so that they enrol again at their next login."""
+    target = _manageable_user(request, user_id)
+    if request.method == "POST":
+        two_factor_reset(user=target, actor=request.user, region=request.region)
+        messages.success(
+            request,
+            _(
+                "De tweestapsverificatie van %(name)s is hersteld. "
+                "Bij de volgende keer inloggen stelt die het opnieuw in."
+            )
+            % {"name": target.full_name or target.email},
+        )
+        return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/two_factor_reset_confirm.html",
+        {"target": target, "title": _("Tweestapsverificatie herstellen")},
     )

@@ -1,14 +1,19 @@
 """Top-level URLs. Every app mounts its own urls.py here."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switch works before login too (the login page has it)
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("account/", include("accounts.urls")),
     path("regio/", include("regions.urls")),
     path("personen/", include("persons.urls")),
@@ -19,7 +24,17 @@ urlpatterns = [
     path("logboek/", include("audit.urls")),
     path("api/v1/", include("api.urls")),
     path("api-koppelingen/", include("api.client_urls")),
+    # the admin logs in through our own two-factor login, never through its password-only form
+    path(
+        "beheer/login/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    ),
     path("beheer/", admin.site.urls),
     # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
     path("anymail/", include("anymail.urls")),
 ]
+
+if settings.DEV_MAILBOX_DIR:
+    from . import devmailbox
+
+    urlpatterns.append(path("dev/mail/", include((devmailbox.urlpatterns, "devmail"))))

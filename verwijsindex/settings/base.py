@@ -139,7 +139,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
-SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_HOURS", default=10) * 3600
+# SESSION_ABSOLUTE_HOURS: a session ends this long after login, however active.
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: lock an account after AXES_FAILURE_LIMIT failed logins for AXES_COOLOFF_MINUTES.

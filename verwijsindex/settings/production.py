@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
+    ANYMAIL,
     BSN_ENCRYPTION_KEYS,
     BSN_PSEUDONYM_KEY,
     EMAIL_PROVIDER,
@@ -33,9 +34,13 @@ if set(BSN_ENCRYPTION_KEYS) & set(dev_secret_values().get("BSN_ENCRYPTION_KEYS",
     _require("BSN_ENCRYPTION_KEYS", BSN_ENCRYPTION_KEYS, problem="holds the generated development key.")
 _require("BSN_PSEUDONYM_KEY", BSN_PSEUDONYM_KEY)
 _require("ALLOWED_HOSTS", ALLOWED_HOSTS)
+if "*" in ALLOWED_HOSTS:
+    _require("ALLOWED_HOSTS", ALLOWED_HOSTS, problem="'*' accepts any host; list the region host names.")
 _require("DATABASE_URL", env.str("DATABASE_URL", default=""))
 _require("REDIS_URL", env.str("REDIS_URL", default=""))
 _require("DEFAULT_FROM_EMAIL", env.str("DEFAULT_FROM_EMAIL", default=""))
+if env.str("DEFAULT_FROM_EMAIL").rstrip(">").endswith(".localhost"):
+    _require("DEFAULT_FROM_EMAIL", "x", problem="is a development address (.localhost); set the real sender.")
 if len(SECRET_KEY) < 40:
     _require("DJANGO_SECRET_KEY", SECRET_KEY, problem="must be at least 40 characters long.")
 if len(BSN_PSEUDONYM_KEY) < 32:
@@ -43,11 +48,19 @@ if len(BSN_PSEUDONYM_KEY) < 32:
 
 if EMAIL_PROVIDER == "smtp":
     _require("EMAIL_URL", EMAIL_URL)
+    if any(dev_host in EMAIL_URL for dev_host in ("127.0.0.1:8025", "localhost:8025")):
+        _require("EMAIL_URL", EMAIL_URL, problem="points at the development mail sink; set the real SMTP server.")
 else:
     _require("ANYMAIL_API_KEY", env.str("ANYMAIL_API_KEY", default=""))
     # the tracking webhook marks addresses as failing; without the secret anyone could post events
     _require("ANYMAIL_WEBHOOK_SECRET", env.str("ANYMAIL_WEBHOOK_SECRET", default=""))
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
+    # anymail looks the key up under the provider's own name (MAILGUN_API_KEY, POSTMARK_SERVER_TOKEN, ...)
+    ANYMAIL = {
+        **ANYMAIL,
+        f"{EMAIL_PROVIDER.upper()}_API_KEY": ANYMAIL["API_KEY"],
+        f"{EMAIL_PROVIDER.upper()}_SERVER_TOKEN": ANYMAIL["API_KEY"],
+    }
 
 BRP_SERVE_EMBEDDED_ENDPOINT = False
 if env.str("BRP_CLIENT", default="haal_centraal") == "haal_centraal":

@@ -1,0 +1,518 @@
+"""Writes of matching: detection under advisory locks, the match coordinator, hand-over and follow-up.
+
+Lock order, so that detection and the end of a signal never wait on each other in a circle:
+advisory locks on match keys (sorted) -> the new signal's row -> link inserts -> coordinator rows
+(sorted by youth). Ending a signal holds the signal row and then takes coordinator rows only.
+"""
+
+import hashlib
+import logging
+from collections import defaultdict
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audit.services import log_event
+from notifications.links import region_absolute_url
+from notifications.models import NotificationKind
+from notifications.services import notification_enqueue
+from persons.models import Youth
+from regions.models import CoordinatorRule, InstitutionalAddress, Municipality
+from signals.models import Signal, SignalStatus
+
+from .exceptions import NoProposalForYou, NotAParticipant, NotCoordinator
+from .models import (
+    MatchCoordinator,
+    MatchFollowUp,
+    MatchKey,
+    MatchKeyKind,
+    MatchKind,
+    MatchLink,
+    MatchOverviewVisit,
+)
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = SignalStatus.ACTIVE
+KEY_TO_MATCH_KIND = {
+    MatchKeyKind.YOUTH: MatchKind.SAME_YOUTH,
+    MatchKeyKind.PARENT: MatchKind.FAMILY,
+    MatchKeyKind.ADDRESS: MatchKind.ADDRESS,
+}
+MATCH_TEMPLATE = "matching/email/match"
+COORDINATOR_CHANGED_TEMPLATE = "matching/email/coordinator_changed"
+HANDOVER_PROPOSED_TEMPLATE = "matching/email/handover_proposed"
+COORDINATOR_CHANGED_KIND = "match_coordinator_changed"
+HANDOVER_PROPOSED_KIND = "match_handover_proposed"
+_SIGNAL_RELATED = ("youth", "organisation__region", "professional")
+
+
+# --- keys and locks -------------------------------------------------------------------------------------------
+
+
+def signal_match_keys(signal: Signal) -> set[tuple[str, str]]:
+    """The keys a signal contributes: its youth, each parent pseudonym and the address pseudonym."""
+    youth = signal.youth
+    keys = {(MatchKeyKind.YOUTH.value, str(youth.pk))}
+    keys |= {(MatchKeyKind.PARENT.value, p) for p in youth.parent_pseudonyms if p}
+    if youth.bag_pseudonym:
+        keys.add((MatchKeyKind.ADDRESS.value, youth.bag_pseudonym))
+    return keys
+
+
+def _lock_id(kind: str, value: str) -> int:
+    digest = hashlib.blake2b(f"verwijsindex-match:{kind}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _advisory_lock(keys) -> None:
+    """Serialise detections that share a key; sorted, so two transactions never wait on each other in a circle."""
+    with connection.cursor() as cursor:
+        for lock_id in sorted({_lock_id(kind, value) for kind, value in keys}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def _keys_store(signal: Signal, keys: set[tuple[str, str]]) -> None:
+    stored = set(MatchKey.objects.filter(signal=signal).values_list("kind", "value"))
+    stale = stored - keys
+    if stale:
+        query = Q()
+        for kind, value in stale:
+            query |= Q(kind=kind, value=value)
+        MatchKey.objects.filter(query, signal=signal).delete()
+    missing = keys - stored
+    if missing:
+        MatchKey.objects.bulk_create(
+            [MatchKey(signal=signal, kind=kind, value=value) for kind, value in sorted(missing)], ignore_conflicts=True
+        )
+
+
+def _lookup_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The keys that may make a match: an address on ANY region's institutional list never does."""
+    addresses = [value for kind, value in keys if kind == MatchKeyKind.ADDRESS]
+    institutional = set(
+        InstitutionalAddress.objects.filter(bag_pseudonym__in=addresses).values_list("bag_pseudonym", flat=True)
+    )
+    return {(kind, value) for kind, value in keys if not (kind == MatchKeyKind.ADDRESS and value in institutional)}
+
+
+# --- detection -------------------------------------------------------------------------------------------------
+
+
+def match_detect(*, signal_id: int) -> list[MatchLink]:
+    """Find and record the matches of one signal; idempotent. Returns the links that are new.
+
+    Every professional with an active signal in a new link gets one e-mail for this event, written
+    to the outbox in this transaction.
+    """
+    with transaction.atomic():
+        signal = Signal.objects.select_related(*_SIGNAL_RELATED).filter(pk=signal_id).first()
+        if signal is None:  # destroyed before detection ran
+            return []
+        keys = signal_match_keys(signal)
+        _advisory_lock(keys)
+        now = timezone.now()
+        _keys_store(signal, keys)
+        Signal.objects.filter(pk=signal.pk).update(matched_at=now)
+
+        lookup = _lookup_keys(keys)
+        rows: list[tuple[int, str]] = []
+        if lookup:
+            query = Q()
+            for kind, value in lookup:
+                query |= Q(kind=kind, value=value)
+            rows = list(MatchKey.objects.filter(query).exclude(signal_id=signal.pk).values_list("signal_id", "kind"))
+        partners = {
+            s.pk: s for s in Signal.objects.filter(pk__in={sid for sid, _ in rows}).select_related(*_SIGNAL_RELATED)
+        }
+        # whether colleagues of one organisation match follows the region of that organisation (both share it)
+        internal_reported = signal.organisation.region.internal_matches_reported
+        wanted = set()
+        for partner_id, key_kind in rows:
+            partner = partners.get(partner_id)
+            if partner is None or partner.professional_id == signal.professional_id:
+                continue
+            if partner.organisation_id == signal.organisation_id and not internal_reported:
+                continue
+            kind = KEY_TO_MATCH_KIND[key_kind]
+            if kind != MatchKind.SAME_YOUTH and partner.youth_id == signal.youth_id:
+                continue  # two signals on one youth are a same-youth match, not siblings of themselves
+            low, high = sorted((signal.pk, partner_id))
+            wanted.add((low, high, kind.value))
+        existing = set(
+            MatchLink.objects.filter(Q(signal_a=signal.pk) | Q(signal_b=signal.pk)).values_list(
+                "signal_a_id", "signal_b_id", "kind"
+            )
+        )
+        new = MatchLink.objects.bulk_create(
+            [MatchLink(signal_a_id=a, signal_b_id=b, kind=k, created_at=now) for a, b, k in sorted(wanted - existing)]
+        )
+        if not new:
+            return []
+        signals = {signal.pk: signal, **partners}
+        youths = {s.youth_id: s.youth for s in (signals[link.signal_a_id] for link in new)}
+        youths.update({s.youth_id: s.youth for s in (signals[link.signal_b_id] for link in new)})
+        for youth_id in sorted(youths):
+            match_coordinator_refresh(youth=youths[youth_id])
+        for link in new:
+            log_event(
+                action="match_created",
+                region_id=signal.organisation.region_id,
+                youth_pseudonym=signal.youth.pseudonym,
+                signal_id=signal.pk,
+                other_signal_id=link.other(signal.pk),
+                kind=link.kind,
+            )
+        _match_notify(trigger=signal, links=new, signals=signals)
+    return new
+
+
+def matches_detect_pending(*, limit: int = 500) -> int:
+    """The sweep: detect for signals whose detection never ran (e.g. the broker was down at placement)."""
+    ids = list(Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True))
+    ids = ids[:limit]
+    for signal_id in ids:
+        match_detect(signal_id=signal_id)
+    if ids:
+        logger.info("match sweep: detection ran for %s signals", len(ids))
+    return len(ids)
+
+
+def matches_redetect_youth(*, youth_id: int) -> int:
+    """After the youth's address or parents changed in the BRP: recompute keys and detect new matches."""
+    ids = list(Signal.objects.filter(youth_id=youth_id).order_by("placed_at", "id").values_list("id", flat=True))
+    return sum(len(match_detect(signal_id=signal_id)) for signal_id in ids)
+
+
+# --- e-mail context --------------------------------------------------------------------------------------------
+
+
+def _contact(signal: Signal | None) -> dict | None:
+    if signal is None:
+        return None
+    return {
+        "name": signal.contact_name,
+        "organisation": signal.organisation.name,
+        "email": signal.contact_email,
+        "phone": signal.contact_phone,
+    }
+
+
+def _coordinator_signal(youth_id: int) -> Signal | None:
+    row = (
+        MatchCoordinator.objects.filter(youth_id=youth_id)
+        .select_related("signal__organisation", "signal__professional")
+        .first()
+    )
+    return row.signal if row is not None else None
+
+
+def _own_signal_context(own: Signal) -> dict:
+    youth = own.youth
+    return {
+        "reference": own.reference,
+        "youth_initials": youth.initials,
+        "youth_birth_year": youth.birth_date.year,
+        "coordinator": _contact(_coordinator_signal(own.youth_id)),
+        "url": region_absolute_url(
+            region=own.organisation.region, path=reverse("matching:signal_matches", args=[own.pk])
+        ),
+    }
+
+
+def _in_kind_order(kinds) -> list[str]:
+    return sorted(kinds, key=list(MatchKind.values).index)
+
+
+def _match_notify(*, trigger: Signal, links: list[MatchLink], signals: dict[int, Signal]) -> None:
+    """One e-mail per professional with an active signal in the new links; archived signals are never mailed."""
+    # recipient -> own signal -> other signal -> kinds
+    lines: dict[int, dict[int, dict[int, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for link in links:
+        for own_id, other_id in ((link.signal_a_id, link.signal_b_id), (link.signal_b_id, link.signal_a_id)):
+            own, other = signals[own_id], signals[other_id]
+            if own.status == ACTIVE and other.status == ACTIVE:
+                lines[own.professional_id][own_id][other_id].add(link.kind)
+    first_link = min(link.pk for link in links)
+    with translation.override("nl"):
+        for recipient_id, own_signals in sorted(lines.items()):
+            recipient = next(signals[own_id].professional for own_id in own_signals)
+            matches = []
+            for own_id, others in sorted(own_signals.items()):
+                entry = _own_signal_context(signals[own_id])
+                entry["others"] = [
+                    {
+                        **_contact(signals[other_id]),
+                        "kinds": [str(MatchKind(kind).label) for kind in _in_kind_order(kinds)],
+                        "kind_codes": _in_kind_order(kinds),
+                        "signal_id": other_id,
+                    }
+                    for other_id, kinds in sorted(others.items())
+                ]
+                matches.append(entry)
+            references = ", ".join(m["reference"] for m in matches)
+            notification_enqueue(
+                recipient=recipient,
+                kind=NotificationKind.MATCH,
+                subject=ngettext(
+                    "Verwijsindex: nieuwe match bij uw signaal %(refs)s",
+                    "Verwijsindex: nieuwe matches bij uw signalen %(refs)s",
+                    len(matches),
+                )
+                % {"refs": references},
+                template=MATCH_TEMPLATE,
+                context={"matches": matches, "trigger_signal_id": trigger.pk},
+                dedupe_key=f"match:{trigger.pk}:{first_link}:{recipient_id}",
+            )
+
+
+# --- the coordinator -------------------------------------------------------------------------------------------
+
+
+def _region_rules(youth: Youth) -> list[CoordinatorRule]:
+    municipality = Municipality.objects.filter(cbs_code=youth.municipality_code).select_related("region").first()
+    if municipality is None or not youth.municipality_code:
+        return []
+    return list(CoordinatorRule.objects.filter(region_id=municipality.region_id).order_by("position"))
+
+
+def match_coordinator_choose(*, youth: Youth, exclude_signal_ids=()) -> Signal | None:
+    """The coordinator by the rules of the region where the youth lives: the first rule that an active
+    signal's organisation meets (ties by the earliest signal), else the earliest active signal."""
+    candidates = list(
+        Signal.objects.filter(youth=youth, status=ACTIVE)
+        .exclude(pk__in=[pk for pk in exclude_signal_ids if pk])
+        .select_related("organisation")
+        .order_by("placed_at", "id")
+    )
+    for rule in _region_rules(youth):
+        for candidate in candidates:
+            organisation = candidate.organisation
+            if organisation.sector == rule.sector and (not rule.subtype or organisation.subtype == rule.subtype):
+                return candidate
+    return candidates[0] if candidates else None
+
+
+def _coordinator_row_locked(youth: Youth) -> MatchCoordinator:
+    # insert-if-missing first, so two transactions never both create the row; then lock it
+    MatchCoordinator.objects.bulk_create([MatchCoordinator(youth=youth)], ignore_conflicts=True)
+    return MatchCoordinator.objects.select_for_update(of=("self",)).select_related("signal").get(youth=youth)
+
+
+def match_coordinator_refresh(*, youth: Youth, ending_signal_id: int | None = None) -> tuple[MatchCoordinator, bool]:
+    """Keep the youth's coordinator right: a handed-over coordinator stays while that signal is active,
+    otherwise the rules decide over the active signals. Returns the row and whether it changed."""
+    with transaction.atomic():
+        row = _coordinator_row_locked(youth)
+        now = timezone.now()
+        current = row.signal
+        current_valid = current is not None and current.status == ACTIVE and current.pk != ending_signal_id
+        proposal_stale = row.proposed_signal_id is not None and (
+            row.proposed_signal_id == ending_signal_id
+            or not Signal.objects.filter(pk=row.proposed_signal_id, status=ACTIVE).exists()
+        )
+        if row.handed_over and current_valid:
+            chosen = current
+        else:
+            chosen = match_coordinator_choose(youth=youth, exclude_signal_ids=[ending_signal_id])
+        changed = (chosen.pk if chosen else None) != row.signal_id
+        if changed:
+            row.signal = chosen
+            row.assigned_at = now if chosen else None
+            row.handed_over = False
+            row.version += 1
+        if changed or proposal_stale:
+            row.proposed_signal = None
+            row.proposed_at = None
+            row.save()
+        return row, changed
+
+
+def _participants(youth_id: int, *, exclude_signal_ids=()) -> list[Signal]:
+    """Active signals in the youth's matches: on the youth itself and those linked to the youth's signals."""
+    own_ids = list(Signal.objects.filter(youth_id=youth_id).values_list("id", flat=True))
+    linked = MatchLink.objects.filter(Q(signal_a__in=own_ids) | Q(signal_b__in=own_ids)).values_list(
+        "signal_a_id", "signal_b_id"
+    )
+    ids = set(own_ids) | {pk for pair in linked for pk in pair}
+    return list(
+        Signal.objects.filter(pk__in=ids, status=ACTIVE)
+        .exclude(pk__in=[pk for pk in exclude_signal_ids if pk])
+        .select_related(*_SIGNAL_RELATED)
+        .order_by("placed_at", "id")
+    )
+
+
+def _coordinator_changed_notify(row: MatchCoordinator, *, exclude_signal_ids=()) -> None:
+    coordinator = (
+        Signal.objects.select_related("organisation", "professional").filter(pk=row.signal_id).first()
+        if row.signal_id
+        else None
+    )
+    per_recipient: dict[int, list[Signal]] = defaultdict(list)
+    for signal in _participants(row.youth_id, exclude_signal_ids=exclude_signal_ids):
+        per_recipient[signal.professional_id].append(signal)
+    with translation.override("nl"):
+        for recipient_id, own_signals in sorted(per_recipient.items()):
+            own_context = []
+            for own in own_signals:
+                entry = _own_signal_context(own)
+                # another youth's initials are not for this professional; the coordinator change concerns a match
+                entry["same_youth"] = own.youth_id == row.youth_id
+                own_context.append(entry)
+            notification_enqueue(
+                recipient=own_signals[0].professional,
+                kind=COORDINATOR_CHANGED_KIND,
+                subject=_("Verwijsindex: de matchregisseur is gewijzigd"),
+                template=COORDINATOR_CHANGED_TEMPLATE,
+                context={
+                    "signals": own_context,
+                    "coordinator": _contact(coordinator),
+                    "you_are_coordinator": coordinator is not None and coordinator.professional_id == recipient_id,
+                },
+                dedupe_key=f"coordinator:{row.pk}:v{row.version}:{recipient_id}",
+            )
+
+
+def match_signal_ending(*, signal: Signal, reason: str) -> None:
+    """Before a signal is archived or destroyed: the coordinator role it held moves on and everyone is told."""
+    with transaction.atomic():
+        rows = list(
+            MatchCoordinator.objects.filter(Q(signal=signal) | Q(proposed_signal=signal))
+            .select_related("youth")
+            .order_by("youth_id")
+        )
+        for row in rows:
+            refreshed, changed = match_coordinator_refresh(youth=row.youth, ending_signal_id=signal.pk)
+            if changed:
+                log_event(
+                    action="match_coordinator_changed",
+                    youth_pseudonym=row.youth.pseudonym,
+                    signal_id=refreshed.signal_id,
+                    previous_signal_id=signal.pk,
+                    reason=str(reason),
+                )
+                _coordinator_changed_notify(refreshed, exclude_signal_ids=[signal.pk])
+
+
+def _locked_coordinator(coordinator: MatchCoordinator) -> MatchCoordinator:
+    return (
+        MatchCoordinator.objects.select_for_update(of=("self",))
+        .select_related("signal__professional", "proposed_signal__professional", "youth")
+        .get(pk=coordinator.pk)
+    )
+
+
+def match_coordinator_propose(*, coordinator: MatchCoordinator, actor, to_signal: Signal) -> MatchCoordinator:
+    """The coordinator proposes to hand the role to another participant, who must accept."""
+    with transaction.atomic():
+        row = _locked_coordinator(coordinator)
+        if row.signal is None or row.signal.professional_id != actor.pk or row.signal.status != ACTIVE:
+            raise NotCoordinator()
+        participants = {s.pk: s for s in _participants(row.youth_id)}
+        target = participants.get(to_signal.pk)
+        if target is None or target.professional_id == actor.pk:
+            raise NotAParticipant()
+        row.proposed_signal = target
+        row.proposed_at = timezone.now()
+        row.save(update_fields=["proposed_signal", "proposed_at"])
+        log_event(
+            action="match_handover_proposed",
+            actor=actor,
+            youth_pseudonym=row.youth.pseudonym,
+            signal_id=row.signal_id,
+            proposed_signal_id=target.pk,
+        )
+        with translation.override("nl"):
+            notification_enqueue(
+                recipient=target.professional,
+                kind=HANDOVER_PROPOSED_KIND,
+                subject=_("Verwijsindex: verzoek om matchregisseur te worden"),
+                template=HANDOVER_PROPOSED_TEMPLATE,
+                context={"signal": _own_signal_context(target), "coordinator": _contact(row.signal)},
+                dedupe_key=f"handover:{row.pk}:{target.pk}:{row.proposed_at.isoformat()}",
+            )
+    return row
+
+
+def match_coordinator_accept(*, coordinator: MatchCoordinator, actor) -> MatchCoordinator:
+    """The proposed participant accepts: they become the coordinator until their signal ends."""
+    with transaction.atomic():
+        row = _locked_coordinator(coordinator)
+        proposed = row.proposed_signal
+        if proposed is None or proposed.professional_id != actor.pk or proposed.status != ACTIVE:
+            raise NoProposalForYou()
+        previous_id = row.signal_id
+        row.signal = proposed
+        row.handed_over = True
+        row.assigned_at = timezone.now()
+        row.proposed_signal = None
+        row.proposed_at = None
+        row.version += 1
+        row.save()
+        log_event(
+            action="match_coordinator_changed",
+            actor=actor,
+            youth_pseudonym=row.youth.pseudonym,
+            signal_id=row.signal_id,
+            previous_signal_id=previous_id,
+            reason="handover",
+        )
+        _coordinator_changed_notify(row)
+    return row
+
+
+def match_coordinator_decline(*, coordinator: MatchCoordinator, actor) -> MatchCoordinator:
+    with transaction.atomic():
+        row = _locked_coordinator(coordinator)
+        if row.proposed_signal is None or row.proposed_signal.professional_id != actor.pk:
+            raise NoProposalForYou()
+        row.proposed_signal = None
+        row.proposed_at = None
+        row.save(update_fields=["proposed_signal", "proposed_at"])
+        log_event(action="match_handover_declined", actor=actor, youth_pseudonym=row.youth.pseudonym)
+    return row
+
+
+def match_follow_up_record(
+    *, coordinator: MatchCoordinator, actor, contact_made_on: date | None, coordination_agreed_on: date | None
+) -> MatchFollowUp:
+    """The coordinator records that contact was made and coordination agreed, with dates."""
+    with transaction.atomic():
+        row = _locked_coordinator(coordinator)
+        if row.signal is None or row.signal.professional_id != actor.pk or row.signal.status != ACTIVE:
+            raise NotCoordinator()
+        follow_up, _created = MatchFollowUp.objects.select_for_update().get_or_create(youth_id=row.youth_id)
+        follow_up.contact_made_on = contact_made_on
+        follow_up.coordination_agreed_on = coordination_agreed_on
+        follow_up.recorded_by = actor
+        follow_up.recorded_at = timezone.now()
+        follow_up.save()
+        log_event(
+            action="match_follow_up_recorded",
+            actor=actor,
+            youth_pseudonym=row.youth.pseudonym,
+            signal_id=row.signal_id,
+            contact_made_on=contact_made_on.isoformat() if contact_made_on else None,
+            coordination_agreed_on=coordination_agreed_on.isoformat() if coordination_agreed_on else None,
+        )
+    return follow_up
+
+
+def match_overview_visited(*, user, as_of: datetime | None = None) -> datetime | None:
+    """Record a visit of "My matches"; returns the previous visit (what is newer is shown as new)."""
+    as_of = as_of or timezone.now()
+    with transaction.atomic():
+        visit = MatchOverviewVisit.objects.select_for_update().filter(user=user).first()
+        if visit is None:
+            MatchOverviewVisit.objects.create(user=user, visited_at=as_of)
+            return None
+        previous = visit.visited_at
+        visit.visited_at = as_of
+        visit.save(update_fields=["visited_at"])
+        return previous

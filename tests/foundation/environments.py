@@ -1,0 +1,39 @@
+"""Environments for starting a settings profile in a subprocess, the way a deployment would."""
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def production_environment() -> dict[str, str]:
+    """Every variable production needs, with production-like (not development) values."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.production",
+        "DJANGO_SECRET_KEY": "p" * 24 + "roduction-secret-key-of-enough-length",
+        "BSN_ENCRYPTION_KEYS": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "BSN_PSEUDONYM_KEY": "production-pseudonym-key-0123456789abcdef",
+        "ALLOWED_HOSTS": "verwijsindex-midden-nederland.nl,jeugdmatch.example.nl",
+        "DATABASE_URL": "postgres://vi:secret@db.internal:5432/verwijsindex",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+        "DEFAULT_FROM_EMAIL": "Verwijsindex <noreply@verwijsindex-midden-nederland.nl>",
+        "EMAIL_URL": "smtp://mailer:secret@smtp.internal:587",
+        "BRP_BASE_URL": "https://brp.example.nl/haalcentraal/api/brp",
+    }
+
+
+def run_with_settings(environment: dict[str, str], code: str, *, setup: bool = False) -> subprocess.CompletedProcess:
+    """Run Python code under exactly this environment (plus PATH), nothing inherited; `setup` loads the apps too."""
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environment}
+    return subprocess.run(
+        [sys.executable, "-c", ("import django; django.setup(); " if setup else "") + code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
