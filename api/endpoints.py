@@ -70,6 +70,10 @@ class JsonOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def _positive_int(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= 1
+
+
 class SignalPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -80,8 +84,16 @@ class SignalPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not _positive_int(raw) or int(raw) > self.max_page_size:
             raise ApiError(code="invalid", status_code=400, field=self.page_size_query_param)
+        return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not _positive_int(raw):
+            raise ApiError(code="invalid", status_code=400, field=self.page_query_param)
         return int(raw)
 
     def get_schema_operation_parameters(self, view):
@@ -105,6 +117,8 @@ class ApiView(generics.GenericAPIView):
     content_negotiation_class = JsonOnly
     pagination_class = None
     endpoint = ""
+    # query parameters this endpoint knows; any other is refused, so a misspelt filter is not silently ignored
+    query_parameters: tuple[str, ...] = ()
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -122,6 +136,12 @@ class ApiView(generics.GenericAPIView):
         super().initial(request, *args, **kwargs)
         # the client's organisation fixes the region (the API answers on any host; see README)
         request._request.region = self.client.organisation.region
+        unknown = sorted(set(request.query_params) - set(self.query_parameters))
+        if unknown:
+            raise ApiError(code="unknown_field", status_code=400, field=unknown[0][:100])
+        repeated = sorted(name for name in request.query_params if len(request.query_params.getlist(name)) > 1)
+        if repeated:
+            raise ApiError(code="invalid", status_code=400, field=repeated[0])
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -164,6 +184,7 @@ def note_signal(request, signal, professional=None) -> None:
 class SignalListCreate(ApiView):
     serializer_class = SignalSerializer
     pagination_class = SignalPagination
+    query_parameters = ("page", "page_size", "professional", "status")
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -183,7 +204,8 @@ class SignalListCreate(ApiView):
     )
     def get(self, request):
         self.endpoint = "signals_list"
-        filters = SignalFilterSerializer(data=request.query_params)
+        # a plain dict: DRF treats an empty query value of an optional field as absent, we refuse it
+        filters = SignalFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         signals = signals_of_client(
             client=self.client,

@@ -53,7 +53,7 @@ class SignalFilterSerializer(serializers.Serializer):
     """The list's query parameters."""
 
     professional = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    status = serializers.ChoiceField(choices=SIGNAL_STATUSES, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=SIGNAL_STATUSES, required=False)
 
 
 class SignalEndSerializer(serializers.Serializer):
