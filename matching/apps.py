@@ -13,7 +13,8 @@ class MatchingConfig(AppConfig):
         from . import handlers
 
         hooks.register_signal_placed(handlers.on_signal_placed)
-        hooks.register_signal_ending(handlers.on_signal_ending)
+        # the batch form: the signals life cycle ends thousands of signals a night
+        hooks.register_signals_ending(handlers.on_signals_ending)
         try:
             from persons.events import register_youth_change_handler
         except ImportError:  # the persons events land separately; until then no re-detection on BRP changes

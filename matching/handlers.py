@@ -28,6 +28,23 @@ def on_signal_ending(signal, reason) -> None:
     services.match_signal_ending(signal=signal, reason=reason)
 
 
+def on_signals_ending(signals, reason) -> None:
+    """on_signal_ending for a batch: one query finds the few signals that hold or are offered a coordinator role."""
+    from django.db.models import Q
+
+    from .models import MatchCoordinator
+
+    ids = [signal.pk for signal in signals]
+    involved = set()
+    for held, proposed in MatchCoordinator.objects.filter(
+        Q(signal_id__in=ids) | Q(proposed_signal_id__in=ids)
+    ).values_list("signal_id", "proposed_signal_id"):
+        involved.update((held, proposed))
+    for signal in signals:
+        if signal.pk in involved:
+            services.match_signal_ending(signal=signal, reason=reason)
+
+
 def on_youth_changed(change) -> None:
     from .tasks import matches_redetect_youth_task
 

@@ -68,6 +68,8 @@ def _as_pg_user() -> dict:
     entry = ensure_user_exists(PG_USER)
     ensure_prefix_permissions(_pg_bin())
     ensure_folder_permissions(_pg_bin().parent, 0o555)
+    # the unprivileged user must be able to reach its data folder (a mkdtemp folder is 0700)
+    DATA.chmod(DATA.stat().st_mode | 0o011)
     return {"user": entry.pw_uid, "group": entry.pw_gid}
 
 

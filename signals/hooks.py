@@ -11,6 +11,7 @@ from collections.abc import Callable
 _placed: list[Callable] = []
 _ending: list[Callable] = []
 _transferred: list[Callable] = []
+_ending_batch: list[Callable] = []
 
 
 def _register(handlers: list[Callable], fn: Callable) -> Callable:
@@ -29,6 +30,14 @@ def register_signal_ending(fn: Callable) -> Callable:
     return _register(_ending, fn)
 
 
+def register_signals_ending(fn: Callable) -> Callable:
+    """fn(signals, reason): like register_signal_ending, once per batch (the life cycle ends thousands a night).
+
+    Register either this or the per-signal hook, not both: every ending passes through both kinds.
+    """
+    return _register(_ending_batch, fn)
+
+
 def register_signal_transferred(fn: Callable) -> Callable:
     """fn(signal, old_professional): called inside the transfer transaction, after the signal moved."""
     return _register(_transferred, fn)
@@ -40,8 +49,19 @@ def signal_placed(signal) -> None:
 
 
 def signal_ending(signal, reason) -> None:
+    signals_ending([signal], reason)
+
+
+def signals_ending(signals, reason) -> None:
+    """Every ending handler for these signals (all ending for the same reason)."""
+    signals = list(signals)
+    if not signals:
+        return
+    for fn in tuple(_ending_batch):
+        fn(signals, reason)
     for fn in tuple(_ending):
-        fn(signal, reason)
+        for signal in signals:
+            fn(signal, reason)
 
 
 def signal_transferred(signal, old_professional) -> None:

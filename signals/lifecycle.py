@@ -16,10 +16,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_event
 from regions.models import Region
 
 from . import hooks
+from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify
 from .rules import MAX_AGE, born_on_or_before_for_age
@@ -117,8 +117,7 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
     for ids in _due_id_batches(due, batch_size):
         with transaction.atomic():
             signals = _lock_batch(due, ids)
-            for signal in signals:
-                hooks.signal_ending(signal, EndReason.EXPIRED)
+            hooks.signals_ending(signals, EndReason.EXPIRED)
             # the archive term runs from the first day the signal was no longer active
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -138,15 +137,19 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                         SignalStatus.ACTIVE,
                     ],
                 )
-            for signal in signals:
-                log_event(
-                    action="signal_expired",
-                    region_id=signal.organisation.region_id,
-                    youth_pseudonym=signal.youth.pseudonym,
-                    signal_id=signal.pk,
-                    reason=EndReason.EXPIRED.value,
-                    outcome="archived",
-                )
+            log_events(
+                [
+                    {
+                        "action": "signal_expired",
+                        "region_id": signal.organisation.region_id,
+                        "youth_pseudonym": signal.youth.pseudonym,
+                        "signal_id": signal.pk,
+                        "reason": EndReason.EXPIRED.value,
+                        "outcome": "archived",
+                    }
+                    for signal in signals
+                ]
+            )
             count += len(signals)
     return count
 

@@ -26,6 +26,7 @@ from .exceptions import (
     YouthDeceased,
     YouthTooOld,
 )
+from .logbook import log_events
 from .models import ARCHIVING_REASONS, EndReason, InformingStatus, Signal, SignalStatus
 from .notify import notify
 from .rules import MAX_AGE, Party, age_on, archive_until, parties_to_inform, planned_end
@@ -198,19 +199,22 @@ def signals_destroy(*, signals: list[Signal], reason: str, actor=None, request=N
         return 0
     with transaction.atomic():
         if run_hooks:
-            for signal in signals:
-                hooks.signal_ending(signal, reason)
-        for signal in signals:
-            log_event(
-                action="signal_destroyed",
-                actor=actor,
-                request=request,
-                region_id=signal.organisation.region_id,
-                youth_pseudonym=signal.youth.pseudonym,
-                signal_id=signal.pk,
-                reason=str(reason),
-                status_before=signal.status,
-            )
+            hooks.signals_ending(signals, reason)
+        log_events(
+            [
+                {
+                    "action": "signal_destroyed",
+                    "actor": actor,
+                    "request": request,
+                    "region_id": signal.organisation.region_id,
+                    "youth_pseudonym": signal.youth.pseudonym,
+                    "signal_id": signal.pk,
+                    "reason": str(reason),
+                    "status_before": signal.status,
+                }
+                for signal in signals
+            ]
+        )
         youth_ids = {signal.youth_id for signal in signals}
         Signal.objects.filter(pk__in=[signal.pk for signal in signals]).delete()
         for signal in signals:
@@ -221,20 +225,32 @@ def signals_destroy(*, signals: list[Signal], reason: str, actor=None, request=N
 
 def youths_destroy_orphaned(*, youth_ids, actor=None, request=None) -> int:
     """Delete the personal data of these youths when no signal (active or archived) refers to them any more."""
-    orphaned = list(
+    orphaned = dict(
         Youth.objects.filter(pk__in=list(youth_ids)).exclude(signals__isnull=False).values_list("pk", "pseudonym")
     )
-    destroyed = 0
-    for youth_id, pseudonym in orphaned:
-        try:
-            with transaction.atomic():
-                Youth.objects.filter(pk=youth_id).delete()
-        except (ProtectedError, RestrictedError):
-            # another app (a pending citizen's request) still refers to the youth; it keeps the data for now
-            continue
-        log_event(action="youth_data_destroyed", actor=actor, request=request, youth_pseudonym=pseudonym)
-        destroyed += 1
-    return destroyed
+    if not orphaned:
+        return 0
+    try:
+        with transaction.atomic():
+            Youth.objects.filter(pk__in=list(orphaned)).delete()
+        destroyed = orphaned
+    except (ProtectedError, RestrictedError):
+        # another app (a pending citizen's request) still refers to some youth: delete the others one by one
+        destroyed = {}
+        for youth_id, pseudonym in orphaned.items():
+            try:
+                with transaction.atomic():
+                    Youth.objects.filter(pk=youth_id).delete()
+            except (ProtectedError, RestrictedError):
+                continue
+            destroyed[youth_id] = pseudonym
+    log_events(
+        [
+            {"action": "youth_data_destroyed", "actor": actor, "request": request, "youth_pseudonym": pseudonym}
+            for pseudonym in destroyed.values()
+        ]
+    )
+    return len(destroyed)
 
 
 def signal_archive_show(*, signal: Signal, request=None) -> list[Signal]:

@@ -23,6 +23,11 @@ from .rules import Party, age_on, parties_to_inform
 FLOW = "signal_place"
 
 
+def _posted(request):
+    """The POST data of a POST (even an empty one, so a form without answers shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _professional_organisations(request):
     return [m.organisation for m in request.memberships if m.role == Role.PROFESSIONAL]
 
@@ -77,7 +82,7 @@ def brp_date_display(brp_date: str) -> str:
 def place(request):
     """Step 1: BSN and date of birth. The BSN goes to the BRP and is then forgotten; only the youth id is kept."""
     organisations = _professional_organisations(request)
-    form = LookupForm(request.POST or None, organisations=organisations)
+    form = LookupForm(_posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         organisation = form.chosen_organisation()
         try:
@@ -132,7 +137,7 @@ def place_profile(request):
     youth, organisation = _flow_youth_and_organisation(request, step=3)
     if youth is None:
         return _restart(request)
-    form = ProfileForm(request.POST or None)
+    form = ProfileForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         _flow_save(request, {**_flow(request), "step": 4})
         return redirect("signals:place_informing")
@@ -153,7 +158,7 @@ def place_informing(request):
     from django.utils import timezone
 
     age = age_on(youth.birth_date, timezone.localdate())
-    form = InformingForm(request.POST or None)
+    form = InformingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             signal = services.signal_place(
@@ -266,7 +271,7 @@ def signal_end(request, signal_id: int):
     if signal.status != SignalStatus.ACTIVE:
         messages.info(request, _("Dit signaal is al beëindigd."))
         return redirect("signals:detail", signal_id=signal.pk)
-    form = EndForm(request.POST or None)
+    form = EndForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         if not form.cleaned_data["confirmed"]:
@@ -384,7 +389,7 @@ def organisation_signal_transfer(request, signal_id: int):
     if signal is None:
         raise Http404()
     form = TransferForm(
-        request.POST or None, colleagues=_colleagues(organisation, excluding_user_id=signal.professional_id)
+        _posted(request), colleagues=_colleagues(organisation, excluding_user_id=signal.professional_id)
     )
     if request.method == "POST" and form.is_valid():
         to = selectors.colleague_of_organisation(

@@ -37,3 +37,41 @@ def run_with_settings(environment: dict[str, str], code: str, *, setup: bool = F
         timeout=60,
         check=False,
     )
+
+
+_START_CASES = r"""
+import importlib, json, os, sys
+cases = json.loads(sys.stdin.read())
+results = {}
+for case_id, environment in cases.items():
+    os.environ.clear()
+    os.environ.update(environment)
+    for module in [m for m in sys.modules if m.startswith("verwijsindex.settings")]:
+        del sys.modules[module]
+    try:
+        importlib.import_module("verwijsindex.settings.production")
+        results[case_id] = "started"
+    except Exception as error:
+        results[case_id] = f"{type(error).__name__}: {error}"
+print(json.dumps(results))
+"""
+
+
+def start_production_cases(cases: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Import the production settings once per case, each under exactly that environment, in one fresh process.
+
+    Returns per case "started" or the error's type and message.
+    """
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", _START_CASES],
+        input=json.dumps({key: {"PATH": os.environ.get("PATH", ""), **env} for key, env in cases.items()}),
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -18,6 +18,7 @@ def test_registering_a_handler_twice_calls_it_once(monkeypatch):
 
 def test_ending_and_transfer_handlers_receive_reason_and_old_professional(monkeypatch):
     monkeypatch.setattr(hooks, "_ending", [])
+    monkeypatch.setattr(hooks, "_ending_batch", [])
     monkeypatch.setattr(hooks, "_transferred", [])
     seen = []
     hooks.register_signal_ending(lambda signal, reason: seen.append(("ending", signal, reason)))
@@ -25,3 +26,20 @@ def test_ending_and_transfer_handlers_receive_reason_and_old_professional(monkey
     hooks.signal_ending("s", "concern_gone")
     hooks.signal_transferred("s", "p")
     assert seen == [("ending", "s", "concern_gone"), ("transferred", "s", "p")]
+
+
+def test_batch_ending_handlers_run_once_per_batch_and_single_handlers_once_per_signal(monkeypatch):
+    monkeypatch.setattr(hooks, "_ending", [])
+    monkeypatch.setattr(hooks, "_ending_batch", [])
+    seen = []
+    hooks.register_signals_ending(lambda signals, reason: seen.append(("batch", tuple(signals), reason)))
+    hooks.register_signal_ending(lambda signal, reason: seen.append(("one", signal, reason)))
+    hooks.signals_ending(["a", "b"], "expired")
+    hooks.signal_ending("c", "concern_gone")
+    assert seen == [
+        ("batch", ("a", "b"), "expired"),
+        ("one", "a", "expired"),
+        ("one", "b", "expired"),
+        ("batch", ("c",), "concern_gone"),
+        ("one", "c", "concern_gone"),
+    ]

@@ -293,3 +293,6 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "persons.redaction.RedactBsnExceptionReporte
 # Dev conveniences that production never has.
 DEV_TWO_FACTOR_SHORTCUT = False
 DEV_MAILBOX_DIR = None
+# ALLOW_DEMO_DATA: whether `manage.py load_demo` may create accounts with known passwords (dev and test do;
+# elsewhere only a demo installation such as docker compose sets it).
+ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=False)

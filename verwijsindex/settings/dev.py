@@ -20,6 +20,7 @@ BRP_SERVE_EMBEDDED_ENDPOINT = True
 DEV_TWO_FACTOR_SHORTCUT = True
 # the SMTP sink writes every message here; the dev mailbox page reads them
 DEV_MAILBOX_DIR = DATA_DIR / "mail"
+ALLOW_DEMO_DATA = True
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

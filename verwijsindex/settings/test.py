@@ -19,6 +19,7 @@ BRP_SERVE_EMBEDDED_ENDPOINT = True
 # tests point the HTTP client at a live server of this project (see tests/conftest.py)
 BRP_BASE_URL = env.str("BRP_BASE_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = False
+ALLOW_DEMO_DATA = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

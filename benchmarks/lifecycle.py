@@ -1,0 +1,287 @@
+"""Benchmark of the daily signal life cycle: 1,000,000 signals stored, 100,000 of them due.
+
+Loads the signals with COPY into a separate database in the project's own schema
+(`<database>_bench_lifecycle`, migrated here), runs `lifecycle_run` for one day in a fresh
+process and prints its wall time and peak RSS. The same is done with 100,000 signals stored
+(10,000 due) to show the run's memory does not grow with the number of signals.
+Figures are printed and written to benchmarks/results/lifecycle.txt.
+
+    . /tmp/<name>.env && .venv/bin/python benchmarks/lifecycle.py            # both sizes
+    .venv/bin/python benchmarks/lifecycle.py --sizes 100000                  # one size
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
+
+AS_OF = datetime.date(2030, 6, 1)
+# of the due signals: what each daily step finds (reminders are a day's realistic share)
+DUE_SHARE = {"expired": 0.45, "archive_ended": 0.30, "turned_23": 0.15, "died": 0.08, "reminded": 0.02}
+
+
+def bench_database_url(size: int) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") or "verwijsindex"
+    return urlunsplit(parts._replace(path=f"/{name}_bench_lifecycle_{size}"))
+
+
+def create_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    name = parts.path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+
+
+def copy_rows(model, columns: list[str], rows) -> None:
+    """COPY rows into the model's table; every other column gets the model field's default."""
+    from django.db import connection
+    from psycopg.types.json import Jsonb
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [model._meta.get_field(c).column for c in columns]
+    defaults = {}
+    for field in fields:
+        if field.column in names:
+            continue
+        value = field.get_default()
+        defaults[field.column] = Jsonb(value) if field.get_internal_type() == "JSONField" else value
+    all_columns = names + list(defaults)
+    extra = list(defaults.values())
+    sql = f"COPY {model._meta.db_table} ({', '.join(all_columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as copy:
+        for row in rows:
+            copy.write_row(list(row) + extra)
+
+
+def load(size: int) -> dict:
+    """Bulk-load `size` signals, 10% of them due on AS_OF, in the project's schema."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import Membership, Role, User
+    from persons.bsn import bsn_pseudonym
+    from persons.models import Youth
+    from regions.models import Organisation, Region
+    from signals.models import Signal
+
+    random.seed(size)
+    now = timezone.now()
+    due = size // 10
+    counts = {kind: int(due * share) for kind, share in DUE_SHARE.items()}
+    counts["expired"] += due - sum(counts.values())
+
+    with transaction.atomic():
+        region = Region.objects.create(name="Bench", slug="bench", contact_email="pm@bench.example.nl")
+        organisations = [
+            Organisation.objects.create(
+                name=f"Org {i}",
+                code=f"bench-{i}",
+                sector="youth_care",
+                region=region,
+                convenant_date=datetime.date(2020, 1, 1),
+            )
+            for i in range(20)
+        ]
+        users = User.objects.bulk_create(
+            [User(email=f"prof{i}@bench.example.nl", full_name=f"Professional {i}") for i in range(2000)]
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=user, role=Role.PROFESSIONAL, organisation=organisations[i % 20])
+                for i, user in enumerate(users)
+            ]
+        )
+
+    # two signals per youth (by different professionals); youths of the 23 and death groups are marked so
+    youths = size // 2
+    turned_23_youths = counts["turned_23"] // 2
+    died_youths = counts["died"] // 2
+    started = time.monotonic()
+
+    def youth_rows():
+        for n in range(youths):
+            if n < turned_23_youths:
+                birth = datetime.date(2007, 1, 1) + datetime.timedelta(days=n % 150)
+            else:
+                birth = datetime.date(2012, 1, 1) + datetime.timedelta(days=n % 3000)
+            death = datetime.date(2030, 5, 1) if turned_23_youths <= n < turned_23_youths + died_youths else None
+            yield (
+                bsn_pseudonym(f"{n:09d}"),
+                "bench-not-a-real-token",
+                "Kim",
+                "Jansen",
+                birth.strftime("%Y%m%d"),
+                birth,
+                death,
+                now,
+                [],
+            )
+
+    copy_rows(
+        Youth,
+        [
+            "pseudonym",
+            "bsn_encrypted",
+            "first_names",
+            "surname",
+            "birth_date_brp",
+            "birth_date",
+            "date_of_death",
+            "refreshed_at",
+            "parent_pseudonyms",
+        ],
+        youth_rows(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) FROM persons_youth")
+        first_youth = cursor.fetchone()[0]
+    user_ids = [u.pk for u in users]
+    org_of_user = {u.pk: organisations[i % 20].pk for i, u in enumerate(users)}
+
+    # signal kinds in order: 23 and death groups ride on their youths (first youths), then the others
+    expired, archive_ended, reminded = counts["expired"], counts["archive_ended"], counts["reminded"]
+
+    def signal_rows():
+        for n in range(size):
+            youth_index = n // 2
+            professional = user_ids[(n * 7 + (n % 2)) % len(user_ids)]
+            rest = n - 2 * (turned_23_youths + died_youths)
+            status, ends_on, archive_until, ended_at = "active", datetime.date(2031, 1, 1), None, None
+            if rest >= 0:
+                if rest < expired:
+                    ends_on = AS_OF - datetime.timedelta(days=1 + rest % 30)
+                elif rest < expired + archive_ended:
+                    status, archive_until, ended_at = "archived", AS_OF - datetime.timedelta(days=rest % 30), now
+                elif rest < expired + archive_ended + reminded:
+                    ends_on = AS_OF + datetime.timedelta(days=rest % 28)
+                elif rest % 3 == 0:
+                    status, archive_until, ended_at = "archived", datetime.date(2033, 1, 1), now
+            yield (
+                first_youth + youth_index,
+                professional,
+                org_of_user[professional],
+                "Professional",
+                "prof@bench.example.nl",
+                "",
+                now,
+                ends_on,
+                status,
+                ended_at,
+                archive_until,
+                "informed",
+                now,
+            )
+
+    copy_rows(
+        Signal,
+        [
+            "youth",
+            "professional",
+            "organisation",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "placed_at",
+            "ends_on",
+            "status",
+            "ended_at",
+            "archive_until",
+            "informing_status",
+            "matched_at",
+        ],
+        signal_rows(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"signals": size, "due": due, "load_seconds": round(time.monotonic() - started, 1), **counts}
+
+
+def run_once() -> dict:
+    """One life-cycle run for AS_OF in this (fresh) process: wall time and peak RSS."""
+    from signals.lifecycle import lifecycle_run
+
+    started = time.monotonic()
+    counts = lifecycle_run(as_of=AS_OF)
+    seconds = time.monotonic() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.monotonic()
+    second = lifecycle_run(as_of=AS_OF)
+    return {
+        "counts": counts,
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(peak_mb, 1),
+        "second_run_counts": second,
+        "second_run_seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def _child(command: list[str], env: dict) -> str:
+    # our own script in a fresh process, so its peak RSS is the run's alone
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--child", choices=["load", "run"])
+    parser.add_argument("--size", type=int)
+    args = parser.parse_args()
+
+    if args.child:
+        setup_django(bench_database_url(args.size))
+        if args.child == "load":
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
+            print(json.dumps(load(args.size)))
+        else:
+            print(json.dumps(run_once()))
+        return
+
+    lines = [f"Signal life cycle benchmark ({datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC), as of {AS_OF}"]
+    for size in [int(s) for s in args.sizes.split(",")]:
+        url = bench_database_url(size)
+        create_database(url)
+        env = dict(os.environ)
+        child = [sys.executable, __file__, "--size", str(size), "--child"]
+        loaded = json.loads(_child([*child, "load"], env))
+        result = json.loads(_child([*child, "run"], env))
+        lines.append(
+            f"{size:>9,} signals stored, {loaded['due']:>7,} due: run {result['seconds']:>6.1f} s, "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB; counts {result['counts']}; "
+            f"second run of the same day {result['second_run_seconds']} s, counts {result['second_run_counts']} "
+            f"(load {loaded['load_seconds']} s)"
+        )
+        print(lines[-1], flush=True)
+        create_database(url)  # leave an empty database behind, not a million rows
+    lines.append("target: under 60 s for 1,000,000 stored / 100,000 due; peak RSS about equal for both sizes")
+    out = ROOT / "benchmarks" / "results" / "lifecycle.txt"
+    out.write_text("\n".join(lines) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
