@@ -1,11 +1,13 @@
-"""Logbook entries. They name the youth by pseudonym only, never by BSN."""
+"""Logbook entries. They name the youth by pseudonym only, never by BSN; each row is chained to the previous by hash."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class LogEntry(models.Model):
-    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    # set by log_event before the insert, because the timestamp is part of the hashed content
+    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     action = models.CharField(_("handeling"), max_length=64, db_index=True)
     # who: the user (kept as id and name, so the entry outlives the account), or a system job
     actor_id = models.BigIntegerField(null=True, blank=True)
@@ -15,6 +17,9 @@ class LogEntry(models.Model):
     youth_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
     signal_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     details = models.JSONField(default=dict, blank=True)
+    # sha256 hex of the previous row's entry_hash + this row's canonical content (see audit.chain)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("logboekregel")

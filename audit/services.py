@@ -1,8 +1,26 @@
-"""Writing to the logbook: one call per event, inside the caller's transaction."""
+"""Writing to the logbook: one call per event, inside the caller's transaction, chained to the previous entry."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .chain import GENESIS_HASH, entry_hash
 from .models import LogEntry
 
 SYSTEM_ACTOR = "systeem"
+
+# pg_advisory_xact_lock key that serialises logbook inserts, so every row links to the one before it.
+# Held until the caller's transaction ends: keep transactions that log short.
+LOGBOOK_LOCK_KEY = 0x56494C4F47  # "VILOG"
+
+
+def _ip_address(value: str | None) -> str | None:
+    """The address as PostgreSQL returns it from the inet column, so the hash survives the round trip."""
+    if not value:
+        return None
+    return LogEntry._meta.get_field("ip_address").to_python(value)
 
 
 def log_event(
@@ -18,13 +36,28 @@ def log_event(
     """Record one event. `actor` is a user or None for a system job; `details` must hold no BSN or name."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    return LogEntry.objects.create(
-        action=action,
-        actor_id=actor.pk if actor is not None else None,
-        actor_label=(actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
-        region_id=region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
-        youth_pseudonym=youth_pseudonym,
-        signal_id=signal_id,
-        details=details,
-    )
+    # what JSONB gives back: dates become strings, tuples lists, so the stored row hashes the same as this one
+    details = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOGBOOK_LOCK_KEY])
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id'))")
+            (entry_id,) = cursor.fetchone()
+        previous = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        previous_hash = previous or GENESIS_HASH
+        entry = LogEntry(
+            id=entry_id,
+            created_at=timezone.now(),
+            action=action,
+            actor_id=actor.pk if actor is not None else None,
+            actor_label=(actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
+            ip_address=_ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
+            region_id=region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
+            youth_pseudonym=youth_pseudonym,
+            signal_id=signal_id,
+            details=details,
+            previous_hash=previous_hash,
+        )
+        entry.entry_hash = entry_hash(previous_hash, entry.__dict__)
+        entry.save(force_insert=True)
+    return entry

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - views are added with the pages of this app
+"""URLs of the logbook (mounted at /logboek/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.logbook, name="logbook"),
+]

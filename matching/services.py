@@ -159,15 +159,13 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
         youths.update({s.youth_id: s.youth for s in (signals[link.signal_b_id] for link in new)})
         for youth_id in sorted(youths):
             match_coordinator_refresh(youth=youths[youth_id])
-        for link in new:
-            log_event(
-                action="match_created",
-                region_id=signal.organisation.region_id,
-                youth_pseudonym=signal.youth.pseudonym,
-                signal_id=signal.pk,
-                other_signal_id=link.other(signal.pk),
-                kind=link.kind,
-            )
+        log_event(
+            action="match_created",
+            region_id=signal.organisation.region_id,
+            youth_pseudonym=signal.youth.pseudonym,
+            signal_id=signal.pk,
+            links=[{"other_signal_id": link.other(signal.pk), "kind": link.kind} for link in new],
+        )
         _match_notify(trigger=signal, links=new, signals=signals)
     return new
 
@@ -212,13 +210,17 @@ def _coordinator_signal(youth_id: int) -> Signal | None:
     return row.signal if row is not None else None
 
 
-def _own_signal_context(own: Signal) -> dict:
+def _own_signal_context(own: Signal, *, coordinators: dict | None = None) -> dict:
     youth = own.youth
+    if coordinators is None:
+        coordinators = {}
+    if own.youth_id not in coordinators:
+        coordinators[own.youth_id] = _contact(_coordinator_signal(own.youth_id))
     return {
         "reference": own.reference,
         "youth_initials": youth.initials,
         "youth_birth_year": youth.birth_date.year,
-        "coordinator": _contact(_coordinator_signal(own.youth_id)),
+        "coordinator": coordinators[own.youth_id],
         "url": region_absolute_url(
             region=own.organisation.region, path=reverse("matching:signal_matches", args=[own.pk])
         ),
@@ -239,12 +241,13 @@ def _match_notify(*, trigger: Signal, links: list[MatchLink], signals: dict[int,
             if own.status == ACTIVE and other.status == ACTIVE:
                 lines[own.professional_id][own_id][other_id].add(link.kind)
     first_link = min(link.pk for link in links)
+    coordinators: dict[int, dict | None] = {}
     with translation.override("nl"):
         for recipient_id, own_signals in sorted(lines.items()):
             recipient = next(signals[own_id].professional for own_id in own_signals)
             matches = []
             for own_id, others in sorted(own_signals.items()):
-                entry = _own_signal_context(signals[own_id])
+                entry = _own_signal_context(signals[own_id], coordinators=coordinators)
                 entry["others"] = [
                     {
                         **_contact(signals[other_id]),

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401 - views are added with the pages of this app
+"""URLs of citizens' requests (mounted at /verzoeken/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "rights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("nieuw/", views.request_register, name="request_register"),
+    path("<int:pk>/", views.request_detail, name="request_detail"),
+    path("<int:pk>/overzicht/", views.request_overview, name="request_overview"),
+    path("<int:pk>/kopie.pdf", views.request_pdf, name="request_pdf"),
+    path("<int:pk>/afhandelen/", views.request_complete, name="request_complete"),
+    path("<int:pk>/advies-vragen/", views.request_advice, name="request_advice"),
+    path("<int:pk>/besluit/", views.request_decide, name="request_decide"),
+    path("advies/", views.advice_list, name="advice_list"),
+    path("advies/<int:pk>/", views.advice_detail, name="advice_detail"),
+]

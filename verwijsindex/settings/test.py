@@ -27,3 +27,7 @@ STORAGES = {
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The logbook's trigger refuses TRUNCATE unless the connection allows it; the test runner empties
+# every table after a transactional test, so test connections do (audit/migrations/0002).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c verwijsindex.logbook_truncate_allowed=on"  # noqa: F405

@@ -1,0 +1,129 @@
+"""Forms of the rights pages. Every bad input gets a Dutch message; the BSN is checked with the elfproef."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from persons.bsn import bsn_normalise
+from persons.exceptions import BsnInvalid
+
+from .models import AdviceChoice, IdentityCheckMethod, RequesterCapacity, RequestKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RequestRegisterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Soort verzoek"), choices=RequestKind.choices)
+    bsn = forms.CharField(
+        label=_("Burgerservicenummer van de jeugdige"),
+        max_length=20,
+        help_text=_("Negen cijfers. Het BSN wordt alleen versleuteld bewaard."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox"}),
+    )
+    requester_name = forms.CharField(
+        label=_("Naam verzoeker"), max_length=200, widget=forms.TextInput(attrs={"class": "utrecht-textbox"})
+    )
+    requester_capacity = forms.ChoiceField(
+        label=_("Hoedanigheid verzoeker"), choices=RequesterCapacity.choices, widget=forms.RadioSelect
+    )
+    co_requester_name = forms.CharField(
+        label=_("Naam mede-verzoeker"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Bij een jeugdige van 12 tot 16 jaar oefenen jeugdige en wettelijk vertegenwoordiger het recht samen uit."
+        ),
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )
+    identity_checked = forms.BooleanField(
+        label=_("Ik heb de identiteit van de verzoeker gecontroleerd"),
+        required=True,
+        error_messages={"required": _("Controleer eerst de identiteit van de verzoeker.")},
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+    )
+    identity_check_method = forms.ChoiceField(
+        label=_("Hoe is de identiteit gecontroleerd"), choices=IdentityCheckMethod.choices, widget=forms.RadioSelect
+    )
+    identity_check_note = forms.CharField(
+        label=_("Toelichting identiteitscontrole"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput(attrs={"class": "utrecht-textbox"}))
+    birth_date = forms.DateField(
+        label=_("Geboortedatum jeugdige (van het identiteitsbewijs)"),
+        required=False,
+        help_text=_("Alleen nodig als de jeugdige niet in de verwijsindex staat; anders geldt de datum uit de BRP."),
+        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+    )
+    description = forms.CharField(
+        label=_("Omschrijving van het verzoek"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea"}),
+    )
+
+    def clean_bsn(self):
+        try:
+            return bsn_normalise(self.cleaned_data["bsn"])
+        except BsnInvalid as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("De datum van ontvangst kan niet in de toekomst liggen."))
+        return received_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("identity_check_method") == IdentityCheckMethod.OTHER and not cleaned.get("identity_check_note"):
+            self.add_error("identity_check_note", _("Beschrijf hoe de identiteit is gecontroleerd."))
+        return cleaned
+
+
+class AdviceRequestForm(forms.Form):
+    signals = forms.MultipleChoiceField(
+        label=_("Signalen waarover het verzoek gaat"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies ten minste één signaal waarover het verzoek gaat.")},
+    )
+
+    def __init__(self, *args, signals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signals"].choices = [
+            (str(s.pk), f"{s.reference} — {s.organisation.name} ({s.get_status_display()})") for s in signals
+        ]
+        self.fields["signals"].initial = [str(s.pk) for s in signals]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("Besluit"),
+        choices=[("upheld", _("Toekennen: de signalen worden vernietigd")), ("rejected", _("Afwijzen"))],
+        coerce=lambda value: value == "upheld",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies of u het verzoek toekent of afwijst.")},
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "utrecht-textarea"}),
+        error_messages={"required": _("Schrijf op waarom u zo besluit.")},
+    )
+
+
+class AdviceForm(forms.Form):
+    advice = forms.ChoiceField(
+        label=_("Uw advies"),
+        choices=AdviceChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies uw advies.")},
+    )
+    advice_text = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        help_text=_("Schrijf hier niets over de inhoud van de zorg; alleen waarom het signaal wel of niet terecht is."),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea"}),
+    )

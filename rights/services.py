@@ -1,0 +1,391 @@
+"""Writes of citizens' requests: register, ask advice, give advice, decide, complete, log views, remind."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role
+from audit.services import log_event
+from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
+
+from .models import (
+    DECIDED_KINDS,
+    AdviceTask,
+    RequestKind,
+    RequestStatus,
+    RightsRequest,
+)
+from .rules import age_on, exercise_authority
+from .selectors import signals_of_youth, youth_by_pseudonym
+
+
+def _notify(*, recipient, region, kind: str, subject: str, template: str, context: dict, dedupe_key: str, path: str):
+    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name."""
+    from notifications.links import region_absolute_url
+    from notifications.services import notification_enqueue
+
+    notification_enqueue(
+        recipient=recipient,
+        kind=kind,
+        subject=subject,
+        template=template,
+        context={**context, "region_name": region.name, "url": region_absolute_url(region=region, path=path)},
+        dedupe_key=dedupe_key,
+    )
+
+
+def rights_request_register(
+    *,
+    actor,
+    municipality,
+    kind: str,
+    bsn: str,
+    requester_name: str,
+    requester_capacity: str,
+    identity_checked: bool,
+    identity_check_method: str,
+    received_on: datetime.date,
+    identity_check_note: str = "",
+    co_requester_name: str = "",
+    description: str = "",
+    birth_date: datetime.date | None = None,
+    request=None,
+) -> RightsRequest:
+    """Register a request; the youth is looked up by BSN pseudonym and the look-up is logged.
+
+    `birth_date` (from the checked identity document) is only used when the youth is not in the
+    verwijsindex; otherwise the BRP date of birth kept with the youth decides the age rule.
+    Raises BsnInvalid for a bad BSN and ValidationError for a request that cannot be registered.
+    """
+    if not identity_checked:
+        raise ValidationError(_("Controleer eerst de identiteit van de verzoeker."))
+    if received_on > timezone.localdate():
+        raise ValidationError(_("De datum van ontvangst kan niet in de toekomst liggen."))
+    bsn = bsn_normalise(bsn)
+    pseudonym = bsn_pseudonym(bsn)
+    region = municipality.region
+    # the look-up is logged in its own transaction: it stays logged when the request is then refused
+    with transaction.atomic():
+        youth = youth_by_pseudonym(pseudonym=pseudonym)
+        log_event(
+            action="rights_youth_lookup",
+            actor=actor,
+            request=request,
+            region_id=region.pk,
+            youth_pseudonym=pseudonym,
+            found=youth is not None,
+            municipality=municipality.cbs_code,
+        )
+    if youth is not None and youth.municipality_code and youth.municipality_code != municipality.cbs_code:
+        raise ValidationError(
+            _(
+                "Deze jeugdige woont volgens de BRP niet in uw gemeente. Verwijs de verzoeker naar de "
+                "gemeente waar de jeugdige woont."
+            )
+        )
+    with transaction.atomic():
+        if youth is not None:
+            birth_date = youth.birth_date
+        age = age_on(birth_date, received_on) if birth_date else None
+        rights_request = RightsRequest.objects.create(
+            region=region,
+            municipality=municipality,
+            registered_by=actor,
+            kind=kind,
+            youth_pseudonym=pseudonym,
+            bsn_encrypted=bsn_encrypt(bsn),
+            youth_registered=youth is not None,
+            youth_age=age,
+            requester_name=requester_name,
+            requester_capacity=requester_capacity,
+            co_requester_name=co_requester_name,
+            identity_checked=True,
+            identity_check_method=identity_check_method,
+            identity_check_note=identity_check_note,
+            authority=exercise_authority(age=age, capacity=requester_capacity),
+            description=description,
+            received_on=received_on,
+            deadline=received_on + datetime.timedelta(days=region.request_deadline_days),
+        )
+        log_event(
+            action="rights_request_registered",
+            actor=actor,
+            request=request,
+            region_id=region.pk,
+            youth_pseudonym=pseudonym,
+            rights_request=rights_request.pk,
+            kind=kind,
+        )
+    return rights_request
+
+
+def rights_overview_record(*, rights_request: RightsRequest, actor, as_copy: bool, request=None) -> None:
+    """Log that staff viewed the overview of a youth's data, or made the copy that is handed over."""
+    with transaction.atomic():
+        log_event(
+            action="rights_copy_issued" if as_copy else "rights_overview_viewed",
+            actor=actor,
+            request=request,
+            region_id=rights_request.region_id,
+            youth_pseudonym=rights_request.youth_pseudonym,
+            rights_request=rights_request.pk,
+        )
+
+
+def rights_request_complete(*, rights_request: RightsRequest, actor, request=None) -> RightsRequest:
+    """Close an inzage or kopie request once the overview or copy was handed over."""
+    with transaction.atomic():
+        rights_request = RightsRequest.objects.select_for_update().get(pk=rights_request.pk)
+        if rights_request.kind in DECIDED_KINDS:
+            raise ValidationError(_("Een verzoek om correctie of bezwaar wordt afgehandeld met een besluit."))
+        if not rights_request.is_open:
+            raise ValidationError(_("Dit verzoek is al afgehandeld."))
+        rights_request.status = RequestStatus.COMPLETED
+        rights_request.completed_at = timezone.now()
+        rights_request.save(update_fields=["status", "completed_at"])
+        log_event(
+            action="rights_request_completed",
+            actor=actor,
+            request=request,
+            region_id=rights_request.region_id,
+            youth_pseudonym=rights_request.youth_pseudonym,
+            rights_request=rights_request.pk,
+        )
+    return rights_request
+
+
+def rights_advice_request(*, rights_request: RightsRequest, signal_ids, actor, request=None) -> list[AdviceTask]:
+    """Ask the professional of each chosen signal for advice within the region's advice term (e-mail + task)."""
+    with transaction.atomic():
+        rights_request = RightsRequest.objects.select_for_update().select_related("region").get(pk=rights_request.pk)
+        if rights_request.kind not in DECIDED_KINDS:
+            raise ValidationError(_("Advies wordt alleen gevraagd bij correctie of bezwaar."))
+        if rights_request.status != RequestStatus.RECEIVED:
+            raise ValidationError(_("Voor dit verzoek is al advies gevraagd of het is al afgehandeld."))
+        wanted = {int(pk) for pk in signal_ids}
+        signals = [s for s in signals_of_youth(youth_pseudonym=rights_request.youth_pseudonym) if s.pk in wanted]
+        if not signals:
+            raise ValidationError(_("Kies ten minste één signaal waarover het verzoek gaat."))
+        region = rights_request.region
+        due_on = timezone.localdate() + datetime.timedelta(days=region.advice_days)
+        tasks = []
+        for signal in signals:
+            task = AdviceTask.objects.create(
+                request=rights_request,
+                professional=signal.professional,
+                signal_id=signal.pk,
+                signal_reference=signal.reference,
+                organisation_name=signal.organisation.name,
+                due_on=due_on,
+            )
+            tasks.append(task)
+            log_event(
+                action="rights_advice_requested",
+                actor=actor,
+                request=request,
+                region_id=region.pk,
+                youth_pseudonym=rights_request.youth_pseudonym,
+                signal_id=signal.pk,
+                rights_request=rights_request.pk,
+            )
+            _notify(
+                recipient=signal.professional,
+                region=region,
+                kind="rights_advice_requested",
+                subject=_("Verwijsindex: uw advies gevraagd over signaal %(reference)s")
+                % {"reference": signal.reference},
+                template="rights/email/advice_requested",
+                context={
+                    "signal_reference": signal.reference,
+                    "request_reference": rights_request.reference,
+                    "kind": rights_request.get_kind_display(),
+                    "due_on": due_on.isoformat(),
+                },
+                dedupe_key=f"rights-advice-requested:{task.pk}",
+                path=reverse("rights:advice_detail", args=[task.pk]),
+            )
+        rights_request.signal_ids = [s.pk for s in signals]
+        rights_request.status = RequestStatus.ADVICE_REQUESTED
+        rights_request.save(update_fields=["signal_ids", "status"])
+    return tasks
+
+
+def advice_task_give(*, task: AdviceTask, actor, advice: str, advice_text: str, request=None) -> AdviceTask:
+    """The professional's advice on their own task; it can be given once, while the request awaits a decision."""
+    with transaction.atomic():
+        task = AdviceTask.objects.select_for_update().select_related("request").get(pk=task.pk)
+        if task.professional_id != actor.pk:
+            raise PermissionDenied
+        if not task.is_open:
+            raise ValidationError(_("Op deze vraag is al advies gegeven of er is al besloten."))
+        task.advice = advice
+        task.advice_text = advice_text
+        task.given_at = timezone.now()
+        task.save(update_fields=["advice", "advice_text", "given_at"])
+        log_event(
+            action="rights_advice_given",
+            actor=actor,
+            request=request,
+            region_id=task.request.region_id,
+            youth_pseudonym=task.request.youth_pseudonym,
+            signal_id=task.signal_id,
+            rights_request=task.request_id,
+            advice=advice,
+        )
+    return task
+
+
+def rights_request_decide(
+    *, rights_request: RightsRequest, actor, upheld: bool, reason: str, request=None
+) -> RightsRequest:
+    """A process manager's decision with a written reason. Upheld: the signals concerned are destroyed
+    (signal_end with OBJECTION_UPHELD or CORRECTION, not archived) and their professionals are told."""
+    from signals.models import EndReason, Signal
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Schrijf op waarom u zo besluit."))
+    with transaction.atomic():
+        rights_request = RightsRequest.objects.select_for_update().select_related("region").get(pk=rights_request.pk)
+        if rights_request.kind not in DECIDED_KINDS:
+            raise ValidationError(_("Over een verzoek om inzage of kopie wordt niet besloten."))
+        if rights_request.status != RequestStatus.ADVICE_REQUESTED:
+            raise ValidationError(_("Vraag eerst advies aan de professional(s) voordat u besluit."))
+        region = rights_request.region
+        told = []
+        if upheld:
+            from signals.services import signal_end
+
+            end_reason = (
+                EndReason.CORRECTION if rights_request.kind == RequestKind.CORRECTION else EndReason.OBJECTION_UPHELD
+            )
+            signals = (
+                Signal.objects.select_for_update(of=("self",))
+                .select_related("professional", "organisation")
+                .filter(pk__in=rights_request.signal_ids, youth__pseudonym=rights_request.youth_pseudonym)
+                .order_by("pk")
+            )
+            for signal in signals:
+                told.append((signal.professional, signal.reference, signal.pk))
+                signal_end(signal=signal, reason=end_reason, actor=actor, request=request)
+        rights_request.status = RequestStatus.UPHELD if upheld else RequestStatus.REJECTED
+        rights_request.decided_by = actor
+        rights_request.decided_at = timezone.now()
+        rights_request.decision_reason = reason
+        rights_request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        log_event(
+            action="rights_request_decided",
+            actor=actor,
+            request=request,
+            region_id=region.pk,
+            youth_pseudonym=rights_request.youth_pseudonym,
+            rights_request=rights_request.pk,
+            upheld=upheld,
+            signals_destroyed=[pk for _professional, _reference, pk in told],
+        )
+        for professional, reference, signal_pk in told:
+            _notify(
+                recipient=professional,
+                region=region,
+                kind="rights_decision_upheld",
+                subject=_("Verwijsindex: signaal %(reference)s is verwijderd") % {"reference": reference},
+                template="rights/email/decision_upheld",
+                context={
+                    "signal_reference": reference,
+                    "request_reference": rights_request.reference,
+                    "kind": rights_request.get_kind_display(),
+                },
+                dedupe_key=f"rights-decision-upheld:{rights_request.pk}:{signal_pk}",
+                path=reverse("rights:advice_list"),
+            )
+    return rights_request
+
+
+def rights_overdue_remind(*, as_of: datetime.date) -> tuple[int, int]:
+    """Remind once about each open request past its deadline (process managers + the staff member who
+    registered it) and each open advice task past its due date (the professional). Safe to run again."""
+    requests_reminded = 0
+    overdue_requests = (
+        RightsRequest.objects.filter(deadline__lt=as_of, overdue_reminded_on__isnull=True)
+        .exclude(status__in=[RequestStatus.COMPLETED, RequestStatus.UPHELD, RequestStatus.REJECTED])
+        .select_related("region", "registered_by")
+    )
+    for rights_request in overdue_requests:
+        with transaction.atomic():
+            locked = (
+                RightsRequest.objects.select_for_update(skip_locked=True)
+                .filter(pk=rights_request.pk, overdue_reminded_on__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            region = rights_request.region
+            recipients = {rights_request.registered_by}
+            recipients.update(
+                m.user
+                for m in Membership.objects.filter(
+                    role=Role.PROCESS_MANAGER, region=region, active=True, user__is_active=True
+                ).select_related("user")
+            )
+            for recipient in recipients:
+                if not recipient.is_active:
+                    continue
+                _notify(
+                    recipient=recipient,
+                    region=region,
+                    kind="rights_request_overdue",
+                    subject=_("Verwijsindex: verzoek %(reference)s is over de termijn")
+                    % {"reference": rights_request.reference},
+                    template="rights/email/request_overdue",
+                    context={
+                        "request_reference": rights_request.reference,
+                        "kind": rights_request.get_kind_display(),
+                        "deadline": rights_request.deadline.isoformat(),
+                    },
+                    dedupe_key=f"rights-request-overdue:{rights_request.pk}:{recipient.pk}",
+                    path=reverse("rights:request_detail", args=[rights_request.pk]),
+                )
+            locked.overdue_reminded_on = as_of
+            locked.save(update_fields=["overdue_reminded_on"])
+            log_event(action="rights_request_overdue_reminded", region_id=region.pk, rights_request=locked.pk)
+            requests_reminded += 1
+
+    tasks_reminded = 0
+    overdue_tasks = AdviceTask.objects.filter(
+        due_on__lt=as_of,
+        given_at__isnull=True,
+        reminded_on__isnull=True,
+        request__status=RequestStatus.ADVICE_REQUESTED,
+    ).select_related("request__region", "professional")
+    for task in overdue_tasks:
+        with transaction.atomic():
+            locked = (
+                AdviceTask.objects.select_for_update(skip_locked=True)
+                .filter(pk=task.pk, reminded_on__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            _notify(
+                recipient=task.professional,
+                region=task.request.region,
+                kind="rights_advice_overdue",
+                subject=_("Verwijsindex: herinnering, uw advies over signaal %(reference)s")
+                % {"reference": task.signal_reference},
+                template="rights/email/advice_overdue",
+                context={
+                    "signal_reference": task.signal_reference,
+                    "request_reference": task.request.reference,
+                    "due_on": task.due_on.isoformat(),
+                },
+                dedupe_key=f"rights-advice-overdue:{task.pk}",
+                path=reverse("rights:advice_detail", args=[task.pk]),
+            )
+            locked.reminded_on = as_of
+            locked.save(update_fields=["reminded_on"])
+            tasks_reminded += 1
+    return requests_reminded, tasks_reminded

@@ -1,0 +1,259 @@
+"""Pages of citizens' requests: the queue, registering, the youth's overview and PDF, advice and decisions."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from persons.bsn import bsn_decrypt
+from persons.exceptions import BsnInvalid
+
+from . import selectors, services
+from .forms import AdviceForm, AdviceRequestForm, DecisionForm, RequestRegisterForm
+from .models import DECIDED_KINDS, Authority, RequestStatus
+
+PDF_STYLESHEET = Path(__file__).resolve().parent / "static" / "rights" / "overview-pdf.css"
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _staff_request(request, pk):
+    """The request if the user is municipal staff of its municipality; otherwise it does not exist for them."""
+    rights_request = selectors.request_for_user(memberships=request.memberships, region=request.region, pk=pk)
+    if not selectors.is_staff_for(memberships=request.memberships, rights_request=rights_request):
+        raise Http404
+    return rights_request
+
+
+@role_required(Role.MUNICIPAL_STAFF, Role.PROCESS_MANAGER)
+def queue(request):
+    show_all = request.GET.get("alle") == "1"
+    requests = selectors.requests_for_user(memberships=request.memberships, region=request.region)
+    if not show_all:
+        requests = requests.exclude(status__in=[RequestStatus.COMPLETED, RequestStatus.UPHELD, RequestStatus.REJECTED])
+    today = timezone.localdate()
+    rows = [(r, r.is_overdue(today)) for r in requests]
+    can_register = any(m.role == Role.MUNICIPAL_STAFF for m in request.memberships)
+    return render(
+        request,
+        "rights/queue.html",
+        {"title": _("Verzoeken"), "rows": rows, "show_all": show_all, "can_register": can_register},
+    )
+
+
+@role_required(Role.MUNICIPAL_STAFF)
+def request_register(request):
+    municipality = request.membership.municipality
+    form = RequestRegisterForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rights_request = services.rights_request_register(
+                actor=request.user,
+                municipality=municipality,
+                kind=data["kind"],
+                bsn=data["bsn"],
+                requester_name=data["requester_name"],
+                requester_capacity=data["requester_capacity"],
+                co_requester_name=data["co_requester_name"],
+                identity_checked=data["identity_checked"],
+                identity_check_method=data["identity_check_method"],
+                identity_check_note=data["identity_check_note"],
+                received_on=data["received_on"],
+                birth_date=data["birth_date"],
+                description=data["description"],
+                request=request,
+            )
+        except BsnInvalid as exc:
+            form.add_error("bsn", str(exc.message))
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(
+                request, _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference}
+            )
+            return redirect("rights:request_detail", pk=rights_request.pk)
+    return render(
+        request,
+        "rights/register.html",
+        {"title": _("Verzoek registreren"), "form": form, "municipality": municipality},
+    )
+
+
+@role_required(Role.MUNICIPAL_STAFF, Role.PROCESS_MANAGER)
+def request_detail(request, pk):
+    rights_request = selectors.request_for_user(memberships=request.memberships, region=request.region, pk=pk)
+    is_staff = selectors.is_staff_for(memberships=request.memberships, rights_request=rights_request)
+    is_manager = selectors.is_process_manager_for(memberships=request.memberships, rights_request=rights_request)
+    context = {
+        "title": _("Verzoek %(ref)s") % {"ref": rights_request.reference},
+        "rights_request": rights_request,
+        "is_staff": is_staff,
+        "is_manager": is_manager,
+        "overdue": rights_request.is_overdue(timezone.localdate()),
+        "bsn": bsn_decrypt(rights_request.bsn_encrypted) if is_staff else None,
+        "advice_tasks": list(rights_request.advice_tasks.select_related("professional")),
+        "may_hand_over": rights_request.authority != Authority.NOT_ALLOWED,
+    }
+    if (
+        rights_request.kind in DECIDED_KINDS
+        and rights_request.status == RequestStatus.RECEIVED
+        and rights_request.youth_registered
+    ):
+        signals = selectors.signals_of_youth(youth_pseudonym=rights_request.youth_pseudonym)
+        context["advice_form"] = AdviceRequestForm(signals=signals) if signals else None
+    if is_manager and rights_request.status == RequestStatus.ADVICE_REQUESTED:
+        context["decision_form"] = DecisionForm()
+    return render(request, "rights/detail.html", context)
+
+
+@role_required(Role.MUNICIPAL_STAFF)
+def request_overview(request, pk):
+    rights_request = _staff_request(request, pk)
+    if rights_request.authority == Authority.NOT_ALLOWED:
+        messages.error(request, _("Deze verzoeker mag dit recht niet uitoefenen; het overzicht wordt niet getoond."))
+        return redirect("rights:request_detail", pk=pk)
+    services.rights_overview_record(rights_request=rights_request, actor=request.user, as_copy=False, request=request)
+    overview = selectors.youth_overview(rights_request=rights_request)
+    return render(
+        request,
+        "rights/overview.html",
+        {"title": _("Overzicht voor inzage"), "rights_request": rights_request, **overview},
+    )
+
+
+@role_required(Role.MUNICIPAL_STAFF)
+def request_pdf(request, pk):
+    from weasyprint import CSS, HTML
+
+    rights_request = _staff_request(request, pk)
+    if rights_request.authority == Authority.NOT_ALLOWED:
+        messages.error(request, _("Deze verzoeker mag dit recht niet uitoefenen; er wordt geen kopie gemaakt."))
+        return redirect("rights:request_detail", pk=pk)
+    overview = selectors.youth_overview(rights_request=rights_request)
+    html = render_to_string(
+        "rights/overview_pdf.html",
+        {"rights_request": rights_request, "region": request.region, "made_at": timezone.now(), **overview},
+        request=request,
+    )
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
+    services.rights_overview_record(rights_request=rights_request, actor=request.user, as_copy=True, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="verwijsindex-{rights_request.reference}.pdf"'
+    return response
+
+
+@require_POST
+@role_required(Role.MUNICIPAL_STAFF)
+def request_complete(request, pk):
+    rights_request = _staff_request(request, pk)
+    try:
+        services.rights_request_complete(rights_request=rights_request, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Het verzoek is afgehandeld."))
+    return redirect("rights:request_detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.MUNICIPAL_STAFF, Role.PROCESS_MANAGER)
+def request_advice(request, pk):
+    rights_request = selectors.request_for_user(memberships=request.memberships, region=request.region, pk=pk)
+    signals = selectors.signals_of_youth(youth_pseudonym=rights_request.youth_pseudonym)
+    form = AdviceRequestForm(request.POST, signals=signals)
+    if not form.is_valid():
+        messages.error(request, _error_text(ValidationError(list(form.errors.get("signals", [])))))
+        return redirect("rights:request_detail", pk=pk)
+    try:
+        tasks = services.rights_advice_request(
+            rights_request=rights_request, signal_ids=form.cleaned_data["signals"], actor=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Advies gevraagd aan %(count)s professional(s).") % {"count": len(tasks)})
+    return redirect("rights:request_detail", pk=pk)
+
+
+@role_required(Role.PROCESS_MANAGER)
+def request_decide(request, pk):
+    rights_request = selectors.request_for_user(memberships=request.memberships, region=request.region, pk=pk)
+    if not selectors.is_process_manager_for(memberships=request.memberships, rights_request=rights_request):
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rights_request_decide(
+                rights_request=rights_request,
+                actor=request.user,
+                upheld=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Het besluit is vastgelegd."))
+            return redirect("rights:request_detail", pk=pk)
+    return render(
+        request,
+        "rights/decide.html",
+        {
+            "title": _("Besluiten over %(ref)s") % {"ref": rights_request.reference},
+            "rights_request": rights_request,
+            "advice_tasks": list(rights_request.advice_tasks.select_related("professional")),
+            "form": form,
+        },
+    )
+
+
+@role_required(Role.PROFESSIONAL)
+def advice_list(request):
+    tasks = selectors.advice_tasks_for_professional(user=request.user, region=request.region)
+    today = timezone.localdate()
+    return render(
+        request,
+        "rights/advice_list.html",
+        {"title": _("Adviesvragen"), "rows": [(t, t.is_overdue(today)) for t in tasks]},
+    )
+
+
+@role_required(Role.PROFESSIONAL)
+def advice_detail(request, pk):
+    task = selectors.advice_task_for_professional(user=request.user, region=request.region, pk=pk)
+    form = AdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_task_give(
+                task=task,
+                actor=request.user,
+                advice=form.cleaned_data["advice"],
+                advice_text=form.cleaned_data["advice_text"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Dank u, uw advies is vastgelegd."))
+            return redirect("rights:advice_list")
+    return render(
+        request,
+        "rights/advice_detail.html",
+        {
+            "title": _("Advies over signaal %(ref)s") % {"ref": task.signal_reference},
+            "task": task,
+            "form": form,
+            "overdue": task.is_overdue(timezone.localdate()),
+        },
+    )
