@@ -61,3 +61,52 @@ def log_event(
         entry.entry_hash = entry_hash(previous_hash, entry.__dict__)
         entry.save(force_insert=True)
     return entry
+
+
+def log_events(events: list[dict]) -> list[LogEntry]:
+    """Record many events at once (each dict: the keyword arguments of log_event), chained in the given order.
+
+    One advisory lock, one look-up of the previous hash and one INSERT for the lot, so a nightly job that ends
+    100,000 signals writes its logbook rows in seconds, not in 600,000 round trips.
+    """
+    if not events:
+        return []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOGBOOK_LOCK_KEY])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM generate_series(1, %s)",
+                [len(events)],
+            )
+            entry_ids = sorted(row[0] for row in cursor.fetchall())
+        previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
+        now = timezone.now()
+        entries = []
+        for entry_id, event in zip(entry_ids, events, strict=True):
+            event = dict(event)
+            action = event.pop("action")
+            actor = event.pop("actor", None)
+            request = event.pop("request", None)
+            region_id = event.pop("region_id", None)
+            youth_pseudonym = event.pop("youth_pseudonym", "")
+            signal_id = event.pop("signal_id", None)
+            if actor is None and request is not None and request.user.is_authenticated:
+                actor = request.user
+            entry = LogEntry(
+                id=entry_id,
+                created_at=now,
+                action=action,
+                actor_id=actor.pk if actor is not None else None,
+                actor_label=(actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
+                ip_address=_ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
+                region_id=region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
+                youth_pseudonym=youth_pseudonym,
+                signal_id=signal_id,
+                details=json.loads(json.dumps(event, cls=DjangoJSONEncoder)),
+                previous_hash=previous_hash,
+            )
+            entry.entry_hash = entry_hash(previous_hash, entry.__dict__)
+            previous_hash = entry.entry_hash
+            entries.append(entry)
+        LogEntry.objects.bulk_create(entries, batch_size=2000)
+    return entries

@@ -16,7 +16,7 @@ def youth_changed(change) -> None:
 def _enqueue(task, youth_id: int) -> None:
     # the broker may be down; the daily life cycle destroys what a lost task left (Youth.date_of_death)
     try:
-        task.delay(youth_id)
+        task.apply_async((youth_id,), retry=False)
     except Exception:  # noqa: BLE001
         import logging
 

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from persons.models import Youth
 from regions.models import Region
 
 from . import hooks
@@ -23,7 +24,7 @@ from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify
 from .rules import MAX_AGE, born_on_or_before_for_age
-from .services import signal_url, signals_destroy
+from .services import signal_url, signals_destroy, youths_destroy_orphaned
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,17 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
     return count
 
 
+def youths_destroy_unused(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
+    """Personal data of youths looked up but never signalled (an abandoned placing flow), a day later."""
+    cutoff = timezone.make_aware(datetime.datetime.combine(as_of - datetime.timedelta(days=1), datetime.time()))
+    unused = Youth.objects.filter(signals__isnull=True, refreshed_at__lt=cutoff)
+    count = 0
+    for ids in _due_id_batches(unused, batch_size):
+        with transaction.atomic():
+            count += youths_destroy_orphaned(youth_ids=ids)
+    return count
+
+
 def lifecycle_run(*, as_of: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """The whole daily run for one day. Destruction first, so a signal due for both is destroyed, not archived."""
     as_of = as_of or timezone.localdate()
@@ -197,6 +209,7 @@ def lifecycle_run(*, as_of: datetime.date | None = None, batch_size: int = BATCH
         "archive_ended": signals_destroy_archive_ended(as_of=as_of, batch_size=batch_size),
         "expired": signals_expire(as_of=as_of, batch_size=batch_size),
         "reminded": signals_remind(as_of=as_of, batch_size=batch_size),
+        "unused_youths": youths_destroy_unused(as_of=as_of, batch_size=batch_size),
     }
     logger.info(
         "signal life cycle for %s: %s in %.1f s",

@@ -215,6 +215,13 @@ def signal_list(request):
     """My signals: active and archived, only the user's own, in this region."""
     signals = list(selectors.signals_of_professional(user=request.user).filter(organisation__region=request.region))
     counts = selectors.match_counts([signal.pk for signal in signals])
+    if signals:
+        log_event(
+            action="youth_data_viewed",
+            request=request,
+            page="signal_list",
+            signal_ids=[signal.pk for signal in signals],
+        )
     for signal in signals:
         signal.match_count = counts.get(signal.pk)
     return render(

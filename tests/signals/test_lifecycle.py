@@ -83,10 +83,10 @@ def test_running_a_day_twice_changes_nothing(organisation):
     SignalFactory(organisation=organisation, ends_on=day + datetime.timedelta(days=3))
     SignalFactory(organisation=organisation, status=SignalStatus.ARCHIVED, archive_until=day)
     first = run(day)
-    assert first == {"died": 0, "turned_23": 0, "archive_ended": 1, "expired": 1, "reminded": 1}
+    assert first == {"died": 0, "turned_23": 0, "archive_ended": 1, "expired": 1, "reminded": 1, "unused_youths": 0}
     entries, notifications = LogEntry.objects.count(), Notification.objects.count()
     states = list(Signal.objects.order_by("pk").values_list("status", "archive_until", "reminder_sent_at"))
-    assert run(day) == {"died": 0, "turned_23": 0, "archive_ended": 0, "expired": 0, "reminded": 0}
+    assert set(run(day).values()) == {0}
     assert (LogEntry.objects.count(), Notification.objects.count()) == (entries, notifications)
     assert list(Signal.objects.order_by("pk").values_list("status", "archive_until", "reminder_sent_at")) == states
 
@@ -160,3 +160,15 @@ def test_management_command_runs_the_life_cycle_for_a_given_day(organisation, ca
     call_command("run_lifecycle", "--as-of", "2027-06-01")
     assert "expired=1" in capsys.readouterr().out
     assert Signal.objects.get().status == SignalStatus.ARCHIVED
+
+
+def test_youth_looked_up_but_never_signalled_is_destroyed_a_day_later(organisation):
+    looked_up = datetime.date(2027, 6, 1)
+    with at(looked_up):
+        abandoned = YouthFactory()
+        kept = YouthFactory()
+        SignalFactory(youth=kept, organisation=organisation)
+    assert run(looked_up + datetime.timedelta(days=1))["unused_youths"] == 0
+    assert run(looked_up + datetime.timedelta(days=2))["unused_youths"] == 1
+    assert not Youth.objects.filter(pk=abandoned.pk).exists()
+    assert Youth.objects.filter(pk=kept.pk).exists()
