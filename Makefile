@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SERVICES_ENV := .data/services.env
 PORT ?= 8000
 
-.PHONY: run test install services stop bench lint clean
+.PHONY: run test install services stop bench lint clean chromium
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,19 @@ run: services
 	. ./$(SERVICES_ENV) && $(PY) manage.py migrate --noinput && $(PY) manage.py load_demo
 	. ./$(SERVICES_ENV) && PORT=$(PORT) $(PY) scripts/run_dev.py
 
-test: services
+# The browser tests (tests/e2e) drive Debian's chromium. Install it when it is missing and we can (root with
+# apt-get, as on CI); otherwise those tests are skipped with the reason (and fail when CI=true).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get > /dev/null; then \
+		echo "[make] installing chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		{ apt-get install -y -qq --no-install-recommends chromium fonts-liberation > /dev/null 2>&1 \
+		|| { apt-get update -qq > /dev/null 2>&1 \
+			&& apt-get install -y -qq --no-install-recommends chromium fonts-liberation > /dev/null 2>&1; }; } \
+		|| echo "[make] could not install chromium: the browser tests will be skipped"; \
+	fi
+
+test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
 	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)

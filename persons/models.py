@@ -32,6 +32,8 @@ class Youth(models.Model):
 
     confidential = models.BooleanField(_("geheimhouding persoonsgegevens"), default=False)
     date_of_death = models.DateField(_("overlijdensdatum"), null=True, blank=True)
+    # BRP `opschortingBijhouding` reason (E emigrated, R registered as non-resident, ...); empty when kept up
+    suspension_reason = models.CharField(_("reden opschorting bijhouding"), max_length=1, blank=True)
     refreshed_at = models.DateTimeField(_("laatst bijgewerkt uit de BRP"))
 
     class Meta:
@@ -48,3 +50,23 @@ class Youth(models.Model):
     @property
     def initials(self) -> str:
         return "".join(f"{name[0]}." for name in self.first_names.split() if name)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address as lines to show; nothing for a youth with geheimhouding (or without an address)."""
+        if self.confidential:
+            return []
+        number = " ".join(
+            part
+            for part in (
+                str(self.house_number or ""),
+                self.house_letter,
+                self.house_number_addition,
+            )
+            if part
+        )
+        lines = [
+            " ".join(part for part in (self.street, number) if part),
+            " ".join(part for part in (self.postcode, self.town) if part),
+        ]
+        return [line for line in lines if line]

@@ -2,23 +2,42 @@
 
 import logging
 import re
+import traceback
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 from stdnum.nl import bsn as stdnum_bsn
 
 REDACTED = "[BSN]"
 # nine digits, optionally grouped with dots or spaces (123.456.782 / 1234 56 782), not inside a longer number
-_CANDIDATE = re.compile(r"(?<![\d.])(\d[\d. ]{7,12}\d)(?![\d])")
+_CANDIDATE = re.compile(r"(?<![\d.])(\d[\d. ]{7,40}\d)(?![\d])")
+
+
+def _redact_chunk(chunk: str) -> str:
+    """Redact every run of whole digit groups in `chunk` that makes nine digits passing the elfproef.
+
+    Trying every run (not only the whole chunk) catches "1 100600220" and "tel 06 9999.70.033" alike.
+    """
+    groups = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\d+", chunk)]
+    spans = []
+    i = 0
+    while i < len(groups):
+        digits = ""
+        for j in range(i, len(groups)):
+            digits += groups[j][2]
+            if len(digits) > 9:
+                break
+            if len(digits) == 9 and stdnum_bsn.is_valid(digits):
+                spans.append((groups[i][0], groups[j][1]))
+                i = j
+                break
+        i += 1
+    for start, end in reversed(spans):
+        chunk = chunk[:start] + REDACTED + chunk[end:]
+    return chunk
 
 
 def redact_bsn(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        digits = re.sub(r"[. ]", "", match.group(1))
-        if len(digits) == 9 and stdnum_bsn.is_valid(digits):
-            return REDACTED
-        return match.group(0)
-
-    return _CANDIDATE.sub(replace, text)
+    return _CANDIDATE.sub(lambda match: _redact_chunk(match.group(0)), text)
 
 
 class RedactBsnFilter(logging.Filter):
@@ -32,8 +51,6 @@ class RedactBsnFilter(logging.Filter):
         record.msg = redact_bsn(message)
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            import traceback
-
             record.exc_text = redact_bsn("".join(traceback.format_exception(*record.exc_info)))
             record.exc_info = None
         return True
@@ -59,3 +76,60 @@ class RedactBsnExceptionReporterFilter(SafeExceptionReporterFilter):
         return [
             (name, redact_bsn(str(value))) for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
+
+
+class RedactBsnExceptionReporter(ExceptionReporter):
+    """Error reports (the technical 500 page, admin e-mails) with every BSN-like number redacted.
+
+    The filter above cleans settings, POST data and frame variables; this also covers the exception
+    message, the request path and source lines, whatever the report shows.
+    """
+
+    def get_traceback_html(self):
+        return redact_bsn(str(super().get_traceback_html()))
+
+    def get_traceback_text(self):
+        return redact_bsn(str(super().get_traceback_text()))
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Redact a log record in place: its message, its exception text and its stack."""
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string must not hide the line
+        message = str(record.msg)
+    redacted = redact_bsn(message)
+    if redacted != message:
+        record.msg = redacted
+        record.args = None
+    if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+        text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+        redacted_text = redact_bsn(text)
+        if redacted_text != text:
+            # formatters use exc_text when it is set; exc_info stays for handlers that build reports
+            # (AdminEmailHandler renders through RedactBsnExceptionReporter)
+            record.exc_text = redacted_text
+    if record.stack_info:
+        record.stack_info = redact_bsn(record.stack_info)
+    return record
+
+
+_factory_installed = False
+
+
+def install_log_record_redaction() -> None:
+    """Redact every log record when it is made, whatever logger or handler (Celery's included) it goes to.
+
+    A filter on a handler only covers the handlers configured in LOGGING; the record factory is used by
+    every logger, also loggers and handlers that libraries create later.
+    """
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def make_record(*args, **kwargs):
+        return redact_record(previous(*args, **kwargs))
+
+    logging.setLogRecordFactory(make_record)
+    _factory_installed = True

@@ -60,3 +60,54 @@ def professional_user(organisation):
 @pytest.fixture
 def anonymous_client(region):
     return Client(HTTP_HOST=host_of(region))
+
+
+# --- BRP (persons) -------------------------------------------------------------------------------------
+# `brp`: the real Haal Centraal HTTP client against this project's own /brp-embedded/personen endpoint,
+#        served over real HTTP by a threaded server on localhost. Works with the ordinary `db` fixture
+#        (the endpoint reads the test data file, not the database). Use it wherever a BSN is looked up.
+# `brp_embedded`: the in-process embedded register, no HTTP. A little faster; use it only where the HTTP
+#        path is not the point (e.g. bulk set-up in a benchmark-like test).
+
+
+class _QuietRequestHandler:
+    """Mixed into Django's WSGIRequestHandler below: no access log lines in the test output."""
+
+    # headers and body go out in separate writes; with Nagle on, each answer waits ~40 ms for a delayed ACK
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def brp_server():
+    """The base URL of a threaded WSGI server on 127.0.0.1 serving this project."""
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    handler = type("QuietWSGIRequestHandler", (_QuietRequestHandler, WSGIRequestHandler), {})
+    server = ThreadedWSGIServer(("127.0.0.1", 0), handler, allow_reuse_address=False)
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def brp(db, settings, brp_server):
+    """Look persons up through the Haal Centraal HTTP client against the project's embedded endpoint."""
+    settings.BRP_CLIENT = "haal_centraal"
+    settings.BRP_BASE_URL = f"{brp_server}/brp-embedded"
+    settings.BRP_API_KEY = ""
+    return settings.BRP_BASE_URL
+
+
+@pytest.fixture
+def brp_embedded(db, settings):
+    """Look persons up in the embedded register in-process (no HTTP)."""
+    settings.BRP_CLIENT = "embedded"

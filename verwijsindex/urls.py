@@ -34,6 +34,10 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
 ]
 
+if settings.BRP_SERVE_EMBEDDED_ENDPOINT:
+    # dev/test only: the Haal Centraal endpoint answering from the embedded register (see persons/brp/views.py)
+    urlpatterns.append(path("brp-embedded/", include("persons.brp.urls")))
+
 if settings.DEV_MAILBOX_DIR:
     from . import devmailbox
 

@@ -289,6 +289,8 @@ LOGGING = {
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "persons.redaction.RedactBsnExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "persons.redaction.RedactBsnExceptionReporter"
+# every log record is redacted when it is made (persons.redaction.install_log_record_redaction, run at start-up)
 
 # Dev conveniences that production never has.
 DEV_TWO_FACTOR_SHORTCUT = False

@@ -1,0 +1,162 @@
+"""A person in the browser: a Playwright page that checks every document it shows with axe-core.
+
+Every document the page navigates to is recorded; each action waits for the page and runs axe
+(WCAG 2.1 A/AA rules) on it, so a page cannot be visited without being checked. `close()` fails if a
+document slipped through unchecked.
+
+axe-core is loaded the way any script of the app is: `<script src="/static/axe/axe.min.js">` from the
+app's own origin, which the strict CSP (`script-src 'self'`) allows; no CSP relaxation is needed.
+"""
+
+import base64
+import re
+from pathlib import Path
+
+from django_otp.oath import TOTP
+from playwright.sync_api import Locator, Page
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+AXE_URL = "/static/axe/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "correct-horse-battery-staple"  # tests.accounts.factories.PASSWORD
+
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return {
+    passes: result.passes.length,
+    violations: result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.replace(/\\s+/g, ' ')),
+    })),
+  };
+}"""
+
+
+class AccessibilityViolation(AssertionError):
+    pass
+
+
+def totp_token(device) -> str:
+    """The current code of a django-otp TOTP device, as the user's authenticator app would show it."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def totp_token_from_secret(secret_base32: str) -> str:
+    """The code an authenticator app computes from the key typed in from the enrolment page."""
+    key = base64.b32decode(secret_base32.replace(" ", "").upper())
+    return f"{TOTP(key, 30, 0, 6).token():06d}"
+
+
+class Visitor:
+    """One person with their own browser context (cookies) on one region's host."""
+
+    def __init__(self, browser, stack, region, name: str):
+        self.stack = stack
+        self.region = region
+        self.name = name
+        self.context = browser.new_context(
+            base_url=stack.url(region, ""), locale="nl-NL", viewport={"width": 1280, "height": 900}
+        )
+        self.context.set_default_timeout(15_000)
+        self.page: Page = self.context.new_page()
+        self.audited: list[str] = []
+        self._unchecked: list[str] = []
+        self.page.on("framenavigated", self._navigated)
+        self.page.on("pageerror", lambda error: self._errors.append(str(error)))
+        self.page.on("console", self._console)
+        self._errors: list[str] = []
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self._unchecked.append(frame.url)
+
+    def _console(self, message) -> None:
+        # the browser reports CSP refusals on the console; any such refusal is a bug in a template
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self._errors.append(message.text)
+
+    # --- navigation; each one is checked ------------------------------------------------------
+    def goto(self, path: str, *, expect_status: int | None = 200) -> Page:
+        response = self.page.goto(path)
+        if expect_status is not None:
+            assert response is not None and response.status == expect_status, (
+                f"{self.name}: {path} answered {response.status if response else None}"
+            )
+        self.check()
+        return self.page
+
+    def click(self, target: str | Locator) -> Page:
+        locator = self.page.locator(target) if isinstance(target, str) else target
+        locator.click()
+        self.check()
+        return self.page
+
+    def press(self, key: str) -> Page:
+        self.page.keyboard.press(key)
+        self.check()
+        return self.page
+
+    def check(self) -> None:
+        """Wait for the document to settle and run axe on it if it is a new one."""
+        self.page.wait_for_load_state("load")
+        if not self._unchecked:
+            return
+        self._unchecked.clear()
+        self.audit()
+
+    def audit(self) -> None:
+        url = self.page.url
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(url=AXE_URL)
+        result = self.page.evaluate(_AXE_RUN, WCAG_TAGS)
+        assert result["passes"] > 0, f"axe did not run on {url}"
+        self.audited.append(url)
+        if result["violations"]:
+            lines = [f"{self.name}: WCAG 2.1 A/AA violations on {url}:"]
+            for violation in result["violations"]:
+                lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+                lines.extend(f"    {node}" for node in violation["nodes"])
+            raise AccessibilityViolation("\n".join(lines))
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    # --- logging in with two factors ------------------------------------------------------------
+    def login(self, user, device, *, password: str = PASSWORD) -> None:
+        """Password, then the TOTP code computed from the device key like an authenticator app."""
+        self.goto("/account/inloggen/")
+        self.page.get_by_label("E-mailadres").fill(user.email)
+        self.page.get_by_label("Wachtwoord").fill(password)
+        self.click(self.page.get_by_role("button", name="Volgende"))
+        assert "/account/tweede-stap/" in self.page.url, f"{self.name}: no second step, at {self.page.url}"
+        self.page.get_by_label(re.compile("Code uit uw authenticator-app")).fill(totp_token(device))
+        self.click(self.page.get_by_role("button", name="Inloggen"))
+        assert "/account/" not in self.page.url, f"{self.name}: login did not finish, at {self.page.url}"
+
+    # --- keyboard only --------------------------------------------------------------------------
+    def tab_to(self, locator: Locator, *, max_tabs: int = 60) -> None:
+        """Press Tab until the element has focus, as a keyboard user moves through the page."""
+        handle = locator.element_handle()
+        for _ in range(max_tabs):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate("(el) => el === document.activeElement", handle):
+                return
+        raise AssertionError(f"{self.name}: could not reach {locator} with Tab on {self.page.url}")
+
+    def focused_visible(self) -> bool:
+        """The focused element shows a focus indicator (an outline or box-shadow), WCAG 2.4.7."""
+        return self.page.evaluate(
+            """() => { const el = document.activeElement; if (!el || el === document.body) return false;
+                 const s = getComputedStyle(el);
+                 return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; }"""
+        )
+
+    def close(self) -> None:
+        self.page.wait_for_load_state("load")
+        unchecked = list(self._unchecked)
+        errors = list(self._errors)
+        self.context.close()
+        assert not unchecked, f"{self.name}: documents not checked with axe: {unchecked}"
+        assert not errors, f"{self.name}: errors in the browser: {errors}"
