@@ -16,17 +16,19 @@ from rest_framework.response import Response
 from .authentication import ApiClientAuthentication
 from .errors import ApiError, api_exception_handler
 from .models import ApiClient
-from .selectors import signal_of_client, signals_of_client
+from .selectors import matches_of_client_signal, signal_of_client, signals_of_client
 from .serializers import (
     SIGNAL_STATUSES,
     ErrorSerializer,
+    FollowUpSerializer,
     SignalEndResultSerializer,
     SignalEndSerializer,
     SignalFilterSerializer,
+    SignalMatchesSerializer,
     SignalPlaceSerializer,
     SignalSerializer,
 )
-from .services import api_call_log, api_signal_end, api_signal_place
+from .services import api_call_log, api_follow_up_record, api_signal_end, api_signal_place
 from .throttling import ApiClientThrottle, ApiPlaceThrottle
 
 logger = logging.getLogger(__name__)
@@ -294,3 +296,47 @@ class SignalEnd(ApiView):
             client=self.client, signal=signal, reason=serializer.validated_data["reason"], request=request._request
         )
         return Response(SignalEndResultSerializer(result).data)
+
+
+class SignalMatches(ApiView):
+    endpoint = "signal_matches"
+
+    @extend_schema(
+        operation_id="signal_matches",
+        summary="The matches of a signal",
+        description=(
+            "The other signals matched with this one (same youth, sibling, address), each with the matched "
+            "professional's contact details, and the match coordinator. Never the identity of another youth."
+        ),
+        parameters=[SIGNAL_ID],
+        responses={200: SignalMatchesSerializer, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        return Response(SignalMatchesSerializer(matches_of_client_signal(signal=signal)).data)
+
+
+class SignalFollowUp(ApiView):
+    endpoint = "signal_follow_up"
+
+    @extend_schema(
+        operation_id="signal_follow_up",
+        summary="Record the follow-up of a match",
+        description=(
+            "The match coordinator records when contact was made and coordination agreed. Only when the "
+            "signal's professional is the match coordinator of its youth; otherwise 422 `not_coordinator`."
+        ),
+        parameters=[SIGNAL_ID],
+        request=FollowUpSerializer,
+        responses={200: FollowUpSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
+    )
+    def post(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        serializer = FollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        follow_up = api_follow_up_record(
+            signal=signal,
+            contact_made_on=serializer.validated_data["contact_made_on"],
+            coordination_agreed_on=serializer.validated_data["coordination_agreed_on"],
+        )
+        return Response(FollowUpSerializer(follow_up).data)

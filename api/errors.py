@@ -100,6 +100,8 @@ MESSAGES = {
         "Leg vast wie is geïnformeerd, wanneer en hoe; of waarom informeren is uitgesteld of achterwege blijft."
     ),
     "signal_not_active": _("Dit signaal is niet meer actief."),
+    "not_coordinator": _("Alleen de matchregisseur kan dit doen."),
+    "date_in_future": _("Deze datum ligt in de toekomst."),
 }
 
 # Persons' look-up outcomes: the field they concern and the HTTP status.

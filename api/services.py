@@ -11,9 +11,13 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.services import log_event
+from matching.exceptions import MatchActionRefused, NotCoordinator
+from matching.selectors import coordinator_of_youth
+from matching.services import match_follow_up_record
 from persons.exceptions import PersonLookupError
+from persons.services import youth_by_bsn
 from signals.exceptions import InformingIncomplete, SignalRefused
-from signals.services import signal_end, signal_place
+from signals.services import signal_end, signal_place, signal_place_check
 
 from .authentication import fingerprint_normalise, secret_hash
 from .errors import ApiError, refusal_error
@@ -152,8 +156,6 @@ def api_signal_place(
         if professional is None:
             raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
         _note(request, professional=professional)
-        from persons.services import youth_by_bsn  # noqa: PLC0415 - lands in parallel (persons helper)
-
         try:
             youth = youth_by_bsn(bsn=data["bsn"], actor=professional, request=request)
         except PersonLookupError as error:
@@ -162,6 +164,8 @@ def api_signal_place(
             raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date")
         informing = data["informing"]
         try:
+            # the refusals that do not depend on the informing answers come first, as in the browser flow
+            signal_place_check(professional=professional, organisation=client.organisation, youth=youth)
             signal = signal_place(
                 professional=professional,
                 organisation=client.organisation,
@@ -203,6 +207,24 @@ def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> d
         "end_reason": reason,
         "archive_until": ended.archive_until if archived else None,
     }
+
+
+def api_follow_up_record(
+    *, signal, contact_made_on: datetime.date | None, coordination_agreed_on: datetime.date | None
+):
+    """Record the follow-up of the signal's youth on behalf of its professional, who must be the coordinator."""
+    coordinator = coordinator_of_youth(signal.youth_id)
+    try:
+        if coordinator is None:
+            raise NotCoordinator()
+        return match_follow_up_record(
+            coordinator=coordinator,
+            actor=signal.professional,
+            contact_made_on=contact_made_on,
+            coordination_agreed_on=coordination_agreed_on,
+        )
+    except MatchActionRefused as error:
+        raise refusal_error(error) from None
 
 
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:

@@ -62,7 +62,7 @@ def test_schema_has_every_endpoint(api_schema):
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_api_conforms_to_its_schema(api_schema, client_a, org_a, prof_a, mode):
+def test_api_conforms_to_its_schema(api_schema, brp, client_a, org_a, prof_a, mode):
     for _ in range(3):
         SignalFactory(professional=prof_a, organisation=org_a)
     checks = CHECKS + ([negative_data_rejection] if mode == GenerationMode.NEGATIVE else [])
