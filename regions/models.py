@@ -151,3 +151,33 @@ class InstitutionalAddress(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class MoveNotice(models.Model):
+    """A youth with active signals moved into this region from elsewhere; told to the process managers.
+
+    It names the signals by reference and the organisations involved, never the youth: the
+    process managers contact the organisations, who know whom it concerns.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="move_notices")
+    created_at = models.DateTimeField(_("gemeld op"), auto_now_add=True, db_index=True)
+    from_municipality_code = models.CharField(_("vorige gemeente (CBS-code)"), max_length=4, blank=True)
+    to_municipality_code = models.CharField(_("nieuwe gemeente (CBS-code)"), max_length=4)
+    # references and organisation names as they were at the move, so the notice outlives the signals
+    signal_references = ArrayField(models.CharField(max_length=20), verbose_name=_("signalen"), default=list)
+    organisation_names = ArrayField(models.CharField(max_length=200), verbose_name=_("organisaties"), default=list)
+    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    handled_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("verhuismelding")
+        verbose_name_plural = _("verhuismeldingen")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"VM-{self.pk:06d}"

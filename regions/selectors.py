@@ -1,8 +1,11 @@
-"""Reads of regions and organisations."""
+"""Reads of regions and organisations, always scoped to the region or organisation the user acts in."""
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from .models import Region
+from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
 
 
 def region_by_host(host: str) -> Region | None:
@@ -17,3 +20,108 @@ def region_by_host(host: str) -> Region | None:
 def region_host(region: Region) -> str:
     """The host name links to this region use."""
     return region.hostnames[0] if region.hostnames else f"{region.slug}.localhost"
+
+
+def region_url(region: Region, viewname: str, *args) -> str:
+    """An absolute link to a page on the region's host, for e-mails."""
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{region_host(region)}{port}{reverse(viewname, args=args)}"
+
+
+# --- process managers: everything is scoped to the host's region --------------------------------
+
+
+def organisations_of_region(*, region: Region) -> QuerySet[Organisation]:
+    from accounts.models import Role
+
+    return (
+        Organisation.objects.filter(region=region)
+        .annotate(
+            professional_count=Count(
+                "memberships", filter=Q(memberships__role=Role.PROFESSIONAL, memberships__active=True), distinct=True
+            ),
+            coordinator_count=Count(
+                "memberships",
+                filter=Q(memberships__role=Role.ORGANISATION_COORDINATOR, memberships__active=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-active", "name")
+    )
+
+
+def organisation_of_region(*, region: Region, pk: int) -> Organisation:
+    """An organisation of this region; any other id is a 404 (no hint that it exists elsewhere)."""
+    return get_object_or_404(Organisation, pk=pk, region=region)
+
+
+def active_signal_count(*, organisation: Organisation) -> int:
+    from signals.models import SignalStatus
+
+    return organisation.signals.filter(status=SignalStatus.ACTIVE).count()
+
+
+def municipalities_of_region(*, region: Region) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(region=region).order_by("name")
+
+
+def municipality_of_region(*, region: Region, pk: int) -> Municipality:
+    return get_object_or_404(Municipality, pk=pk, region=region)
+
+
+def coordinator_rules_of_region(*, region: Region) -> QuerySet[CoordinatorRule]:
+    return CoordinatorRule.objects.filter(region=region).order_by("position", "id")
+
+
+def coordinator_rule_of_region(*, region: Region, pk: int) -> CoordinatorRule:
+    return get_object_or_404(CoordinatorRule, pk=pk, region=region)
+
+
+def institutional_addresses_of_region(*, region: Region) -> QuerySet[InstitutionalAddress]:
+    return InstitutionalAddress.objects.filter(region=region).order_by("postcode", "house_number", "house_letter")
+
+
+def institutional_address_of_region(*, region: Region, pk: int) -> InstitutionalAddress:
+    return get_object_or_404(InstitutionalAddress, pk=pk, region=region)
+
+
+def move_notices_of_region(*, region: Region) -> QuerySet[MoveNotice]:
+    return MoveNotice.objects.filter(region=region).select_related("handled_by").order_by("-created_at", "-id")
+
+
+def move_notice_of_region(*, region: Region, pk: int) -> MoveNotice:
+    return get_object_or_404(MoveNotice, pk=pk, region=region)
+
+
+def municipality_names(*, codes) -> dict[str, str]:
+    return dict(Municipality.objects.filter(cbs_code__in=set(codes)).values_list("cbs_code", "name"))
+
+
+# --- organisation coordinators: scoped to their own organisation -------------------------------
+
+
+def organisation_members(*, organisation: Organisation):
+    """The organisation's professionals and coordinators with their number of active signals."""
+    from accounts.models import Membership, Role
+    from signals.models import SignalStatus
+
+    return (
+        Membership.objects.filter(
+            organisation=organisation, role__in=[Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR]
+        )
+        .select_related("user")
+        .annotate(
+            active_signals=Count(
+                "user__signals",
+                filter=Q(user__signals__organisation=organisation, user__signals__status=SignalStatus.ACTIVE),
+                distinct=True,
+            )
+        )
+        .order_by("-active", "user__full_name", "role")
+    )
+
+
+def organisation_member(*, organisation: Organisation, pk: int):
+    from accounts.models import Membership
+
+    return get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)

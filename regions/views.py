@@ -1,14 +1,42 @@
-"""Region pages: the region's design tokens as a stylesheet (no inline styles under the CSP)."""
+"""Region pages: the theme stylesheet, the process managers' and organisation coordinators' screens, move notices."""
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+
+from . import selectors, services
+from .bag import bag_lookup_available
+from .forms import (
+    FONT_CHOICES,
+    CoordinatorRuleForm,
+    InstitutionalAddressForm,
+    InviteForm,
+    MunicipalityForm,
+    MunicipalityNameForm,
+    OrganisationDeactivateForm,
+    OrganisationForm,
+    RegionLookForm,
+    RegionSettingsForm,
+    SignallingProfileForm,
+)
+from .services import THEME_CONTRAST, THEME_FONT, THEME_PRIMARY, RegionAdminError
 
 # a token value may only hold characters that cannot break out of a CSS declaration
 _SAFE_VALUE = re.compile(r"^[#\w\s.,%()'\"-]{1,100}$")
 _SAFE_NAME = re.compile(r"^[a-z0-9-]{1,60}$")
+
+process_manager_required = role_required(Role.PROCESS_MANAGER)
+coordinator_required = role_required(Role.ORGANISATION_COORDINATOR)
 
 
 @login_not_required
@@ -23,3 +51,406 @@ def theme_css(request):
     ]
     css = ".vi-theme {\n" + "\n".join(lines) + "\n}\n"
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+def _data(request):
+    """The posted data, also when a form is posted empty (an empty form must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
+def _refused(form, error: RegionAdminError | ValidationError) -> None:
+    """Show a refusal from a service on the form, next to its field when it names one."""
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- process managers --------------------------------------------------------------------------
+
+
+@process_manager_required
+def manage_home(request):
+    return render(request, "regions/manage_home.html", {"title": _("Beheer van de regio")})
+
+
+@process_manager_required
+def organisation_list(request):
+    organisations = selectors.organisations_of_region(region=request.region)
+    return render(
+        request, "regions/organisation_list.html", {"organisations": organisations, "title": _("Organisaties")}
+    )
+
+
+@process_manager_required
+def organisation_create(request):
+    form = OrganisationForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                region=request.region, data=form.cleaned_data, actor=request.user, request=request
+            )
+        except RegionAdminError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("De organisatie %(name)s is toegevoegd.") % {"name": organisation.name})
+            return redirect("regions:organisation_detail", organisation.pk)
+    return render(request, "regions/organisation_form.html", {"form": form, "title": _("Organisatie toevoegen")})
+
+
+@process_manager_required
+def organisation_detail(request, pk):
+    organisation = selectors.organisation_of_region(region=request.region, pk=pk)
+    form = OrganisationForm(_data(request), instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, data=form.cleaned_data, actor=request.user, request=request
+            )
+        except RegionAdminError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("De gegevens van de organisatie zijn opgeslagen."))
+            return redirect("regions:organisation_detail", organisation.pk)
+    organisation.refresh_from_db()
+    return render(
+        request,
+        "regions/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "members": selectors.organisation_members(organisation=organisation),
+            "active_signals": selectors.active_signal_count(organisation=organisation),
+            "title": organisation.name,
+        },
+    )
+
+
+@process_manager_required
+def organisation_deactivate(request, pk):
+    organisation = selectors.organisation_of_region(region=request.region, pk=pk)
+    if not organisation.active:
+        messages.info(request, _("Deze organisatie is al gedeactiveerd."))
+        return redirect("regions:organisation_detail", organisation.pk)
+    form = OrganisationDeactivateForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = services.organisation_deactivate(
+                organisation=organisation,
+                end_active_signals=form.cleaned_data["end_active_signals"],
+                actor=request.user,
+                request=request,
+            )
+        except RegionAdminError as error:
+            _refused(form, error)
+        else:
+            text = _("De organisatie %(name)s is gedeactiveerd.") % {"name": organisation.name}
+            if ended:
+                text += " " + _("%(count)s actieve signalen zijn beëindigd en gearchiveerd.") % {"count": ended}
+            messages.success(request, text)
+            return redirect("regions:organisation_list")
+    return render(
+        request,
+        "regions/organisation_deactivate.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "members": [m for m in selectors.organisation_members(organisation=organisation) if m.active_signals],
+            "active_signals": selectors.active_signal_count(organisation=organisation),
+            "title": _("Organisatie deactiveren"),
+        },
+    )
+
+
+@process_manager_required
+@require_POST
+def organisation_reactivate(request, pk):
+    organisation = selectors.organisation_of_region(region=request.region, pk=pk)
+    services.organisation_reactivate(organisation=organisation, actor=request.user, request=request)
+    messages.success(
+        request,
+        _("De organisatie is weer actief. Nodig een coördinator uit; eerdere rollen blijven uitgeschakeld."),
+    )
+    return redirect("regions:organisation_detail", organisation.pk)
+
+
+def _invite(request, *, organisation, role, template, back):
+    form = InviteForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_member_invite(
+                organisation=organisation,
+                role=role,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                invited_by=request.user,
+            )
+        except (RegionAdminError, ValidationError) as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("Er is een uitnodiging gestuurd naar %(email)s. De link is 7 dagen geldig.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return back
+    return render(
+        request,
+        template,
+        {"form": form, "organisation": organisation, "role": role, "title": _("Uitnodigen")},
+    )
+
+
+@process_manager_required
+def organisation_coordinator_invite(request, pk):
+    organisation = selectors.organisation_of_region(region=request.region, pk=pk)
+    return _invite(
+        request,
+        organisation=organisation,
+        role=Role.ORGANISATION_COORDINATOR,
+        template="regions/invite.html",
+        back=redirect("regions:organisation_detail", organisation.pk),
+    )
+
+
+@process_manager_required
+def municipality_list(request):
+    form = MunicipalityForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            municipality = services.municipality_create(
+                region=request.region,
+                cbs_code=form.cleaned_data["cbs_code"],
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                request=request,
+            )
+        except RegionAdminError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Gemeente %(name)s is toegevoegd.") % {"name": municipality.name})
+            return redirect("regions:municipality_list")
+    return render(
+        request,
+        "regions/municipality_list.html",
+        {
+            "municipalities": selectors.municipalities_of_region(region=request.region),
+            "form": form,
+            "title": _("Gemeenten"),
+        },
+    )
+
+
+@process_manager_required
+def municipality_edit(request, pk):
+    municipality = selectors.municipality_of_region(region=request.region, pk=pk)
+    form = MunicipalityNameForm(_data(request), initial={"name": municipality.name})
+    if request.method == "POST" and form.is_valid():
+        services.municipality_update(
+            municipality=municipality, name=form.cleaned_data["name"], actor=request.user, request=request
+        )
+        messages.success(request, _("De gemeente is opgeslagen."))
+        return redirect("regions:municipality_list")
+    return render(
+        request,
+        "regions/municipality_edit.html",
+        {"municipality": municipality, "form": form, "title": _("Gemeente wijzigen")},
+    )
+
+
+@process_manager_required
+def coordinator_rules(request):
+    form = CoordinatorRuleForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            if form.is_valid():
+                try:
+                    services.coordinator_rule_add(
+                        region=request.region,
+                        sector=form.cleaned_data["sector"],
+                        subtype=form.cleaned_data["subtype"],
+                        actor=request.user,
+                        request=request,
+                    )
+                except RegionAdminError as error:
+                    _refused(form, error)
+                else:
+                    messages.success(request, _("De regel is onderaan de lijst toegevoegd."))
+                    return redirect("regions:coordinator_rules")
+        elif action in ("up", "down", "remove"):
+            try:
+                rule = selectors.coordinator_rule_of_region(region=request.region, pk=int(request.POST.get("rule", "")))
+            except ValueError:
+                raise Http404 from None
+            if action == "remove":
+                services.coordinator_rule_remove(rule=rule, actor=request.user, request=request)
+                messages.success(request, _("De regel is verwijderd."))
+            else:
+                services.coordinator_rule_move(rule=rule, direction=action, actor=request.user, request=request)
+                messages.success(request, _("De volgorde is aangepast."))
+            return redirect("regions:coordinator_rules")
+    return render(
+        request,
+        "regions/coordinator_rules.html",
+        {"rules": selectors.coordinator_rules_of_region(region=request.region), "form": form, "title": _("Matchregie")},
+    )
+
+
+@process_manager_required
+def institutional_addresses(request):
+    form = InstitutionalAddressForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.institutional_address_add(
+                region=request.region,
+                postcode=data["postcode"],
+                house_number=data["house_number"],
+                house_letter=data["house_letter"],
+                house_number_addition=data["house_number_addition"],
+                description=data["description"],
+                bag_id=data["bag_id"],
+                actor=request.user,
+                request=request,
+            )
+        except RegionAdminError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Het adres staat nu op de lijst van instellingsadressen."))
+            return redirect("regions:institutional_addresses")
+    return render(
+        request,
+        "regions/institutional_addresses.html",
+        {
+            "addresses": selectors.institutional_addresses_of_region(region=request.region),
+            "form": form,
+            "bag_lookup": bag_lookup_available(),
+            "title": _("Instellingsadressen"),
+        },
+    )
+
+
+@process_manager_required
+@require_POST
+def institutional_address_remove(request, pk):
+    address = selectors.institutional_address_of_region(region=request.region, pk=pk)
+    services.institutional_address_remove(address=address, actor=request.user, request=request)
+    messages.success(request, _("Het adres is van de lijst gehaald."))
+    return redirect("regions:institutional_addresses")
+
+
+@process_manager_required
+def region_settings(request):
+    form = RegionSettingsForm(_data(request), instance=request.region)
+    if request.method == "POST" and form.is_valid():
+        services.region_settings_update(
+            region=request.region, data=form.cleaned_data, actor=request.user, request=request
+        )
+        messages.success(request, _("De instellingen zijn opgeslagen."))
+        return redirect("regions:region_settings")
+    return render(request, "regions/region_settings.html", {"form": form, "title": _("Instellingen")})
+
+
+@process_manager_required
+def region_look(request):
+    region = request.region
+    tokens = region.theme_tokens
+    initial = {
+        "name": region.name,
+        "primary_colour": tokens.get(THEME_PRIMARY, "#01689b"),
+        "contrast_colour": tokens.get(THEME_CONTRAST, "#ffffff"),
+        "font": tokens.get(THEME_FONT, FONT_CHOICES[0][0]),
+    }
+    form = RegionLookForm(_data(request), _files(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.region_look_update(
+            region=region,
+            name=data["name"],
+            primary_colour=data["primary_colour"],
+            contrast_colour=data["contrast_colour"],
+            font=data["font"],
+            logo=data["logo"],
+            remove_logo=data["remove_logo"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("De huisstijl is opgeslagen."))
+        return redirect("regions:region_look")
+    return render(request, "regions/region_look.html", {"form": form, "title": _("Huisstijl")})
+
+
+@process_manager_required
+def move_notice_list(request):
+    notices = list(selectors.move_notices_of_region(region=request.region)[:200])
+    names = selectors.municipality_names(
+        codes=[n.from_municipality_code for n in notices] + [n.to_municipality_code for n in notices]
+    )
+    for notice in notices:
+        notice.from_name = names.get(notice.from_municipality_code, notice.from_municipality_code)
+        notice.to_name = names.get(notice.to_municipality_code, notice.to_municipality_code)
+    return render(request, "regions/move_notice_list.html", {"notices": notices, "title": _("Verhuismeldingen")})
+
+
+@process_manager_required
+@require_POST
+def move_notice_handle(request, pk):
+    notice = selectors.move_notice_of_region(region=request.region, pk=pk)
+    services.move_notice_handle(notice=notice, actor=request.user, request=request)
+    messages.success(request, _("Verhuismelding %(ref)s is afgehandeld.") % {"ref": notice.reference})
+    return redirect("regions:move_notice_list")
+
+
+# --- organisation coordinators: their own organisation only --------------------------------------
+
+
+@coordinator_required
+def my_organisation(request):
+    organisation = request.membership.organisation
+    return render(
+        request,
+        "regions/my_organisation.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(organisation=organisation),
+            "title": organisation.name,
+        },
+    )
+
+
+@coordinator_required
+def professional_invite(request):
+    organisation = request.membership.organisation
+    return _invite(
+        request,
+        organisation=organisation,
+        role=Role.PROFESSIONAL,
+        template="regions/invite.html",
+        back=redirect("regions:my_organisation"),
+    )
+
+
+@coordinator_required
+def signalling_profile(request):
+    organisation = request.membership.organisation
+    form = SignallingProfileForm(_data(request), initial={"signalling_profile": organisation.signalling_profile})
+    if request.method == "POST" and form.is_valid():
+        services.signalling_profile_update(
+            organisation=organisation,
+            text=form.cleaned_data["signalling_profile"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("Het signaleringsprofiel is opgeslagen."))
+        return redirect("regions:my_organisation")
+    return render(
+        request,
+        "regions/signalling_profile.html",
+        {"form": form, "organisation": organisation, "title": _("Signaleringsprofiel")},
+    )

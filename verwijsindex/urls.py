@@ -22,6 +22,7 @@ urlpatterns = [
     path("berichten/", include("notifications.urls")),
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
+    path("statistiek/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("api-koppelingen/", include("api.client_urls")),
     # the admin logs in through our own two-factor login, never through its password-only form

@@ -2,7 +2,16 @@ import datetime
 
 import factory
 
-from regions.models import Municipality, Organisation, Region, Sector, Subtype
+from regions.models import (
+    CoordinatorRule,
+    InstitutionalAddress,
+    MoveNotice,
+    Municipality,
+    Organisation,
+    Region,
+    Sector,
+    Subtype,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -38,3 +47,35 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     active = True
     email = factory.LazyAttribute(lambda o: f"info@{o.code}.example.nl")
     phone = "030 123 4567"
+
+
+class CoordinatorRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoordinatorRule
+
+    region = factory.SubFactory(RegionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    sector = Sector.YOUTH_CARE
+    subtype = ""
+
+
+class InstitutionalAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InstitutionalAddress
+
+    region = factory.SubFactory(RegionFactory)
+    bag_pseudonym = factory.Sequence(lambda n: f"{n:064x}")
+    postcode = "3511AA"
+    house_number = factory.Sequence(lambda n: n + 1)
+    description = factory.Sequence(lambda n: f"Gezinshuis {n}")
+
+
+class MoveNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MoveNotice
+
+    region = factory.SubFactory(RegionFactory)
+    from_municipality_code = "0518"
+    to_municipality_code = "0344"
+    signal_references = factory.LazyFunction(lambda: ["VI-0000001"])
+    organisation_names = factory.LazyFunction(lambda: ["Veilig Thuis"])

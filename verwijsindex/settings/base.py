@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "rights",
     "audit",
+    "reports",
     "api",
 ]
 
@@ -233,6 +234,10 @@ BRP_PURPOSE = env.str("BRP_PURPOSE", default="Verwijsindex risicojongeren (Jeugd
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)
 # BRP_TEST_DATA: the embedded register's JSON (the RvIG test set).
 BRP_TEST_DATA = env.path("BRP_TEST_DATA", default=str(BASE_DIR.parent / "shared" / "brp" / "test-data.json"))
+# BAG_API_URL / BAG_API_KEY: the Kadaster "BAG API Individuele Bevragingen" v2, used to find the BAG id
+# of an institutional address. Empty: dev/test search the embedded register, otherwise the id is entered.
+BAG_API_URL = env.str("BAG_API_URL", default="")
+BAG_API_KEY = env.str("BAG_API_KEY", default="")
 # Whether this project's own /personen endpoint (serving the embedded register) is mounted.
 BRP_SERVE_EMBEDDED_ENDPOINT = False
 

@@ -1,0 +1,458 @@
+"""Writes of a region's governance: organisations, municipalities, rules, addresses, settings, look, notices."""
+
+import re
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from persons.bsn import bag_pseudonym
+
+from .bag import BAG_ID, BagUnavailable, bag_id_for_address
+from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
+
+THEME_PRIMARY = "vi-color-primary"
+THEME_CONTRAST = "vi-color-primary-contrast"
+THEME_FONT = "vi-font-family"
+
+
+class RegionAdminError(Exception):
+    """A refused change; `.message` is the Dutch text shown to the user."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = ("name", "code", "sector", "subtype", "convenant_date", "email", "phone")
+
+
+@transaction.atomic
+def organisation_create(*, region: Region, data: dict, actor, request=None) -> Organisation:
+    if Organisation.objects.filter(code=data["code"]).exists():
+        raise RegionAdminError(_("Deze code is al in gebruik. Kies een andere code."), field="code")
+    organisation = Organisation.objects.create(region=region, **{f: data[f] for f in ORGANISATION_FIELDS if f in data})
+    log_event(
+        action="organisation_created", actor=actor, request=request, region_id=region.pk, organisation=organisation.pk
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, data: dict, actor, request=None) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if "code" in data and Organisation.objects.filter(code=data["code"]).exclude(pk=organisation.pk).exists():
+        raise RegionAdminError(_("Deze code is al in gebruik. Kies een andere code."), field="code")
+    changed = [f for f in ORGANISATION_FIELDS if f in data and getattr(organisation, f) != data[f]]
+    for field in changed:
+        setattr(organisation, field, data[field])
+    organisation.save(update_fields=changed or None)
+    log_event(
+        action="organisation_changed",
+        actor=actor,
+        request=request,
+        region_id=organisation.region_id,
+        organisation=organisation.pk,
+        fields=changed,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_deactivate(
+    *, organisation: Organisation, end_active_signals: bool = False, actor, request=None
+) -> int:
+    """Stop an organisation taking part: its roles are switched off and it can place no more signals.
+
+    Active signals are first handed to colleagues by the organisation's coordinator (signals' transfer
+    pages). Whatever is still active when the organisation stops is ended only when the process manager
+    confirms it (`end_active_signals`): each ends as "concern gone", so it is archived and the history
+    stays visible to later signallers. Returns the number of signals ended.
+    """
+    from accounts.models import Membership
+    from signals.models import EndReason, Signal, SignalStatus
+
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not organisation.active:
+        raise RegionAdminError(_("Deze organisatie is al gedeactiveerd."))
+    signals = list(
+        Signal.objects.filter(organisation=organisation, status=SignalStatus.ACTIVE).order_by("id").only("pk")
+    )
+    if signals and not end_active_signals:
+        raise RegionAdminError(
+            _(
+                "Deze organisatie heeft nog %(count)s actieve signalen. Laat de coördinator ze overdragen, "
+                "of bevestig dat ze worden beëindigd."
+            )
+            % {"count": len(signals)},
+            field="end_active_signals",
+        )
+    if signals:
+        from signals import services as signal_services
+
+    for signal in signals:
+        signal_services.signal_end(signal=signal, reason=EndReason.CONCERN_GONE, actor=actor, request=request)
+    organisation.active = False
+    organisation.save(update_fields=["active"])
+    Membership.objects.filter(organisation=organisation, active=True).update(active=False)
+    log_event(
+        action="organisation_deactivated",
+        actor=actor,
+        request=request,
+        region_id=organisation.region_id,
+        organisation=organisation.pk,
+        signals_ended=len(signals),
+    )
+    return len(signals)
+
+
+@transaction.atomic
+def organisation_reactivate(*, organisation: Organisation, actor, request=None) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.active = True
+    organisation.save(update_fields=["active"])
+    log_event(
+        action="organisation_reactivated",
+        actor=actor,
+        request=request,
+        region_id=organisation.region_id,
+        organisation=organisation.pk,
+    )
+    return organisation
+
+
+@transaction.atomic
+def signalling_profile_update(*, organisation: Organisation, text: str, actor, request=None) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.signalling_profile = text.strip()
+    organisation.save(update_fields=["signalling_profile"])
+    log_event(
+        action="signalling_profile_changed",
+        actor=actor,
+        request=request,
+        region_id=organisation.region_id,
+        organisation=organisation.pk,
+    )
+    return organisation
+
+
+# --- people: invitations ---------------------------------------------------------------------
+
+
+def organisation_member_invite(*, organisation: Organisation, role, email: str, full_name: str, invited_by):
+    """Invite a coordinator or professional of this organisation (accounts' invitation e-mail)."""
+    from accounts.services import user_invite
+
+    if not organisation.active:
+        raise RegionAdminError(_("Deze organisatie is gedeactiveerd; er kunnen geen mensen meer worden uitgenodigd."))
+    return user_invite(email=email, full_name=full_name, role=role, organisation=organisation, invited_by=invited_by)
+
+
+# --- municipalities --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def municipality_create(*, region: Region, cbs_code: str, name: str, actor, request=None) -> Municipality:
+    existing = Municipality.objects.filter(cbs_code=cbs_code).select_related("region").first()
+    if existing is not None:
+        if existing.region_id == region.pk:
+            raise RegionAdminError(_("Deze gemeente hoort al bij uw regio."), field="cbs_code")
+        raise RegionAdminError(
+            _("Gemeente %(code)s hoort bij een andere regio. Neem contact op met die regio of de systeembeheerder.")
+            % {"code": cbs_code},
+            field="cbs_code",
+        )
+    municipality = Municipality.objects.create(region=region, cbs_code=cbs_code, name=name)
+    log_event(action="municipality_added", actor=actor, request=request, region_id=region.pk, cbs_code=cbs_code)
+    return municipality
+
+
+@transaction.atomic
+def municipality_update(*, municipality: Municipality, name: str, actor, request=None) -> Municipality:
+    municipality.name = name
+    municipality.save(update_fields=["name"])
+    log_event(
+        action="municipality_changed",
+        actor=actor,
+        request=request,
+        region_id=municipality.region_id,
+        cbs_code=municipality.cbs_code,
+    )
+    return municipality
+
+
+# --- match coordinator rules -----------------------------------------------------------------
+
+
+def _rules_locked(region: Region) -> list[CoordinatorRule]:
+    return list(CoordinatorRule.objects.select_for_update().filter(region=region).order_by("position", "id"))
+
+
+def _renumber(rules: list[CoordinatorRule]) -> None:
+    # positions are unique per region and the constraint is checked per row, so move every rule out of
+    # the way first and then into its place
+    offset = 1000
+    CoordinatorRule.objects.filter(pk__in=[r.pk for r in rules]).update(position=F("position") + offset)
+    for index, rule in enumerate(rules, start=1):
+        CoordinatorRule.objects.filter(pk=rule.pk).update(position=index)
+
+
+@transaction.atomic
+def coordinator_rule_add(*, region: Region, sector: str, subtype: str = "", actor, request=None) -> CoordinatorRule:
+    rules = _rules_locked(region)
+    if any(r.sector == sector and r.subtype == (subtype or "") for r in rules):
+        raise RegionAdminError(_("Deze regel staat al in de lijst."))
+    position = (max((r.position for r in rules), default=0)) + 1
+    rule = CoordinatorRule.objects.create(region=region, position=position, sector=sector, subtype=subtype or "")
+    log_event(
+        action="coordinator_rule_added",
+        actor=actor,
+        request=request,
+        region_id=region.pk,
+        sector=sector,
+        subtype=subtype,
+    )
+    return rule
+
+
+@transaction.atomic
+def coordinator_rule_remove(*, rule: CoordinatorRule, actor, request=None) -> None:
+    region = rule.region
+    rules = [r for r in _rules_locked(region) if r.pk != rule.pk]
+    CoordinatorRule.objects.filter(pk=rule.pk).delete()
+    _renumber(rules)
+    log_event(
+        action="coordinator_rule_removed",
+        actor=actor,
+        request=request,
+        region_id=region.pk,
+        sector=rule.sector,
+        subtype=rule.subtype,
+    )
+
+
+@transaction.atomic
+def coordinator_rule_move(*, rule: CoordinatorRule, direction: str, actor, request=None) -> None:
+    """Move a rule one place up ("up") or down ("down"); at either end nothing changes."""
+    rules = _rules_locked(rule.region)
+    index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rules):
+        return
+    rules[index], rules[other] = rules[other], rules[index]
+    _renumber(rules)
+    log_event(
+        action="coordinator_rule_moved",
+        actor=actor,
+        request=request,
+        region_id=rule.region_id,
+        rule=rule.pk,
+        direction=direction,
+    )
+
+
+# --- institutional addresses -----------------------------------------------------------------
+
+POSTCODE = re.compile(r"^[1-9]\d{3}[A-Z]{2}$")
+
+
+@transaction.atomic
+def institutional_address_add(
+    *,
+    region: Region,
+    postcode: str,
+    house_number: int,
+    house_letter: str = "",
+    house_number_addition: str = "",
+    description: str,
+    bag_id: str = "",
+    actor,
+    request=None,
+) -> InstitutionalAddress:
+    """Add an address whose residents never make an address match. Only the BAG id's pseudonym is stored.
+
+    The BAG id is looked up from the address (BAG API or the embedded register) unless it is given.
+    """
+    bag_id = (bag_id or "").strip()
+    if not bag_id:
+        try:
+            bag_id = bag_id_for_address(
+                postcode=postcode, house_number=house_number, house_letter=house_letter, addition=house_number_addition
+            )
+        except BagUnavailable:
+            raise RegionAdminError(
+                _("Het BAG-register is nu niet bereikbaar. Probeer het later opnieuw of vul het BAG-id in."),
+                field="bag_id",
+            ) from None
+        if not bag_id:
+            raise RegionAdminError(
+                _("Bij dit adres is geen woning in de BAG gevonden. Controleer het adres of vul het BAG-id in."),
+                field="bag_id",
+            )
+    if not BAG_ID.match(bag_id):
+        raise RegionAdminError(_("Een BAG-id bestaat uit 16 cijfers."), field="bag_id")
+    pseudonym = bag_pseudonym(bag_id)
+    if InstitutionalAddress.objects.filter(region=region, bag_pseudonym=pseudonym).exists():
+        raise RegionAdminError(_("Dit adres staat al op de lijst van instellingsadressen."))
+    address = InstitutionalAddress.objects.create(
+        region=region,
+        bag_pseudonym=pseudonym,
+        postcode=postcode,
+        house_number=house_number,
+        house_letter=house_letter,
+        house_number_addition=house_number_addition,
+        description=description,
+    )
+    log_event(
+        action="institutional_address_added", actor=actor, request=request, region_id=region.pk, address=address.pk
+    )
+    return address
+
+
+@transaction.atomic
+def institutional_address_remove(*, address: InstitutionalAddress, actor, request=None) -> None:
+    log_event(
+        action="institutional_address_removed",
+        actor=actor,
+        request=request,
+        region_id=address.region_id,
+        address=address.pk,
+    )
+    address.delete()
+
+
+# --- region settings and look ----------------------------------------------------------------
+
+REGION_SETTINGS = (
+    "internal_matches_reported",
+    "reminder_weeks",
+    "followup_days",
+    "request_deadline_days",
+    "advice_days",
+)
+
+
+@transaction.atomic
+def region_settings_update(*, region: Region, data: dict, actor, request=None) -> Region:
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    changed = {f: data[f] for f in REGION_SETTINGS if f in data and getattr(region, f) != data[f]}
+    for field, value in changed.items():
+        setattr(region, field, value)
+    if changed:
+        region.save(update_fields=list(changed))
+    log_event(action="region_settings_changed", actor=actor, request=request, region_id=region.pk, **changed)
+    return region
+
+
+@transaction.atomic
+def region_look_update(
+    *,
+    region: Region,
+    name: str,
+    primary_colour: str,
+    contrast_colour: str,
+    font: str,
+    logo=None,
+    remove_logo: bool = False,
+    actor,
+    request=None,
+) -> Region:
+    """Name, logo and design tokens. Values are validated by the form; the theme stylesheet escapes again."""
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    region.name = name
+    region.theme_tokens = {
+        **region.theme_tokens,
+        THEME_PRIMARY: primary_colour,
+        THEME_CONTRAST: contrast_colour,
+        THEME_FONT: font,
+    }
+    if remove_logo and region.logo:
+        region.logo.delete(save=False)
+        region.logo = ""
+    if logo is not None:
+        if region.logo:
+            region.logo.delete(save=False)
+        region.logo.save(f"{region.slug}-{timezone.now():%Y%m%d%H%M%S}.{logo.image_format}", logo, save=False)
+    region.save()
+    log_event(action="region_look_changed", actor=actor, request=request, region_id=region.pk)
+    return region
+
+
+# --- move notices ----------------------------------------------------------------------------
+
+
+def move_notice_record(*, youth, old_municipality_code: str, new_municipality_code: str) -> MoveNotice | None:
+    """When a youth with active signals moved into another region, note it for that region's process managers.
+
+    Runs inside the refresh's transaction; the e-mail (without personal data) goes through the outbox.
+    """
+    from signals.models import SignalStatus
+
+    if not new_municipality_code or new_municipality_code == old_municipality_code:
+        return None
+    new = Municipality.objects.filter(cbs_code=new_municipality_code).select_related("region").first()
+    if new is None:
+        return None
+    old = Municipality.objects.filter(cbs_code=old_municipality_code).first() if old_municipality_code else None
+    if old is not None and old.region_id == new.region_id:
+        return None
+    signals = list(
+        youth.signals.filter(status=SignalStatus.ACTIVE).select_related("organisation").order_by("placed_at", "id")
+    )
+    if not signals:
+        return None
+    with transaction.atomic():
+        notice = MoveNotice.objects.create(
+            region=new.region,
+            from_municipality_code=old_municipality_code or "",
+            to_municipality_code=new_municipality_code,
+            signal_references=[s.reference for s in signals],
+            organisation_names=sorted({s.organisation.name for s in signals}),
+        )
+        log_event(action="move_notice_created", region_id=new.region_id, notice=notice.pk, signals=len(signals))
+        _move_notice_mail(notice)
+    return notice
+
+
+def _move_notice_mail(notice: MoveNotice) -> None:
+    from accounts.models import Membership, Role
+    from notifications.services import notification_enqueue
+
+    from .selectors import region_url
+
+    managers = (
+        Membership.objects.filter(region=notice.region, role=Role.PROCESS_MANAGER, active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in managers:
+        notification_enqueue(
+            recipient=membership.user,
+            kind="move_notice",
+            subject=_("Verhuismelding in %(region)s") % {"region": notice.region.name},
+            template="regions/email/move_notice",
+            context={
+                "region_name": notice.region.name,
+                "notice_reference": notice.reference,
+                "url": region_url(notice.region, "regions:move_notice_list"),
+            },
+            dedupe_key=f"move_notice:{notice.pk}:{membership.user_id}",
+        )
+
+
+@transaction.atomic
+def move_notice_handle(*, notice: MoveNotice, actor, request=None) -> MoveNotice:
+    notice = MoveNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.handled_at is None:
+        notice.handled_at = timezone.now()
+        notice.handled_by = actor
+        notice.save(update_fields=["handled_at", "handled_by"])
+        log_event(
+            action="move_notice_handled", actor=actor, request=request, region_id=notice.region_id, notice=notice.pk
+        )
+    return notice

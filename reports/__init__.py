@@ -1,0 +1,1 @@
+"""Anonymous figures of a region: counters that survive the destruction of the signals they count."""

@@ -1,0 +1,1 @@
+"""The counters are not edited by hand: no admin."""

@@ -1,0 +1,64 @@
+"""Statistics for process managers: charts, tables and a CSV export of the region's anonymous counters."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.permissions import role_required
+
+from .charts import bar_chart
+from .forms import PeriodForm, default_period
+from .selectors import region_statistics
+
+
+def _period(request):
+    form = PeriodForm(request.GET or None)
+    first, last = default_period(timezone.localdate())
+    if form.is_bound and form.is_valid():
+        first = form.cleaned_data["first"] or first
+        last = form.cleaned_data["last"] or max(last, first)
+        if first > last:
+            first = last
+    return form, first, last
+
+
+@role_required(Role.PROCESS_MANAGER)
+def statistics(request):
+    form, first, last = _period(request)
+    figures = region_statistics(region=request.region, first_month=first, last_month=last)
+    sections = [{"table": table, "chart": bar_chart(table)} for table in figures.tables]
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "form": form,
+            "figures": figures,
+            "sections": sections,
+            "query": request.GET.urlencode(),
+            "title": _("Statistiek"),
+        },
+    )
+
+
+@role_required(Role.PROCESS_MANAGER)
+def statistics_csv(request):
+    _form, first, last = _period(request)
+    figures = region_statistics(region=request.region, first_month=first, last_month=last)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistiek-{request.region.slug}-{first:%Y%m}-{last:%Y%m}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("tabel"), _("indeling"), _("rij"), _("maat"), _("waarde")])
+    for table in figures.tables:
+        for row in [*table.rows, table.total]:
+            for column, cell in zip(table.columns, row.cells, strict=True):
+                writer.writerow([table.title, table.dimension, row.label, column, cell.shown])
+            for column, value in zip(table.extra_columns, row.extra, strict=False):
+                writer.writerow([table.title, table.dimension, row.label, column, value])
+    return response
