@@ -223,15 +223,21 @@ def run_once() -> dict:
     """One life-cycle run for AS_OF in this (fresh) process: wall time and peak RSS."""
     from signals.lifecycle import lifecycle_run
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     counts = lifecycle_run(as_of=AS_OF)
     seconds = time.monotonic() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mb = usage.ru_maxrss / 1024
+    cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
     started = time.monotonic()
     second = lifecycle_run(as_of=AS_OF)
     return {
         "counts": counts,
         "seconds": round(seconds, 1),
+        "python_cpu_seconds": round(cpu, 1),
+        "load_average": round((load_before + os.getloadavg()[0]) / 2, 1),
         "peak_rss_mb": round(peak_mb, 1),
         "second_run_counts": second,
         "second_run_seconds": round(time.monotonic() - started, 1),
@@ -271,7 +277,8 @@ def main() -> None:
         result = json.loads(_child([*child, "run"], env))
         lines.append(
             f"{size:>9,} signals stored, {loaded['due']:>7,} due: run {result['seconds']:>6.1f} s, "
-            f"peak RSS {result['peak_rss_mb']:.0f} MB; counts {result['counts']}; "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB, Python CPU {result['python_cpu_seconds']} s, "
+            f"machine load average {result['load_average']} on {os.cpu_count()} cores; counts {result['counts']}; "
             f"second run of the same day {result['second_run_seconds']} s, counts {result['second_run_counts']} "
             f"(load {loaded['load_seconds']} s)"
         )

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from audit.services import log_event
 from notifications.links import region_absolute_url
 from notifications.models import NotificationKind
-from notifications.services import notification_enqueue
+from notifications.services import notification_enqueue, notifications_enqueue
 from persons.models import Youth
 from regions.models import CoordinatorRule, InstitutionalAddress, Municipality
 from signals.models import Signal, SignalStatus
@@ -71,14 +71,17 @@ def _lock_id(kind: str, value: str) -> int:
 
 
 def _advisory_lock(keys) -> None:
-    """Serialise detections that share a key; sorted, so two transactions never wait on each other in a circle."""
+    """Serialise detections that share a key; sorted, so two transactions never wait on each other in a circle.
+
+    One statement: unnest returns the (sorted) array in order and the locks are taken row by row.
+    """
+    lock_ids = sorted({_lock_id(kind, value) for kind, value in keys})
     with connection.cursor() as cursor:
-        for lock_id in sorted({_lock_id(kind, value) for kind, value in keys}):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
 
 
-def _keys_store(signal: Signal, keys: set[tuple[str, str]]) -> None:
-    stored = set(MatchKey.objects.filter(signal=signal).values_list("kind", "value"))
+def _keys_store(signal: Signal, keys: set[tuple[str, str]], *, first_time: bool = False) -> None:
+    stored = set() if first_time else set(MatchKey.objects.filter(signal=signal).values_list("kind", "value"))
     stale = stored - keys
     if stale:
         query = Q()
@@ -90,15 +93,6 @@ def _keys_store(signal: Signal, keys: set[tuple[str, str]]) -> None:
         MatchKey.objects.bulk_create(
             [MatchKey(signal=signal, kind=kind, value=value) for kind, value in sorted(missing)], ignore_conflicts=True
         )
-
-
-def _lookup_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The keys that may make a match: an address on ANY region's institutional list never does."""
-    addresses = [value for kind, value in keys if kind == MatchKeyKind.ADDRESS]
-    institutional = set(
-        InstitutionalAddress.objects.filter(bag_pseudonym__in=addresses).values_list("bag_pseudonym", flat=True)
-    )
-    return {(kind, value) for kind, value in keys if not (kind == MatchKeyKind.ADDRESS and value in institutional)}
 
 
 # --- detection -------------------------------------------------------------------------------------------------
@@ -117,19 +111,27 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
         keys = signal_match_keys(signal)
         _advisory_lock(keys)
         now = timezone.now()
-        _keys_store(signal, keys)
+        # keys and matched_at are written together: a signal never detected has no stored keys yet
+        _keys_store(signal, keys, first_time=signal.matched_at is None)
         Signal.objects.filter(pk=signal.pk).update(matched_at=now)
 
-        lookup = _lookup_keys(keys)
         rows: list[tuple[int, str]] = []
-        if lookup:
+        partners: dict[int, Signal] = {}
+        if keys:
             query = Q()
-            for kind, value in lookup:
+            for kind, value in keys:
                 query |= Q(kind=kind, value=value)
-            rows = list(MatchKey.objects.filter(query).exclude(signal_id=signal.pk).values_list("signal_id", "kind"))
-        partners = {
-            s.pk: s for s in Signal.objects.filter(pk__in={sid for sid, _ in rows}).select_related(*_SIGNAL_RELATED)
-        }
+            # an address on ANY region's institutional list never makes a match
+            institutional = InstitutionalAddress.objects.values("bag_pseudonym")
+            found = (
+                MatchKey.objects.filter(query)
+                .exclude(signal_id=signal.pk)
+                .exclude(kind=MatchKeyKind.ADDRESS, value__in=Subquery(institutional))
+                .select_related(*(f"signal__{name}" for name in _SIGNAL_RELATED))
+            )
+            for key in found:
+                rows.append((key.signal_id, key.kind))
+                partners[key.signal_id] = key.signal
         # whether colleagues of one organisation match follows the region of that organisation (both share it)
         internal_reported = signal.organisation.region.internal_matches_reported
         wanted = set()
@@ -157,8 +159,7 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
         signals = {signal.pk: signal, **partners}
         youths = {s.youth_id: s.youth for s in (signals[link.signal_a_id] for link in new)}
         youths.update({s.youth_id: s.youth for s in (signals[link.signal_b_id] for link in new)})
-        for youth_id in sorted(youths):
-            match_coordinator_refresh(youth=youths[youth_id])
+        coordinators = _coordinators_refresh(youths=list(youths.values()))
         log_event(
             action="match_created",
             region_id=signal.organisation.region_id,
@@ -166,7 +167,12 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
             signal_id=signal.pk,
             links=[{"other_signal_id": link.other(signal.pk), "kind": link.kind} for link in new],
         )
-        _match_notify(trigger=signal, links=new, signals=signals)
+        _match_notify(
+            trigger=signal,
+            links=new,
+            signals=signals,
+            coordinators={youth_id: _contact(row.signal) for youth_id, (row, _changed) in coordinators.items()},
+        )
     return new
 
 
@@ -231,7 +237,9 @@ def _in_kind_order(kinds) -> list[str]:
     return sorted(kinds, key=list(MatchKind.values).index)
 
 
-def _match_notify(*, trigger: Signal, links: list[MatchLink], signals: dict[int, Signal]) -> None:
+def _match_notify(
+    *, trigger: Signal, links: list[MatchLink], signals: dict[int, Signal], coordinators: dict[int, dict | None]
+) -> None:
     """One e-mail per professional with an active signal in the new links; archived signals are never mailed."""
     # recipient -> own signal -> other signal -> kinds
     lines: dict[int, dict[int, dict[int, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
@@ -241,7 +249,7 @@ def _match_notify(*, trigger: Signal, links: list[MatchLink], signals: dict[int,
             if own.status == ACTIVE and other.status == ACTIVE:
                 lines[own.professional_id][own_id][other_id].add(link.kind)
     first_link = min(link.pk for link in links)
-    coordinators: dict[int, dict | None] = {}
+    items = []
     with translation.override("nl"):
         for recipient_id, own_signals in sorted(lines.items()):
             recipient = next(signals[own_id].professional for own_id in own_signals)
@@ -259,41 +267,41 @@ def _match_notify(*, trigger: Signal, links: list[MatchLink], signals: dict[int,
                 ]
                 matches.append(entry)
             references = ", ".join(m["reference"] for m in matches)
-            notification_enqueue(
-                recipient=recipient,
-                kind=NotificationKind.MATCH,
-                subject=ngettext(
-                    "Verwijsindex: nieuwe match bij uw signaal %(refs)s",
-                    "Verwijsindex: nieuwe matches bij uw signalen %(refs)s",
-                    len(matches),
-                )
-                % {"refs": references},
-                template=MATCH_TEMPLATE,
-                context={"matches": matches, "trigger_signal_id": trigger.pk},
-                dedupe_key=f"match:{trigger.pk}:{first_link}:{recipient_id}",
+            items.append(
+                {
+                    "recipient": recipient,
+                    "kind": NotificationKind.MATCH,
+                    "subject": ngettext(
+                        "Verwijsindex: nieuwe match bij uw signaal %(refs)s",
+                        "Verwijsindex: nieuwe matches bij uw signalen %(refs)s",
+                        len(matches),
+                    )
+                    % {"refs": references},
+                    "template": MATCH_TEMPLATE,
+                    "context": {"matches": matches, "trigger_signal_id": trigger.pk},
+                    "dedupe_key": f"match:{trigger.pk}:{first_link}:{recipient_id}",
+                }
             )
+    notifications_enqueue(items)
 
 
 # --- the coordinator -------------------------------------------------------------------------------------------
 
 
-def _region_rules(youth: Youth) -> list[CoordinatorRule]:
-    municipality = Municipality.objects.filter(cbs_code=youth.municipality_code).select_related("region").first()
-    if municipality is None or not youth.municipality_code:
-        return []
-    return list(CoordinatorRule.objects.filter(region_id=municipality.region_id).order_by("position"))
-
-
-def match_coordinator_choose(*, youth: Youth, exclude_signal_ids=()) -> Signal | None:
-    """The coordinator by the rules of the region where the youth lives: the first rule that an active
-    signal's organisation meets (ties by the earliest signal), else the earliest active signal."""
-    candidates = list(
-        Signal.objects.filter(youth=youth, status=ACTIVE)
-        .exclude(pk__in=[pk for pk in exclude_signal_ids if pk])
-        .select_related("organisation")
-        .order_by("placed_at", "id")
+def _rules_by_municipality(codes) -> dict[str, list[CoordinatorRule]]:
+    """Per CBS code: the ordered coordinator rules of the region serving that municipality."""
+    region_of = dict(
+        Municipality.objects.filter(cbs_code__in=[c for c in codes if c]).values_list("cbs_code", "region_id")
     )
-    for rule in _region_rules(youth):
+    rules: dict[int, list[CoordinatorRule]] = defaultdict(list)
+    for rule in CoordinatorRule.objects.filter(region_id__in=set(region_of.values())).order_by("region_id", "position"):
+        rules[rule.region_id].append(rule)
+    return {code: rules.get(region_id, []) for code, region_id in region_of.items()}
+
+
+def _choose(candidates: list[Signal], rules: list[CoordinatorRule]) -> Signal | None:
+    """The first rule that an active signal's organisation meets (ties by the earliest signal), else the earliest."""
+    for rule in rules:
         for candidate in candidates:
             organisation = candidate.organisation
             if organisation.sector == rule.sector and (not rule.subtype or organisation.subtype == rule.subtype):
@@ -301,29 +309,67 @@ def match_coordinator_choose(*, youth: Youth, exclude_signal_ids=()) -> Signal |
     return candidates[0] if candidates else None
 
 
-def _coordinator_row_locked(youth: Youth) -> MatchCoordinator:
-    # insert-if-missing first, so two transactions never both create the row; then lock it
-    MatchCoordinator.objects.bulk_create([MatchCoordinator(youth=youth)], ignore_conflicts=True)
-    return MatchCoordinator.objects.select_for_update(of=("self",)).select_related("signal").get(youth=youth)
+def match_coordinator_choose(*, youth: Youth, exclude_signal_ids=()) -> Signal | None:
+    """The coordinator by the rules of the region where the youth lives, over the youth's active signals."""
+    candidates = list(
+        Signal.objects.filter(youth=youth, status=ACTIVE)
+        .exclude(pk__in=[pk for pk in exclude_signal_ids if pk])
+        .select_related("organisation", "professional")
+        .order_by("placed_at", "id")
+    )
+    return _choose(candidates, _rules_by_municipality([youth.municipality_code]).get(youth.municipality_code, []))
 
 
-def match_coordinator_refresh(*, youth: Youth, ending_signal_id: int | None = None) -> tuple[MatchCoordinator, bool]:
-    """Keep the youth's coordinator right: a handed-over coordinator stays while that signal is active,
-    otherwise the rules decide over the active signals. Returns the row and whether it changed."""
-    with transaction.atomic():
-        row = _coordinator_row_locked(youth)
-        now = timezone.now()
+def _coordinators_refresh(
+    *, youths: list[Youth], ending_signal_id: int | None = None
+) -> dict[int, tuple[MatchCoordinator, bool]]:
+    """Keep these youths' coordinators right, in a few statements whatever the number of youths.
+
+    A handed-over coordinator stays while that signal is active; otherwise the rules decide over the
+    active signals (so the outcome does not depend on the order in which signals were placed).
+    Runs in the caller's transaction; returns per youth the row and whether its coordinator changed.
+    """
+    if not youths:
+        return {}
+    ids = sorted({youth.pk for youth in youths})
+    # insert-if-missing first, so two transactions never both create a row; then lock them in youth order
+    MatchCoordinator.objects.bulk_create([MatchCoordinator(youth_id=pk) for pk in ids], ignore_conflicts=True)
+    rows = list(
+        MatchCoordinator.objects.select_for_update(of=("self",))
+        .select_related("signal__organisation", "signal__professional")
+        .filter(youth_id__in=ids)
+        .order_by("youth_id")
+    )
+    candidates: dict[int, list[Signal]] = defaultdict(list)
+    for candidate in (
+        Signal.objects.filter(youth_id__in=ids, status=ACTIVE)
+        .exclude(pk=ending_signal_id or 0)
+        .select_related("organisation", "professional")
+        .order_by("placed_at", "id")
+    ):
+        candidates[candidate.youth_id].append(candidate)
+    code_of = {youth.pk: youth.municipality_code for youth in youths}
+    rules = _rules_by_municipality(set(code_of.values()))
+    proposed_ids = {row.proposed_signal_id for row in rows if row.proposed_signal_id}
+    active_proposed = (
+        set(Signal.objects.filter(pk__in=proposed_ids, status=ACTIVE).values_list("pk", flat=True))
+        if proposed_ids
+        else set()
+    )
+    now = timezone.now()
+    result = {}
+    to_save = []
+    for row in rows:
         current = row.signal
         current_valid = current is not None and current.status == ACTIVE and current.pk != ending_signal_id
-        proposal_stale = row.proposed_signal_id is not None and (
-            row.proposed_signal_id == ending_signal_id
-            or not Signal.objects.filter(pk=row.proposed_signal_id, status=ACTIVE).exists()
-        )
         if row.handed_over and current_valid:
             chosen = current
         else:
-            chosen = match_coordinator_choose(youth=youth, exclude_signal_ids=[ending_signal_id])
+            chosen = _choose(candidates.get(row.youth_id, []), rules.get(code_of[row.youth_id], []))
         changed = (chosen.pk if chosen else None) != row.signal_id
+        proposal_stale = row.proposed_signal_id is not None and (
+            row.proposed_signal_id == ending_signal_id or row.proposed_signal_id not in active_proposed
+        )
         if changed:
             row.signal = chosen
             row.assigned_at = now if chosen else None
@@ -332,8 +378,19 @@ def match_coordinator_refresh(*, youth: Youth, ending_signal_id: int | None = No
         if changed or proposal_stale:
             row.proposed_signal = None
             row.proposed_at = None
-            row.save()
-        return row, changed
+            to_save.append(row)
+        result[row.youth_id] = (row, changed)
+    if to_save:
+        MatchCoordinator.objects.bulk_update(
+            to_save, ["signal", "assigned_at", "handed_over", "version", "proposed_signal", "proposed_at"]
+        )
+    return result
+
+
+def match_coordinator_refresh(*, youth: Youth, ending_signal_id: int | None = None) -> tuple[MatchCoordinator, bool]:
+    """Keep one youth's coordinator right; returns the row and whether it changed."""
+    with transaction.atomic():
+        return _coordinators_refresh(youths=[youth], ending_signal_id=ending_signal_id)[youth.pk]
 
 
 def _participants(youth_id: int, *, exclude_signal_ids=()) -> list[Signal]:

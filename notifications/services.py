@@ -43,32 +43,51 @@ def notification_enqueue(
     A second call with the same dedupe_key returns the existing row and queues nothing.
     Rows of a digest kind wait for the daily digest when the recipient chose it.
     """
-    held = kind in DIGEST_KINDS and recipient.notification_preference == "daily_digest"
+    return notifications_enqueue(
+        [
+            {
+                "recipient": recipient,
+                "kind": kind,
+                "subject": subject,
+                "template": template,
+                "context": context,
+                "dedupe_key": dedupe_key,
+            }
+        ]
+    )[0]
+
+
+def notifications_enqueue(items: list[dict]) -> list[Notification]:
+    """notification_enqueue for several rows at once (each item holds its keyword arguments), in three statements."""
+    if not items:
+        return []
+    keys = [item["dedupe_key"] for item in items]
     with transaction.atomic():
-        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
+        existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
         # ON CONFLICT DO NOTHING: a concurrent enqueue of the same key never fails the caller's transaction
         Notification.objects.bulk_create(
             [
                 Notification(
-                    recipient=recipient,
-                    kind=kind,
-                    subject=subject[:300],
-                    template=template,
-                    context=context,
-                    dedupe_key=dedupe_key,
-                    held_for_digest=held,
+                    recipient=item["recipient"],
+                    kind=item["kind"],
+                    subject=item["subject"][:300],
+                    template=item["template"],
+                    context=item["context"],
+                    dedupe_key=item["dedupe_key"],
+                    held_for_digest=item["kind"] in DIGEST_KINDS
+                    and item["recipient"].notification_preference == "daily_digest",
                 )
+                for item in items
+                if item["dedupe_key"] not in existing
             ],
             ignore_conflicts=True,
         )
-        notification = Notification.objects.get(dedupe_key=dedupe_key)
-    if not notification.held_for_digest:
-        pk = notification.pk
+        rows = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=keys)}
+    to_send = [rows[key].pk for key in keys if key not in existing and not rows[key].held_for_digest]
+    if to_send:
         # sending twice is impossible (row lock + sent_at), so a concurrent duplicate dispatch is harmless
-        transaction.on_commit(lambda: _dispatch_send(pk), robust=True)
-    return notification
+        transaction.on_commit(lambda: [_dispatch_send(pk) for pk in to_send], robust=True)
+    return [rows[key] for key in keys]
 
 
 def _render_parts(notification: Notification, *, base: str) -> tuple[str, str]:

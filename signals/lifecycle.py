@@ -58,10 +58,13 @@ def _due_id_batches(queryset: QuerySet, batch_size: int) -> Iterator[list[int]]:
 
 
 def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
-    locked = list(
-        queryset.filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+    # the rule is checked again under the lock: a row changed since the snapshot is left alone
+    return list(
+        queryset.filter(pk__in=ids)
+        .select_related("youth", "organisation")
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
-    return list(Signal.objects.filter(pk__in=locked).select_related("youth", "organisation").order_by("pk"))
 
 
 def _destroy_due(due: QuerySet, reason: EndReason, batch_size: int) -> int:

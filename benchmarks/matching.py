@@ -1,0 +1,374 @@
+"""Benchmark of match detection: time from a new signal's commit to its outbox rows.
+
+For each size (10,000 and 1,000,000 signals already stored) a separate database in the project's
+own schema (`<database>_bench_matching_<size>`) is migrated and bulk-loaded with COPY: youths in
+families of three (two shared parent pseudonyms, one shared dwelling), two signals per youth by
+different professionals, and every signal's match keys. Then new signals are placed on random
+stored youths; for each, `match_detect` runs as the Celery worker would after the commit, and the
+wall time and the database time (the sum of its statements' execution times) are recorded until
+its transaction commits with the links and the outbox rows. Each new signal matches 6 stored
+signals (2 on the same youth, 4 on its two siblings) and writes about 7 outbox rows.
+
+Target: p95 of database time under 50 ms at both sizes; the cost must not grow with the size.
+Figures are printed and written to benchmarks/results/matching.txt.
+
+    . /tmp/<name>.env && .venv/bin/python benchmarks/matching.py              # both sizes
+    .venv/bin/python benchmarks/matching.py --sizes 10000 --trials 100        # smaller run
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
+
+FAMILY_SIZE = 3
+PROFESSIONALS = 2000
+TARGET_MS = 50.0
+
+
+def bench_database_url(size: int) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") or "verwijsindex"
+    return urlunsplit(parts._replace(path=f"/{name}_bench_matching_{size}"))
+
+
+def create_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    name = parts.path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+
+
+def copy(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as stream:
+        for row in rows:
+            stream.write_row(row)
+
+
+def _hex(kind: str, n: int) -> str:
+    return f"{kind}{n:060x}"[:64].ljust(64, "0")
+
+
+def load(size: int) -> dict:
+    """Bulk-load `size` signals (two per youth) with their match keys."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import Membership, Role, User
+    from regions.models import Municipality, Organisation, Region
+
+    started = time.monotonic()
+    now = timezone.now()
+    with transaction.atomic():
+        region = Region.objects.create(name="Bench", slug="bench", contact_email="pm@bench.example.nl")
+        Municipality.objects.create(cbs_code="0518", name="'s-Gravenhage", region=region)
+        organisations = [
+            Organisation.objects.create(
+                name=f"Org {i}",
+                code=f"bench-{i}",
+                sector="youth_care",
+                region=region,
+                convenant_date=datetime.date(2020, 1, 1),
+            )
+            for i in range(20)
+        ]
+        users = User.objects.bulk_create(
+            [User(email=f"prof{i}@bench.example.nl", full_name=f"Professional {i}") for i in range(PROFESSIONALS + 500)]
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=user, role=Role.PROFESSIONAL, organisation=organisations[i % 20])
+                for i, user in enumerate(users)
+            ]
+        )
+    user_ids = [u.pk for u in users]
+    org_of_user = {u.pk: organisations[i % 20].pk for i, u in enumerate(users)}
+
+    youths = size // 2
+    birth = datetime.date(2014, 5, 1)
+
+    def youth_rows():
+        for n in range(youths):
+            family = n // FAMILY_SIZE
+            yield (
+                _hex("y", n),
+                "bench-not-a-real-token",
+                f"Kim{n}",
+                "",
+                "Jansen",
+                birth.strftime("%Y%m%d"),
+                birth,
+                "V",
+                "",
+                None,
+                "",
+                "",
+                "",
+                "",
+                _hex("a", family),
+                "0518",
+                [_hex("p", 2 * family), _hex("p", 2 * family + 1)],
+                False,
+                None,
+                now,
+            )
+
+    copy(
+        "persons_youth",
+        [
+            "pseudonym",
+            "bsn_encrypted",
+            "first_names",
+            "name_prefix",
+            "surname",
+            "birth_date_brp",
+            "birth_date",
+            "sex",
+            "street",
+            "house_number",
+            "house_letter",
+            "house_number_addition",
+            "postcode",
+            "town",
+            "bag_pseudonym",
+            "municipality_code",
+            "parent_pseudonyms",
+            "confidential",
+            "date_of_death",
+            "refreshed_at",
+        ],
+        youth_rows(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) FROM persons_youth")
+        first_youth = cursor.fetchone()[0]
+
+    signal_columns = [
+        "youth_id",
+        "professional_id",
+        "organisation_id",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "placed_at",
+        "ends_on",
+        "status",
+        "end_reason",
+        "informing_status",
+        "informed_whom",
+        "informed_how",
+        "informing_reason",
+        "objection_voiced",
+        "objection_override_reason",
+        "matched_at",
+    ]
+    from signals.models import Signal
+
+    # columns other apps may have added (flags, timestamps) get their model default
+    known = set(signal_columns) | {"id"}
+    extra_fields = [f for f in Signal._meta.concrete_fields if f.column not in known]
+    extra_columns = [f.column for f in extra_fields]
+    extra_values = [f.get_default() for f in extra_fields]
+
+    def signal_rows():
+        for n in range(size):
+            professional = user_ids[(n * 7 + (n % 2) * 13) % PROFESSIONALS]
+            yield [
+                first_youth + n // 2,
+                professional,
+                org_of_user[professional],
+                "Professional",
+                "prof@bench.example.nl",
+                "",
+                now,
+                datetime.date(2028, 1, 1),
+                "active" if n % 5 else "archived",
+                "",
+                "informed",
+                "parents",
+                "gesprek",
+                "",
+                False,
+                "",
+                now,
+            ] + extra_values
+
+    copy("signals_signal", signal_columns + extra_columns, signal_rows())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) FROM signals_signal")
+        first_signal = cursor.fetchone()[0]
+
+    def key_rows():
+        for n in range(size):
+            signal_id, youth = first_signal + n, n // 2
+            family = youth // FAMILY_SIZE
+            yield (signal_id, "youth", str(first_youth + youth))
+            yield (signal_id, "parent", _hex("p", 2 * family))
+            yield (signal_id, "parent", _hex("p", 2 * family + 1))
+            yield (signal_id, "address", _hex("a", family))
+
+    copy("matching_matchkey", ["signal_id", "kind", "value"], key_rows())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "youths": youths,
+        "first_youth": first_youth,
+        "trial_users": user_ids[PROFESSIONALS:],
+        "org_of_user": org_of_user,
+        "load_s": time.monotonic() - started,
+    }
+
+
+def measure(size: int, trials: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    import notifications.services
+    from matching.models import MatchLink
+    from matching.services import match_detect
+    from notifications.models import Notification
+    from signals.models import Signal
+
+    call_command("migrate", verbosity=0)
+    info = load(size)
+    # the broker is not what is measured: queueing the e-mail after the commit is left out
+    notifications.services._dispatch_send = lambda notification_id: None
+
+    random.seed(size)
+    db_ms, wall_ms, links, rows = [], [], [], []
+    for trial in range(trials + 10):
+        youth_id = info["first_youth"] + random.randrange(info["youths"] - FAMILY_SIZE)
+        user_id = info["trial_users"][trial % len(info["trial_users"])]
+        with transaction.atomic():
+            signal = Signal.objects.create(
+                youth_id=youth_id,
+                professional_id=user_id,
+                organisation_id=info["org_of_user"][user_id],
+                contact_name="Nieuwe professional",
+                contact_email="nieuw@bench.example.nl",
+                placed_at=timezone.now(),
+                ends_on=datetime.date(2028, 1, 1),
+                informing_status="informed",
+            )
+        spent = [0.0]
+        statements = []
+
+        def timer(execute, sql, params, many, context, spent=spent, statements=statements):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
+                statements.append((time.perf_counter() - started, sql))
+
+        before = Notification.objects.count()
+        started = time.perf_counter()
+        with connection.execute_wrapper(timer):
+            new = match_detect(signal_id=signal.pk)
+        wall = time.perf_counter() - started
+        if os.environ.get("BENCH_SHOW_QUERIES") and trial == 10:
+            for seconds, sql in statements:
+                print(f"{seconds * 1000:7.2f} ms  {sql[:150]}", file=sys.stderr)
+        if trial >= 10:  # warm-up excluded
+            db_ms.append(spent[0] * 1000)
+            wall_ms.append(wall * 1000)
+            links.append(len(new))
+            rows.append(Notification.objects.count() - before)
+    assert all(count > 0 for count in links), "every new signal should match"
+    return {
+        "size": size,
+        "stored_signals": Signal.objects.count() - trials - 10,
+        "stored_links_after": MatchLink.objects.count(),
+        "load_s": round(info["load_s"], 1),
+        "trials": trials,
+        "links_per_signal": statistics.mean(links),
+        "outbox_rows_per_signal": statistics.mean(rows),
+        "db_p50_ms": statistics.median(db_ms),
+        "db_p95_ms": statistics.quantiles(db_ms, n=20)[-1],
+        "wall_p50_ms": statistics.median(wall_ms),
+        "wall_p95_ms": statistics.quantiles(wall_ms, n=20)[-1],
+    }
+
+
+def run_one(size: int, trials: int) -> None:
+    url = bench_database_url(size)
+    create_database(url)
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    try:
+        result = measure(size, trials)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(url)
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_one(args.one, args.trials)
+        return
+
+    lines = [f"Match detection benchmark ({datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC)"]
+    print(lines[0], flush=True)
+    results = []
+    for size in args.sizes:
+        command = [sys.executable, __file__, "--one", str(size), "--trials", str(args.trials)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+        result = json.loads(output.strip().splitlines()[-1])
+        results.append(result)
+        line = (
+            f"{result['stored_signals']:>10,} signals stored: commit -> outbox rows, over {result['trials']} new "
+            f"signals ({result['links_per_signal']:.1f} links, {result['outbox_rows_per_signal']:.1f} outbox rows "
+            f"each): database time p50 {result['db_p50_ms']:.1f} ms, p95 {result['db_p95_ms']:.1f} ms; wall time "
+            f"p50 {result['wall_p50_ms']:.1f} ms, p95 {result['wall_p95_ms']:.1f} ms (load {result['load_s']} s)"
+        )
+        lines.append(line)
+        print(line, flush=True)
+    verdict = all(r["db_p95_ms"] < TARGET_MS for r in results)
+    outcome = "met" if verdict else "NOT met"
+    lines.append(f"target: p95 database time under {TARGET_MS:.0f} ms at every size -> {outcome}")
+    print(lines[-1])
+    results_dir = ROOT / "benchmarks" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "matching.txt").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
