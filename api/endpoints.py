@@ -119,6 +119,8 @@ class ApiView(generics.GenericAPIView):
     content_negotiation_class = JsonOnly
     pagination_class = None
     endpoint = ""
+    # the logbook's name of the call per method, where one view serves several
+    endpoints: dict[str, str] = {}
     # query parameters this endpoint knows; any other is refused, so a misspelt filter is not silently ignored
     query_parameters: tuple[str, ...] = ()
 
@@ -154,7 +156,7 @@ class ApiView(generics.GenericAPIView):
                 api_call_log(
                     client=client,
                     request=request._request,
-                    endpoint=self.endpoint,
+                    endpoint=self.endpoints.get(request.method, self.endpoint),
                     status_code=response.status_code,
                     professional=note.get("professional"),
                     signal_id=note.get("signal_id"),
@@ -184,6 +186,7 @@ def note_signal(request, signal, professional=None) -> None:
 
 
 class SignalListCreate(ApiView):
+    endpoints = {"GET": "signals_list", "POST": "signals_place"}
     serializer_class = SignalSerializer
     pagination_class = SignalPagination
     query_parameters = ("page", "page_size", "professional", "status")
@@ -205,7 +208,6 @@ class SignalListCreate(ApiView):
         responses={200: SignalSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
     def get(self, request):
-        self.endpoint = "signals_list"
         # a plain dict: DRF treats an empty query value of an optional field as absent, we refuse it
         filters = SignalFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
@@ -240,7 +242,6 @@ class SignalListCreate(ApiView):
         },
     )
     def post(self, request):
-        self.endpoint = "signals_place"
         key = request.headers.get("Idempotency-Key", "")
         if key and not IDEMPOTENCY_KEY.match(key):
             raise ApiError(code="idempotency_key_invalid", status_code=400, field="Idempotency-Key")
