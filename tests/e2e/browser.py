@@ -79,6 +79,7 @@ class Visitor:
     # --- navigation; each one is checked ------------------------------------------------------
     def goto(self, path: str, *, expect_status: int | None = 200) -> Page:
         response = self.page.goto(path)
+        self._no_server_error(response)
         if expect_status is not None:
             assert response is not None and response.status == expect_status, (
                 f"{self.name}: {path} answered {response.status if response else None}"
@@ -87,15 +88,27 @@ class Visitor:
         return self.page
 
     def click(self, target: str | Locator) -> Page:
+        """Click a link or submit button and wait for the next document."""
         locator = self.page.locator(target) if isinstance(target, str) else target
-        locator.click()
+        with self.page.expect_navigation() as navigation:
+            locator.click()
+        self._no_server_error(navigation.value)
         self.check()
         return self.page
 
     def press(self, key: str) -> Page:
-        self.page.keyboard.press(key)
+        """Press a key that leads to the next document (Enter on a link or a submit button)."""
+        with self.page.expect_navigation() as navigation:
+            self.page.keyboard.press(key)
+        self._no_server_error(navigation.value)
         self.check()
         return self.page
+
+    def _no_server_error(self, response) -> None:
+        if response is not None and response.status >= 500:
+            raise AssertionError(
+                f"{self.name}: {response.url} answered {response.status}; web log:\n{self.stack.log('web')}"
+            )
 
     def check(self) -> None:
         """Wait for the document to settle and run axe on it if it is a new one."""
@@ -118,6 +131,11 @@ class Visitor:
                 lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
                 lines.extend(f"    {node}" for node in violation["nodes"])
             raise AccessibilityViolation("\n".join(lines))
+
+    def messages(self) -> str:
+        """The alerts and field errors on the page, for assertion messages."""
+        texts = self.page.locator(".utrecht-alert, .utrecht-form-field-error-message").all_inner_texts()
+        return f"{self.page.url}: {' | '.join(t.strip() for t in texts)}"
 
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -145,6 +163,15 @@ class Visitor:
                 return
         raise AssertionError(f"{self.name}: could not reach {locator} with Tab on {self.page.url}")
 
+    def type_date(self, day) -> None:
+        """Type a date into the focused date field in the order this browser shows its parts.
+
+        Headless chromium shows month/day/year whatever the locale; a keyboard user types what they see.
+        """
+        order = _date_order(self.context)
+        parts = {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": f"{day.year:04d}"}
+        self.page.keyboard.type("".join(parts[p] for p in order))
+
     def focused_visible(self) -> bool:
         """The focused element shows a focus indicator (an outline or box-shadow), WCAG 2.4.7."""
         return self.page.evaluate(
@@ -160,3 +187,20 @@ class Visitor:
         self.context.close()
         assert not unchecked, f"{self.name}: documents not checked with axe: {unchecked}"
         assert not errors, f"{self.name}: errors in the browser: {errors}"
+
+
+_DATE_ORDERS: dict = {}
+
+
+def _date_order(context) -> str:
+    """Probe once which order of day, month and year the browser's date field takes from the keyboard."""
+    if "order" not in _DATE_ORDERS:
+        probe = context.new_page()
+        probe.set_content('<input id="before"><input type="date" id="probe">')
+        probe.focus("#before")
+        probe.keyboard.press("Tab")
+        probe.keyboard.type("01022003")
+        value = probe.input_value("#probe")
+        probe.close()
+        _DATE_ORDERS["order"] = {"2003-02-01": "dmy", "2003-01-02": "mdy"}.get(value, "ymd")
+    return _DATE_ORDERS["order"]

@@ -70,7 +70,20 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
 
-    def start(self) -> None:
+    def start(self, attempts: int = 3) -> None:
+        """Start the processes; a port taken in the meantime by another program means new ports and again."""
+        for attempt in range(attempts):
+            try:
+                return self._start()
+            except RuntimeError as error:
+                self.stop()
+                if "already in use" not in str(error) or attempt == attempts - 1:
+                    raise
+                self.port, self.smtp_port = free_port(), free_port()
+
+    def _start(self) -> None:
+        while self.smtp_port == self.port:
+            self.smtp_port = free_port()
         self.mailbox.mkdir(parents=True, exist_ok=True)
         py = sys.executable
         commands = {

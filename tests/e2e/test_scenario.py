@@ -7,6 +7,8 @@ inzage request and download the PDF; a process manager sees the statistics. A st
 not on main yet is skipped with that reason, and so is every step that builds on it.
 """
 
+import datetime
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,6 +40,14 @@ def feature(url_name: str, what: str) -> str:
         return reverse(url_name)
     except NoReverseMatch:
         pytest.skip(f"{what} is not on main yet (no URL '{url_name}')")
+
+
+def feature_module(module: str, what: str) -> None:
+    """Skip the step when a module it needs is not on main yet."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{what} is not on main yet (no module {module})")
 
 
 @pytest.fixture(scope="module")
@@ -118,25 +128,145 @@ def test_a_professional_of_another_organisation_and_region_logs_in_with_two_fact
 
 def test_the_first_professional_places_a_signal(world, story, visitors):
     story.needs("anna enrolled")
-    feature("signals:place", "The signal placing flow")
-    pytest.skip("the signal placing flow landed; this step is written against it next")
+    place_url = feature("signals:place", "The signal placing flow")
+    feature_module("persons.services", "The BRP look-up (persons.services.youth_by_bsn)")
+    browser = visitors["Anna"]
+    browser.goto(place_url)
+    browser.screenshot("04-place-step-1-lookup")
+    page = browser.page
+    page.get_by_label("Burgerservicenummer (BSN)").fill(MAYA_BSN)
+    page.get_by_label("Geboortedatum").fill("2015-02-01")
+    browser.click(page.get_by_role("button", name="Zoeken"))
+
+    assert page.get_by_role("heading", name="Is dit de jeugdige die u bedoelt?").is_visible(), browser.messages()
+    assert "Maya" in page.content() and MAYA_BSN not in page.content()
+    browser.screenshot("05-place-step-2-confirm")
+    browser.click(page.get_by_role("button", name="Ja, dit is de jeugdige"))
+
+    assert "Wij signaleren bij zorgen" in page.content()
+    page.get_by_label("Ik heb het signaleringsprofiel van mijn organisatie gewogen").check()
+    browser.click(page.get_by_role("button", name="Volgende"))
+
+    # Maya is under 12: her parents are informed
+    assert "de ouders/gezaghebbenden" in page.locator(".utrecht-alert").inner_text()
+    page.get_by_label("Geïnformeerd", exact=True).check()
+    page.get_by_label("de ouders/gezaghebbenden").check()
+    page.get_by_label("Wanneer?").fill(_today())
+    page.get_by_label("Hoe?").fill("In een gesprek met de moeder")
+    browser.screenshot("06-place-step-4-informing")
+    browser.click(page.get_by_role("button", name="Signaal afgeven"))
+
+    assert page.get_by_role("heading", name="Uw signaal is afgegeven").is_visible(), browser.messages()
+    browser.screenshot("07-signal-placed")
+    browser.goto(reverse("signals:list"))
+    assert "Maya" in page.content() and MAYA_BSN not in page.content()
+    story.done.add("anna placed")
 
 
 def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world, story, visitors):
-    story.needs("bram logged in", "anna placed")
+    """Bram places his signal on Mira using only Tab, typing, Space and Enter."""
+    story.needs("bram logged in")
+    place_url = feature("signals:place", "The signal placing flow")
+    feature_module("persons.services", "The BRP look-up (persons.services.youth_by_bsn)")
+    browser = visitors["Bram"]
+    page = browser.page
+    browser.goto("/")
+    # from the start page to the placing flow by keyboard: the skip link, then the menu or a link
+    browser.tab_to(page.get_by_role("link", name="Naar de inhoud"))
+    assert browser.focused_visible(), "the skip link shows no focus indicator"
+    browser.goto(place_url)
+
+    browser.tab_to(page.get_by_label("Burgerservicenummer (BSN)"))
+    page.keyboard.type(MIRA_BSN)
+    browser.tab_to(page.get_by_label("Geboortedatum"))
+    browser.type_date(datetime.date(2017, 1, 1))
+    assert page.get_by_label("Geboortedatum").input_value() == "2017-01-01"
+    browser.tab_to(page.get_by_role("button", name="Zoeken"))
+    assert browser.focused_visible(), "the search button shows no focus indicator"
+    browser.press("Enter")
+
+    assert page.get_by_role("heading", name="Is dit de jeugdige die u bedoelt?").is_visible(), browser.messages()
+    browser.tab_to(page.get_by_role("button", name="Ja, dit is de jeugdige"))
+    browser.press("Enter")
+
+    browser.tab_to(page.get_by_label("Ik heb het signaleringsprofiel van mijn organisatie gewogen"))
+    page.keyboard.press("Space")
+    browser.tab_to(page.get_by_role("button", name="Volgende"))
+    browser.press("Enter")
+
+    # Mira is under 12 as well
+    browser.tab_to(page.get_by_label("Geïnformeerd", exact=True))
+    page.keyboard.press("Space")
+    browser.tab_to(page.get_by_label("de ouders/gezaghebbenden"))
+    page.keyboard.press("Space")
+    browser.tab_to(page.get_by_label("Wanneer?"))
+    browser.type_date(datetime.date.fromisoformat(_today()))
+    assert page.get_by_label("Wanneer?").input_value() == _today(), page.get_by_label("Wanneer?").input_value()
+    browser.tab_to(page.get_by_label("Hoe?"))
+    page.keyboard.type("Telefonisch met de ouders")
+    browser.tab_to(page.get_by_role("button", name="Signaal afgeven"))
+    browser.press("Enter")
+
+    assert page.get_by_role("heading", name="Uw signaal is afgegeven").is_visible(), browser.messages()
+    story.done.add("bram placed")
 
 
 def test_both_professionals_see_the_match(world, story, visitors):
     story.needs("anna placed", "bram placed")
-    feature("matching:my_matches", "The 'My matches' page")
+    matches_url = feature("matching:my_matches", "The 'My matches' page")
+    # detection runs in the Celery worker after the placing transaction commits
+    for name, other in (("Anna", "Bram Jansen"), ("Bram", "Anna de Vries")):
+        browser = visitors[name]
+        _reload_until(browser, matches_url, other)
+        assert MAYA_BSN not in browser.page.content() and MIRA_BSN not in browser.page.content()
+        browser.screenshot(f"08-my-matches-{name.lower()}")
+    browser = visitors["Anna"]
+    browser.click(browser.page.get_by_role("link", name="Signaal VI-").first)
+    assert browser.page.get_by_role("heading", name="Matchregisseur").is_visible()
+    browser.screenshot("09-signal-matches")
+    story.done.add("match seen")
 
 
 def test_the_match_emails_arrive_in_the_mail_sink(world, story, visitors, e2e_stack):
     story.needs("anna placed", "bram placed")
+    from .stack import body_text
+
+    for user, other in (("anna", "Bram Jansen"), ("bram", "Anna de Vries")):
+        mails = e2e_stack.wait_for_mail(world["people"][user].email)
+        match_mails = [m for m in mails if other in body_text(m)]
+        assert len(match_mails) == 1, [m["Subject"] for m in mails]
+        text = body_text(match_mails[0])
+        for secret in (MAYA_BSN, MIRA_BSN, "Maasland", "Turfmarkt"):
+            assert secret not in text, f"the match e-mail to {user} contains {secret!r}"
+    story.done.add("mail arrived")
+
+    # the dev mailbox page (mounted by the e2e profile, which sets DEV_MAILBOX_DIR; the test process's
+    # own URLconf does not have it) shows the same mail
+    browser = visitors["Anna"]
+    browser.goto("/dev/mail/")
+    assert world["people"]["anna"].email in browser.page.content()
+    browser.screenshot("10-dev-mailbox")
 
 
 def test_the_coordinator_records_the_follow_up(world, story, visitors):
     story.needs("match seen")
+    from matching.models import MatchCoordinator
+
+    coordinator = MatchCoordinator.objects.select_related("signal__professional").get(
+        youth__signals__professional=world["people"]["anna"]
+    )
+    name = "Anna" if coordinator.signal.professional == world["people"]["anna"] else "Bram"
+    browser = visitors[name]
+    browser.goto(reverse("matching:signal_matches", args=[coordinator.signal_id]))
+    assert browser.page.get_by_text("U bent de matchregisseur").is_visible()
+    browser.click(browser.page.get_by_role("link", name="Opvolging vastleggen"))
+    browser.page.get_by_label("Contact gelegd op").fill(_today())
+    browser.page.get_by_label("Afstemming afgesproken op").fill(_today())
+    browser.screenshot("11-follow-up")
+    browser.click(browser.page.get_by_role("button", name="Opslaan"))
+    assert "Contact gelegd op" in browser.page.content()
+    assert "U heeft de opvolging nog niet vastgelegd" not in browser.page.content()
+    story.done.add("follow-up recorded")
 
 
 def test_municipal_staff_handle_a_parents_inzage_request_and_download_the_pdf(world, story, visitors):
@@ -147,3 +277,22 @@ def test_municipal_staff_handle_a_parents_inzage_request_and_download_the_pdf(wo
 def test_a_process_manager_sees_the_statistics(world, story, visitors):
     story.needs("anna placed", "bram placed")
     feature("regions:statistics", "The statistics page")
+
+
+def _today(fmt: str = "%Y-%m-%d") -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().strftime(fmt)
+
+
+def _reload_until(browser, url: str, text: str, timeout: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        browser.goto(url)
+        if text in browser.page.content():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{browser.name}: {text!r} did not appear on {url} within {timeout}s")
+        time.sleep(1)
