@@ -172,10 +172,14 @@ def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world,
     browser = visitors["Bram"]
     page = browser.page
     browser.goto("/")
-    # from the start page to the placing flow by keyboard: the skip link, then the menu or a link
+    # from the start page into the placing flow by keyboard: the skip link, then the link in the content
     browser.tab_to(page.get_by_role("link", name="Naar de inhoud"))
     assert browser.focused_visible(), "the skip link shows no focus indicator"
-    browser.goto(place_url)
+    page.keyboard.press("Enter")
+    browser.check()
+    browser.tab_to(page.locator("main").get_by_role("link", name="Signaal afgeven"))
+    browser.press("Enter")
+    assert page.url.endswith(place_url), page.url
 
     browser.tab_to(page.get_by_label("Burgerservicenummer (BSN)"))
     page.keyboard.type(MIRA_BSN)
