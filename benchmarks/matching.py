@@ -63,13 +63,17 @@ def drop_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
 
 
-def copy(table: str, columns: list[str], rows) -> None:
+def copy(model, columns: list[str], rows) -> None:
+    """COPY rows into the model's table; columns not given (e.g. added later by other apps) get their default."""
     from django.db import connection
+    from psycopg.types.json import Jsonb
 
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    extra = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in columns]
+    defaults = [Jsonb(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default() for f in extra]
+    sql = f"COPY {model._meta.db_table} ({', '.join(columns + [f.column for f in extra])}) FROM STDIN"
     with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as stream:
         for row in rows:
-            stream.write_row(row)
+            stream.write_row(list(row) + defaults)
 
 
 def _hex(kind: str, n: int) -> str:
@@ -82,7 +86,10 @@ def load(size: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import Membership, Role, User
+    from matching.models import MatchKey
+    from persons.models import Youth
     from regions.models import Municipality, Organisation, Region
+    from signals.models import Signal
 
     started = time.monotonic()
     now = timezone.now()
@@ -141,7 +148,7 @@ def load(size: int) -> dict:
             )
 
     copy(
-        "persons_youth",
+        Youth,
         [
             "pseudonym",
             "bsn_encrypted",
@@ -189,13 +196,6 @@ def load(size: int) -> dict:
         "objection_override_reason",
         "matched_at",
     ]
-    from signals.models import Signal
-
-    # columns other apps may have added (flags, timestamps) get their model default
-    known = set(signal_columns) | {"id"}
-    extra_fields = [f for f in Signal._meta.concrete_fields if f.column not in known]
-    extra_columns = [f.column for f in extra_fields]
-    extra_values = [f.get_default() for f in extra_fields]
 
     def signal_rows():
         for n in range(size):
@@ -218,9 +218,9 @@ def load(size: int) -> dict:
                 False,
                 "",
                 now,
-            ] + extra_values
+            ]
 
-    copy("signals_signal", signal_columns + extra_columns, signal_rows())
+    copy(Signal, signal_columns, signal_rows())
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id) FROM signals_signal")
         first_signal = cursor.fetchone()[0]
@@ -234,7 +234,7 @@ def load(size: int) -> dict:
             yield (signal_id, "parent", _hex("p", 2 * family + 1))
             yield (signal_id, "address", _hex("a", family))
 
-    copy("matching_matchkey", ["signal_id", "kind", "value"], key_rows())
+    copy(MatchKey, ["signal_id", "kind", "value"], key_rows())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -350,7 +350,10 @@ def main() -> None:
     results = []
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size), "--trials", str(args.trials)]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+        finished = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+        if finished.returncode:
+            sys.exit(f"size {size} failed:\n{finished.stderr[-3000:]}")
+        output = finished.stdout
         result = json.loads(output.strip().splitlines()[-1])
         results.append(result)
         line = (

@@ -17,6 +17,7 @@ from .brp.types import SUSPENDED_ERROR
 from .bsn import bag_pseudonym, bsn_decrypt, bsn_encrypt, bsn_normalise, bsn_pseudonym, bsn_reencrypt
 from .events import YouthChange, youth_change_dispatch
 from .exceptions import BrpUnavailable, PersonDeceased, PersonLookupError, PersonNotFound
+from .guards import lookup_rate_check
 from .models import Youth
 from .pseudonyms import pseudonym_columns
 from .redaction import redact_bsn
@@ -95,6 +96,7 @@ def youth_by_bsn(*, bsn: str, actor=None, request=None) -> Youth:
     """
     normalised = bsn_normalise(bsn)
     pseudonym = bsn_pseudonym(normalised)
+    lookup_rate_check(actor=actor, request=request, pseudonym=pseudonym)
     try:
         # the BRP is asked outside the transaction: no row locks are held while waiting for it
         person = _lookup(get_client(), normalised)

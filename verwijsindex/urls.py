@@ -1,5 +1,6 @@
 """Top-level URLs. Every app mounts its own urls.py here."""
 
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -8,6 +9,12 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
+
+
+def _anymail_tracking_webhook(provider: str) -> list:
+    wanted = f"{provider}_tracking_webhook"
+    return [pattern for pattern in anymail_urls.urlpatterns if pattern.name == wanted]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,8 +38,9 @@ urlpatterns = [
         login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     ),
     path("beheer/", admin.site.urls),
-    # the e-mail provider's tracking webhooks (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail)
-    path("anymail/", include("anymail.urls")),
+    # the e-mail provider's tracking webhook (basic auth with ANYMAIL_WEBHOOK_SECRET, checked by anymail);
+    # only the configured provider's, so other providers' views (and their missing libraries) are unreachable
+    path("anymail/", include((_anymail_tracking_webhook(settings.ANYMAIL_WEBHOOK_PROVIDER), "anymail"))),
 ]
 
 if settings.BRP_SERVE_EMBEDDED_ENDPOINT:
@@ -43,3 +51,5 @@ if settings.DEV_MAILBOX_DIR:
     from . import devmailbox
 
     urlpatterns.append(path("dev/mail/", include((devmailbox.urlpatterns, "devmail"))))
+
+handler500 = "verwijsindex.views.server_error"

@@ -1,8 +1,12 @@
 """Project-level pages: the start page after login and the health check."""
 
-from django.db import connection
-from django.http import JsonResponse
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from accounts.selectors import memberships_in_region
@@ -13,6 +17,16 @@ def home(request):
     return render(request, "home.html", {"title": _("Start"), "memberships": memberships})
 
 
+def server_error(request, *args, **kwargs):
+    """The 500 handler: a lost database connection gets a retry page (503), anything else the plain 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        page = render_to_string("errors/database_unavailable.html")
+        return HttpResponse(page, status=503, headers={"Retry-After": "30"})
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+@login_not_required
 def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

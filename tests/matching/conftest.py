@@ -24,6 +24,14 @@ def place(celery_eager, django_capture_on_commit_callbacks):  # noqa: F811
 
 
 @pytest.fixture
+def brp_youth(brp):
+    """The youth with this BSN from the BRP test persons, through persons.youth_by_bsn over the real HTTP path."""
+    from persons.services import youth_by_bsn
+
+    return lambda bsn: youth_by_bsn(bsn=bsn)
+
+
+@pytest.fixture
 def haaglanden(db):
     """The region serving 's-Gravenhage (CBS 0518), where most BRP test persons live."""
     region = RegionFactory(name="Verwijsindex Haaglanden", slug="haaglanden")

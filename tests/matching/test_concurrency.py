@@ -15,7 +15,6 @@ from regions.models import CoordinatorRule, Sector, Subtype
 from signals.models import Signal
 from signals.services import signal_place
 from tests.accounts.factories import professional
-from tests.matching.factories import brp_youth
 from tests.regions.factories import OrganisationFactory
 from tests.signals.factories import informed
 
@@ -27,7 +26,7 @@ SIGNALS = 20
 
 
 @pytest.fixture
-def family_setup(haaglanden):
+def family_setup(brp_youth, haaglanden):
     # one youth health care signal per child decides the coordinator whatever the order of placement
     CoordinatorRule.objects.create(region=haaglanden, position=1, sector=Sector.YOUTH_HEALTH_CARE)
     youths = [brp_youth(bsn) for bsn in FAMILY]

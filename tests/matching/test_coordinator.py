@@ -17,7 +17,6 @@ from regions.models import CoordinatorRule, Sector, Subtype
 from signals.models import EndReason, SignalStatus
 from signals.services import signal_end
 from tests.accounts.factories import professional
-from tests.matching.factories import brp_youth
 from tests.regions.factories import OrganisationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +37,7 @@ def _coordinator(youth):
     return MatchCoordinator.objects.select_related("signal").get(youth=youth)
 
 
-def test_without_rules_the_earliest_active_signal_coordinates(place, haaglanden):
+def test_without_rules_the_earliest_active_signal_coordinates(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     later = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(10))
     earliest = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(5))
@@ -46,7 +45,7 @@ def test_without_rules_the_earliest_active_signal_coordinates(place, haaglanden)
     assert _coordinator(youth).signal == earliest
 
 
-def test_the_rules_of_the_region_where_the_youth_lives_choose_the_coordinator(place, haaglanden):
+def test_the_rules_of_the_region_where_the_youth_lives_choose_the_coordinator(brp_youth, place, haaglanden):
     # the youth lives in 's-Gravenhage, served by Haaglanden; the placing organisations are elsewhere
     elsewhere = RegionFactory()
     CoordinatorRule.objects.create(region=elsewhere, position=1, sector=Sector.EDUCATION)
@@ -60,7 +59,7 @@ def test_the_rules_of_the_region_where_the_youth_lives_choose_the_coordinator(pl
     assert _coordinator(youth).signal == jgz  # rule 1 now has a signal: the rules decide over the active signals
 
 
-def test_a_rule_with_a_subtype_needs_that_subtype_and_ties_go_to_the_earliest(place, haaglanden):
+def test_a_rule_with_a_subtype_needs_that_subtype_and_ties_go_to_the_earliest(brp_youth, place, haaglanden):
     CoordinatorRule.objects.create(
         region=haaglanden, position=1, sector=Sector.YOUTH_CARE, subtype=Subtype.CERTIFIED_INSTITUTION
     )
@@ -73,7 +72,7 @@ def test_a_rule_with_a_subtype_needs_that_subtype_and_ties_go_to_the_earliest(pl
     assert _coordinator(youth).signal == first_gi
 
 
-def test_a_youth_in_a_municipality_no_region_serves_gets_the_earliest_active_signal(place):
+def test_a_youth_in_a_municipality_no_region_serves_gets_the_earliest_active_signal(brp_youth, place):
     region = RegionFactory()
     CoordinatorRule.objects.create(region=region, position=1, sector=Sector.EDUCATION)
     youth = brp_youth(MAYA)  # 0518 is not served here (no Municipality row)
@@ -82,7 +81,7 @@ def test_a_youth_in_a_municipality_no_region_serves_gets_the_earliest_active_sig
     assert _coordinator(youth).signal == first
 
 
-def test_archived_signals_never_coordinate(place, haaglanden):
+def test_archived_signals_never_coordinate(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(1))
     second = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(2))
@@ -90,7 +89,7 @@ def test_archived_signals_never_coordinate(place, haaglanden):
     assert _coordinator(youth).signal == second
 
 
-def test_hand_over_is_proposed_by_the_coordinator_and_accepted_by_the_other(place, haaglanden):
+def test_hand_over_is_proposed_by_the_coordinator_and_accepted_by_the_other(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     coordinator_signal = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(1))
     other = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(2))
@@ -113,7 +112,7 @@ def test_hand_over_is_proposed_by_the_coordinator_and_accepted_by_the_other(plac
     assert told == {coordinator_signal.professional_id, other.professional_id, third.professional_id}
 
 
-def test_hand_over_only_to_a_participant_with_an_active_signal(place, haaglanden):
+def test_hand_over_only_to_a_participant_with_an_active_signal(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(1))
     place(youth=youth, organisation=_org(haaglanden), placed_at=_at(2))
@@ -122,7 +121,7 @@ def test_hand_over_only_to_a_participant_with_an_active_signal(place, haaglanden
         match_coordinator_propose(coordinator=_coordinator(youth), actor=first.professional, to_signal=stranger)
 
 
-def test_hand_over_may_go_to_a_sibling_signals_professional_in_the_match(place, haaglanden):
+def test_hand_over_may_go_to_a_sibling_signals_professional_in_the_match(brp_youth, place, haaglanden):
     a = place(youth=brp_youth(SIBLING_1), organisation=_org(haaglanden))
     b = place(youth=brp_youth(SIBLING_2), organisation=_org(haaglanden))
     row = _coordinator(a.youth)
@@ -133,7 +132,7 @@ def test_hand_over_may_go_to_a_sibling_signals_professional_in_the_match(place, 
     assert row.proposed_signal is None and row.signal == a
 
 
-def test_a_handed_over_coordinator_keeps_the_role_when_a_higher_ranked_signal_arrives(place, haaglanden):
+def test_a_handed_over_coordinator_keeps_the_role_when_a_higher_ranked_signal_arrives(brp_youth, place, haaglanden):
     CoordinatorRule.objects.create(region=haaglanden, position=1, sector=Sector.POLICE_AND_JUSTICE)
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(1))
@@ -146,7 +145,7 @@ def test_a_handed_over_coordinator_keeps_the_role_when_a_higher_ranked_signal_ar
 
 
 def test_when_the_coordinators_signal_ends_the_role_moves_on_by_the_rules_and_everyone_is_told(
-    place, haaglanden, django_capture_on_commit_callbacks
+    brp_youth, place, haaglanden, django_capture_on_commit_callbacks
 ):
     CoordinatorRule.objects.create(region=haaglanden, position=1, sector=Sector.EDUCATION)
     youth = brp_youth(MAYA)
@@ -169,7 +168,7 @@ def test_when_the_coordinators_signal_ends_the_role_moves_on_by_the_rules_and_ev
     assert later_school.contact_name in other_mail.body
 
 
-def test_when_the_last_active_signal_ends_there_is_no_coordinator(place, haaglanden):
+def test_when_the_last_active_signal_ends_there_is_no_coordinator(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(1))
     second = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(2))
@@ -179,7 +178,7 @@ def test_when_the_last_active_signal_ends_there_is_no_coordinator(place, haaglan
     assert youth.signals.filter(status=SignalStatus.ARCHIVED).count() == 2
 
 
-def test_a_transferred_coordinator_signal_takes_the_role_to_the_colleague(place, haaglanden):
+def test_a_transferred_coordinator_signal_takes_the_role_to_the_colleague(brp_youth, place, haaglanden):
     from signals.services import signal_transfer
 
     organisation = _org(haaglanden)
@@ -192,7 +191,7 @@ def test_a_transferred_coordinator_signal_takes_the_role_to_the_colleague(place,
     assert row.signal.professional == colleague
 
 
-def test_the_coordinator_records_the_follow_up_with_dates(place, haaglanden):
+def test_the_coordinator_records_the_follow_up_with_dates(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(1))
     second = place(youth=youth, organisation=_org(haaglanden), placed_at=_at(2))

@@ -10,7 +10,7 @@ from notifications.models import Notification, NotificationKind
 from regions.models import InstitutionalAddress
 from signals.models import SignalStatus
 from tests.accounts.factories import professional
-from tests.matching.factories import SignalFactory, brp_youth
+from tests.matching.factories import SignalFactory
 from tests.regions.factories import OrganisationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _mails_to(user):
     return [message for message in mail.outbox if message.to == [user.email]]
 
 
-def test_second_professional_on_the_same_youth_matches_and_both_get_one_email(place, haaglanden):
+def test_second_professional_on_the_same_youth_matches_and_both_get_one_email(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=OrganisationFactory(region=haaglanden))
     assert mail.outbox == []  # a single signal is no match
@@ -43,7 +43,7 @@ def test_second_professional_on_the_same_youth_matches_and_both_get_one_email(pl
     assert first.matched_at is not None
 
 
-def test_signal_on_sibling_matches_through_shared_parent(place, haaglanden):
+def test_signal_on_sibling_matches_through_shared_parent(brp_youth, place, haaglanden):
     a = place(youth=brp_youth(SIBLING_1), organisation=OrganisationFactory(region=haaglanden))
     b = place(youth=brp_youth(SIBLING_2), organisation=OrganisationFactory(region=haaglanden))
     pair = frozenset((a.pk, b.pk))
@@ -54,19 +54,19 @@ def test_signal_on_sibling_matches_through_shared_parent(place, haaglanden):
     assert "Broer of zus (gedeelde ouder), Zelfde woonadres" in _mails_to(a.professional)[0].body
 
 
-def test_signal_on_half_sibling_elsewhere_matches_through_the_one_shared_parent(place, utrecht_region):
+def test_signal_on_half_sibling_elsewhere_matches_through_the_one_shared_parent(brp_youth, place, utrecht_region):
     a = place(youth=brp_youth(HALF_1), organisation=OrganisationFactory(region=utrecht_region))
     b = place(youth=brp_youth(HALF_2), organisation=OrganisationFactory(region=utrecht_region))
     assert _links() == {(MatchKind.FAMILY, frozenset((a.pk, b.pk)))}
 
 
-def test_signals_on_youths_at_the_same_dwelling_match_on_the_address(place, haaglanden):
+def test_signals_on_youths_at_the_same_dwelling_match_on_the_address(brp_youth, place, haaglanden):
     a = place(youth=brp_youth(NEIGHBOUR_1), organisation=OrganisationFactory(region=haaglanden))
     b = place(youth=brp_youth(NEIGHBOUR_2), organisation=OrganisationFactory(region=haaglanden))
     assert _links() == {(MatchKind.ADDRESS, frozenset((a.pk, b.pk)))}
 
 
-def test_an_address_on_any_regions_institutional_list_makes_no_match(place, haaglanden):
+def test_an_address_on_any_regions_institutional_list_makes_no_match(brp_youth, place, haaglanden):
     first = brp_youth(NEIGHBOUR_1)
     # kept by the process managers of ANOTHER region than the one the youths live in
     InstitutionalAddress.objects.create(
@@ -82,7 +82,7 @@ def test_an_address_on_any_regions_institutional_list_makes_no_match(place, haag
     assert mail.outbox == []
 
 
-def test_siblings_at_an_institutional_address_still_match_as_family(place, haaglanden):
+def test_siblings_at_an_institutional_address_still_match_as_family(brp_youth, place, haaglanden):
     a_youth = brp_youth(SIBLING_1)
     InstitutionalAddress.objects.create(
         region=haaglanden, bag_pseudonym=a_youth.bag_pseudonym, postcode="2511CA", house_number=25, description="X"
@@ -93,7 +93,7 @@ def test_siblings_at_an_institutional_address_still_match_as_family(place, haagl
 
 
 def test_signals_in_different_regions_match_and_each_link_goes_to_the_own_region_host(
-    place, haaglanden, utrecht_region
+    brp_youth, place, haaglanden, utrecht_region
 ):
     youth = brp_youth(MAYA)
     here = place(youth=youth, organisation=OrganisationFactory(region=haaglanden))
@@ -103,7 +103,7 @@ def test_signals_in_different_regions_match_and_each_link_goes_to_the_own_region
     assert f"http://midden-nederland.localhost/matches/signaal/{there.pk}/" in _mails_to(there.professional)[0].body
 
 
-def test_colleagues_of_one_organisation_match_when_the_region_reports_internal_matches(place, haaglanden):
+def test_colleagues_of_one_organisation_match_when_the_region_reports_internal_matches(brp_youth, place, haaglanden):
     organisation = OrganisationFactory(region=haaglanden)
     youth = brp_youth(MAYA)
     place(youth=youth, organisation=organisation)
@@ -111,7 +111,7 @@ def test_colleagues_of_one_organisation_match_when_the_region_reports_internal_m
     assert MatchLink.objects.count() == 1
 
 
-def test_colleagues_of_one_organisation_do_not_match_when_the_region_says_so(place, haaglanden):
+def test_colleagues_of_one_organisation_do_not_match_when_the_region_says_so(brp_youth, place, haaglanden):
     haaglanden.internal_matches_reported = False
     haaglanden.save()
     organisation = OrganisationFactory(region=haaglanden)
@@ -125,7 +125,7 @@ def test_colleagues_of_one_organisation_do_not_match_when_the_region_says_so(pla
     assert len(mail.outbox) == 3
 
 
-def test_the_same_professional_never_matches_themself(place, haaglanden):
+def test_the_same_professional_never_matches_themself(brp_youth, place, haaglanden):
     organisation = OrganisationFactory(region=haaglanden)
     user = professional(organisation)
     place(youth=brp_youth(SIBLING_1), organisation=organisation, professional=user)
@@ -134,7 +134,7 @@ def test_the_same_professional_never_matches_themself(place, haaglanden):
     assert mail.outbox == []
 
 
-def test_archived_signal_takes_part_as_history_but_is_never_mailed(place, haaglanden):
+def test_archived_signal_takes_part_as_history_but_is_never_mailed(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     archived = SignalFactory(
         youth=youth, status=SignalStatus.ARCHIVED, organisation=OrganisationFactory(region=haaglanden)
@@ -149,7 +149,7 @@ def test_archived_signal_takes_part_as_history_but_is_never_mailed(place, haagla
     assert not Notification.objects.filter(kind=NotificationKind.MATCH).exists()
 
 
-def test_new_signaller_is_mailed_about_active_partners_only(place, haaglanden):
+def test_new_signaller_is_mailed_about_active_partners_only(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     archived = SignalFactory(
         youth=youth,
@@ -166,7 +166,7 @@ def test_new_signaller_is_mailed_about_active_partners_only(place, haaglanden):
     assert len(_mails_to(active.professional)) == 1
 
 
-def test_detection_is_idempotent(place, haaglanden):
+def test_detection_is_idempotent(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     place(youth=youth, organisation=OrganisationFactory(region=haaglanden))
     second = place(youth=youth, organisation=OrganisationFactory(region=haaglanden))
@@ -177,7 +177,9 @@ def test_detection_is_idempotent(place, haaglanden):
     assert len(mail.outbox) == 2
 
 
-def test_match_email_names_contacts_coordinator_and_own_signal_but_never_bsn_name_or_address(place, haaglanden):
+def test_match_email_names_contacts_coordinator_and_own_signal_but_never_bsn_name_or_address(
+    brp_youth, place, haaglanden
+):
     youth = brp_youth(MAYA)  # Maya Maasland, born 2015-02-01, Turfmarkt 25
     first = place(
         youth=youth,
@@ -208,7 +210,7 @@ def test_match_email_names_contacts_coordinator_and_own_signal_but_never_bsn_nam
     assert "Matchregisseur: Fatima El Amrani" in message.body
 
 
-def test_one_email_per_professional_per_match_event_even_with_two_own_signals(place, haaglanden):
+def test_one_email_per_professional_per_match_event_even_with_two_own_signals(brp_youth, place, haaglanden):
     organisation = OrganisationFactory(region=haaglanden)
     user = professional(organisation)
     place(youth=brp_youth(SIBLING_1), organisation=organisation, professional=user)
@@ -220,7 +222,7 @@ def test_one_email_per_professional_per_match_event_even_with_two_own_signals(pl
     assert _mails_to(user)[0].subject.count("VI-") == 2
 
 
-def test_daily_digest_professional_gets_match_in_the_digest(place, haaglanden):
+def test_daily_digest_professional_gets_match_in_the_digest(brp_youth, place, haaglanden):
     youth = brp_youth(MAYA)
     first = place(youth=youth, organisation=OrganisationFactory(region=haaglanden))
     first.professional.notification_preference = "daily_digest"
@@ -231,7 +233,7 @@ def test_daily_digest_professional_gets_match_in_the_digest(place, haaglanden):
     assert Notification.objects.get(recipient=first.professional).held_for_digest
 
 
-def test_match_counts_for_signals(place, haaglanden):
+def test_match_counts_for_signals(brp_youth, place, haaglanden):
     a = place(youth=brp_youth(SIBLING_1), organisation=OrganisationFactory(region=haaglanden))
     b = place(youth=brp_youth(SIBLING_2), organisation=OrganisationFactory(region=haaglanden))
     lonely = place(youth=brp_youth(HALF_1), organisation=OrganisationFactory(region=haaglanden))
@@ -239,7 +241,7 @@ def test_match_counts_for_signals(place, haaglanden):
     assert match_counts_for_signals([a.pk, b.pk, lonely.pk]) == {a.pk: 1, b.pk: 1, lonely.pk: 0}
 
 
-def test_destroyed_signal_before_detection_is_skipped(haaglanden):
+def test_destroyed_signal_before_detection_is_skipped(brp_youth, haaglanden):
     signal = SignalFactory(youth=brp_youth(MAYA), organisation=OrganisationFactory(region=haaglanden))
     signal_id = signal.pk
     signal.delete()

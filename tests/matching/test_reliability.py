@@ -17,7 +17,6 @@ from notifications.services import notifications_send_pending
 from signals.models import Signal
 from signals.services import signal_place
 from tests.accounts.factories import professional
-from tests.matching.factories import brp_youth
 from tests.notifications.conftest import _reset_broker_pools
 from tests.regions.factories import OrganisationFactory
 from tests.signals.factories import informed
@@ -99,7 +98,7 @@ def _run_queued_tasks() -> int:
     return ran
 
 
-def test_signals_placed_while_redis_is_down_are_matched_and_mailed_by_the_sweep_once(own_redis, haaglanden):
+def test_signals_placed_while_redis_is_down_are_matched_and_mailed_by_the_sweep_once(brp_youth, own_redis, haaglanden):
     plan = [("999970033", 2), ("999970045", 1), ("999970021", 1)]  # siblings + half-sister; two on the first
     youths = {bsn: brp_youth(bsn) for bsn, _count in plan}
     own_redis.stop()

@@ -9,7 +9,6 @@ from matching.models import MatchCoordinator, MatchFollowUp
 from signals.models import SignalStatus
 from tests.accounts.factories import process_manager, professional
 from tests.conftest import client_for, host_of
-from tests.matching.factories import brp_youth
 from tests.regions.factories import OrganisationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +17,7 @@ MAYA = "999970021"
 
 
 @pytest.fixture
-def matched(place, haaglanden):
+def matched(brp_youth, place, haaglanden):
     """Two professionals of two organisations in Haaglanden with a same-youth match; the first coordinates."""
     youth = brp_youth(MAYA)
     first = place(

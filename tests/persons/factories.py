@@ -11,6 +11,10 @@ from persons.models import Youth
 _FREE_BSNS = (bsn for bsn in (f"{n:09d}" for n in range(100000000, 900000000)) if stdnum_bsn.is_valid(bsn))
 
 
+# shared by every factory that needs a BSN of its own
+FREE_BSNS = _FREE_BSNS
+
+
 class YouthFactory(factory.django.DjangoModelFactory):
     """A youth as youth_by_bsn would store it. Pass `bsn=` to choose the BSN; parents/address by pseudonym."""
 

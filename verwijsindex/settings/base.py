@@ -211,6 +211,11 @@ ANYMAIL = {
     "API_KEY": env.str("ANYMAIL_API_KEY", default=""),
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
+# ANYMAIL_WEBHOOK_PROVIDER: whose tracking webhook is mounted at /anymail/<provider>/tracking/ (the e-mail
+# provider's; with plain SMTP there are no delivery reports, and the Postmark shape is used in tests).
+ANYMAIL_WEBHOOK_PROVIDER = env.str(
+    "ANYMAIL_WEBHOOK_PROVIDER", default=EMAIL_PROVIDER if EMAIL_PROVIDER != "smtp" else "postmark"
+)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 if EMAIL_URL:
     vars().update(env.email_url_config(EMAIL_URL))
@@ -230,6 +235,9 @@ BRP_CLIENT_KEY = env.str("BRP_CLIENT_KEY", default="")
 # BRP_OIN / BRP_PURPOSE: the organisation's OIN and the purpose ("doelbinding") headers.
 BRP_OIN = env.str("BRP_OIN", default="")
 BRP_PURPOSE = env.str("BRP_PURPOSE", default="Verwijsindex risicojongeren (Jeugdwet art. 7.1.1.1)")
+# BSN_LOOKUP_LIMIT_PER_HOUR: different youths one user may look up per hour before look-ups are refused
+# and the region's process managers are alerted (a guard against BSN enumeration).
+BSN_LOOKUP_LIMIT_PER_HOUR = env.int("BSN_LOOKUP_LIMIT_PER_HOUR", default=30)
 # BRP_TIMEOUT: seconds per BRP call.
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)
 # BRP_TEST_DATA: the embedded register's JSON (the RvIG test set).

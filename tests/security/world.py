@@ -1,0 +1,170 @@
+"""Two mirror-image regions with every role and object, for the permission matrix.
+
+Region A and region B are built the same way, so "the same role in the other region" is always at
+hand: a role of B asking for A's objects (IDOR) and a role of A on B's host must both be refused.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Membership, Role
+from api.services import api_client_create
+from matching.models import MatchCoordinator
+from matching.services import match_coordinator_propose, match_detect
+from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
+from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
+from rights.services import rights_advice_request, rights_request_register
+from signals.models import Signal
+from tests.accounts.factories import (
+    MembershipFactory,
+    UserFactory,
+    followup_monitor,
+    municipal_staff,
+    organisation_coordinator,
+    process_manager,
+    professional,
+)
+from tests.persons.factories import FREE_BSNS, YouthFactory
+from tests.regions.factories import MunicipalityFactory, OrganisationFactory, RegionFactory
+from tests.signals.factories import SignalFactory
+
+# The roles of the matrix, each a user of the region the world is built for.
+ANONYMOUS = "anonymous"
+OWNER = "owner"  # professional of the signalling organisation, holds the signal
+MATCHED = "matched"  # professional of another organisation with a signal on the same youth
+UNMATCHED = "unmatched"  # professional of another organisation with no signal on the youth
+COLLEAGUE = "colleague"  # professional of the owner's own organisation without a signal on the youth
+COORDINATOR = "coordinator"  # organisation coordinator of the owner's organisation
+PROCESS_MANAGER = "process_manager"
+MONITOR = "monitor"
+MUNICIPAL_STAFF = "municipal_staff"
+ADMINISTRATOR = "administrator"
+
+ROLES = (
+    ANONYMOUS,
+    OWNER,
+    MATCHED,
+    UNMATCHED,
+    COLLEAGUE,
+    COORDINATOR,
+    PROCESS_MANAGER,
+    MONITOR,
+    MUNICIPAL_STAFF,
+    ADMINISTRATOR,
+)
+
+
+@dataclass
+class World:
+    region: object
+    host: str
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+    _sessions: dict = field(default_factory=dict)
+
+    def client(self, role: str, host: str | None = None) -> Client:
+        """A client for this role, logged in with two factors once (the session is reused), on a host."""
+        client = Client(HTTP_HOST=host or self.host)
+        if role == ANONYMOUS:
+            return client
+        if role not in self._sessions:
+            user = self.users[role]
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="matrix", defaults={"confirmed": True})
+            client.force_login(user)
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+            self._sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client.cookies[settings.SESSION_COOKIE_NAME] = self._sessions[role]
+        return client
+
+    def log_everyone_in(self) -> None:
+        for role in ROLES:
+            self.client(role)
+
+
+def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
+    region = RegionFactory(slug=slug, name=name)
+    municipality = MunicipalityFactory(cbs_code=cbs_code, name=f"Gemeente {prefix}", region=region)
+    own_org = OrganisationFactory(region=region, code=f"{prefix}-jeugdhulp", sector=Sector.YOUTH_CARE)
+    other_org = OrganisationFactory(
+        region=region, code=f"{prefix}-school", sector=Sector.EDUCATION, subtype=Subtype.SCHOOL
+    )
+    owner = professional(own_org)
+    matched = professional(other_org)
+    users = {
+        OWNER: owner,
+        MATCHED: matched,
+        UNMATCHED: professional(other_org),
+        COLLEAGUE: professional(own_org),
+        COORDINATOR: organisation_coordinator(own_org),
+        PROCESS_MANAGER: process_manager(region),
+        MONITOR: followup_monitor(region),
+        MUNICIPAL_STAFF: municipal_staff(municipality),
+        ADMINISTRATOR: MembershipFactory(
+            role=Role.SYSTEM_ADMINISTRATOR,
+            organisation=None,
+            user=UserFactory(is_staff=True, is_superuser=True),
+        ).user,
+    }
+    youth_bsn = next(FREE_BSNS)
+    youth = YouthFactory(bsn=youth_bsn, municipality_code=cbs_code)
+    own_signal = SignalFactory(youth=youth, organisation=own_org, professional=owner)
+    matched_signal = SignalFactory(youth=youth, organisation=other_org, professional=matched)
+    match_detect(signal_id=own_signal.pk)
+    match_detect(signal_id=matched_signal.pk)
+    coordinator = MatchCoordinator.objects.get(youth=youth)
+    # the owner (coordinator by the earliest signal) proposes to hand over to the matched colleague
+    match_coordinator_propose(coordinator=coordinator, actor=owner, to_signal=matched_signal)
+
+    def rights_request(kind: str):
+        return rights_request_register(
+            actor=users[MUNICIPAL_STAFF],
+            municipality=municipality,
+            kind=kind,
+            bsn=youth_bsn,
+            requester_name="Ouder van de jeugdige",
+            requester_capacity=RequesterCapacity.PARENT,
+            identity_checked=True,
+            identity_check_method=IdentityCheckMethod.ID_DOCUMENT,
+            received_on=datetime.date.today(),
+        )
+
+    copy_request = rights_request(RequestKind.COPY)
+    objection = rights_request(RequestKind.OBJECTION)
+    (advice_task,) = rights_advice_request(
+        rights_request=objection, signal_ids=[own_signal.pk], actor=users[MUNICIPAL_STAFF]
+    )
+    institutional_address = InstitutionalAddress.objects.create(
+        region=region, bag_pseudonym=f"{prefix}-bag", postcode="3511AA", house_number=1, description="Opvanghuis"
+    )
+    move_notice = MoveNotice.objects.create(
+        region=region, from_municipality_code="0000", to_municipality_code=cbs_code, signal_references=["VI-0000001"]
+    )
+    api_client, _token = api_client_create(
+        organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
+    )
+    return World(
+        region=region,
+        host=f"{slug}.localhost",
+        users=users,
+        objects={
+            "municipality": municipality,
+            "organisation": own_org,
+            "youth": youth,
+            "signal": own_signal,
+            "matched_signal": Signal.objects.get(pk=matched_signal.pk),
+            "owner_membership": Membership.objects.get(user=owner, role=Role.PROFESSIONAL),
+            "coordinator": MatchCoordinator.objects.filter(youth=youth).first(),
+            "api_client": api_client,
+            "copy_request": copy_request,
+            "institutional_address": institutional_address,
+            "move_notice": move_notice,
+            "objection": objection,
+            "advice_task": advice_task,
+        },
+    )
