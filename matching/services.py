@@ -180,8 +180,9 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
 
 def matches_detect_pending(*, limit: int = 500) -> int:
     """The sweep: detect for signals whose detection never ran (e.g. the broker was down at placement)."""
-    ids = list(Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True))
-    ids = ids[:limit]
+    ids = list(
+        Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True)[:limit]
+    )
     for signal_id in ids:
         match_detect(signal_id=signal_id)
     if ids:

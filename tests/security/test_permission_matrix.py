@@ -134,6 +134,8 @@ MATRIX: dict[str, Row] = {
     "regions:region_look": PM_ONLY,
     "regions:move_notice_list": PM_ONLY,
     "regions:move_notice_handle": Row(allowed=PM, kwargs=_object("move_notice"), method="post"),
+    "regions:followup_monitor": Row(allowed=frozenset({MONITOR})),
+    "regions:followup_check": Row(allowed=frozenset({MONITOR}), kwargs=_object("coordinator"), method="post"),
     "regions:my_organisation": Row(allowed=frozenset({COORDINATOR})),
     "regions:professional_invite": Row(allowed=frozenset({COORDINATOR})),
     "regions:signalling_profile": Row(allowed=frozenset({COORDINATOR})),
