@@ -139,8 +139,6 @@ MATRIX: dict[str, Row] = {
     "regions:my_organisation": Row(allowed=frozenset({COORDINATOR})),
     "regions:professional_invite": Row(allowed=frozenset({COORDINATOR})),
     "regions:signalling_profile": Row(allowed=frozenset({COORDINATOR})),
-    "regions:followup_monitor": Row(allowed=frozenset({MONITOR})),
-    "regions:followup_check": Row(allowed=frozenset({MONITOR}), kwargs=_object("coordinator"), method="post"),
     "reports:statistics": PM_ONLY,
     "reports:statistics_csv": PM_ONLY,
     "api_clients:list": Row(allowed=frozenset({COORDINATOR})),
