@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SERVICES_ENV := .data/services.env
 PORT ?= 8000
 
-.PHONY: run test install services stop bench lint clean chromium
+.PHONY: audit run test install services stop bench lint clean chromium
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,7 @@ chromium:
 
 test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
+	$(PY) scripts/audit_dependencies.py
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
 	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -52,3 +53,6 @@ bench: services
 
 clean: stop
 	rm -rf .data $(VENV) node_modules staticfiles
+
+audit: install
+	$(PY) scripts/audit_dependencies.py
