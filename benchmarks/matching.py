@@ -263,7 +263,7 @@ def measure(size: int, trials: int) -> dict:
     notifications.services._dispatch_send = lambda notification_id: None
 
     random.seed(size)
-    db_ms, wall_ms, links, rows = [], [], [], []
+    db_ms, wall_ms, links, rows, statement_counts = [], [], [], [], []
     for trial in range(trials + 10):
         youth_id = info["first_youth"] + random.randrange(info["youths"] - FAMILY_SIZE)
         user_id = info["trial_users"][trial % len(info["trial_users"])]
@@ -298,11 +298,19 @@ def measure(size: int, trials: int) -> dict:
             for seconds, sql in statements:
                 print(f"{seconds * 1000:7.2f} ms  {sql[:150]}", file=sys.stderr)
         if trial >= 10:  # warm-up excluded
+            statement_counts.append(len(statements))
             db_ms.append(spent[0] * 1000)
             wall_ms.append(wall * 1000)
             links.append(len(new))
             rows.append(Notification.objects.count() - before)
     assert all(count > 0 for count in links), "every new signal should match"
+    # the round trip of a trivial statement on this machine at this moment: what one statement costs at least
+    baseline = []
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            started = time.perf_counter()
+            cursor.execute("SELECT 1")
+            baseline.append((time.perf_counter() - started) * 1000)
     return {
         "size": size,
         "stored_signals": Signal.objects.count() - trials - 10,
@@ -315,6 +323,9 @@ def measure(size: int, trials: int) -> dict:
         "db_p95_ms": statistics.quantiles(db_ms, n=20)[-1],
         "wall_p50_ms": statistics.median(wall_ms),
         "wall_p95_ms": statistics.quantiles(wall_ms, n=20)[-1],
+        "statements": statistics.mean(statement_counts),
+        "select1_p50_ms": statistics.median(baseline),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -360,7 +371,10 @@ def main() -> None:
             f"{result['stored_signals']:>10,} signals stored: commit -> outbox rows, over {result['trials']} new "
             f"signals ({result['links_per_signal']:.1f} links, {result['outbox_rows_per_signal']:.1f} outbox rows "
             f"each): database time p50 {result['db_p50_ms']:.1f} ms, p95 {result['db_p95_ms']:.1f} ms; wall time "
-            f"p50 {result['wall_p50_ms']:.1f} ms, p95 {result['wall_p95_ms']:.1f} ms (load {result['load_s']} s)"
+            f"p50 {result['wall_p50_ms']:.1f} ms, p95 {result['wall_p95_ms']:.1f} ms; "
+            f"{result.get('statements', 0):.0f} statements per detection; a bare SELECT 1 took "
+            f"{result.get('select1_p50_ms', 0):.2f} ms (p50); machine load average {result.get('load_average', 0):.1f} "
+            f"(bulk load {result['load_s']} s)"
         )
         lines.append(line)
         print(line, flush=True)
