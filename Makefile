@@ -7,8 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES_ENV := .data/services.env
 PORT ?= 8000
+MAIL_PORT ?= 8025
+export MAIL_PORT
 
-.PHONY: run test install services stop bench lint clean chromium
+.PHONY: audit run test install services stop bench lint clean messages chromium
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +27,13 @@ services: install
 
 stop:
 	@test -x $(PY) && $(PY) scripts/devservices.py down || true
+
+# Update the English translation after adding strings (needs GNU gettext); the compiled .mo is committed,
+# so `make run` and `make test` need no gettext.
+messages: install
+	. ./$(SERVICES_ENV) 2>/dev/null; DJANGO_SETTINGS_MODULE=verwijsindex.settings.test $(PY) manage.py makemessages -l en \
+		--ignore=node_modules --ignore=.venv --ignore=.data --ignore=tests --ignore=benchmarks --no-obsolete
+	DJANGO_SETTINGS_MODULE=verwijsindex.settings.test $(PY) manage.py compilemessages -l en -l nl --ignore=.venv
 
 run: services
 	. ./$(SERVICES_ENV) && $(PY) manage.py migrate --noinput && $(PY) manage.py load_demo
@@ -44,6 +53,7 @@ chromium:
 
 test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
+	$(PY) scripts/audit_dependencies.py
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
 	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -52,3 +62,6 @@ bench: services
 
 clean: stop
 	rm -rf .data $(VENV) node_modules staticfiles
+
+audit: install
+	$(PY) scripts/audit_dependencies.py

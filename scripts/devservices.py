@@ -202,10 +202,10 @@ def up() -> None:
 
 
 def down() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        postgres_down()
-    if not os.environ.get("REDIS_URL"):
-        redis_down()
+    # Stops only what `up` started here (found by its pid files under DATA); servers given by URL were never
+    # started by us. The URLs are not consulted: `make run` has them in its environment and must still stop.
+    postgres_down()
+    redis_down()
 
 
 def main() -> None:

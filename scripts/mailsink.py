@@ -1,6 +1,7 @@
 """Development SMTP sink: keeps every message sent to 127.0.0.1:8025 as a .eml file for the dev mailbox."""
 
 import os
+import signal
 import sys
 import time
 import uuid
@@ -23,6 +24,8 @@ def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8025
     controller = Controller(KeepMessages(), hostname="127.0.0.1", port=port)
     controller.start()
+    # `make run` stops its children with SIGTERM; stop the SMTP server cleanly then too
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print(f"[mailsink] listening on 127.0.0.1:{port}, keeping mail in {MAILBOX}", flush=True)
     try:
         while True:

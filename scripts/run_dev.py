@@ -10,9 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PORT = os.environ.get("PORT", "8000")
+MAIL_PORT = os.environ.get("MAIL_PORT", "8025")
 
 PROCESSES = {
-    "mail": [PY, "scripts/mailsink.py", "8025"],
+    "mail": [PY, "scripts/mailsink.py", MAIL_PORT],
     "web": [PY, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
     "worker": [PY, "-m", "celery", "-A", "verwijsindex", "worker", "--loglevel=INFO", "--concurrency=2"],
     "beat": [
@@ -30,10 +31,14 @@ PROCESSES = {
 
 
 def main() -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.dev", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.dev",
+        "PYTHONUNBUFFERED": "1",
+        "PORT": PORT,
+        "MAIL_PORT": MAIL_PORT,
+    }
     children = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in PROCESSES.items()}
-    time.sleep(2)
-    subprocess.run([PY, "manage.py", "demo_accounts", "--port", PORT], cwd=ROOT, env=env, check=False)
     stopping = False
 
     def stop(*_):
@@ -42,6 +47,9 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    time.sleep(2)
+    subprocess.run([PY, "manage.py", "demo_accounts", "--port", PORT], cwd=ROOT, env=env, check=False)
+    print(f"[run] web, worker, beat and mail sink are running; Ctrl-C stops them (and {ROOT / '.data'}'s servers)")
     try:
         while not stopping:
             for name, child in children.items():
@@ -59,6 +67,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 child.kill()
         subprocess.run([PY, "scripts/devservices.py", "down"], cwd=ROOT, check=False)
+        print("[run] stopped", flush=True)
 
 
 if __name__ == "__main__":

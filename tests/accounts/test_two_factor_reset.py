@@ -126,3 +126,12 @@ def test_user_list_shows_the_people_a_coordinator_manages(region, organisation):
     assert colleague.email in content
     assert stranger.email not in content
     assert _reset_url(colleague) in content
+
+
+def test_start_page_links_coordinators_and_process_managers_to_the_user_list(region, organisation):
+    for user in (organisation_coordinator(organisation), process_manager(region)):
+        assert reverse("accounts:user_list") in client_for(user, region).get(reverse("home")).content.decode()
+    assert (
+        reverse("accounts:user_list")
+        not in client_for(professional(organisation), region).get(reverse("home")).content.decode()
+    )

@@ -1,11 +1,9 @@
-import importlib
 from email.message import EmailMessage
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, clear_url_caches, reverse
+from django.urls import NoReverseMatch, reverse
 
-import verwijsindex.urls
 from tests.accounts.factories import professional
 from tests.conftest import client_for
 
@@ -21,18 +19,6 @@ def _keep(folder, name, *, subject="Uitnodiging", text="Open http://midden-neder
     if html is not None:
         message.add_alternative(html, subtype="html")
     (folder / f"{name}.eml").write_bytes(message.as_bytes())
-
-
-@pytest.fixture
-def mailbox(settings, tmp_path):
-    """The dev profile's mailbox setting; the URLs are mounted again as the dev profile would."""
-    settings.DEV_MAILBOX_DIR = tmp_path
-    importlib.reload(verwijsindex.urls)
-    clear_url_caches()
-    yield tmp_path
-    settings.DEV_MAILBOX_DIR = None
-    importlib.reload(verwijsindex.urls)
-    clear_url_caches()
 
 
 def test_mailbox_is_not_mounted_in_the_test_profile(region):

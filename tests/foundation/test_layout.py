@@ -39,6 +39,8 @@ def test_dutch_is_the_default_and_the_english_switch_works_before_login(anonymou
     assert response.url == reverse("accounts:login")
     english = anonymous_client.get(reverse("accounts:login")).content.decode()
     assert '<html lang="en"' in english
+    assert ">Log in</h1>" in english
+    assert "Forgot your password?" in english
     assert ">Nederlands</button>" in english
 
 
@@ -47,3 +49,5 @@ def test_english_switch_works_for_a_logged_in_user(region, professional_user):
     client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     content = client.get(reverse("home")).content.decode()
     assert '<html lang="en"' in content
+    assert f"Welcome, {professional_user.full_name}" in content
+    assert "Professional" in content

@@ -40,3 +40,11 @@ def test_production_sets_hsts_secure_cookies_and_https_redirect():
     assert int(hsts) >= 31536000
     assert (subdomains, session_secure, csrf_secure, ssl_redirect, debug) == ("True", "True", "True", "True", "False")
     assert (frame, nosniff) == ("DENY", "True")
+
+
+def test_health_check_answers_on_any_host_without_login(db):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="localhost").get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

@@ -263,6 +263,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # a placement must not hang when Redis is down: the sweep picks the work up later
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# the log handlers write to stderr themselves; redirecting stderr into the logger would swallow them
+CELERY_WORKER_REDIRECT_STDOUTS = False
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

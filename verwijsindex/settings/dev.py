@@ -6,10 +6,12 @@ from .local_secrets import load_dev_secrets
 
 _BASE_DIR_GUESS = __import__("pathlib").Path(__file__).resolve().parent.parent.parent
 load_dev_secrets(_BASE_DIR_GUESS / ".data" / "dev-secrets.env")
-os.environ.setdefault("BRP_BASE_URL", "http://127.0.0.1:8000/brp-embedded")
-os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:8025")
+# PORT / MAIL_PORT: where `make run` serves the web server and the SMTP sink (default 8000 / 8025).
+_PORT = os.environ.get("PORT", "8000")
+os.environ.setdefault("BRP_BASE_URL", f"http://127.0.0.1:{_PORT}/brp-embedded")
+os.environ.setdefault("EMAIL_URL", f"smtp://127.0.0.1:{os.environ.get('MAIL_PORT', '8025')}")
 os.environ.setdefault("SITE_SCHEME", "http")
-os.environ.setdefault("SITE_PORT", "8000")
+os.environ.setdefault("SITE_PORT", _PORT)
 
 from .base import *  # noqa: E402,F403
 from .base import DATA_DIR, env  # noqa: E402

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             write("")
             write(f"{spec.name}: http://{spec.slug}.localhost:{port}/")
             for person in spec.people:
-                write(f"  {person.email:<44} {Role(person.role).label}")
+                write(f"  {person.email:<48} {Role(person.role).label}")
         write("")
         write(f"System administrator (every region, admin at /beheer/): {SYSTEM_ADMINISTRATOR_EMAIL}")
         write(f"Password of every demo account: {DEMO_PASSWORD}")
