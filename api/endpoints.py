@@ -16,16 +16,19 @@ from rest_framework.response import Response
 from .authentication import ApiClientAuthentication
 from .errors import ApiError, api_exception_handler
 from .models import ApiClient
-from .selectors import signal_of_client, signals_of_client
+from .selectors import matches_of_client_signal, signal_of_client, signals_of_client
 from .serializers import (
     SIGNAL_STATUSES,
     ErrorSerializer,
+    FollowUpSerializer,
     SignalEndResultSerializer,
     SignalEndSerializer,
+    SignalFilterSerializer,
+    SignalMatchesSerializer,
     SignalPlaceSerializer,
     SignalSerializer,
 )
-from .services import api_call_log, api_signal_end, api_signal_place
+from .services import api_call_log, api_follow_up_record, api_signal_end, api_signal_place
 from .throttling import ApiClientThrottle, ApiPlaceThrottle
 
 logger = logging.getLogger(__name__)
@@ -69,10 +72,40 @@ class JsonOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def _positive_int(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= 1
+
+
 class SignalPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        # DRF silently ignores a bad page_size; a client deserves to hear its parameter is wrong
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not _positive_int(raw) or int(raw) > self.max_page_size:
+            raise ApiError(code="invalid", status_code=400, field=self.page_size_query_param)
+        return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not _positive_int(raw):
+            raise ApiError(code="invalid", status_code=400, field=self.page_query_param)
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class ApiView(generics.GenericAPIView):
@@ -86,6 +119,10 @@ class ApiView(generics.GenericAPIView):
     content_negotiation_class = JsonOnly
     pagination_class = None
     endpoint = ""
+    # the logbook's name of the call per method, where one view serves several
+    endpoints: dict[str, str] = {}
+    # query parameters this endpoint knows; any other is refused, so a misspelt filter is not silently ignored
+    query_parameters: tuple[str, ...] = ()
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -103,6 +140,12 @@ class ApiView(generics.GenericAPIView):
         super().initial(request, *args, **kwargs)
         # the client's organisation fixes the region (the API answers on any host; see README)
         request._request.region = self.client.organisation.region
+        unknown = sorted(set(request.query_params) - set(self.query_parameters))
+        if unknown:
+            raise ApiError(code="unknown_field", status_code=400, field=unknown[0][:100])
+        repeated = sorted(name for name in request.query_params if len(request.query_params.getlist(name)) > 1)
+        if repeated:
+            raise ApiError(code="invalid", status_code=400, field=repeated[0])
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -113,7 +156,7 @@ class ApiView(generics.GenericAPIView):
                 api_call_log(
                     client=client,
                     request=request._request,
-                    endpoint=self.endpoint,
+                    endpoint=self.endpoints.get(request.method, self.endpoint),
                     status_code=response.status_code,
                     professional=note.get("professional"),
                     signal_id=note.get("signal_id"),
@@ -143,8 +186,10 @@ def note_signal(request, signal, professional=None) -> None:
 
 
 class SignalListCreate(ApiView):
+    endpoints = {"GET": "signals_list", "POST": "signals_place"}
     serializer_class = SignalSerializer
     pagination_class = SignalPagination
+    query_parameters = ("page", "page_size", "professional", "status")
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -163,12 +208,13 @@ class SignalListCreate(ApiView):
         responses={200: SignalSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
     def get(self, request):
-        self.endpoint = "signals_list"
-        status = request.query_params.get("status", "")
-        if status and status not in SIGNAL_STATUSES:
-            raise ApiError(code="invalid_choice", status_code=400, field="status")
+        # a plain dict: DRF treats an empty query value of an optional field as absent, we refuse it
+        filters = SignalFilterSerializer(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
         signals = signals_of_client(
-            client=self.client, professional_email=request.query_params.get("professional", ""), status=status
+            client=self.client,
+            professional_email=filters.validated_data.get("professional", ""),
+            status=filters.validated_data.get("status", ""),
         )
         page = self.paginate_queryset(signals)
         return self.get_paginated_response(SignalSerializer(page, many=True).data)
@@ -196,7 +242,6 @@ class SignalListCreate(ApiView):
         },
     )
     def post(self, request):
-        self.endpoint = "signals_place"
         key = request.headers.get("Idempotency-Key", "")
         if key and not IDEMPOTENCY_KEY.match(key):
             raise ApiError(code="idempotency_key_invalid", status_code=400, field="Idempotency-Key")
@@ -252,3 +297,47 @@ class SignalEnd(ApiView):
             client=self.client, signal=signal, reason=serializer.validated_data["reason"], request=request._request
         )
         return Response(SignalEndResultSerializer(result).data)
+
+
+class SignalMatches(ApiView):
+    endpoint = "signal_matches"
+
+    @extend_schema(
+        operation_id="signal_matches",
+        summary="The matches of a signal",
+        description=(
+            "The other signals matched with this one (same youth, sibling, address), each with the matched "
+            "professional's contact details, and the match coordinator. Never the identity of another youth."
+        ),
+        parameters=[SIGNAL_ID],
+        responses={200: SignalMatchesSerializer, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        return Response(SignalMatchesSerializer(matches_of_client_signal(signal=signal)).data)
+
+
+class SignalFollowUp(ApiView):
+    endpoint = "signal_follow_up"
+
+    @extend_schema(
+        operation_id="signal_follow_up",
+        summary="Record the follow-up of a match",
+        description=(
+            "The match coordinator records when contact was made and coordination agreed. Only when the "
+            "signal's professional is the match coordinator of its youth; otherwise 422 `not_coordinator`."
+        ),
+        parameters=[SIGNAL_ID],
+        request=FollowUpSerializer,
+        responses={200: FollowUpSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
+    )
+    def post(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        serializer = FollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        follow_up = api_follow_up_record(
+            signal=signal,
+            contact_made_on=serializer.validated_data["contact_made_on"],
+            coordination_agreed_on=serializer.validated_data["coordination_agreed_on"],
+        )
+        return Response(FollowUpSerializer(follow_up).data)

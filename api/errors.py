@@ -35,6 +35,8 @@ MESSAGES = {
     "make_aware": _("Dit tijdstip bestaat niet in de tijdzone Europe/Amsterdam."),
     "overflow": _("Deze datum ligt te ver in de toekomst of het verleden."),
     "unknown_field": _("Dit veld bestaat niet."),
+    "null_characters_not_allowed": _("Deze waarde bevat een NUL-teken; dat is niet toegestaan."),
+    "surrogate_characters_not_allowed": _("Deze waarde bevat ongeldige Unicode-tekens."),
     "parse_error": _("De inhoud van het verzoek is geen geldige JSON."),
     "not_authenticated": _(
         "Geef de sleutel van de API-koppeling mee als 'Authorization: Bearer <client-id>.<geheim>'."
@@ -98,6 +100,8 @@ MESSAGES = {
         "Leg vast wie is geïnformeerd, wanneer en hoe; of waarom informeren is uitgesteld of achterwege blijft."
     ),
     "signal_not_active": _("Dit signaal is niet meer actief."),
+    "not_coordinator": _("Alleen de matchregisseur kan dit doen."),
+    "date_in_future": _("Deze datum ligt in de toekomst."),
 }
 
 # Persons' look-up outcomes: the field they concern and the HTTP status.

@@ -30,7 +30,12 @@ organisation that placed it.
 
 SCHEMA_SETTINGS = {
     "DESCRIPTION": DESCRIPTION,
-    "ENUM_NAME_OVERRIDES": {"ApiEndReasonEnum": "api.serializers.API_END_REASONS"},
+    "ENUM_NAME_OVERRIDES": {
+        "ApiEndReasonEnum": "api.serializers.API_END_REASONS",
+        "SignalStatusEnum": "api.serializers.SIGNAL_STATUSES",
+        "InformingStatusEnum": "api.serializers.INFORMING_STATUSES",
+        "MatchKindEnum": "api.serializers.MATCH_KINDS",
+    },
 }
 
 

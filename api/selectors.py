@@ -1,8 +1,11 @@
 """Reads for the API, always scoped to the calling client's organisation."""
 
 from django.db.models import QuerySet
+from django.utils import translation
 
 from accounts.models import Membership, Role
+from matching.models import MatchKind
+from matching.selectors import coordinator_of_youth, follow_up_of_youth, matches_of_signal
 from signals.models import Signal
 
 from .models import ApiClient
@@ -52,3 +55,27 @@ def signal_of_client(*, client: ApiClient, pk: int) -> Signal | None:
     if not 0 < pk <= _MAX_ID:
         return None
     return signals_of_client(client=client).filter(pk=pk).first()
+
+
+def matches_of_client_signal(*, signal: Signal) -> dict:
+    """The matches of a signal of the client's organisation, as its professional sees them (never another youth)."""
+    # the matching selector names kinds by their (translated) label; read them in one language to map back
+    with translation.override("nl"):
+        rows = matches_of_signal(user=signal.professional, signal=signal)
+        kind_by_label = {str(label): value for value, label in MatchKind.choices}
+    coordinator = coordinator_of_youth(signal.youth_id)
+    return {
+        "id": signal.pk,
+        "reference": signal.reference,
+        "coordinator": coordinator.signal if coordinator is not None else None,
+        "follow_up": follow_up_of_youth(signal.youth_id),
+        "matches": [
+            {
+                "signal": row.signal,
+                "kinds": [kind_by_label[label] for label in row.kinds],
+                "since": row.since,
+                "coordinator": row.coordinator,
+            }
+            for row in rows
+        ],
+    }

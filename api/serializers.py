@@ -8,6 +8,7 @@ INFORMING_STATUSES = ("informed", "postponed", "omitted")
 INFORMED_PARTIES = ("youth", "parents")
 API_END_REASONS = ("concern_gone", "placed_wrongly")
 SIGNAL_STATUSES = ("active", "archived")
+MATCH_KINDS = ("same_youth", "family", "address")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -47,6 +48,13 @@ class SignalPlaceSerializer(serializers.Serializer):
     bsn = serializers.CharField(max_length=20, help_text="The youth's BSN (nine digits). Never returned.")
     birth_date = serializers.DateField(help_text="The youth's date of birth, checked against the BRP.")
     informing = InformingSerializer()
+
+
+class SignalFilterSerializer(serializers.Serializer):
+    """The list's query parameters."""
+
+    professional = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    status = serializers.ChoiceField(choices=SIGNAL_STATUSES, required=False)
 
 
 class SignalEndSerializer(serializers.Serializer):
@@ -107,3 +115,46 @@ class SignalEndResultSerializer(serializers.Serializer):
     )
     end_reason = serializers.ChoiceField(choices=API_END_REASONS)
     archive_until = serializers.DateField(allow_null=True)
+
+
+class ContactSerializer(serializers.Serializer):
+    """A professional as matched colleagues see them: the contact details recorded with the signal."""
+
+    name = serializers.CharField(source="contact_name")
+    organisation = serializers.CharField(source="organisation.name")
+    email = serializers.EmailField(source="contact_email")
+    phone = serializers.CharField(source="contact_phone")
+
+
+class MatchSerializer(serializers.Serializer):
+    """Another signal matched with this one: its professional, never the other youth."""
+
+    reference = serializers.CharField(source="signal.reference")
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=MATCH_KINDS))
+    since = serializers.DateTimeField()
+    status = serializers.ChoiceField(source="signal.status", choices=SIGNAL_STATUSES)
+    professional = ContactSerializer(source="signal")
+    coordinator = ContactSerializer(allow_null=True, help_text="The match coordinator of that signal's youth.")
+
+
+class FollowUpSerializer(serializers.Serializer):
+    contact_made_on = serializers.DateField(allow_null=True)
+    coordination_agreed_on = serializers.DateField(allow_null=True)
+    recorded_at = serializers.DateTimeField(allow_null=True, read_only=True)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        for name in ("contact_made_on", "coordination_agreed_on"):
+            if attrs.get(name) and attrs[name] > today:
+                raise serializers.ValidationError({name: serializers.ErrorDetail("future", code="date_in_future")})
+        return attrs
+
+
+class SignalMatchesSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    coordinator = ContactSerializer(
+        allow_null=True, help_text="The match coordinator (matchregisseur) of this signal's youth."
+    )
+    follow_up = FollowUpSerializer(allow_null=True)
+    matches = MatchSerializer(many=True)

@@ -11,6 +11,13 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.services import log_event
+from matching.exceptions import MatchActionRefused, NotCoordinator
+from matching.selectors import coordinator_of_youth
+from matching.services import match_follow_up_record
+from persons.exceptions import PersonLookupError
+from persons.services import youth_by_bsn
+from signals.exceptions import InformingIncomplete, SignalRefused
+from signals.services import signal_end, signal_place, signal_place_check
 
 from .authentication import fingerprint_normalise, secret_hash
 from .errors import ApiError, refusal_error
@@ -149,19 +156,16 @@ def api_signal_place(
         if professional is None:
             raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
         _note(request, professional=professional)
-        from persons.services import youth_by_bsn
-        from signals.services import signal_place
-
         try:
             youth = youth_by_bsn(bsn=data["bsn"], actor=professional, request=request)
-        except Exception as error:
-            if hasattr(error, "message"):
-                raise refusal_error(error, field="bsn") from None
-            raise
+        except PersonLookupError as error:
+            raise refusal_error(error, field="bsn") from None
         if not birth_date_matches(brp_date=youth.birth_date_brp, given=data["birth_date"]):
             raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date")
         informing = data["informing"]
         try:
+            # the refusals that do not depend on the informing answers come first, as in the browser flow
+            signal_place_check(professional=professional, organisation=client.organisation, youth=youth)
             signal = signal_place(
                 professional=professional,
                 organisation=client.organisation,
@@ -177,11 +181,8 @@ def api_signal_place(
                 },
                 request=request,
             )
-        except Exception as error:
-            if hasattr(error, "message"):
-                field = "informing" if type(error).__name__ == "InformingIncomplete" else None
-                raise refusal_error(error, field=field) from None
-            raise
+        except SignalRefused as error:
+            raise refusal_error(error, field="informing" if isinstance(error, InformingIncomplete) else None) from None
         _note(request, signal_id=signal.pk, youth_pseudonym=youth.pseudonym)
         body = render(signal)
         if idempotency_key:
@@ -193,15 +194,11 @@ def api_signal_place(
 
 def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> dict:
     """End a signal of the client's organisation on behalf of its professional; returns what became of it."""
-    from signals.services import signal_end
-
     signal_id, reference = signal.pk, signal.reference
     try:
         ended = signal_end(signal=signal, reason=reason, actor=signal.professional, request=request)
-    except Exception as error:
-        if hasattr(error, "message"):
-            raise refusal_error(error) from None
-        raise
+    except SignalRefused as error:
+        raise refusal_error(error) from None
     archived = ended.pk is not None and ended.status == "archived"
     return {
         "id": signal_id,
@@ -210,6 +207,24 @@ def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> d
         "end_reason": reason,
         "archive_until": ended.archive_until if archived else None,
     }
+
+
+def api_follow_up_record(
+    *, signal, contact_made_on: datetime.date | None, coordination_agreed_on: datetime.date | None
+):
+    """Record the follow-up of the signal's youth on behalf of its professional, who must be the coordinator."""
+    coordinator = coordinator_of_youth(signal.youth_id)
+    try:
+        if coordinator is None:
+            raise NotCoordinator()
+        return match_follow_up_record(
+            coordinator=coordinator,
+            actor=signal.professional,
+            contact_made_on=contact_made_on,
+            coordination_agreed_on=coordination_agreed_on,
+        )
+    except MatchActionRefused as error:
+        raise refusal_error(error) from None
 
 
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:

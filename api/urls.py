@@ -24,5 +24,7 @@ urlpatterns = [
     path("signals/", endpoints.SignalListCreate.as_view(), name="signals"),
     path("signals/<int:signal_id>/", endpoints.SignalDetail.as_view(), name="signal"),
     path("signals/<int:signal_id>/end/", endpoints.SignalEnd.as_view(), name="signal_end"),
+    path("signals/<int:signal_id>/matches/", endpoints.SignalMatches.as_view(), name="signal_matches"),
+    path("signals/<int:signal_id>/follow-up/", endpoints.SignalFollowUp.as_view(), name="signal_follow_up"),
     re_path(r"^.*$", views.api_not_found, name="not_found"),
 ]

@@ -25,6 +25,7 @@ from persons.models import Youth
 from regions.models import CoordinatorRule, InstitutionalAddress, Municipality
 from signals.models import Signal, SignalStatus
 
+from . import hooks
 from .exceptions import NoProposalForYou, NotAParticipant, NotCoordinator
 from .models import (
     MatchCoordinator,
@@ -173,6 +174,7 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
             signals=signals,
             coordinators={youth_id: _contact(row.signal) for youth_id, (row, _changed) in coordinators.items()},
         )
+        hooks.links_created(new, signals)
     return new
 
 
@@ -549,11 +551,13 @@ def match_follow_up_record(
         if row.signal is None or row.signal.professional_id != actor.pk or row.signal.status != ACTIVE:
             raise NotCoordinator()
         follow_up, _created = MatchFollowUp.objects.select_for_update().get_or_create(youth_id=row.youth_id)
+        first_time = follow_up.contact_made_on is None and contact_made_on is not None
         follow_up.contact_made_on = contact_made_on
         follow_up.coordination_agreed_on = coordination_agreed_on
         follow_up.recorded_by = actor
         follow_up.recorded_at = timezone.now()
         follow_up.save()
+        hooks.follow_up_recorded(follow_up, row, first_time)
         log_event(
             action="match_follow_up_recorded",
             actor=actor,

@@ -56,17 +56,13 @@ class Youth(models.Model):
         """The address as lines to show; nothing for a youth with geheimhouding (or without an address)."""
         if self.confidential:
             return []
-        number = " ".join(
-            part
-            for part in (
-                str(self.house_number or ""),
-                self.house_letter,
-                self.house_number_addition,
-            )
-            if part
-        )
+        # Dutch style: "Turfmarkt 25a-2", "2511 CA 's-Gravenhage"
+        number = f"{self.house_number or ''}{self.house_letter}"
+        if self.house_number_addition:
+            number = f"{number}-{self.house_number_addition}"
+        postcode = f"{self.postcode[:4]} {self.postcode[4:]}" if len(self.postcode) == 6 else self.postcode
         lines = [
             " ".join(part for part in (self.street, number) if part),
-            " ".join(part for part in (self.postcode, self.town) if part),
+            " ".join(part for part in (postcode, self.town) if part),
         ]
         return [line for line in lines if line]

@@ -125,3 +125,68 @@ def organisation_member(*, organisation: Organisation, pk: int):
     from accounts.models import Membership
 
     return get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+
+
+# --- follow-up monitors: matches of the region whose follow-up is overdue ----------------------
+
+
+def match_reference(coordinator_id: int) -> str:
+    """How monitors and coordinators name a youth's match without naming the youth."""
+    return f"M-{coordinator_id:06d}"
+
+
+def followup_overdue(*, region: Region, as_of=None):
+    """Matches without recorded contact `region.followup_days` after the youth's first match.
+
+    A match belongs to the region when its coordinator works for an organisation of the region, or
+    when the youth lives in one of its municipalities. Only coordinators with an active signal count:
+    without one there is nobody to contact.
+    """
+    import datetime
+
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    from matching.models import MatchCoordinator, MatchLink
+
+    cutoff = (as_of or timezone.now()) - datetime.timedelta(days=region.followup_days)
+    first_link = (
+        MatchLink.objects.filter(
+            Q(signal_a__youth_id=OuterRef("youth_id")) | Q(signal_b__youth_id=OuterRef("youth_id"))
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        MatchCoordinator.objects.filter(signal__isnull=False, signal__status="active")
+        .filter(
+            Q(signal__organisation__region=region)
+            | Q(youth__municipality_code__in=Municipality.objects.filter(region=region).values("cbs_code"))
+        )
+        .exclude(youth__match_follow_up__contact_made_on__isnull=False)
+        .annotate(first_match_at=Subquery(first_link))
+        .filter(first_match_at__lte=cutoff)
+        .select_related("signal__organisation")
+        .order_by("first_match_at", "id")
+    )
+
+
+def followup_overdue_one(*, region: Region, pk: int):
+    """One overdue match of the region; anything else (another region's, or followed up) is a 404."""
+    return get_object_or_404(followup_overdue(region=region), pk=pk)
+
+
+def followup_participants(*, coordinator) -> list:
+    """The professionals to contact: the active signals in the youth's matches (contact details only)."""
+    from matching.selectors import coordinator_participants
+
+    return coordinator_participants(coordinator=coordinator)
+
+
+def followup_checks(*, region: Region, coordinator_ids) -> dict[int, list]:
+    from .models import FollowUpCheck
+
+    checks: dict[int, list] = {}
+    for check in FollowUpCheck.objects.filter(region=region, coordinator_id__in=list(coordinator_ids)):
+        checks.setdefault(check.coordinator_id, []).append(check)
+    return checks

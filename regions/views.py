@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -19,6 +21,7 @@ from .bag import bag_lookup_available
 from .forms import (
     FONT_CHOICES,
     CoordinatorRuleForm,
+    FollowupNoteForm,
     InstitutionalAddressForm,
     InviteForm,
     MunicipalityForm,
@@ -413,12 +416,18 @@ def move_notice_handle(request, pk):
 @coordinator_required
 def my_organisation(request):
     organisation = request.membership.organisation
+    members = list(selectors.organisation_members(organisation=organisation))
+    for member in members:
+        # resetting two-factor is accounts' page; handing over signals and deactivating is signals' page
+        member.two_factor_reset_url = reverse("accounts:two_factor_reset", args=[member.user_id])
+        member.deactivate_url = reverse("signals:organisation_professional", args=[member.pk])
     return render(
         request,
         "regions/my_organisation.html",
         {
             "organisation": organisation,
-            "members": selectors.organisation_members(organisation=organisation),
+            "members": members,
+            "transfer_url": reverse("signals:organisation_professionals"),
             "title": organisation.name,
         },
     )
@@ -454,3 +463,53 @@ def signalling_profile(request):
         "regions/signalling_profile.html",
         {"form": form, "organisation": organisation, "title": _("Signaleringsprofiel")},
     )
+
+
+# --- follow-up monitors --------------------------------------------------------------------------
+
+
+@role_required(Role.FOLLOWUP_MONITOR)
+def followup_monitor(request):
+    overdue = list(selectors.followup_overdue(region=request.region)[:200])
+    checks = selectors.followup_checks(region=request.region, coordinator_ids=[c.pk for c in overdue])
+    today = timezone.localdate()
+    rows = [
+        {
+            "coordinator": coordinator,
+            "reference": selectors.match_reference(coordinator.pk),
+            "waiting_days": (today - timezone.localdate(coordinator.first_match_at)).days,
+            "participants": [
+                s for s in selectors.followup_participants(coordinator=coordinator) if s.pk != coordinator.signal_id
+            ],
+            "checks": checks.get(coordinator.pk, []),
+            "form": FollowupNoteForm(prefix=f"m{coordinator.pk}"),
+        }
+        for coordinator in overdue
+    ]
+    return render(
+        request,
+        "regions/followup_monitor.html",
+        {"rows": rows, "followup_days": request.region.followup_days, "title": _("Opvolging van matches")},
+    )
+
+
+@role_required(Role.FOLLOWUP_MONITOR)
+@require_POST
+def followup_check(request, pk):
+    coordinator = selectors.followup_overdue_one(region=request.region, pk=pk)
+    form = FollowupNoteForm(request.POST, prefix=f"m{coordinator.pk}")
+    if not form.is_valid():
+        messages.error(request, _("De notitie is te lang: gebruik hoogstens 500 tekens."))
+        return redirect("regions:followup_monitor")
+    services.follow_up_check_record(
+        region=request.region,
+        coordinator=coordinator,
+        monitor=request.user,
+        note=form.cleaned_data["note"],
+        request=request,
+    )
+    messages.success(
+        request,
+        _("Vastgelegd dat u match %(ref)s heeft opgevolgd.") % {"ref": selectors.match_reference(coordinator.pk)},
+    )
+    return redirect("regions:followup_monitor")

@@ -1,5 +1,8 @@
-"""Feeds the counters from the hooks of signals (placed, ended) and matching (links, follow-up)."""
+"""Feeds the counters from the hooks of signals (placed, ended) and matching (new links, recorded follow-up)."""
 
+from collections import Counter as Tally
+
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Metric
@@ -9,6 +12,7 @@ from .services import counter_increment
 _ENDED_EARLY = {"concern_gone", "placed_wrongly"}
 _EXPIRED = {"expired"}
 _NOT_AN_END = {"archive_ended"}
+_LINK_METRIC = {"same_youth": Metric.MATCH_SAME_YOUTH, "family": Metric.MATCH_SIBLING, "address": Metric.MATCH_ADDRESS}
 
 
 def on_signal_placed(signal) -> None:
@@ -21,27 +25,121 @@ def on_signal_placed(signal) -> None:
     )
 
 
-def on_signal_ending(signal, reason) -> None:
-    if signal.status != "active" or str(reason) in _NOT_AN_END:
-        return
+def on_signals_ending(signals, reason) -> None:
+    """One upsert per counter cell for a whole batch (the life cycle ends thousands of signals a night)."""
+    from signals.models import Signal
+
     reason = str(reason)
+    active_ids = [signal.pk for signal in signals if signal.status == "active"]
+    if reason in _NOT_AN_END or not active_ids:
+        return
     if reason in _EXPIRED:
-        metric, at = Metric.SIGNAL_EXPIRED, signal.ends_on
+        metric = Metric.SIGNAL_EXPIRED
     elif reason in _ENDED_EARLY:
-        metric, at = Metric.SIGNAL_ENDED_EARLY, timezone.now()
+        metric = Metric.SIGNAL_ENDED_EARLY
     else:
-        metric, at = Metric.SIGNAL_ENDED_OTHERWISE, timezone.now()
+        metric = Metric.SIGNAL_ENDED_OTHERWISE
+    today = timezone.localdate()
+    cells: Tally = Tally()
+    for row in Signal.objects.filter(pk__in=active_ids).values(
+        "organisation__region_id", "organisation__sector", "youth__municipality_code", "ends_on"
+    ):
+        # an expiry counts in the month the signal was due to end, whenever the nightly run handled it
+        at = row["ends_on"] if metric == Metric.SIGNAL_EXPIRED else today
+        cells[
+            (
+                row["organisation__region_id"],
+                at.replace(day=1),
+                row["youth__municipality_code"],
+                row["organisation__sector"],
+            )
+        ] += 1
+    for (region_id, month, municipality_code, sector), count in cells.items():
+        counter_increment(
+            region_id=region_id, at=month, metric=metric, municipality_code=municipality_code, sector=sector, by=count
+        )
+
+
+def _first_match_at(youth_id: int):
+    from matching.models import MatchLink
+
+    return (
+        MatchLink.objects.filter(Q(signal_a__youth_id=youth_id) | Q(signal_b__youth_id=youth_id))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def on_links_created(links, signals) -> None:
+    """Each link counts once in every region whose organisation takes part in it; a youth's first match
+    also counts as a match that asks for follow-up (by its coordinator's organisation)."""
+    from matching.models import MatchCoordinator, MatchLink
+
+    for link in links:
+        ends = sorted((signals[link.signal_a_id], signals[link.signal_b_id]), key=lambda s: s.pk, reverse=True)
+        per_region = {}
+        for signal in ends:  # the newer signal decides sector and municipality when both are of one region
+            per_region.setdefault(signal.organisation.region_id, signal)
+        for region_id, signal in per_region.items():
+            counter_increment(
+                region_id=region_id,
+                at=link.created_at,
+                metric=_LINK_METRIC.get(link.kind, Metric.MATCH_SAME_YOUTH),
+                municipality_code=signal.youth.municipality_code,
+                sector=signal.organisation.sector,
+            )
+    new_ids = [link.pk for link in links]
+    youth_ids = {signals[link.signal_a_id].youth_id for link in links} | {
+        signals[link.signal_b_id].youth_id for link in links
+    }
+    for youth_id in sorted(youth_ids):
+        earlier = (
+            MatchLink.objects.filter(Q(signal_a__youth_id=youth_id) | Q(signal_b__youth_id=youth_id))
+            .exclude(pk__in=new_ids)
+            .exists()
+        )
+        if earlier:
+            continue
+        coordinator = (
+            MatchCoordinator.objects.filter(youth_id=youth_id, signal__isnull=False)
+            .select_related("signal__organisation", "youth")
+            .first()
+        )
+        if coordinator is None:
+            continue
+        counter_increment(
+            region_id=coordinator.signal.organisation.region_id,
+            at=min(link.created_at for link in links),
+            metric=Metric.FOLLOWUP_DUE,
+            municipality_code=coordinator.youth.municipality_code,
+            sector=coordinator.signal.organisation.sector,
+        )
+
+
+def on_follow_up_recorded(follow_up, coordinator, first_time: bool) -> None:
+    """The first recorded contact counts in the month of the youth's first match, with the days it took."""
+    if not first_time or follow_up.contact_made_on is None or coordinator.signal is None:
+        return
+    first_match_at = _first_match_at(coordinator.youth_id)
+    if first_match_at is None:
+        return
+    organisation = coordinator.signal.organisation
     counter_increment(
-        region_id=signal.organisation.region_id,
-        at=at,
-        metric=metric,
-        municipality_code=signal.youth.municipality_code,
-        sector=signal.organisation.sector,
+        region_id=organisation.region_id,
+        at=first_match_at,
+        metric=Metric.FOLLOWUP_RECORDED,
+        municipality_code=coordinator.youth.municipality_code,
+        sector=organisation.sector,
+        days=(follow_up.contact_made_on - timezone.localdate(first_match_at)).days,
     )
 
 
 def register() -> None:
+    from matching import hooks as matching_hooks
     from signals import hooks as signal_hooks
 
     signal_hooks.register_signal_placed(on_signal_placed)
-    signal_hooks.register_signal_ending(on_signal_ending)
+    signal_hooks.register_signals_ending(on_signals_ending)
+    matching_hooks.register_links_created(on_links_created)
+    matching_hooks.register_follow_up_recorded(on_follow_up_recorded)

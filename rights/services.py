@@ -1,8 +1,9 @@
 """Writes of citizens' requests: register, ask advice, give advice, decide, complete, log views, remind."""
 
 import datetime
+import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role
 from audit.services import log_event
 from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
+from persons.exceptions import PersonLookupError
 
 from .models import (
     DECIDED_KINDS,
@@ -21,6 +23,8 @@ from .models import (
 )
 from .rules import age_on, exercise_authority
 from .selectors import signals_of_youth, youth_by_pseudonym
+
+logger = logging.getLogger(__name__)
 
 
 def _notify(*, recipient, region, kind: str, subject: str, template: str, context: dict, dedupe_key: str, path: str):
@@ -36,6 +40,22 @@ def _notify(*, recipient, region, kind: str, subject: str, template: str, contex
         context={**context, "region_name": region.name, "url": region_absolute_url(region=region, path=path)},
         dedupe_key=dedupe_key,
     )
+
+
+def _brp_person(bsn: str):
+    """The person from the BRP, or None when the BRP does not know them, cannot answer, or is not configured."""
+    try:
+        from persons.brp import get_client
+    except ImportError:
+        return None
+    try:
+        return get_client().person(bsn)
+    except PersonLookupError:
+        # registering a request never waits for the BRP: the age is then taken from the identity document
+        logger.warning("BRP not available while registering a rights request; using the date given by staff")
+        return None
+    except ImproperlyConfigured:
+        return None
 
 
 def rights_request_register(
@@ -68,9 +88,15 @@ def rights_request_register(
     bsn = bsn_normalise(bsn)
     pseudonym = bsn_pseudonym(bsn)
     region = municipality.region
+    youth = youth_by_pseudonym(pseudonym=pseudonym)
+    lives_in = youth.municipality_code if youth is not None else ""
+    person = _brp_person(bsn) if youth is None else None
+    if person is not None:
+        # not in the verwijsindex: the BRP still tells the age and where the youth lives
+        birth_date = person.birth_date if person.birth_date > datetime.date.min else birth_date
+        lives_in = person.municipality_code
     # the look-up is logged in its own transaction: it stays logged when the request is then refused
     with transaction.atomic():
-        youth = youth_by_pseudonym(pseudonym=pseudonym)
         log_event(
             action="rights_youth_lookup",
             actor=actor,
@@ -78,9 +104,10 @@ def rights_request_register(
             region_id=region.pk,
             youth_pseudonym=pseudonym,
             found=youth is not None,
+            brp=person is not None,
             municipality=municipality.cbs_code,
         )
-    if youth is not None and youth.municipality_code and youth.municipality_code != municipality.cbs_code:
+    if lives_in and lives_in != municipality.cbs_code:
         raise ValidationError(
             _(
                 "Deze jeugdige woont volgens de BRP niet in uw gemeente. Verwijs de verzoeker naar de "

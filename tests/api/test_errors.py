@@ -81,3 +81,14 @@ def test_unexpected_error_is_a_generic_500_without_details(api_a, monkeypatch):
     body = assert_error(response, 500, "server_error")
     assert "123456782" not in response.content.decode()
     assert "exploded" not in body["message_nl"]
+
+
+def test_unknown_query_parameter_is_refused_not_ignored(api_a):
+    assert_error(api_a.get("/api/v1/signals/", {"profesional": "a@example.nl"}), 400, "unknown_field", "profesional")
+
+
+@pytest.mark.parametrize("query", ["status=", "page=0", "page=x", "page_size=500", "page_size=", "page=1&page=2"])
+def test_bad_list_parameters_are_refused(api_a, query):
+    response = api_a.http.get(f"/api/v1/signals/?{query}", HTTP_AUTHORIZATION=api_a.authorization)
+    assert response.status_code == 400
+    assert response.json()["field"] == query.split("=")[0]

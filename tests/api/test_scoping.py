@@ -3,8 +3,8 @@
 import pytest
 
 from tests.accounts.factories import organisation_coordinator, professional
+from tests.signals.factories import SignalFactory
 
-from .factories import SignalFactory
 from .test_authentication import assert_error
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,8 @@
 import pytest
 from django.test import override_settings
 
+from audit.models import LogEntry
+
 from .test_authentication import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +19,8 @@ def test_client_over_its_rate_gets_429_with_retry_after(api_a, api_b):
     assert int(response["Retry-After"]) > 0
     assert response["Retry-After"] in body["message_nl"]
     assert api_b.get("/api/v1/signals/").status_code == 200
+    refused = LogEntry.objects.get(action="api_call", details__status=429)
+    assert refused.details["endpoint"] == "signals_list" and refused.details["error"] == "throttled"
 
 
 @override_settings(API_PLACE_THROTTLE_RATE="2/minute")

@@ -27,8 +27,8 @@ def test_http_client_against_the_project_endpoint_reads_every_test_person_as_the
         if (record.get("geboorte") or {}).get("datum", "0") >= "2003"
         or set(record) & {"overlijden", "opschortingBijhouding", "geheimhoudingPersoonsgegevens"}
         or not (record.get("verblijfplaats") or {}).get("adresseerbaarObjectIdentificatie")
-    ][::2]
-    assert len(sample) > 300
+    ][::3]
+    assert len(sample) > 200
     for bsn in sample:
         assert http_client.person(bsn) == embedded.person(bsn), bsn
 
@@ -142,7 +142,10 @@ class _FakeBrp(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.wfile.write(payload)
+        except BrokenPipeError:
+            pass  # the client gave up waiting (the slow case)
 
     def log_message(self, *args):
         pass

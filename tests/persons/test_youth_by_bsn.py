@@ -66,7 +66,7 @@ def test_youth_is_stored_with_encrypted_bsn_pseudonym_and_brp_data(brp):
     assert bsn_decrypt(youth.bsn_encrypted) == "999970033"
     assert "999970033" not in youth.bsn_encrypted
     assert (youth.full_name, youth.birth_date, youth.sex) == ("Mira Maasland", datetime.date(2017, 1, 1), "V")
-    assert youth.address_lines == ["Turfmarkt 25", "2511CA 's-Gravenhage"]
+    assert youth.address_lines == ["Turfmarkt 25", "2511 CA 's-Gravenhage"]
     assert youth.municipality_code == "0518"
     assert youth.refreshed_at is not None
 
@@ -154,3 +154,27 @@ def test_a_bsn_inside_brp_names_is_not_stored(brp):
     youth = youth_by_bsn(bsn="100600220")  # test person named "Digid 1 100600220 voornamen"
     assert "100600220" not in youth.full_name
     assert youth.first_names == "Digid 1 [BSN] voornamen"
+
+
+def test_address_lines_are_written_the_dutch_way_and_hidden_with_geheimhouding():
+    youth = Youth(street="Turfmarkt", house_number=25, house_letter="a", house_number_addition="2", postcode="2511CA")
+    youth.town = "'s-Gravenhage"
+    assert youth.address_lines == ["Turfmarkt 25a-2", "2511 CA 's-Gravenhage"]
+    youth.confidential = True
+    assert youth.address_lines == []
+
+
+def test_the_http_client_against_the_project_endpoint_gives_the_same_youth_as_the_embedded_register(brp, settings):
+    bsns = ("999970033", "999999151", "999970598", "999971207", "999991164", "999990603", "100600220")
+    skip = {"id", "refreshed_at", "bsn_encrypted"}
+
+    def stored():
+        return [
+            {key: value for key, value in youth.__dict__.items() if key not in skip and not key.startswith("_")}
+            for youth in (youth_by_bsn(bsn=bsn) for bsn in bsns)
+        ]
+
+    over_http = stored()
+    Youth.objects.all().delete()
+    settings.BRP_CLIENT = "embedded"
+    assert stored() == over_http

@@ -11,6 +11,7 @@ from accounts.models import Membership
 from audit.models import LogEntry
 from persons.bsn import bag_pseudonym
 from regions.models import CoordinatorRule, InstitutionalAddress, Municipality, Organisation, Region
+from reports.models import Counter, Metric
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +288,22 @@ def test_move_notice_is_marked_handled(pm, world):
     pm.post(reverse("regions:move_notice_handle", args=[world.notice.pk]))
     world.notice.refresh_from_db()
     assert world.notice.handled_by == world.process_manager
+
+
+def test_deactivating_an_organisation_with_active_signals_asks_before_ending_them(pm, world):
+    from signals.models import Signal, SignalStatus
+    from tests.signals.factories import SignalFactory
+
+    signals = [SignalFactory(organisation=world.organisation, professional=world.professional) for _ in range(2)]
+    url = reverse("regions:organisation_deactivate", args=[world.organisation.pk])
+    page = pm.get(url).content.decode()
+    assert "nog 2 actieve signalen" in page and world.professional.full_name in page
+    refused = pm.post(url, {"confirm": "on"})
+    assert "Laat de coördinator ze overdragen" in refused.content.decode()
+    world.organisation.refresh_from_db()
+    assert world.organisation.active is True
+    response = pm.post(url, {"confirm": "on", "end_active_signals": "on"})
+    assert response.status_code == 302
+    statuses = set(Signal.objects.filter(pk__in=[s.pk for s in signals]).values_list("status", "end_reason"))
+    assert statuses == {(SignalStatus.ARCHIVED, "concern_gone")}
+    assert Counter.objects.get(region=world.region, metric=Metric.SIGNAL_ENDED_EARLY).count == 2

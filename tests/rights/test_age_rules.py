@@ -82,3 +82,36 @@ def test_unregistered_youth_uses_the_date_of_birth_from_the_identity_document(st
     )
     assert not rights_request.youth_registered
     assert rights_request.authority == Authority.ALONE
+
+
+@pytest.mark.django_db
+def test_youth_not_in_the_verwijsindex_gets_the_age_and_municipality_from_the_brp(region, settings):
+    pytest.importorskip("persons.brp", reason="the BRP client is built by the persons helper")
+    from rights.models import RequesterCapacity
+    from tests.accounts.factories import municipal_staff
+    from tests.regions.factories import MunicipalityFactory
+
+    settings.BRP_CLIENT = "embedded"
+    the_hague = MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", region=region)
+    # 999970033 in the BRP test set: born 2017-01-01, living in 's-Gravenhage
+    rights_request = register(
+        municipal_staff(the_hague),
+        the_hague,
+        bsn="999970033",
+        capacity=RequesterCapacity.YOUTH,
+        received_on=datetime.date(2026, 11, 1),
+        birth_date=datetime.date(2000, 1, 1),  # what staff typed is overruled by the BRP
+    )
+    assert not rights_request.youth_registered
+    assert rights_request.youth_age == 9
+    assert rights_request.authority == Authority.NOT_ALLOWED
+
+
+@pytest.mark.django_db
+def test_staff_of_another_municipality_are_refused_for_a_youth_the_brp_places_elsewhere(municipality, staff, settings):
+    pytest.importorskip("persons.brp", reason="the BRP client is built by the persons helper")
+    from django.core.exceptions import ValidationError
+
+    settings.BRP_CLIENT = "embedded"
+    with pytest.raises(ValidationError, match="niet in uw gemeente"):
+        register(staff, municipality, bsn="999970033")

@@ -351,3 +351,36 @@ def test_reminder_task_takes_an_as_of_date(region, municipality, staff, youth):
     assert remind_overdue_task("2026-01-06") == (0, 0)
     assert remind_overdue_task("2026-03-01") == (1, 0)
     assert remind_overdue_task("2026-03-02") == (0, 0)
+
+
+def test_upheld_objection_removes_the_signals_match_references_and_keeps_the_others(
+    region, municipality, staff, manager, youth, active_signal, care
+):
+    from matching.models import MatchCoordinator, MatchKey, MatchLink
+    from matching.services import match_detect
+    from signals.models import Signal
+
+    from .factories import SignalFactory
+
+    other = SignalFactory(youth=youth, organisation=care)
+    third = SignalFactory(youth=youth, organisation=care)
+    for signal in (active_signal, other, third):
+        match_detect(signal_id=signal.pk)
+    assert MatchLink.objects.filter(signal_a=active_signal).exists()
+
+    rights_request = register(staff, municipality, kind="objection")
+    _ask_advice(client_for(staff, region), rights_request, active_signal)
+    client_for(manager, region).post(
+        reverse("rights:request_decide", args=[rights_request.pk]),
+        {"decision": "upheld", "reason": "Onterecht, volgens de verzoeker en de school."},
+    )
+
+    assert not Signal.objects.filter(pk=active_signal.pk).exists()
+    refs = MatchLink.objects.filter(signal_a_id=active_signal.pk) | MatchLink.objects.filter(
+        signal_b_id=active_signal.pk
+    )
+    assert not refs.exists()
+    assert not MatchKey.objects.filter(signal_id=active_signal.pk).exists()
+    assert not MatchCoordinator.objects.filter(signal_id=active_signal.pk).exists()
+    # the match between the two remaining signals is untouched
+    assert MatchLink.objects.filter(signal_a=min(other.pk, third.pk), signal_b=max(other.pk, third.pk)).exists()

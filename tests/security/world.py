@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role
 from api.services import api_client_create
-from matching.models import MatchCoordinator
+from matching.models import MatchCoordinator, MatchLink
 from matching.services import match_coordinator_propose, match_detect
 from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
@@ -117,6 +118,8 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     matched_signal = SignalFactory(youth=youth, organisation=other_org, professional=matched)
     match_detect(signal_id=own_signal.pk)
     match_detect(signal_id=matched_signal.pk)
+    # the match is a month old and nobody recorded follow-up: the monitor's list shows it
+    MatchLink.objects.filter(signal_b=matched_signal).update(created_at=timezone.now() - datetime.timedelta(days=30))
     coordinator = MatchCoordinator.objects.get(youth=youth)
     # the owner (coordinator by the earliest signal) proposes to hand over to the matched colleague
     match_coordinator_propose(coordinator=coordinator, actor=owner, to_signal=matched_signal)

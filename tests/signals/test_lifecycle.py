@@ -172,3 +172,13 @@ def test_youth_looked_up_but_never_signalled_is_destroyed_a_day_later(organisati
     assert run(looked_up + datetime.timedelta(days=2))["unused_youths"] == 1
     assert not Youth.objects.filter(pk=abandoned.pk).exists()
     assert Youth.objects.filter(pk=kept.pk).exists()
+
+
+def test_expired_signals_of_one_batch_are_counted_for_the_statistics(organisation):
+    from reports.models import Counter, Metric
+
+    day = datetime.date(2027, 6, 1)
+    SignalFactory.create_batch(3, organisation=organisation, ends_on=day - datetime.timedelta(days=1))
+    run(day)
+    counter = Counter.objects.get(metric=Metric.SIGNAL_EXPIRED)
+    assert counter.count == 3

@@ -1,0 +1,147 @@
+"""The follow-up monitor sees the region's matches whose follow-up is overdue, and nothing about the youth."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import MatchCoordinator
+from matching.services import match_detect, match_follow_up_record
+from regions.models import FollowUpCheck
+from reports.models import Counter, Metric
+from signals.models import Signal
+from tests.accounts.factories import followup_monitor, organisation_coordinator, process_manager, professional
+from tests.conftest import client_for
+from tests.persons.factories import YouthFactory
+from tests.regions.factories import MunicipalityFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+MATCHED = datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)
+
+
+def _signal(organisation, youth, when):
+    user = professional(organisation, user__full_name=f"Prof {organisation.code}")
+    with time_machine.travel(when, tick=False):
+        signal = Signal.objects.create(
+            youth=youth,
+            professional=user,
+            organisation=organisation,
+            contact_name=user.full_name,
+            contact_email=user.email,
+            contact_phone="030 111 2222",
+            placed_at=timezone.now(),
+            ends_on=(timezone.now() + datetime.timedelta(days=730)).date(),
+            informing_status="informed",
+        )
+        match_detect(signal_id=signal.pk)
+    return signal
+
+
+@pytest.fixture
+def matched(region, other_region):
+    """A youth of Utrecht with signals of a GGD and a school of the region: one match, follow-up 14 days."""
+    MunicipalityFactory(cbs_code="0344", name="Utrecht", region=region)
+    MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", region=other_region)
+    youth = YouthFactory(municipality_code="0344", first_names="Geheime", surname="Naamsen")
+    ggd = OrganisationFactory(region=region, name="GGD Regio Utrecht", code="ggd", sector="youth_health_care")
+    school = OrganisationFactory(region=region, name="Het College", code="college", sector="education")
+    first = _signal(ggd, youth, MATCHED - datetime.timedelta(days=1))
+    second = _signal(school, youth, MATCHED)
+    coordinator = MatchCoordinator.objects.get(youth=youth)
+    return youth, first, second, coordinator
+
+
+def test_overdue_match_shows_the_coordinator_and_the_professionals_but_not_the_youth(matched, region):
+    youth, first, second, coordinator = matched
+    with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
+        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+    assert f"M-{coordinator.pk:06d}" in page
+    assert first.contact_email in page and second.contact_email in page
+    assert "GGD Regio Utrecht" in page and "Het College" in page
+    assert "Geheime" not in page and "Naamsen" not in page
+    assert youth.pseudonym not in page
+
+
+def test_match_within_the_followup_days_is_not_shown(matched, region):
+    _youth, _first, _second, coordinator = matched
+    with time_machine.travel(MATCHED + datetime.timedelta(days=13)):
+        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+    assert f"M-{coordinator.pk:06d}" not in page
+
+
+def test_match_with_recorded_contact_is_not_shown_and_counts_in_the_statistics(matched, region):
+    _youth, _first, _second, coordinator = matched
+    with time_machine.travel(MATCHED + datetime.timedelta(days=20)):
+        match_follow_up_record(
+            coordinator=coordinator,
+            actor=coordinator.signal.professional,
+            contact_made_on=(MATCHED + datetime.timedelta(days=9)).date(),
+            coordination_agreed_on=None,
+        )
+        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+    assert f"M-{coordinator.pk:06d}" not in page
+    recorded = Counter.objects.get(region=region, metric=Metric.FOLLOWUP_RECORDED)
+    assert (recorded.days, recorded.count, recorded.month) == (9, 1, datetime.date(2026, 3, 1))
+    assert Counter.objects.get(region=region, metric=Metric.FOLLOWUP_DUE).count == 1
+    assert Counter.objects.get(region=region, metric=Metric.MATCH_SAME_YOUTH).count == 1
+
+
+def test_region_setting_decides_when_a_match_is_overdue(matched, region):
+    _youth, _first, _second, coordinator = matched
+    region.followup_days = 30
+    region.save()
+    with time_machine.travel(MATCHED + datetime.timedelta(days=20)):
+        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+    assert f"M-{coordinator.pk:06d}" not in page
+
+
+def test_monitor_notes_that_they_followed_up(matched, region):
+    _youth, _first, _second, coordinator = matched
+    monitor = followup_monitor(region)
+    with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
+        client = client_for(monitor, region)
+        response = client.post(
+            reverse("regions:followup_check", args=[coordinator.pk]),
+            {f"m{coordinator.pk}-note": "Matchregisseur gebeld"},
+        )
+        page = client.get(reverse("regions:followup_monitor")).content.decode()
+    assert response.status_code == 302
+    check = FollowUpCheck.objects.get(coordinator=coordinator)
+    assert (check.monitor, check.note) == (monitor, "Matchregisseur gebeld")
+    assert "Matchregisseur gebeld" in page
+
+
+def test_monitor_of_another_region_neither_sees_nor_notes_the_match(matched, region, other_region):
+    _youth, _first, _second, coordinator = matched
+    other_monitor = followup_monitor(other_region)
+    with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
+        own_host = client_for(other_monitor, other_region)
+        page = own_host.get(reverse("regions:followup_monitor")).content.decode()
+        refused = own_host.post(reverse("regions:followup_check", args=[coordinator.pk]), {})
+        wrong_host = client_for(other_monitor, region).get(reverse("regions:followup_monitor"))
+    assert f"M-{coordinator.pk:06d}" not in page
+    assert refused.status_code == 404
+    assert wrong_host.status_code == 403
+    assert not FollowUpCheck.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["process_manager", "coordinator", "professional"])
+def test_monitor_pages_refuse_other_roles(matched, region, who):
+    _youth, first, _second, coordinator = matched
+    user = {
+        "process_manager": lambda: process_manager(region),
+        "coordinator": lambda: organisation_coordinator(first.organisation),
+        "professional": lambda: first.professional,
+    }[who]()
+    client = client_for(user, region)
+    assert client.get(reverse("regions:followup_monitor")).status_code == 403
+    assert client.post(reverse("regions:followup_check", args=[coordinator.pk]), {}).status_code == 403
+
+
+def test_monitor_pages_send_anonymous_users_to_the_login(matched, anonymous_client):
+    _youth, _first, _second, coordinator = matched
+    assert anonymous_client.get(reverse("regions:followup_monitor")).status_code == 302
+    assert anonymous_client.post(reverse("regions:followup_check", args=[coordinator.pk])).status_code == 302
