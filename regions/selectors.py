@@ -171,9 +171,15 @@ def followup_overdue(*, region: Region, as_of=None):
     )
 
 
-def followup_overdue_one(*, region: Region, pk: int):
-    """One overdue match of the region; anything else (another region's, or followed up) is a 404."""
-    return get_object_or_404(followup_overdue(region=region), pk=pk)
+def followup_match_of_region(*, region: Region, pk: int):
+    """One match of the region (by its coordinator row) that a monitor may note; any other id is a 404."""
+    from matching.models import MatchCoordinator
+
+    queryset = MatchCoordinator.objects.filter(signal__isnull=False).filter(
+        Q(signal__organisation__region=region)
+        | Q(youth__municipality_code__in=Municipality.objects.filter(region=region).values("cbs_code"))
+    )
+    return get_object_or_404(queryset, pk=pk)
 
 
 def followup_participants(*, coordinator) -> list:

@@ -496,7 +496,7 @@ def followup_monitor(request):
 @role_required(Role.FOLLOWUP_MONITOR)
 @require_POST
 def followup_check(request, pk):
-    coordinator = selectors.followup_overdue_one(region=request.region, pk=pk)
+    coordinator = selectors.followup_match_of_region(region=request.region, pk=pk)
     form = FollowupNoteForm(request.POST, prefix=f"m{coordinator.pk}")
     if not form.is_valid():
         messages.error(request, _("De notitie is te lang: gebruik hoogstens 500 tekens."))
