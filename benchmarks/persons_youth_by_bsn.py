@@ -1,12 +1,14 @@
 """Benchmark: how many youths per second `youth_by_bsn` resolves through the HTTP path.
 
-Starts this project's dev server (`manage.py runserver`, threaded) on localhost serving the embedded
-BRP endpoint, points the Haal Centraal client at it and resolves the living test persons with
-`youth_by_bsn`: a first pass creates the youths, a second refreshes them; then the same with several
-threads at once. Uses its own database (`<database>_bench_persons`, migrated here). Figures are printed
-and written to benchmarks/results/persons_youth_by_bsn.txt.
+Starts this project on localhost in a threaded WSGI server (Django's, as `runserver` uses, but with
+Nagle's algorithm off: `runserver` sends headers and body in two writes and so waits ~40 ms per answer
+for a delayed ACK; `--runserver` measures that instead) serving the embedded BRP endpoint, points the
+Haal Centraal client at it and resolves the living test persons with `youth_by_bsn`: a first pass
+creates the youths, a second refreshes them; then the same with several threads at once. Uses its own
+database (`<database>_bench_persons`, migrated here). Figures are printed and written to
+benchmarks/results/persons_youth_by_bsn.txt.
 
-    . /tmp/<name>.env && .venv/bin/python benchmarks/persons_youth_by_bsn.py [--threads 4] [--limit 600]
+    . /tmp/<name>.env && .venv/bin/python benchmarks/persons_youth_by_bsn.py [--threads 4] [--runserver]
 """
 
 import argparse
@@ -46,9 +48,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+def serve(port: int) -> None:
+    """Run as the server process: this project in Django's threaded WSGI server, Nagle off."""
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        disable_nagle_algorithm = True
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", port), Handler)
+    server.set_app(WSGIHandler())
+    server.serve_forever()
+
+
+def start_server(port: int, env: dict, *, runserver: bool) -> subprocess.Popen:
+    command = (
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        if runserver
+        else [sys.executable, __file__, "--serve", str(port)]
+    )
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and scripts
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -69,7 +95,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--limit", type=int, default=0, help="resolve at most this many persons (0: all living)")
+    parser.add_argument("--runserver", action="store_true", help="serve with `manage.py runserver` instead")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
 
     url = bench_database_url()
     create_database(url)
@@ -77,7 +108,7 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
-    server = start_server(port, env)
+    server = start_server(port, env, runserver=args.runserver)
     try:
         import django
 
@@ -113,7 +144,10 @@ def main() -> None:
                 if args.threads > 1:
                     connection.close()
 
-        lines = [f"youth_by_bsn over HTTP (Haal Centraal client, runserver, embedded register): {len(bsns)} persons"]
+        served_by = "manage.py runserver" if args.runserver else "threaded WSGI server, Nagle off"
+        lines = [
+            f"youth_by_bsn over HTTP (Haal Centraal client -> {served_by} -> embedded register): {len(bsns)} persons"
+        ]
 
         def timed(label: str, threads: int) -> None:
             started = time.perf_counter()
