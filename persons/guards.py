@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Role
 from audit.models import LogEntry
 from audit.services import log_event
 
@@ -49,7 +48,7 @@ def lookup_rate_check(*, actor, request=None, pseudonym: str) -> None:
 
 
 def _alert_once(*, actor, request, since, looked_up: int) -> None:
-    from notifications.services import notification_enqueue
+    from regions.services import process_managers_notify
 
     if LogEntry.objects.filter(actor_id=actor.pk, action=ALERT_ACTION, created_at__gte=since).exists():
         return
@@ -58,20 +57,11 @@ def _alert_once(*, actor, request, since, looked_up: int) -> None:
         entry = log_event(action=ALERT_ACTION, actor=actor, request=request, distinct_lookups=looked_up)
         if region is None:
             return
-        managers = Membership.objects.filter(role=Role.PROCESS_MANAGER, region=region, active=True).select_related(
-            "user"
+        process_managers_notify(
+            region=region,
+            kind="bsn_enumeration_alert",
+            subject=str(_("Verwijsindex: ongebruikelijk veel opzoekingen door één gebruiker")),
+            template="persons/email/enumeration_alert",
+            context={"actor_name": actor.full_name or actor.email, "looked_up": looked_up, "log_entry_id": entry.pk},
+            dedupe_key=f"bsn-enumeration:{entry.pk}",
         )
-        for membership in managers:
-            notification_enqueue(
-                recipient=membership.user,
-                kind="bsn_enumeration_alert",
-                subject=str(_("Verwijsindex: ongebruikelijk veel opzoekingen door één gebruiker")),
-                template="persons/email/enumeration_alert",
-                context={
-                    "recipient_name": membership.user.full_name,
-                    "actor_name": actor.full_name or actor.email,
-                    "looked_up": looked_up,
-                    "log_entry_id": entry.pk,
-                },
-                dedupe_key=f"bsn-enumeration:{entry.pk}:{membership.user_id}",
-            )

@@ -1,9 +1,7 @@
 """Reads of regions and organisations, always scoped to the region or organisation the user acts in."""
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
 
@@ -22,13 +20,23 @@ def region_host(region: Region) -> str:
     return region.hostnames[0] if region.hostnames else f"{region.slug}.localhost"
 
 
-def region_url(region: Region, viewname: str, *args) -> str:
-    """An absolute link to a page on the region's host, for e-mails."""
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{region_host(region)}{port}{reverse(viewname, args=args)}"
-
-
 # --- process managers: everything is scoped to the host's region --------------------------------
+
+
+def process_managers_of_region(*, region: Region):
+    """The active people with an active process-manager role in the region, by id."""
+    from accounts.models import Role, User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__region=region,
+            memberships__role=Role.PROCESS_MANAGER,
+            memberships__active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def organisations_of_region(*, region: Region) -> QuerySet[Organisation]:

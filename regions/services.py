@@ -4,6 +4,7 @@ import re
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -420,29 +421,59 @@ def move_notice_record(*, youth, old_municipality_code: str, new_municipality_co
 
 
 def _move_notice_mail(notice: MoveNotice) -> None:
-    from accounts.models import Membership, Role
-    from notifications.services import notification_enqueue
-
-    from .selectors import region_url
-
-    managers = (
-        Membership.objects.filter(region=notice.region, role=Role.PROCESS_MANAGER, active=True, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
+    process_managers_notify(
+        region=notice.region,
+        kind="move_notice",
+        subject=_("Verhuismelding in %(region)s") % {"region": notice.region.name},
+        template="regions/email/move_notice",
+        context={"notice_reference": notice.reference},
+        path=reverse("regions:move_notice_list"),
+        dedupe_key=f"move_notice:{notice.pk}",
     )
-    for membership in managers:
-        notification_enqueue(
-            recipient=membership.user,
-            kind="move_notice",
-            subject=_("Verhuismelding in %(region)s") % {"region": notice.region.name},
-            template="regions/email/move_notice",
-            context={
-                "region_name": notice.region.name,
-                "notice_reference": notice.reference,
-                "url": region_url(notice.region, "regions:move_notice_list"),
-            },
-            dedupe_key=f"move_notice:{notice.pk}:{membership.user_id}",
-        )
+
+
+def process_managers_notify(
+    *,
+    region: Region,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    path: str | None = None,
+    also=(),
+) -> None:
+    """E-mail the region's active process managers (and the active people in `also`) once each.
+
+    Each outbox row is keyed `<dedupe_key>:<user id>`, so a second call sends nobody anything twice.
+    The context gets the region's name and, given a `path`, `url`: that page on the region's own host.
+    The caller keeps BSNs and youths' names out of subject and context.
+    """
+    from notifications.links import region_absolute_url
+    from notifications.services import notifications_enqueue
+
+    from .selectors import process_managers_of_region
+
+    recipients = {user.pk: user for user in process_managers_of_region(region=region)}
+    for user in also:
+        if user is not None and user.is_active:
+            recipients.setdefault(user.pk, user)
+    context = {**context, "region_name": region.name}
+    if path is not None:
+        context["url"] = region_absolute_url(region=region, path=path)
+    notifications_enqueue(
+        [
+            {
+                "recipient": user,
+                "kind": kind,
+                "subject": subject,
+                "template": template,
+                "context": context,
+                "dedupe_key": f"{dedupe_key}:{user.pk}",
+            }
+            for user in recipients.values()
+        ]
+    )
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
 from audit.services import log_event
 from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
 from persons.exceptions import PersonLookupError
+from regions.services import process_managers_notify
 
 from .models import (
     DECIDED_KINDS,
@@ -351,31 +351,21 @@ def rights_overdue_remind(*, as_of: datetime.date) -> tuple[int, int]:
             if locked is None:
                 continue
             region = rights_request.region
-            recipients = {rights_request.registered_by}
-            recipients.update(
-                m.user
-                for m in Membership.objects.filter(
-                    role=Role.PROCESS_MANAGER, region=region, active=True, user__is_active=True
-                ).select_related("user")
+            process_managers_notify(
+                region=region,
+                also=[rights_request.registered_by],
+                kind="rights_request_overdue",
+                subject=_("Verwijsindex: verzoek %(reference)s is over de termijn")
+                % {"reference": rights_request.reference},
+                template="rights/email/request_overdue",
+                context={
+                    "request_reference": rights_request.reference,
+                    "kind": rights_request.get_kind_display(),
+                    "deadline": rights_request.deadline.isoformat(),
+                },
+                path=reverse("rights:request_detail", args=[rights_request.pk]),
+                dedupe_key=f"rights-request-overdue:{rights_request.pk}",
             )
-            for recipient in recipients:
-                if not recipient.is_active:
-                    continue
-                _notify(
-                    recipient=recipient,
-                    region=region,
-                    kind="rights_request_overdue",
-                    subject=_("Verwijsindex: verzoek %(reference)s is over de termijn")
-                    % {"reference": rights_request.reference},
-                    template="rights/email/request_overdue",
-                    context={
-                        "request_reference": rights_request.reference,
-                        "kind": rights_request.get_kind_display(),
-                        "deadline": rights_request.deadline.isoformat(),
-                    },
-                    dedupe_key=f"rights-request-overdue:{rights_request.pk}:{recipient.pk}",
-                    path=reverse("rights:request_detail", args=[rights_request.pk]),
-                )
             locked.overdue_reminded_on = as_of
             locked.save(update_fields=["overdue_reminded_on"])
             log_event(action="rights_request_overdue_reminded", region_id=region.pk, rights_request=locked.pk)
