@@ -1,11 +1,12 @@
 """Match detection across youths, families, addresses and regions; the match coordinator; follow-up."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchingConfig(AppConfig):
     name = "matching"
-    verbose_name = "Matches"
+    verbose_name = _("Matches")
 
     def ready(self):
         from signals import hooks

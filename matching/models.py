@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from persons.models import Youth
@@ -88,7 +89,7 @@ class MatchCoordinator(models.Model):
         verbose_name_plural = _("matchregisseurs")
 
     def __str__(self):
-        return f"Matchregisseur jeugdige #{self.youth_id}"
+        return gettext("Matchregisseur jeugdige #%(id)s") % {"id": self.youth_id}
 
 
 class MatchFollowUp(models.Model):
@@ -105,7 +106,7 @@ class MatchFollowUp(models.Model):
         verbose_name_plural = _("opvolging matches")
 
     def __str__(self):
-        return f"Opvolging jeugdige #{self.youth_id}"
+        return gettext("Opvolging jeugdige #%(id)s") % {"id": self.youth_id}
 
 
 class MatchOverviewVisit(models.Model):

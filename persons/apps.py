@@ -1,11 +1,12 @@
 """Youths, BSN encryption and pseudonyms, and the BRP clients."""
 
 from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class PersonsConfig(AppConfig):
     name = "persons"
-    verbose_name = "Personen"
+    verbose_name = _("Personen")
 
     def ready(self):
         from .pseudonyms import register_pseudonym_column

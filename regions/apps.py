@@ -1,11 +1,12 @@
 """Regions (tenants), their municipalities, organisations, convenant, coordinator rules and themes."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionsConfig(AppConfig):
     name = "regions"
-    verbose_name = "Regio's"
+    verbose_name = _("Regio's")
 
     def ready(self):
         from persons.events import register_youth_change_handler

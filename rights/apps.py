@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RightsConfig(AppConfig):
     name = "rights"
-    verbose_name = "Rechten van betrokkenen"
+    verbose_name = _("Rechten van betrokkenen")

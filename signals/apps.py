@@ -1,12 +1,13 @@
 """The signals app; registers the death handler with persons when that interface exists."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SignalsConfig(AppConfig):
     name = "signals"
     label = "signals"
-    verbose_name = "Signalen"
+    verbose_name = _("Signalen")
 
     def ready(self):
         try:

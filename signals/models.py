@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from persons.models import Youth
@@ -83,7 +84,7 @@ class Signal(models.Model):
         ]
 
     def __str__(self):
-        return f"Signaal {self.reference}"
+        return gettext("Signaal %(reference)s") % {"reference": self.reference}
 
     @property
     def reference(self) -> str:

@@ -50,4 +50,4 @@ def test_english_switch_works_for_a_logged_in_user(region, professional_user):
     content = client.get(reverse("home")).content.decode()
     assert '<html lang="en"' in content
     assert f"Welcome, {professional_user.full_name}" in content
-    assert "Professional" in content
+    assert "Authorised professional" in content
