@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from verwijsindex.form_pages import form_data, form_page, refusal_show
 
 from . import selectors, services
 from .bag import bag_lookup_available
@@ -56,22 +57,8 @@ def theme_css(request):
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-def _data(request):
-    """The posted data, also when a form is posted empty (an empty form must show its errors)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _files(request):
     return request.FILES if request.method == "POST" else None
-
-
-def _refused(form, error: RegionAdminError | ValidationError) -> None:
-    """Show a refusal from a service on the form, next to its field when it names one."""
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- process managers --------------------------------------------------------------------------
@@ -92,45 +79,53 @@ def organisation_list(request):
 
 @process_manager_required
 def organisation_create(request):
-    form = OrganisationForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(
-                region=request.region, data=form.cleaned_data, actor=request.user, request=request
-            )
-        except RegionAdminError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("De organisatie %(name)s is toegevoegd.") % {"name": organisation.name})
-            return redirect("regions:organisation_detail", organisation.pk)
-    return render(request, "regions/organisation_form.html", {"form": form, "title": _("Organisatie toevoegen")})
+    form = OrganisationForm(form_data(request))
+
+    def create():
+        organisation = services.organisation_create(
+            region=request.region, data=form.cleaned_data, actor=request.user, request=request
+        )
+        messages.success(request, _("De organisatie %(name)s is toegevoegd.") % {"name": organisation.name})
+        return redirect("regions:organisation_detail", organisation.pk)
+
+    return form_page(
+        request,
+        form,
+        act=create,
+        refusals=(RegionAdminError,),
+        template="regions/organisation_form.html",
+        context={"title": _("Organisatie toevoegen")},
+    )
 
 
 @process_manager_required
 def organisation_detail(request, pk):
     organisation = selectors.organisation_of_region(region=request.region, pk=pk)
-    form = OrganisationForm(_data(request), instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                organisation=organisation, data=form.cleaned_data, actor=request.user, request=request
-            )
-        except RegionAdminError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("De gegevens van de organisatie zijn opgeslagen."))
-            return redirect("regions:organisation_detail", organisation.pk)
-    organisation.refresh_from_db()
-    return render(
-        request,
-        "regions/organisation_detail.html",
-        {
+    form = OrganisationForm(form_data(request), instance=organisation)
+
+    def update():
+        services.organisation_update(
+            organisation=organisation, data=form.cleaned_data, actor=request.user, request=request
+        )
+        messages.success(request, _("De gegevens van de organisatie zijn opgeslagen."))
+        return redirect("regions:organisation_detail", organisation.pk)
+
+    def context():
+        organisation.refresh_from_db()  # a refused or invalid form has changed the instance in memory
+        return {
             "organisation": organisation,
-            "form": form,
             "members": selectors.organisation_members(organisation=organisation),
             "active_signals": selectors.active_signal_count(organisation=organisation),
             "title": organisation.name,
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        act=update,
+        refusals=(RegionAdminError,),
+        template="regions/organisation_detail.html",
+        context=context,
     )
 
 
@@ -140,29 +135,29 @@ def organisation_deactivate(request, pk):
     if not organisation.active:
         messages.info(request, _("Deze organisatie is al gedeactiveerd."))
         return redirect("regions:organisation_detail", organisation.pk)
-    form = OrganisationDeactivateForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            ended = services.organisation_deactivate(
-                organisation=organisation,
-                end_active_signals=form.cleaned_data["end_active_signals"],
-                actor=request.user,
-                request=request,
-            )
-        except RegionAdminError as error:
-            _refused(form, error)
-        else:
-            text = _("De organisatie %(name)s is gedeactiveerd.") % {"name": organisation.name}
-            if ended:
-                text += " " + _("%(count)s actieve signalen zijn beëindigd en gearchiveerd.") % {"count": ended}
-            messages.success(request, text)
-            return redirect("regions:organisation_list")
-    return render(
+    form = OrganisationDeactivateForm(form_data(request))
+
+    def deactivate():
+        ended = services.organisation_deactivate(
+            organisation=organisation,
+            end_active_signals=form.cleaned_data["end_active_signals"],
+            actor=request.user,
+            request=request,
+        )
+        text = _("De organisatie %(name)s is gedeactiveerd.") % {"name": organisation.name}
+        if ended:
+            text += " " + _("%(count)s actieve signalen zijn beëindigd en gearchiveerd.") % {"count": ended}
+        messages.success(request, text)
+        return redirect("regions:organisation_list")
+
+    return form_page(
         request,
-        "regions/organisation_deactivate.html",
-        {
+        form,
+        act=deactivate,
+        refusals=(RegionAdminError,),
+        template="regions/organisation_deactivate.html",
+        context=lambda: {
             "organisation": organisation,
-            "form": form,
             "members": [m for m in selectors.organisation_members(organisation=organisation) if m.active_signals],
             "active_signals": selectors.active_signal_count(organisation=organisation),
             "title": _("Organisatie deactiveren"),
@@ -183,29 +178,30 @@ def organisation_reactivate(request, pk):
 
 
 def _invite(request, *, organisation, role, template, back):
-    form = InviteForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_member_invite(
-                organisation=organisation,
-                role=role,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                invited_by=request.user,
-            )
-        except (RegionAdminError, ValidationError) as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request,
-                _("Er is een uitnodiging gestuurd naar %(email)s. De link is 7 dagen geldig.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return back
-    return render(
+    form = InviteForm(form_data(request))
+
+    def invite():
+        services.organisation_member_invite(
+            organisation=organisation,
+            role=role,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            invited_by=request.user,
+        )
+        messages.success(
+            request,
+            _("Er is een uitnodiging gestuurd naar %(email)s. De link is 7 dagen geldig.")
+            % {"email": form.cleaned_data["email"]},
+        )
+        return back
+
+    return form_page(
         request,
-        template,
-        {"form": form, "organisation": organisation, "role": role, "title": _("Uitnodigen")},
+        form,
+        act=invite,
+        refusals=(RegionAdminError, ValidationError),
+        template=template,
+        context={"organisation": organisation, "role": role, "title": _("Uitnodigen")},
     )
 
 
@@ -223,46 +219,47 @@ def organisation_coordinator_invite(request, pk):
 
 @process_manager_required
 def municipality_list(request):
-    form = MunicipalityForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            municipality = services.municipality_create(
-                region=request.region,
-                cbs_code=form.cleaned_data["cbs_code"],
-                name=form.cleaned_data["name"],
-                actor=request.user,
-                request=request,
-            )
-        except RegionAdminError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Gemeente %(name)s is toegevoegd.") % {"name": municipality.name})
-            return redirect("regions:municipality_list")
-    return render(
+    form = MunicipalityForm(form_data(request))
+
+    def create():
+        municipality = services.municipality_create(
+            region=request.region,
+            cbs_code=form.cleaned_data["cbs_code"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("Gemeente %(name)s is toegevoegd.") % {"name": municipality.name})
+        return redirect("regions:municipality_list")
+
+    return form_page(
         request,
-        "regions/municipality_list.html",
-        {
-            "municipalities": selectors.municipalities_of_region(region=request.region),
-            "form": form,
-            "title": _("Gemeenten"),
-        },
+        form,
+        act=create,
+        refusals=(RegionAdminError,),
+        template="regions/municipality_list.html",
+        context={"municipalities": selectors.municipalities_of_region(region=request.region), "title": _("Gemeenten")},
     )
 
 
 @process_manager_required
 def municipality_edit(request, pk):
     municipality = selectors.municipality_of_region(region=request.region, pk=pk)
-    form = MunicipalityNameForm(_data(request), initial={"name": municipality.name})
-    if request.method == "POST" and form.is_valid():
+    form = MunicipalityNameForm(form_data(request), initial={"name": municipality.name})
+
+    def update():
         services.municipality_update(
             municipality=municipality, name=form.cleaned_data["name"], actor=request.user, request=request
         )
         messages.success(request, _("De gemeente is opgeslagen."))
         return redirect("regions:municipality_list")
-    return render(
+
+    return form_page(
         request,
-        "regions/municipality_edit.html",
-        {"municipality": municipality, "form": form, "title": _("Gemeente wijzigen")},
+        form,
+        act=update,
+        template="regions/municipality_edit.html",
+        context={"municipality": municipality, "title": _("Gemeente wijzigen")},
     )
 
 
@@ -282,7 +279,7 @@ def coordinator_rules(request):
                         request=request,
                     )
                 except RegionAdminError as error:
-                    _refused(form, error)
+                    refusal_show(form, error)
                 else:
                     messages.success(request, _("De regel is onderaan de lijst toegevoegd."))
                     return redirect("regions:coordinator_rules")
@@ -307,32 +304,32 @@ def coordinator_rules(request):
 
 @process_manager_required
 def institutional_addresses(request):
-    form = InstitutionalAddressForm(_data(request))
-    if request.method == "POST" and form.is_valid():
+    form = InstitutionalAddressForm(form_data(request))
+
+    def add():
         data = form.cleaned_data
-        try:
-            services.institutional_address_add(
-                region=request.region,
-                postcode=data["postcode"],
-                house_number=data["house_number"],
-                house_letter=data["house_letter"],
-                house_number_addition=data["house_number_addition"],
-                description=data["description"],
-                bag_id=data["bag_id"],
-                actor=request.user,
-                request=request,
-            )
-        except RegionAdminError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Het adres staat nu op de lijst van instellingsadressen."))
-            return redirect("regions:institutional_addresses")
-    return render(
+        services.institutional_address_add(
+            region=request.region,
+            postcode=data["postcode"],
+            house_number=data["house_number"],
+            house_letter=data["house_letter"],
+            house_number_addition=data["house_number_addition"],
+            description=data["description"],
+            bag_id=data["bag_id"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("Het adres staat nu op de lijst van instellingsadressen."))
+        return redirect("regions:institutional_addresses")
+
+    return form_page(
         request,
-        "regions/institutional_addresses.html",
-        {
+        form,
+        act=add,
+        refusals=(RegionAdminError,),
+        template="regions/institutional_addresses.html",
+        context=lambda: {
             "addresses": selectors.institutional_addresses_of_region(region=request.region),
-            "form": form,
             "bag_lookup": bag_lookup_available(),
             "title": _("Instellingsadressen"),
         },
@@ -350,14 +347,18 @@ def institutional_address_remove(request, pk):
 
 @process_manager_required
 def region_settings(request):
-    form = RegionSettingsForm(_data(request), instance=request.region)
-    if request.method == "POST" and form.is_valid():
+    form = RegionSettingsForm(form_data(request), instance=request.region)
+
+    def update():
         services.region_settings_update(
             region=request.region, data=form.cleaned_data, actor=request.user, request=request
         )
         messages.success(request, _("De instellingen zijn opgeslagen."))
         return redirect("regions:region_settings")
-    return render(request, "regions/region_settings.html", {"form": form, "title": _("Instellingen")})
+
+    return form_page(
+        request, form, act=update, template="regions/region_settings.html", context={"title": _("Instellingen")}
+    )
 
 
 @process_manager_required
@@ -370,8 +371,9 @@ def region_look(request):
         "contrast_colour": tokens.get(THEME_CONTRAST, "#ffffff"),
         "font": tokens.get(THEME_FONT, FONT_CHOICES[0][0]),
     }
-    form = RegionLookForm(_data(request), _files(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = RegionLookForm(form_data(request), _files(request), initial=initial)
+
+    def update():
         data = form.cleaned_data
         services.region_look_update(
             region=region,
@@ -386,7 +388,8 @@ def region_look(request):
         )
         messages.success(request, _("De huisstijl is opgeslagen."))
         return redirect("regions:region_look")
-    return render(request, "regions/region_look.html", {"form": form, "title": _("Huisstijl")})
+
+    return form_page(request, form, act=update, template="regions/region_look.html", context={"title": _("Huisstijl")})
 
 
 @process_manager_required
@@ -448,8 +451,9 @@ def professional_invite(request):
 @coordinator_required
 def signalling_profile(request):
     organisation = request.membership.organisation
-    form = SignallingProfileForm(_data(request), initial={"signalling_profile": organisation.signalling_profile})
-    if request.method == "POST" and form.is_valid():
+    form = SignallingProfileForm(form_data(request), initial={"signalling_profile": organisation.signalling_profile})
+
+    def update():
         services.signalling_profile_update(
             organisation=organisation,
             text=form.cleaned_data["signalling_profile"],
@@ -458,10 +462,13 @@ def signalling_profile(request):
         )
         messages.success(request, _("Het signaleringsprofiel is opgeslagen."))
         return redirect("regions:my_organisation")
-    return render(
+
+    return form_page(
         request,
-        "regions/signalling_profile.html",
-        {"form": form, "organisation": organisation, "title": _("Signaleringsprofiel")},
+        form,
+        act=update,
+        template="regions/signalling_profile.html",
+        context={"organisation": organisation, "title": _("Signaleringsprofiel")},
     )
 
 

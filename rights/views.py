@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from persons.bsn import bsn_decrypt
 from persons.exceptions import BsnInvalid
+from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
 from .forms import AdviceForm, AdviceRequestForm, DecisionForm, RequestRegisterForm
@@ -54,8 +55,9 @@ def queue(request):
 @role_required(Role.MUNICIPAL_STAFF)
 def request_register(request):
     municipality = request.membership.municipality
-    form = RequestRegisterForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    form = RequestRegisterForm(form_data(request), initial={"received_on": timezone.localdate()})
+
+    def register():
         data = form.cleaned_data
         try:
             rights_request = services.rights_request_register(
@@ -76,17 +78,16 @@ def request_register(request):
             )
         except BsnInvalid as exc:
             form.add_error("bsn", str(exc.message))
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(
-                request, _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference}
-            )
-            return redirect("rights:request_detail", pk=rights_request.pk)
-    return render(
+            return None
+        messages.success(request, _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference})
+        return redirect("rights:request_detail", pk=rights_request.pk)
+
+    return form_page(
         request,
-        "rights/register.html",
-        {"title": _("Verzoek registreren"), "form": form, "municipality": municipality},
+        form,
+        act=register,
+        template="rights/register.html",
+        context={"title": _("Verzoek registreren"), "municipality": municipality},
     )
 
 
@@ -191,29 +192,28 @@ def request_decide(request, pk):
     rights_request = selectors.request_for_user(memberships=request.memberships, region=request.region, pk=pk)
     if not selectors.is_process_manager_for(memberships=request.memberships, rights_request=rights_request):
         raise Http404
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rights_request_decide(
-                rights_request=rights_request,
-                actor=request.user,
-                upheld=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("Het besluit is vastgelegd."))
-            return redirect("rights:request_detail", pk=pk)
-    return render(
+    form = DecisionForm(form_data(request))
+
+    def decide():
+        services.rights_request_decide(
+            rights_request=rights_request,
+            actor=request.user,
+            upheld=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        messages.success(request, _("Het besluit is vastgelegd."))
+        return redirect("rights:request_detail", pk=pk)
+
+    return form_page(
         request,
-        "rights/decide.html",
-        {
+        form,
+        act=decide,
+        template="rights/decide.html",
+        context=lambda: {
             "title": _("Besluiten over %(ref)s") % {"ref": rights_request.reference},
             "rights_request": rights_request,
             "advice_tasks": list(rights_request.advice_tasks.select_related("professional")),
-            "form": form,
         },
     )
 
@@ -232,28 +232,27 @@ def advice_list(request):
 @role_required(Role.PROFESSIONAL)
 def advice_detail(request, pk):
     task = selectors.advice_task_for_professional(user=request.user, region=request.region, pk=pk)
-    form = AdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.advice_task_give(
-                task=task,
-                actor=request.user,
-                advice=form.cleaned_data["advice"],
-                advice_text=form.cleaned_data["advice_text"],
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("Dank u, uw advies is vastgelegd."))
-            return redirect("rights:advice_list")
-    return render(
+    form = AdviceForm(form_data(request))
+
+    def give():
+        services.advice_task_give(
+            task=task,
+            actor=request.user,
+            advice=form.cleaned_data["advice"],
+            advice_text=form.cleaned_data["advice_text"],
+            request=request,
+        )
+        messages.success(request, _("Dank u, uw advies is vastgelegd."))
+        return redirect("rights:advice_list")
+
+    return form_page(
         request,
-        "rights/advice_detail.html",
-        {
+        form,
+        act=give,
+        template="rights/advice_detail.html",
+        context={
             "title": _("Advies over signaal %(ref)s") % {"ref": task.signal_reference},
             "task": task,
-            "form": form,
             "overdue": task.is_overdue(timezone.localdate()),
         },
     )
