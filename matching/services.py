@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from notifications.links import region_absolute_url
 from notifications.models import NotificationKind
 from notifications.services import notification_enqueue, notifications_enqueue
 from persons.models import Youth
-from regions.models import CoordinatorRule, InstitutionalAddress, Municipality
+from regions.models import CoordinatorRule, InstitutionalAddress
 from signals.models import Signal, SignalStatus
 
 from . import hooks
@@ -81,93 +81,116 @@ def _advisory_lock(keys) -> None:
         cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
 
 
-def _keys_store(signal: Signal, keys: set[tuple[str, str]], *, first_time: bool = False) -> None:
-    stored = set() if first_time else set(MatchKey.objects.filter(signal=signal).values_list("kind", "value"))
-    stale = stored - keys
-    if stale:
-        query = Q()
-        for kind, value in stale:
-            query |= Q(kind=kind, value=value)
-        MatchKey.objects.filter(query, signal=signal).delete()
-    missing = keys - stored
-    if missing:
-        MatchKey.objects.bulk_create(
-            [MatchKey(signal=signal, kind=kind, value=value) for kind, value in sorted(missing)], ignore_conflicts=True
-        )
-
-
 # --- detection -------------------------------------------------------------------------------------------------
+
+# One statement writes the signal's keys and its detection time and inserts the new links; RETURNING gives exactly
+# the links that did not exist yet, so a repeated detection finds them and adds nothing (idempotent).
+_DETECT_WRITE_SQL = """
+WITH stamped AS (
+    UPDATE signals_signal SET matched_at = %(now)s WHERE id = %(signal_id)s
+), stale_keys AS (
+    DELETE FROM matching_matchkey
+    WHERE signal_id = %(signal_id)s
+      AND (kind, value) NOT IN (SELECT * FROM unnest(%(key_kinds)s::varchar[], %(key_values)s::varchar[]))
+), fresh_keys AS (
+    INSERT INTO matching_matchkey (signal_id, kind, value)
+    SELECT %(signal_id)s, kind, value FROM unnest(%(key_kinds)s::varchar[], %(key_values)s::varchar[]) AS k(kind, value)
+    ON CONFLICT DO NOTHING
+)
+INSERT INTO matching_matchlink (signal_a_id, signal_b_id, kind, created_at)
+SELECT a, b, kind, %(now)s FROM unnest(%(a)s::bigint[], %(b)s::bigint[], %(kinds)s::varchar[]) AS l(a, b, kind)
+ORDER BY a, b, kind
+ON CONFLICT DO NOTHING
+RETURNING id, signal_a_id, signal_b_id, kind, created_at
+"""
+
+
+def _partners_find(signal: Signal, keys: set[tuple[str, str]]) -> tuple[dict[int, Signal], list[tuple[int, str]]]:
+    """All stored signals sharing a key with this one, in any region, in one statement: {id: signal}, (id, kind)."""
+    query = Q()
+    for kind, value in keys:
+        query |= Q(kind=kind, value=value)
+    # an address on ANY region's institutional list never makes a match
+    institutional = InstitutionalAddress.objects.values("bag_pseudonym")
+    found = (
+        MatchKey.objects.filter(query)
+        .exclude(signal_id=signal.pk)
+        .exclude(kind=MatchKeyKind.ADDRESS, value__in=Subquery(institutional))
+        .select_related(*(f"signal__{name}" for name in _SIGNAL_RELATED))
+    )
+    partners: dict[int, Signal] = {}
+    rows: list[tuple[int, str]] = []
+    for key in found:
+        rows.append((key.signal_id, key.kind))
+        partners[key.signal_id] = key.signal
+    return partners, rows
+
+
+def _links_wanted(signal: Signal, partners: dict[int, Signal], rows) -> list[tuple[int, int, str]]:
+    # whether colleagues of one organisation match follows the region of that organisation (both share it)
+    internal_reported = signal.organisation.region.internal_matches_reported
+    wanted = set()
+    for partner_id, key_kind in rows:
+        partner = partners[partner_id]
+        if partner.professional_id == signal.professional_id:
+            continue
+        if partner.organisation_id == signal.organisation_id and not internal_reported:
+            continue
+        kind = KEY_TO_MATCH_KIND[key_kind]
+        if kind != MatchKind.SAME_YOUTH and partner.youth_id == signal.youth_id:
+            continue  # two signals on one youth are a same-youth match, not siblings of themselves
+        low, high = sorted((signal.pk, partner_id))
+        wanted.add((low, high, kind.value))
+    return sorted(wanted)
 
 
 def match_detect(*, signal_id: int) -> list[MatchLink]:
     """Find and record the matches of one signal; idempotent. Returns the links that are new.
 
     Every professional with an active signal in a new link gets one e-mail for this event, written
-    to the outbox in this transaction.
+    to the outbox in this transaction. The number of statements does not depend on the number of
+    matching signals: load, lock, find, write; and when there are new links: the coordinators (3-4),
+    the outbox (1), the statistics (2-3) and the logbook (4).
     """
     with transaction.atomic():
         signal = Signal.objects.select_related(*_SIGNAL_RELATED).filter(pk=signal_id).first()
         if signal is None:  # destroyed before detection ran
             return []
         keys = signal_match_keys(signal)
+        # after the lock, so the search below sees every detection that shares a key and committed before us
         _advisory_lock(keys)
+        partners, rows = _partners_find(signal, keys)
+        wanted = _links_wanted(signal, partners, rows)
         now = timezone.now()
-        # keys and matched_at are written together: a signal never detected has no stored keys yet
-        _keys_store(signal, keys, first_time=signal.matched_at is None)
-        Signal.objects.filter(pk=signal.pk).update(matched_at=now)
-
-        rows: list[tuple[int, str]] = []
-        partners: dict[int, Signal] = {}
-        if keys:
-            query = Q()
-            for kind, value in keys:
-                query |= Q(kind=kind, value=value)
-            # an address on ANY region's institutional list never makes a match
-            institutional = InstitutionalAddress.objects.values("bag_pseudonym")
-            found = (
-                MatchKey.objects.filter(query)
-                .exclude(signal_id=signal.pk)
-                .exclude(kind=MatchKeyKind.ADDRESS, value__in=Subquery(institutional))
-                .select_related(*(f"signal__{name}" for name in _SIGNAL_RELATED))
+        key_kinds, key_values = zip(*sorted(keys), strict=True) if keys else ((), ())
+        with connection.cursor() as cursor:
+            # keys and matched_at are written together: a signal never detected has no stored keys yet
+            cursor.execute(
+                _DETECT_WRITE_SQL,
+                {
+                    "now": now,
+                    "signal_id": signal.pk,
+                    "key_kinds": list(key_kinds),
+                    "key_values": list(key_values),
+                    "a": [a for a, _b, _k in wanted],
+                    "b": [b for _a, b, _k in wanted],
+                    "kinds": [k for _a, _b, k in wanted],
+                },
             )
-            for key in found:
-                rows.append((key.signal_id, key.kind))
-                partners[key.signal_id] = key.signal
-        # whether colleagues of one organisation match follows the region of that organisation (both share it)
-        internal_reported = signal.organisation.region.internal_matches_reported
-        wanted = set()
-        for partner_id, key_kind in rows:
-            partner = partners.get(partner_id)
-            if partner is None or partner.professional_id == signal.professional_id:
-                continue
-            if partner.organisation_id == signal.organisation_id and not internal_reported:
-                continue
-            kind = KEY_TO_MATCH_KIND[key_kind]
-            if kind != MatchKind.SAME_YOUTH and partner.youth_id == signal.youth_id:
-                continue  # two signals on one youth are a same-youth match, not siblings of themselves
-            low, high = sorted((signal.pk, partner_id))
-            wanted.add((low, high, kind.value))
-        existing = set(
-            MatchLink.objects.filter(Q(signal_a=signal.pk) | Q(signal_b=signal.pk)).values_list(
-                "signal_a_id", "signal_b_id", "kind"
-            )
-        )
-        new = MatchLink.objects.bulk_create(
-            [MatchLink(signal_a_id=a, signal_b_id=b, kind=k, created_at=now) for a, b, k in sorted(wanted - existing)]
-        )
-        if not new:
+            inserted = cursor.fetchall()
+        if not inserted:
             return []
+        new = [
+            MatchLink(id=pk, signal_a_id=a, signal_b_id=b, kind=kind, created_at=created_at)
+            for pk, a, b, kind, created_at in sorted(inserted)
+        ]
+        for link in new:
+            link._state.adding = False
+            link._state.db = connection.alias
         signals = {signal.pk: signal, **partners}
-        youths = {s.youth_id: s.youth for s in (signals[link.signal_a_id] for link in new)}
-        youths.update({s.youth_id: s.youth for s in (signals[link.signal_b_id] for link in new)})
+        ends = [signals[pk] for link in new for pk in (link.signal_a_id, link.signal_b_id)]
+        youths = {end.youth_id: end.youth for end in ends}
         coordinators = _coordinators_refresh(youths=list(youths.values()))
-        log_event(
-            action="match_created",
-            region_id=signal.organisation.region_id,
-            youth_pseudonym=signal.youth.pseudonym,
-            signal_id=signal.pk,
-            links=[{"other_signal_id": link.other(signal.pk), "kind": link.kind} for link in new],
-        )
         _match_notify(
             trigger=signal,
             links=new,
@@ -175,6 +198,14 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
             coordinators={youth_id: _contact(row.signal) for youth_id, (row, _changed) in coordinators.items()},
         )
         hooks.links_created(new, signals)
+        # last: the logbook's lock serialises every writer until this transaction commits
+        log_event(
+            action="match_created",
+            region_id=signal.organisation.region_id,
+            youth_pseudonym=signal.youth.pseudonym,
+            signal_id=signal.pk,
+            links=[{"other_signal_id": link.other(signal.pk), "kind": link.kind} for link in new],
+        )
     return new
 
 
@@ -292,14 +323,15 @@ def _match_notify(
 
 
 def _rules_by_municipality(codes) -> dict[str, list[CoordinatorRule]]:
-    """Per CBS code: the ordered coordinator rules of the region serving that municipality."""
-    region_of = dict(
-        Municipality.objects.filter(cbs_code__in=[c for c in codes if c]).values_list("cbs_code", "region_id")
-    )
-    rules: dict[int, list[CoordinatorRule]] = defaultdict(list)
-    for rule in CoordinatorRule.objects.filter(region_id__in=set(region_of.values())).order_by("region_id", "position"):
-        rules[rule.region_id].append(rule)
-    return {code: rules.get(region_id, []) for code, region_id in region_of.items()}
+    """Per CBS code: the ordered coordinator rules of the region serving that municipality (one statement)."""
+    rules: dict[str, list[CoordinatorRule]] = defaultdict(list)
+    for rule in (
+        CoordinatorRule.objects.filter(region__municipalities__cbs_code__in=[c for c in codes if c])
+        .annotate(cbs_code=F("region__municipalities__cbs_code"))
+        .order_by("position", "id")
+    ):
+        rules[rule.cbs_code].append(rule)
+    return dict(rules)
 
 
 def _choose(candidates: list[Signal], rules: list[CoordinatorRule]) -> Signal | None:
@@ -323,10 +355,29 @@ def match_coordinator_choose(*, youth: Youth, exclude_signal_ids=()) -> Signal |
     return _choose(candidates, _rules_by_municipality([youth.municipality_code]).get(youth.municipality_code, []))
 
 
+_COORDINATOR_FIELDS = [f for f in MatchCoordinator._meta.concrete_fields]
+# insert-if-missing and lock in one statement: the no-op update takes the row lock of an existing row, and the
+# sorted ids mean two transactions never wait on each other in a circle
+_COORDINATORS_LOCK_SQL = """
+INSERT INTO matching_matchcoordinator AS c (youth_id, handed_over, version)
+SELECT youth_id, false, 0 FROM unnest(%s::bigint[]) AS y(youth_id) ORDER BY youth_id
+ON CONFLICT (youth_id) DO UPDATE SET version = c.version
+RETURNING {columns}
+""".format(columns=", ".join(f"c.{f.column}" for f in _COORDINATOR_FIELDS))
+
+
+def _coordinators_lock(youth_ids: list[int]) -> list[MatchCoordinator]:
+    with connection.cursor() as cursor:
+        cursor.execute(_COORDINATORS_LOCK_SQL, [youth_ids])
+        rows = cursor.fetchall()
+    names = [f.attname for f in _COORDINATOR_FIELDS]
+    return sorted((MatchCoordinator.from_db(connection.alias, names, row) for row in rows), key=lambda r: r.youth_id)
+
+
 def _coordinators_refresh(
     *, youths: list[Youth], ending_signal_id: int | None = None
 ) -> dict[int, tuple[MatchCoordinator, bool]]:
-    """Keep these youths' coordinators right, in a few statements whatever the number of youths.
+    """Keep these youths' coordinators right, in three or four statements whatever the number of youths.
 
     A handed-over coordinator stays while that signal is active; otherwise the rules decide over the
     active signals (so the outcome does not depend on the order in which signals were placed).
@@ -334,44 +385,39 @@ def _coordinators_refresh(
     """
     if not youths:
         return {}
-    ids = sorted({youth.pk for youth in youths})
-    # insert-if-missing first, so two transactions never both create a row; then lock them in youth order
-    MatchCoordinator.objects.bulk_create([MatchCoordinator(youth_id=pk) for pk in ids], ignore_conflicts=True)
-    rows = list(
-        MatchCoordinator.objects.select_for_update(of=("self",))
-        .select_related("signal__organisation", "signal__professional")
-        .filter(youth_id__in=ids)
-        .order_by("youth_id")
-    )
-    candidates: dict[int, list[Signal]] = defaultdict(list)
-    for candidate in (
-        Signal.objects.filter(youth_id__in=ids, status=ACTIVE)
-        .exclude(pk=ending_signal_id or 0)
+    rows = _coordinators_lock(sorted({youth.pk for youth in youths}))
+    # the youths' active signals and, in the same statement, the current and proposed coordinators' signals
+    # (a hand-over can go to a signal on a sibling)
+    referred = {pk for row in rows for pk in (row.signal_id, row.proposed_signal_id) if pk}
+    youth_ids = [row.youth_id for row in rows]
+    fetched = {
+        s.pk: s
+        for s in Signal.objects.filter(Q(youth_id__in=youth_ids, status=ACTIVE) | Q(pk__in=referred))
         .select_related("organisation", "professional")
         .order_by("placed_at", "id")
-    ):
-        candidates[candidate.youth_id].append(candidate)
+    }
+    candidates: dict[int, list[Signal]] = defaultdict(list)
+    for candidate in fetched.values():  # in placement order
+        if candidate.status == ACTIVE and candidate.pk != ending_signal_id:
+            candidates[candidate.youth_id].append(candidate)
     code_of = {youth.pk: youth.municipality_code for youth in youths}
     rules = _rules_by_municipality(set(code_of.values()))
-    proposed_ids = {row.proposed_signal_id for row in rows if row.proposed_signal_id}
-    active_proposed = (
-        set(Signal.objects.filter(pk__in=proposed_ids, status=ACTIVE).values_list("pk", flat=True))
-        if proposed_ids
-        else set()
-    )
     now = timezone.now()
     result = {}
     to_save = []
     for row in rows:
-        current = row.signal
+        current = fetched.get(row.signal_id)
+        if current is not None:
+            row.signal = current  # the related object, so callers read the coordinator's contact without a query
         current_valid = current is not None and current.status == ACTIVE and current.pk != ending_signal_id
         if row.handed_over and current_valid:
             chosen = current
         else:
             chosen = _choose(candidates.get(row.youth_id, []), rules.get(code_of[row.youth_id], []))
         changed = (chosen.pk if chosen else None) != row.signal_id
+        proposed = fetched.get(row.proposed_signal_id)
         proposal_stale = row.proposed_signal_id is not None and (
-            row.proposed_signal_id == ending_signal_id or row.proposed_signal_id not in active_proposed
+            row.proposed_signal_id == ending_signal_id or proposed is None or proposed.status != ACTIVE
         )
         if changed:
             row.signal = chosen

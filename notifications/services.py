@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -58,32 +59,49 @@ def notification_enqueue(
 
 
 def notifications_enqueue(items: list[dict]) -> list[Notification]:
-    """notification_enqueue for several rows at once (each item holds its keyword arguments), in three statements."""
+    """notification_enqueue for several rows at once (each item holds its keyword arguments).
+
+    One statement when every key is new: INSERT ... ON CONFLICT DO NOTHING RETURNING names the rows this call
+    wrote; a second statement reads the rows that already existed (a retried change), which are not queued again.
+    """
     if not items:
         return []
     keys = [item["dedupe_key"] for item in items]
-    with transaction.atomic():
-        existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-        # ON CONFLICT DO NOTHING: a concurrent enqueue of the same key never fails the caller's transaction
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=item["recipient"],
-                    kind=item["kind"],
-                    subject=item["subject"][:300],
-                    template=item["template"],
-                    context=item["context"],
-                    dedupe_key=item["dedupe_key"],
-                    held_for_digest=item["kind"] in DIGEST_KINDS
-                    and item["recipient"].notification_preference == "daily_digest",
-                )
-                for item in items
-                if item["dedupe_key"] not in existing
-            ],
-            ignore_conflicts=True,
+    objs = [
+        Notification(
+            recipient=item["recipient"],
+            kind=item["kind"],
+            subject=item["subject"][:300],
+            template=item["template"],
+            context=item["context"],
+            dedupe_key=item["dedupe_key"],
+            held_for_digest=item["kind"] in DIGEST_KINDS
+            and item["recipient"].notification_preference == "daily_digest",
         )
-        rows = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=keys)}
-    to_send = [rows[key].pk for key in keys if key not in existing and not rows[key].held_for_digest]
+        for item in items
+    ]
+    with transaction.atomic():
+        # bulk_create(ignore_conflicts=True) gives no ids back, so the insert is made with RETURNING here;
+        # a concurrent enqueue of the same key never fails the caller's transaction
+        fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+        returned = Notification.objects._insert(
+            objs,
+            fields=fields,
+            returning_fields=[Notification._meta.pk, Notification._meta.get_field("dedupe_key")],
+            on_conflict=OnConflict.IGNORE,
+        )
+        new_ids = {key: pk for pk, key in (row for row in returned if row is not None)}
+        rows = {}
+        for obj in objs:
+            if obj.dedupe_key in new_ids:
+                obj.pk = new_ids[obj.dedupe_key]
+                obj._state.adding = False
+                obj._state.db = Notification.objects.db
+                rows[obj.dedupe_key] = obj
+        existing = [key for key in keys if key not in new_ids]
+        if existing:
+            rows.update({n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=existing)})
+    to_send = [new_ids[key] for key in keys if key in new_ids and not rows[key].held_for_digest]
     if to_send:
         # sending twice is impossible (row lock + sent_at), so a concurrent duplicate dispatch is harmless
         transaction.on_commit(lambda: [_dispatch_send(pk) for pk in to_send], robust=True)

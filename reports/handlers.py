@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Metric
-from .services import counter_increment
+from .services import counter_increment, counters_increment
 
 # which end reasons count as what; an archived signal that is destroyed later was counted when it ended
 _ENDED_EARLY = {"concern_gone", "placed_wrongly"}
@@ -73,48 +73,59 @@ def _first_match_at(youth_id: int):
 
 def on_links_created(links, signals) -> None:
     """Each link counts once in every region whose organisation takes part in it; a youth's first match
-    also counts as a match that asks for follow-up (by its coordinator's organisation)."""
-    from matching.models import MatchCoordinator, MatchLink
+    also counts as a match that asks for follow-up (by its coordinator's organisation).
 
+    A fixed number of statements however many links: one look-up of earlier links, one of the coordinators of
+    youths matched for the first time, one upsert of all counters."""
+    from django.db.models import Exists, OuterRef
+
+    from matching.models import MatchCoordinator, MatchLink
+    from signals.models import Signal
+
+    increments = []
     for link in links:
         ends = sorted((signals[link.signal_a_id], signals[link.signal_b_id]), key=lambda s: s.pk, reverse=True)
         per_region = {}
         for signal in ends:  # the newer signal decides sector and municipality when both are of one region
             per_region.setdefault(signal.organisation.region_id, signal)
         for region_id, signal in per_region.items():
-            counter_increment(
-                region_id=region_id,
-                at=link.created_at,
-                metric=_LINK_METRIC.get(link.kind, Metric.MATCH_SAME_YOUTH),
-                municipality_code=signal.youth.municipality_code,
-                sector=signal.organisation.sector,
+            increments.append(
+                {
+                    "region_id": region_id,
+                    "at": link.created_at,
+                    "metric": _LINK_METRIC.get(link.kind, Metric.MATCH_SAME_YOUTH),
+                    "municipality_code": signal.youth.municipality_code,
+                    "sector": signal.organisation.sector,
+                }
             )
     new_ids = [link.pk for link in links]
     youth_ids = {signals[link.signal_a_id].youth_id for link in links} | {
         signals[link.signal_b_id].youth_id for link in links
     }
-    for youth_id in sorted(youth_ids):
-        earlier = (
-            MatchLink.objects.filter(Q(signal_a__youth_id=youth_id) | Q(signal_b__youth_id=youth_id))
-            .exclude(pk__in=new_ids)
-            .exists()
-        )
-        if earlier:
-            continue
-        coordinator = (
-            MatchCoordinator.objects.filter(youth_id=youth_id, signal__isnull=False)
+    earlier = MatchLink.objects.exclude(pk__in=new_ids)
+    matched_before = set(
+        Signal.objects.filter(youth_id__in=youth_ids)
+        .filter(Exists(earlier.filter(signal_a=OuterRef("pk"))) | Exists(earlier.filter(signal_b=OuterRef("pk"))))
+        .values_list("youth_id", flat=True)
+    )
+    first_time = sorted(youth_ids - matched_before)
+    if first_time:
+        first_match_at = min(link.created_at for link in links)
+        for coordinator in (
+            MatchCoordinator.objects.filter(youth_id__in=first_time, signal__isnull=False)
             .select_related("signal__organisation", "youth")
-            .first()
-        )
-        if coordinator is None:
-            continue
-        counter_increment(
-            region_id=coordinator.signal.organisation.region_id,
-            at=min(link.created_at for link in links),
-            metric=Metric.FOLLOWUP_DUE,
-            municipality_code=coordinator.youth.municipality_code,
-            sector=coordinator.signal.organisation.sector,
-        )
+            .order_by("youth_id")
+        ):
+            increments.append(
+                {
+                    "region_id": coordinator.signal.organisation.region_id,
+                    "at": first_match_at,
+                    "metric": Metric.FOLLOWUP_DUE,
+                    "municipality_code": coordinator.youth.municipality_code,
+                    "sector": coordinator.signal.organisation.sector,
+                }
+            )
+    counters_increment(increments)
 
 
 def on_follow_up_recorded(follow_up, coordinator, first_time: bool) -> None:
