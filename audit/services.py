@@ -14,6 +14,13 @@ SYSTEM_ACTOR = "systeem"
 # pg_advisory_xact_lock key that serialises logbook inserts, so every row links to the one before it.
 # Held until the caller's transaction ends: keep transactions that log short.
 LOGBOOK_LOCK_KEY = 0x56494C4F47  # "VILOG"
+# the lock first, then the ids, in one round trip: the materialised CTE yields its row (the lock is held) before
+# any nextval runs, so ids are drawn in the order in which writers hold the lock and the chain follows the ids.
+# No savepoint around a write (savepoint=False): a failing write fails the caller's transaction, as it should.
+_LOCK_AND_NUMBER_SQL = """
+WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s))
+SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM locked, generate_series(1, %s)
+"""
 
 
 def _ip_address(value: str | None) -> str | None:
@@ -38,10 +45,9 @@ def log_event(
         actor = request.user
     # what JSONB gives back: dates become strings, tuples lists, so the stored row hashes the same as this one
     details = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOGBOOK_LOCK_KEY])
-            cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id'))")
+            cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, 1])
             (entry_id,) = cursor.fetchone()
         previous = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         previous_hash = previous or GENESIS_HASH
@@ -71,13 +77,9 @@ def log_events(events: list[dict]) -> list[LogEntry]:
     """
     if not events:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOGBOOK_LOCK_KEY])
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM generate_series(1, %s)",
-                [len(events)],
-            )
+            cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, len(events)])
             entry_ids = sorted(row[0] for row in cursor.fetchall())
         previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
         now = timezone.now()

@@ -10,8 +10,10 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -366,6 +368,14 @@ RETURNING {columns}
 """.format(columns=", ".join(f"c.{f.column}" for f in _COORDINATOR_FIELDS))
 
 
+# the ordered coordinator rules of the region serving the youth's municipality, as a column of a signal query
+_RULES_OF_YOUTH = ArraySubquery(
+    CoordinatorRule.objects.filter(region__municipalities__cbs_code=OuterRef("youth__municipality_code"))
+    .order_by("position", "id")
+    .values(rule=JSONObject(sector="sector", subtype="subtype"))
+)
+
+
 def _coordinators_lock(youth_ids: list[int]) -> list[MatchCoordinator]:
     with connection.cursor() as cursor:
         cursor.execute(_COORDINATORS_LOCK_SQL, [youth_ids])
@@ -389,19 +399,23 @@ def _coordinators_refresh(
     # the youths' active signals and, in the same statement, the current and proposed coordinators' signals
     # (a hand-over can go to a signal on a sibling)
     referred = {pk for row in rows for pk in (row.signal_id, row.proposed_signal_id) if pk}
+    # (a hand-over can go to a signal on a sibling); each carries the rules of the region where its youth lives
     youth_ids = [row.youth_id for row in rows]
     fetched = {
         s.pk: s
         for s in Signal.objects.filter(Q(youth_id__in=youth_ids, status=ACTIVE) | Q(pk__in=referred))
         .select_related("organisation", "professional")
+        .annotate(youth_rules=_RULES_OF_YOUTH)
         .order_by("placed_at", "id")
     }
     candidates: dict[int, list[Signal]] = defaultdict(list)
     for candidate in fetched.values():  # in placement order
         if candidate.status == ACTIVE and candidate.pk != ending_signal_id:
             candidates[candidate.youth_id].append(candidate)
-    code_of = {youth.pk: youth.municipality_code for youth in youths}
-    rules = _rules_by_municipality(set(code_of.values()))
+    # a youth without candidates gets no coordinator whatever the rules say
+    rules = {
+        youth_id: [CoordinatorRule(**rule) for rule in active[0].youth_rules] for youth_id, active in candidates.items()
+    }
     now = timezone.now()
     result = {}
     to_save = []
@@ -413,7 +427,7 @@ def _coordinators_refresh(
         if row.handed_over and current_valid:
             chosen = current
         else:
-            chosen = _choose(candidates.get(row.youth_id, []), rules.get(code_of[row.youth_id], []))
+            chosen = _choose(candidates.get(row.youth_id, []), rules.get(row.youth_id, []))
         changed = (chosen.pk if chosen else None) != row.signal_id
         proposed = fetched.get(row.proposed_signal_id)
         proposal_stale = row.proposed_signal_id is not None and (

@@ -75,8 +75,8 @@ def on_links_created(links, signals) -> None:
     """Each link counts once in every region whose organisation takes part in it; a youth's first match
     also counts as a match that asks for follow-up (by its coordinator's organisation).
 
-    A fixed number of statements however many links: one look-up of earlier links, one of the coordinators of
-    youths matched for the first time, one upsert of all counters."""
+    A fixed number of statements however many links: one look-up of the coordinators of youths matched for the
+    first time, one upsert of all counters."""
     from django.db.models import Exists, OuterRef
 
     from matching.models import MatchCoordinator, MatchLink
@@ -98,33 +98,30 @@ def on_links_created(links, signals) -> None:
                     "sector": signal.organisation.sector,
                 }
             )
-    new_ids = [link.pk for link in links]
     youth_ids = {signals[link.signal_a_id].youth_id for link in links} | {
         signals[link.signal_b_id].youth_id for link in links
     }
-    earlier = MatchLink.objects.exclude(pk__in=new_ids)
-    matched_before = set(
-        Signal.objects.filter(youth_id__in=youth_ids)
-        .filter(Exists(earlier.filter(signal_a=OuterRef("pk"))) | Exists(earlier.filter(signal_b=OuterRef("pk"))))
-        .values_list("youth_id", flat=True)
+    # the coordinators of youths whose signals had no link before these: their first match asks for follow-up
+    earlier = MatchLink.objects.exclude(pk__in=[link.pk for link in links])
+    matched_before = Signal.objects.filter(youth_id=OuterRef("youth_id")).filter(
+        Exists(earlier.filter(signal_a=OuterRef("pk"))) | Exists(earlier.filter(signal_b=OuterRef("pk")))
     )
-    first_time = sorted(youth_ids - matched_before)
-    if first_time:
-        first_match_at = min(link.created_at for link in links)
-        for coordinator in (
-            MatchCoordinator.objects.filter(youth_id__in=first_time, signal__isnull=False)
-            .select_related("signal__organisation", "youth")
-            .order_by("youth_id")
-        ):
-            increments.append(
-                {
-                    "region_id": coordinator.signal.organisation.region_id,
-                    "at": first_match_at,
-                    "metric": Metric.FOLLOWUP_DUE,
-                    "municipality_code": coordinator.youth.municipality_code,
-                    "sector": coordinator.signal.organisation.sector,
-                }
-            )
+    first_match_at = min(link.created_at for link in links)
+    for coordinator in (
+        MatchCoordinator.objects.filter(youth_id__in=youth_ids, signal__isnull=False)
+        .filter(~Exists(matched_before))
+        .select_related("signal__organisation", "youth")
+        .order_by("youth_id")
+    ):
+        increments.append(
+            {
+                "region_id": coordinator.signal.organisation.region_id,
+                "at": first_match_at,
+                "metric": Metric.FOLLOWUP_DUE,
+                "municipality_code": coordinator.youth.municipality_code,
+                "sector": coordinator.signal.organisation.sector,
+            }
+        )
     counters_increment(increments)
 
 
