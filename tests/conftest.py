@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.accounts.factories import professional
+from tests.accounts.factories import municipal_staff, organisation_coordinator, process_manager, professional
 from tests.regions.factories import MunicipalityFactory, OrganisationFactory, RegionFactory
 
 
@@ -12,9 +12,9 @@ def host_of(region) -> str:
     return f"{region.slug}.localhost"
 
 
-def client_for(user, region) -> Client:
-    """A test client on the region's host, logged in and verified with a confirmed TOTP device."""
-    client = Client(HTTP_HOST=host_of(region))
+def client_for(user, region, *, host: str | None = None) -> Client:
+    """A test client on the region's host (or `host`), logged in and verified with a confirmed TOTP device."""
+    client = Client(HTTP_HOST=host or host_of(region))
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     client.force_login(user)
     session = client.session
@@ -55,6 +55,24 @@ def organisation(region):
 @pytest.fixture
 def professional_user(organisation):
     return professional(organisation)
+
+
+@pytest.fixture
+def coordinator(organisation):
+    """The organisation coordinator of `organisation`."""
+    return organisation_coordinator(organisation)
+
+
+@pytest.fixture
+def manager(region):
+    """A process manager of `region`."""
+    return process_manager(region)
+
+
+@pytest.fixture
+def staff(municipality):
+    """Municipal staff of `municipality` (Utrecht)."""
+    return municipal_staff(municipality)
 
 
 @pytest.fixture

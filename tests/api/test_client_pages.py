@@ -20,11 +20,6 @@ LIST = "/api-koppelingen/"
 CREATE = "/api-koppelingen/nieuw/"
 
 
-@pytest.fixture
-def coordinator(org_a):
-    return organisation_coordinator(org_a)
-
-
 def test_coordinator_creates_a_client_and_sees_the_token_once(coordinator, org_a):
     browser = client_for(coordinator, org_a.region)
     response = browser.post(CREATE, {"name": "Regas", "organisation": org_a.pk, "certificate_fingerprint": ""})

@@ -19,11 +19,6 @@ URL = reverse("audit:logbook")
 
 
 @pytest.fixture
-def manager(region):
-    return process_manager(region)
-
-
-@pytest.fixture
 def entries(region, other_region):
     with time_machine.travel(datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC), tick=False):
         log_event(action="signal_placed", region_id=region.pk, youth_pseudonym=bsn_pseudonym(BSN), signal_id=41)

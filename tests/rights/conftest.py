@@ -16,11 +16,6 @@ YOUTH_BSN = "111222333"
 
 
 @pytest.fixture
-def staff(municipality):
-    return municipal_staff(municipality)
-
-
-@pytest.fixture
 def other_municipality(region):
     return MunicipalityFactory(cbs_code="0307", name="Amersfoort", region=region)
 
@@ -28,11 +23,6 @@ def other_municipality(region):
 @pytest.fixture
 def other_staff(other_municipality):
     return municipal_staff(other_municipality)
-
-
-@pytest.fixture
-def manager(region):
-    return process_manager(region)
 
 
 @pytest.fixture

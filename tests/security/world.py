@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role
 from api.services import api_client_create
@@ -29,6 +28,7 @@ from tests.accounts.factories import (
     process_manager,
     professional,
 )
+from tests.conftest import client_for
 from tests.persons.factories import FREE_BSNS, YouthFactory
 from tests.regions.factories import MunicipalityFactory, OrganisationFactory, RegionFactory
 from tests.signals.factories import SignalFactory
@@ -69,17 +69,12 @@ class World:
 
     def client(self, role: str, host: str | None = None) -> Client:
         """A client for this role, logged in with two factors once (the session is reused), on a host."""
-        client = Client(HTTP_HOST=host or self.host)
         if role == ANONYMOUS:
-            return client
+            return Client(HTTP_HOST=host or self.host)
         if role not in self._sessions:
-            user = self.users[role]
-            device, _ = TOTPDevice.objects.get_or_create(user=user, name="matrix", defaults={"confirmed": True})
-            client.force_login(user)
-            session = client.session
-            session["otp_device_id"] = device.persistent_id
-            session.save()
-            self._sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            logged_in = client_for(self.users[role], self.region, host=self.host)
+            self._sessions[role] = logged_in.cookies[settings.SESSION_COOKIE_NAME].value
+        client = Client(HTTP_HOST=host or self.host)
         client.cookies[settings.SESSION_COOKIE_NAME] = self._sessions[role]
         return client
 

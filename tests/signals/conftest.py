@@ -1,13 +1,8 @@
 import pytest
 
-from tests.accounts.factories import organisation_coordinator, professional
+from tests.accounts.factories import professional
 
 
 @pytest.fixture
 def colleague(organisation):
     return professional(organisation)
-
-
-@pytest.fixture
-def coordinator(organisation):
-    return organisation_coordinator(organisation)
