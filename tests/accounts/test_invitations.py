@@ -20,11 +20,19 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "een-lang-en-ongewoon-wachtwoord-42"
 
 
-def _invite(django_capture_on_commit_callbacks, **kwargs) -> tuple[Invitation, str]:
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = user_invite(**kwargs)
-    link = re.search(r"https?://\S+/account/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
-    return invitation, link
+@pytest.fixture
+def invite(organisation, django_capture_on_commit_callbacks):
+    """Invite through the service (by default a professional of `organisation`, invited by nobody);
+    gives the invitation and the link the e-mail holds."""
+
+    def invite(**kwargs) -> tuple[Invitation, str]:
+        kwargs = {"role": Role.PROFESSIONAL, "organisation": organisation, "invited_by": None, **kwargs}
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = user_invite(**kwargs)
+        link = re.search(r"https?://\S+/account/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
+        return invitation, link
+
+    return invite
 
 
 def _path_and_host(link: str) -> tuple[str, str]:
@@ -33,17 +41,10 @@ def _path_and_host(link: str) -> tuple[str, str]:
 
 
 def test_invitation_creates_user_without_password_membership_and_mails_a_link_on_the_region_host(
-    region, organisation, django_capture_on_commit_callbacks
+    region, organisation, invite
 ):
     coordinator = organisation_coordinator(organisation)
-    invitation, link = _invite(
-        django_capture_on_commit_callbacks,
-        email="Nieuwe.Collega@Example.nl",
-        full_name="Nieuwe Collega",
-        role=Role.PROFESSIONAL,
-        organisation=organisation,
-        invited_by=coordinator,
-    )
+    invitation, link = invite(email="Nieuwe.Collega@Example.nl", full_name="Nieuwe Collega", invited_by=coordinator)
 
     user = invitation.user
     assert user.email == "nieuwe.collega@example.nl"
@@ -58,17 +59,8 @@ def test_invitation_creates_user_without_password_membership_and_mails_a_link_on
     assert LogEntry.objects.filter(action="user_invited", actor_id=coordinator.pk).exists()
 
 
-def test_invited_person_sets_a_password_and_then_enrols_two_factor(
-    region, organisation, django_capture_on_commit_callbacks
-):
-    invitation, link = _invite(
-        django_capture_on_commit_callbacks,
-        email="nieuw@example.nl",
-        full_name="Nieuw",
-        role=Role.PROFESSIONAL,
-        organisation=organisation,
-        invited_by=None,
-    )
+def test_invited_person_sets_a_password_and_then_enrols_two_factor(region, organisation, invite):
+    invitation, link = invite(email="nieuw@example.nl", full_name="Nieuw")
     path, host = _path_and_host(link)
     client = Client(HTTP_HOST=host)
     page = client.get(path)
@@ -87,17 +79,8 @@ def test_invited_person_sets_a_password_and_then_enrols_two_factor(
     assert invitation.user.check_password(NEW_PASSWORD)
 
 
-def test_weak_password_is_refused_with_a_dutch_message_and_the_link_stays_usable(
-    region, organisation, django_capture_on_commit_callbacks
-):
-    invitation, link = _invite(
-        django_capture_on_commit_callbacks,
-        email="zwak@example.nl",
-        full_name="Zwak",
-        role=Role.PROFESSIONAL,
-        organisation=organisation,
-        invited_by=None,
-    )
+def test_weak_password_is_refused_with_a_dutch_message_and_the_link_stays_usable(region, organisation, invite):
+    invitation, link = invite(email="zwak@example.nl", full_name="Zwak")
     path, host = _path_and_host(link)
     client = Client(HTTP_HOST=host)
     response = client.post(path, {"new_password1": "12345678", "new_password2": "12345678"})
@@ -107,15 +90,8 @@ def test_weak_password_is_refused_with_a_dutch_message_and_the_link_stays_usable
     assert invitation.accepted_at is None
 
 
-def test_expired_invitation_gives_a_clear_dutch_page(region, organisation, django_capture_on_commit_callbacks):
-    _invitation, link = _invite(
-        django_capture_on_commit_callbacks,
-        email="laat@example.nl",
-        full_name="Laat",
-        role=Role.PROFESSIONAL,
-        organisation=organisation,
-        invited_by=None,
-    )
+def test_expired_invitation_gives_a_clear_dutch_page(region, organisation, invite):
+    _invitation, link = invite(email="laat@example.nl", full_name="Laat")
     path, host = _path_and_host(link)
     with time_machine.travel(timezone.now() + timezone.timedelta(days=7, minutes=1)):
         response = Client(HTTP_HOST=host).get(path)
@@ -123,15 +99,8 @@ def test_expired_invitation_gives_a_clear_dutch_page(region, organisation, djang
     assert "Deze uitnodiging is verlopen" in response.content.decode()
 
 
-def test_used_invitation_cannot_be_used_again(region, organisation, django_capture_on_commit_callbacks):
-    _invitation, link = _invite(
-        django_capture_on_commit_callbacks,
-        email="eenmaal@example.nl",
-        full_name="Eenmaal",
-        role=Role.PROFESSIONAL,
-        organisation=organisation,
-        invited_by=None,
-    )
+def test_used_invitation_cannot_be_used_again(region, organisation, invite):
+    _invitation, link = invite(email="eenmaal@example.nl", full_name="Eenmaal")
     path, host = _path_and_host(link)
     Client(HTTP_HOST=host).post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     response = Client(HTTP_HOST=host).post(path, {"new_password1": "ander-" + NEW_PASSWORD, "new_password2": "x"})
@@ -139,35 +108,22 @@ def test_used_invitation_cannot_be_used_again(region, organisation, django_captu
     assert "al gebruikt" in response.content.decode()
 
 
-def test_invitation_link_does_not_work_on_another_regions_host(
-    region, other_region, organisation, django_capture_on_commit_callbacks
-):
-    _invitation, link = _invite(
-        django_capture_on_commit_callbacks,
-        email="elders@example.nl",
-        full_name="Elders",
-        role=Role.PROFESSIONAL,
-        organisation=organisation,
-        invited_by=None,
-    )
+def test_invitation_link_does_not_work_on_another_regions_host(region, other_region, organisation, invite):
+    _invitation, link = invite(email="elders@example.nl", full_name="Elders")
     path, _host = _path_and_host(link)
     response = Client(HTTP_HOST=host_of(other_region)).get(path)
     assert response.status_code == 404
     assert "Deze link is ongeldig" in response.content.decode()
 
 
-def test_inviting_an_existing_user_reuses_the_account_and_keeps_the_password(
-    region, organisation, django_capture_on_commit_callbacks
-):
+def test_inviting_an_existing_user_reuses_the_account_and_keeps_the_password(region, organisation, invite):
     existing = UserFactory(email="bestaand@example.nl", full_name="Bestaand")
     other_organisation = OrganisationFactory(region=region)
-    invitation, link = _invite(
-        django_capture_on_commit_callbacks,
+    invitation, link = invite(
         email="BESTAAND@example.nl",
         full_name="Andere Naam",
         role=Role.ORGANISATION_COORDINATOR,
         organisation=other_organisation,
-        invited_by=None,
     )
     assert invitation.user == existing
     existing.refresh_from_db()
