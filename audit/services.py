@@ -1,10 +1,11 @@
-"""Writing to the logbook: one call per event, inside the caller's transaction, chained to the previous entry."""
+"""Writing to the logbook, inside the caller's transaction, each entry chained to the previous one."""
 
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from .chain import GENESIS_HASH, entry_hash
 from .models import LogEntry
@@ -30,6 +31,44 @@ def _ip_address(value: str | None) -> str | None:
     return LogEntry._meta.get_field("ip_address").to_python(value)
 
 
+def _rows(events: list[dict]) -> list[dict]:
+    """The logbook rows of these events (LogEntry attribute names), chained in the given order.
+
+    Takes the logbook lock (held until the caller's transaction ends) and the ids; inserting is the caller's.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, len(events)])
+        entry_ids = sorted(row[0] for row in cursor.fetchall())
+    previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
+    now = timezone.now()
+    rows = []
+    for entry_id, event in zip(entry_ids, events, strict=True):
+        details = dict(event)
+        action = details.pop("action")
+        actor = details.pop("actor", None)
+        request = details.pop("request", None)
+        region_id = details.pop("region_id", None)
+        if actor is None and request is not None and request.user.is_authenticated:
+            actor = request.user
+        row = {
+            "id": entry_id,
+            "created_at": now,
+            "action": action,
+            "actor_id": actor.pk if actor is not None else None,
+            "actor_label": (actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
+            "ip_address": _ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
+            "region_id": region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
+            "youth_pseudonym": details.pop("youth_pseudonym", ""),
+            "signal_id": details.pop("signal_id", None),
+            # what JSONB gives back: dates become strings, tuples lists, so the stored row hashes the same as this one
+            "details": json.loads(json.dumps(details, cls=DjangoJSONEncoder)),
+            "previous_hash": previous_hash,
+        }
+        row["entry_hash"] = previous_hash = entry_hash(previous_hash, row)
+        rows.append(row)
+    return rows
+
+
 def log_event(
     *,
     action: str,
@@ -41,74 +80,45 @@ def log_event(
     **details,
 ) -> LogEntry:
     """Record one event. `actor` is a user or None for a system job; `details` must hold no BSN or name."""
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
-    # what JSONB gives back: dates become strings, tuples lists, so the stored row hashes the same as this one
-    details = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+    event = {
+        "action": action,
+        "actor": actor,
+        "request": request,
+        "region_id": region_id,
+        "youth_pseudonym": youth_pseudonym,
+        "signal_id": signal_id,
+        **details,
+    }
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, 1])
-            (entry_id,) = cursor.fetchone()
-        previous = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        previous_hash = previous or GENESIS_HASH
-        entry = LogEntry(
-            id=entry_id,
-            created_at=timezone.now(),
-            action=action,
-            actor_id=actor.pk if actor is not None else None,
-            actor_label=(actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
-            ip_address=_ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
-            region_id=region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
-            youth_pseudonym=youth_pseudonym,
-            signal_id=signal_id,
-            details=details,
-            previous_hash=previous_hash,
-        )
-        entry.entry_hash = entry_hash(previous_hash, entry.__dict__)
+        (row,) = _rows([event])
+        entry = LogEntry(**row)
         entry.save(force_insert=True)
     return entry
 
 
-def log_events(events: list[dict]) -> list[LogEntry]:
+def log_events(events: list[dict]) -> int:
     """Record many events at once (each dict: the keyword arguments of log_event), chained in the given order.
 
-    One advisory lock, one look-up of the previous hash and one INSERT for the lot, so a nightly job that ends
-    100,000 signals writes its logbook rows in seconds, not in 600,000 round trips.
+    One advisory lock, one look-up of the previous hash and one COPY for the lot, so a nightly job that ends
+    100,000 signals writes its logbook rows in seconds, not in 600,000 round trips. Returns the number written.
     """
     if not events:
-        return []
+        return 0
+    fields = list(LogEntry._meta.concrete_fields)
+    columns = ", ".join(field.column for field in fields)
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, len(events)])
-            entry_ids = sorted(row[0] for row in cursor.fetchall())
-        previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
-        now = timezone.now()
-        entries = []
-        for entry_id, event in zip(entry_ids, events, strict=True):
-            event = dict(event)
-            action = event.pop("action")
-            actor = event.pop("actor", None)
-            request = event.pop("request", None)
-            region_id = event.pop("region_id", None)
-            youth_pseudonym = event.pop("youth_pseudonym", "")
-            signal_id = event.pop("signal_id", None)
-            if actor is None and request is not None and request.user.is_authenticated:
-                actor = request.user
-            entry = LogEntry(
-                id=entry_id,
-                created_at=now,
-                action=action,
-                actor_id=actor.pk if actor is not None else None,
-                actor_label=(actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
-                ip_address=_ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
-                region_id=region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
-                youth_pseudonym=youth_pseudonym,
-                signal_id=signal_id,
-                details=json.loads(json.dumps(event, cls=DjangoJSONEncoder)),
-                previous_hash=previous_hash,
-            )
-            entry.entry_hash = entry_hash(previous_hash, entry.__dict__)
-            previous_hash = entry.entry_hash
-            entries.append(entry)
-        LogEntry.objects.bulk_create(entries, batch_size=2000)
-    return entries
+        rows = _rows(events)
+        with (
+            connection.cursor() as cursor,
+            cursor.connection.cursor().copy(
+                f"COPY {LogEntry._meta.db_table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
+            ) as stream,
+        ):
+            for row in rows:
+                stream.write_row(
+                    [
+                        Jsonb(row[field.attname]) if field.attname == "details" else row[field.attname]
+                        for field in fields
+                    ]
+                )
+    return len(rows)

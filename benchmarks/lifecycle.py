@@ -1,13 +1,15 @@
 """Benchmark of the daily signal life cycle: 1,000,000 signals stored, 100,000 of them due.
 
 Loads the signals with COPY into a separate database in the project's own schema
-(`<database>_bench_lifecycle`, migrated here), runs `lifecycle_run` for one day in a fresh
-process and prints its wall time and peak RSS. The same is done with 100,000 signals stored
+(`<database>_bench_lifecycle_<size>`, see benchdb.py), runs the steps of `lifecycle_run` for one
+day in a fresh process and prints the wall time (in total and per step, with the number of SQL
+statements each sent) and the peak RSS; reminders are queued to the Celery broker of REDIS_URL as in
+production, so point that at a Redis database of your own. The same is done with 100,000 signals stored
 (10,000 due) to show the run's memory does not grow with the number of signals.
 Figures are printed and written to benchmarks/results/lifecycle.txt.
 
     . /tmp/<name>.env && .venv/bin/python benchmarks/lifecycle.py            # both sizes
-    .venv/bin/python benchmarks/lifecycle.py --sizes 100000                  # one size
+    .venv/bin/python benchmarks/lifecycle.py --sizes 100000 --keep           # one size, database kept
 """
 
 import argparse
@@ -20,60 +22,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
 
+from benchmarks.benchdb import bench_database_url, copy_rows, create_database, drop_database, setup_django  # noqa: E402
+
 AS_OF = datetime.date(2030, 6, 1)
 # of the due signals: what each daily step finds (reminders are a day's realistic share)
 DUE_SHARE = {"expired": 0.45, "archive_ended": 0.30, "turned_23": 0.15, "died": 0.08, "reminded": 0.02}
-
-
-def bench_database_url(size: int) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "verwijsindex"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_lifecycle_{size}"))
-
-
-def create_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    name = parts.path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-
-
-def copy_rows(model, columns: list[str], rows) -> None:
-    """COPY rows into the model's table; every other column gets the model field's default."""
-    from django.db import connection
-    from psycopg.types.json import Jsonb
-
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [model._meta.get_field(c).column for c in columns]
-    defaults = {}
-    for field in fields:
-        if field.column in names:
-            continue
-        value = field.get_default()
-        defaults[field.column] = Jsonb(value) if field.get_internal_type() == "JSONField" else value
-    all_columns = names + list(defaults)
-    extra = list(defaults.values())
-    sql = f"COPY {model._meta.db_table} ({', '.join(all_columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as copy:
-        for row in rows:
-            copy.write_row(list(row) + extra)
 
 
 def load(size: int) -> dict:
@@ -220,13 +178,39 @@ def load(size: int) -> dict:
 
 
 def run_once() -> dict:
-    """One life-cycle run for AS_OF in this (fresh) process: wall time and peak RSS."""
-    from signals.lifecycle import lifecycle_run
+    """One life-cycle run for AS_OF in this (fresh) process: wall time, per step, and peak RSS.
+
+    The steps are those of `lifecycle_run`, in its order, each timed with the number of SQL statements
+    it sent and the time they took in the database (driver included); then `lifecycle_run` runs again
+    for the same day, which must find nothing left to do.
+    """
+    from django.db import connection
+
+    from signals.lifecycle import STEPS, lifecycle_run
+
+    statements = [0, 0.0]
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements[0] += 1
+            statements[1] += time.perf_counter() - started
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     load_before = os.getloadavg()[0]
+    counts, steps = {}, {}
     started = time.monotonic()
-    counts = lifecycle_run(as_of=AS_OF)
+    with connection.execute_wrapper(timer):
+        for name, step in STEPS:
+            step_started, step_statements, step_db = time.monotonic(), statements[0], statements[1]
+            counts[name] = step(as_of=AS_OF)
+            steps[name] = {
+                "seconds": round(time.monotonic() - step_started, 1),
+                "statements": statements[0] - step_statements,
+                "db_seconds": round(statements[1] - step_db, 1),
+            }
     seconds = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_mb = usage.ru_maxrss / 1024
@@ -235,6 +219,7 @@ def run_once() -> dict:
     second = lifecycle_run(as_of=AS_OF)
     return {
         "counts": counts,
+        "steps": steps,
         "seconds": round(seconds, 1),
         "python_cpu_seconds": round(cpu, 1),
         "load_average": round((load_before + os.getloadavg()[0]) / 2, 1),
@@ -254,10 +239,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--child", choices=["load", "run"])
     parser.add_argument("--size", type=int)
+    parser.add_argument("--keep", action="store_true", help="keep the loaded database (to profile it)")
     args = parser.parse_args()
 
     if args.child:
-        setup_django(bench_database_url(args.size))
+        setup_django(bench_database_url("lifecycle", args.size))
         if args.child == "load":
             from django.core.management import call_command
 
@@ -269,7 +255,7 @@ def main() -> None:
 
     lines = [f"Signal life cycle benchmark ({datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC), as of {AS_OF}"]
     for size in [int(s) for s in args.sizes.split(",")]:
-        url = bench_database_url(size)
+        url = bench_database_url("lifecycle", size)
         create_database(url)
         env = dict(os.environ)
         child = [sys.executable, __file__, "--size", str(size), "--child"]
@@ -282,8 +268,16 @@ def main() -> None:
             f"second run of the same day {result['second_run_seconds']} s, counts {result['second_run_counts']} "
             f"(load {loaded['load_seconds']} s)"
         )
-        print(lines[-1], flush=True)
-        create_database(url)  # leave an empty database behind, not a million rows
+        lines.append(
+            "    per step: "
+            + "; ".join(
+                f"{name} {step['seconds']} s ({step['statements']:,} statements, {step['db_seconds']} s in them)"
+                for name, step in result["steps"].items()
+            )
+        )
+        print("\n".join(lines[-2:]), flush=True)
+        if not args.keep:
+            drop_database(url)  # leave no million rows behind
     lines.append("target: under 60 s for 1,000,000 stored / 100,000 due; peak RSS about equal for both sizes")
     out = ROOT / "benchmarks" / "results" / "lifecycle.txt"
     out.write_text("\n".join(lines) + "\n")

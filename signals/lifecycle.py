@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from regions.models import Region
 from . import hooks
 from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
-from .notify import notify
+from .notify import notify_many
 from .rules import MAX_AGE, born_on_or_before_for_age
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
 
@@ -57,11 +58,35 @@ def _due_id_batches(queryset: QuerySet, batch_size: int) -> Iterator[list[int]]:
             cursor.execute(f"DROP TABLE IF EXISTS {_DUE_TABLE}")
 
 
+def _ids(ids: list[int]) -> RawSQL:
+    """For `pk__in`: the ids as one array parameter, where a list would send a thousand parameters."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+
+
+# what the logbook, the ending hooks and the expiry need of a signal; a batch of whole rows (with the youth's
+# personal data) cost more to load than everything else a batch does
+_BATCH_FIELDS = (
+    "youth_id",
+    "professional_id",
+    "organisation_id",
+    "placed_at",
+    "ends_on",
+    "status",
+    "end_reason",
+    "youth__pseudonym",
+    "youth__birth_date",
+    "youth__municipality_code",
+    "organisation__region_id",
+    "organisation__sector",
+)
+
+
 def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
     # the rule is checked again under the lock: a row changed since the snapshot is left alone
     return list(
-        queryset.filter(pk__in=ids)
+        queryset.filter(pk__in=_ids(ids))
         .select_related("youth", "organisation")
+        .only(*_BATCH_FIELDS)
         .select_for_update(of=("self",))
         .order_by("pk")
     )
@@ -167,26 +192,32 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
         for ids in _due_id_batches(due, batch_size):
             with transaction.atomic():
                 signals = list(
-                    due.filter(pk__in=ids)
+                    due.filter(pk__in=_ids(ids))
                     .select_for_update(of=("self",))
                     .select_related("professional", "organisation__region")
+                    .order_by("pk")
                 )
-                for signal in signals:
-                    notify(
-                        recipient=signal.professional,
-                        kind="signal_expiry_reminder",
-                        subject=_("Uw signaal %(reference)s verloopt binnenkort") % {"reference": signal.reference},
-                        template="signals/email/expiry_reminder",
-                        context={
-                            "reference": signal.reference,
-                            "ends_on": signal.ends_on.strftime("%d-%m-%Y"),
-                            "organisation": signal.organisation.name,
-                            "link": signal_url(signal),
-                            "name": signal.professional.full_name,
-                        },
-                        dedupe_key=f"signal-expiry-reminder:{signal.pk}",
-                    )
-                Signal.objects.filter(pk__in=[signal.pk for signal in signals]).update(reminder_sent_at=sent_at)
+                notify_many(
+                    [
+                        {
+                            "recipient": signal.professional,
+                            "kind": "signal_expiry_reminder",
+                            "subject": _("Uw signaal %(reference)s verloopt binnenkort")
+                            % {"reference": signal.reference},
+                            "template": "signals/email/expiry_reminder",
+                            "context": {
+                                "reference": signal.reference,
+                                "ends_on": signal.ends_on.strftime("%d-%m-%Y"),
+                                "organisation": signal.organisation.name,
+                                "link": signal_url(signal),
+                                "name": signal.professional.full_name,
+                            },
+                            "dedupe_key": f"signal-expiry-reminder:{signal.pk}",
+                        }
+                        for signal in signals
+                    ]
+                )
+                Signal.objects.filter(pk__in=_ids([signal.pk for signal in signals])).update(reminder_sent_at=sent_at)
                 count += len(signals)
     return count
 
@@ -202,23 +233,32 @@ def youths_destroy_unused(*, as_of: datetime.date, batch_size: int = BATCH_SIZE)
     return count
 
 
+# the daily steps in their order: destruction first, so a signal due for both is destroyed, not archived
+STEPS = (
+    ("died", signals_destroy_died),
+    ("turned_23", signals_destroy_turned_23),
+    ("archive_ended", signals_destroy_archive_ended),
+    ("expired", signals_expire),
+    ("reminded", signals_remind),
+    ("unused_youths", youths_destroy_unused),
+)
+
+
 def lifecycle_run(*, as_of: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
-    """The whole daily run for one day. Destruction first, so a signal due for both is destroyed, not archived."""
+    """The whole daily run for one day: every step of STEPS in turn; returns the count of each."""
     as_of = as_of or timezone.localdate()
-    started = time.monotonic()
-    counts = {
-        "died": signals_destroy_died(as_of=as_of, batch_size=batch_size),
-        "turned_23": signals_destroy_turned_23(as_of=as_of, batch_size=batch_size),
-        "archive_ended": signals_destroy_archive_ended(as_of=as_of, batch_size=batch_size),
-        "expired": signals_expire(as_of=as_of, batch_size=batch_size),
-        "reminded": signals_remind(as_of=as_of, batch_size=batch_size),
-        "unused_youths": youths_destroy_unused(as_of=as_of, batch_size=batch_size),
-    }
+    counts = {}
+    seconds = {}
+    for name, step in STEPS:
+        started = time.monotonic()
+        counts[name] = step(as_of=as_of, batch_size=batch_size)
+        seconds[name] = time.monotonic() - started
     logger.info(
-        "signal life cycle for %s: %s in %.1f s",
+        "signal life cycle for %s: %s in %.1f s (%s)",
         as_of.isoformat(),
         ", ".join(f"{name}={count}" for name, count in counts.items()),
-        time.monotonic() - started,
+        sum(seconds.values()),
+        ", ".join(f"{name} {value:.1f} s" for name, value in seconds.items()),
     )
     return counts
 

@@ -1,0 +1,57 @@
+"""The benchmarks' own databases: one per benchmark and size, created empty, migrated, bulk-loaded with COPY.
+
+Each benchmark works in `<database of DATABASE_URL>_bench_<name>_<size>` so it never touches the
+database it was pointed at (nor another benchmark's), and drops it again when done.
+"""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+
+def bench_database_url(name: str, size: int) -> str:
+    """DATABASE_URL with the database name `<name>_bench_<benchmark>_<size>`."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    database = parts.path.lstrip("/") or "verwijsindex"
+    return urlunsplit(parts._replace(path=f"/{database}_bench_{name}_{size}"))
+
+
+def _admin(url: str, *statements: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def create_database(url: str) -> None:
+    """An empty database at `url` (dropped first when it exists)."""
+    name = urlsplit(url).path.lstrip("/")
+    _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    _admin(url, f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+def setup_django(url: str) -> None:
+    """Point Django at the benchmark database and set it up (call once, before importing any model)."""
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+
+
+def copy_rows(model, columns: list[str], rows) -> None:
+    """COPY rows into the model's table. `columns` are field names or columns; every other column gets the
+    model field's default, so a column another app adds later does not break the benchmark."""
+    from django.db import connection
+    from psycopg.types.json import Jsonb
+
+    names = [model._meta.get_field(column).column for column in columns]
+    extra = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in names]
+    defaults = [Jsonb(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default() for f in extra]
+    sql = f"COPY {model._meta.db_table} ({', '.join(names + [f.column for f in extra])}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as stream:
+        for row in rows:
+            stream.write_row(list(row) + defaults)
