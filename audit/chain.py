@@ -22,7 +22,12 @@ CHAINED_FIELDS = (
 )
 
 
+_PLAIN = (str, int, bool, float, dict, list, type(None))
+
+
 def _canonical_value(value):
+    if type(value) in _PLAIN:  # the common case first: the logbook hashes thousands of rows a night
+        return value
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     if value is None:

@@ -31,6 +31,13 @@ def _ip_address(value: str | None) -> str | None:
     return LogEntry._meta.get_field("ip_address").to_python(value)
 
 
+def _as_stored(details: dict) -> dict:
+    """What JSONB gives back: dates become strings, tuples lists, so the stored row hashes the same as this one."""
+    if all(type(value) in (str, int, bool) or value is None for value in details.values()):
+        return details  # the life cycle's thousands of entries a night: nothing to convert
+    return json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+
+
 def _rows(events: list[dict]) -> list[dict]:
     """The logbook rows of these events (LogEntry attribute names), chained in the given order.
 
@@ -60,8 +67,7 @@ def _rows(events: list[dict]) -> list[dict]:
             "region_id": region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
             "youth_pseudonym": details.pop("youth_pseudonym", ""),
             "signal_id": details.pop("signal_id", None),
-            # what JSONB gives back: dates become strings, tuples lists, so the stored row hashes the same as this one
-            "details": json.loads(json.dumps(details, cls=DjangoJSONEncoder)),
+            "details": _as_stored(details),
             "previous_hash": previous_hash,
         }
         row["entry_hash"] = previous_hash = entry_hash(previous_hash, row)

@@ -27,6 +27,7 @@ def on_signal_placed(signal) -> None:
 
 def on_signals_ending(signals, reason) -> None:
     """One upsert per counter cell for a whole batch (the life cycle ends thousands of signals a night)."""
+    from signals.bulk import id_array
     from signals.models import Signal
 
     reason = str(reason)
@@ -41,7 +42,7 @@ def on_signals_ending(signals, reason) -> None:
         metric = Metric.SIGNAL_ENDED_OTHERWISE
     today = timezone.localdate()
     cells: Tally = Tally()
-    for row in Signal.objects.filter(pk__in=active_ids).values(
+    for row in Signal.objects.filter(pk__in=id_array(active_ids)).values(
         "organisation__region_id", "organisation__sector", "youth__municipality_code", "ends_on"
     ):
         # an expiry counts in the month the signal was due to end, whenever the nightly run handled it

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from persons.models import Youth
 from regions.models import Region
 
 from . import hooks
+from .bulk import id_array
 from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
@@ -58,38 +58,18 @@ def _due_id_batches(queryset: QuerySet, batch_size: int) -> Iterator[list[int]]:
             cursor.execute(f"DROP TABLE IF EXISTS {_DUE_TABLE}")
 
 
-def _ids(ids: list[int]) -> RawSQL:
-    """For `pk__in`: the ids as one array parameter, where a list would send a thousand parameters."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-
-
-# what the logbook, the ending hooks and the expiry need of a signal; a batch of whole rows (with the youth's
-# personal data) cost more to load than everything else a batch does
-_BATCH_FIELDS = (
-    "youth_id",
-    "professional_id",
-    "organisation_id",
-    "placed_at",
-    "ends_on",
-    "status",
-    "end_reason",
-    "youth__pseudonym",
-    "youth__birth_date",
-    "youth__municipality_code",
-    "organisation__region_id",
-    "organisation__sector",
-)
+# what the ending hooks and the steps need of a signal: a thousand whole rows (with the youth and organisation)
+# cost more to turn into objects than everything else a batch does
+_BATCH_FIELDS = ("id", "youth_id", "professional_id", "organisation_id", "placed_at", "ends_on", "status", "end_reason")
 
 
 def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
-    # the rule is checked again under the lock: a row changed since the snapshot is left alone
-    return list(
-        queryset.filter(pk__in=_ids(ids))
-        .select_related("youth", "organisation")
-        .only(*_BATCH_FIELDS)
-        .select_for_update(of=("self",))
-        .order_by("pk")
+    """These signals, locked, with only _BATCH_FIELDS loaded; the rule is checked again under the lock,
+    so a row changed since the snapshot is left alone."""
+    rows = (
+        queryset.filter(pk__in=id_array(ids)).select_for_update(of=("self",)).order_by("pk").values_list(*_BATCH_FIELDS)
     )
+    return [Signal.from_db(connection.alias, _BATCH_FIELDS, row) for row in rows]
 
 
 def _destroy_due(due: QuerySet, reason: EndReason, batch_size: int) -> int:
@@ -155,8 +135,9 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                        SET status = %s, end_reason = %s, ended_at = %s,
                            archive_until = LEAST((s.ends_on + interval '1 day' + interval '5 years')::date,
                                                  (y.birth_date + interval '23 years')::date)
-                      FROM persons_youth AS y
-                     WHERE y.id = s.youth_id AND s.id = ANY(%s) AND s.status = %s
+                      FROM persons_youth AS y, regions_organisation AS o
+                     WHERE y.id = s.youth_id AND o.id = s.organisation_id AND s.id = ANY(%s) AND s.status = %s
+                 RETURNING s.id, o.region_id, y.pseudonym
                     """,  # noqa: S608 - table name from the model
                     [
                         SignalStatus.ARCHIVED,
@@ -166,17 +147,18 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                         SignalStatus.ACTIVE,
                     ],
                 )
+                archived = sorted(cursor.fetchall())
             log_events(
                 [
                     {
                         "action": "signal_expired",
-                        "region_id": signal.organisation.region_id,
-                        "youth_pseudonym": signal.youth.pseudonym,
-                        "signal_id": signal.pk,
+                        "region_id": region_id,
+                        "youth_pseudonym": pseudonym,
+                        "signal_id": signal_id,
                         "reason": EndReason.EXPIRED.value,
                         "outcome": "archived",
                     }
-                    for signal in signals
+                    for signal_id, region_id, pseudonym in archived
                 ]
             )
             count += len(signals)
@@ -192,7 +174,7 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
         for ids in _due_id_batches(due, batch_size):
             with transaction.atomic():
                 signals = list(
-                    due.filter(pk__in=_ids(ids))
+                    due.filter(pk__in=id_array(ids))
                     .select_for_update(of=("self",))
                     .select_related("professional", "organisation__region")
                     .order_by("pk")
@@ -217,7 +199,8 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                         for signal in signals
                     ]
                 )
-                Signal.objects.filter(pk__in=_ids([signal.pk for signal in signals])).update(reminder_sent_at=sent_at)
+                reminded = Signal.objects.filter(pk__in=id_array([signal.pk for signal in signals]))
+                reminded.update(reminder_sent_at=sent_at)
                 count += len(signals)
     return count
 

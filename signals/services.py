@@ -14,7 +14,7 @@ from notifications.links import region_absolute_url
 from persons.models import Youth
 
 from . import hooks
-from .deletion import rows_delete
+from .bulk import id_array, rows_delete
 from .exceptions import (
     ConvenantNotStarted,
     InformingIncomplete,
@@ -192,27 +192,30 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
 def signals_destroy(*, signals: list[Signal], reason: str, actor=None, request=None, run_hooks: bool = True) -> int:
     """Destroy these signals (rows deleted, logbook keeps pseudonym + signal id + reason) and orphaned youths.
 
-    Runs in the caller's transaction; the signals must be locked by the caller and carry `youth` and
-    `organisation`. Used by signal_end and by the life cycle's batches.
+    Runs in the caller's transaction; the signals must be locked by the caller. Used by signal_end and by
+    the life cycle's batches, in a fixed number of statements however many signals.
     """
     if not signals:
         return 0
     with transaction.atomic():
         if run_hooks:
             hooks.signals_ending(signals, reason)
+        logged = Signal.objects.filter(pk__in=id_array([signal.pk for signal in signals])).order_by("pk")
         log_events(
             [
                 {
                     "action": "signal_destroyed",
                     "actor": actor,
                     "request": request,
-                    "region_id": signal.organisation.region_id,
-                    "youth_pseudonym": signal.youth.pseudonym,
-                    "signal_id": signal.pk,
+                    "region_id": region_id,
+                    "youth_pseudonym": pseudonym,
+                    "signal_id": signal_id,
                     "reason": str(reason),
-                    "status_before": signal.status,
+                    "status_before": status,
                 }
-                for signal in signals
+                for signal_id, region_id, pseudonym, status in logged.values_list(
+                    "pk", "organisation__region_id", "youth__pseudonym", "status"
+                )
             ]
         )
         youth_ids = {signal.youth_id for signal in signals}

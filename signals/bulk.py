@@ -1,14 +1,20 @@
-"""Deleting many rows in a fixed number of statements, doing what each reference's `on_delete` asks.
+"""Work on many rows by id in a fixed number of statements: selecting them, and deleting them as `on_delete` asks.
 
 Django's `QuerySet.delete()` loads every row as a model instance and deletes in chunks of a hundred;
 the life cycle destroys up to a hundred thousand signals a night, so it deletes by id array here.
-A reference this module cannot follow in SQL (a cascade to a model that is itself referred to, SET(),
-SET_DEFAULT, a delete receiver) sends the rows through Django's collector instead: slower, never wrong.
+A reference this module cannot follow in SQL (SET(), SET_DEFAULT, a many-to-many, a delete receiver)
+sends the rows through Django's collector instead: slower, never wrong.
 """
 
 from django.db import connection
-from django.db.models import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL
+from django.db.models import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL, ProtectedError
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, pre_delete
+
+
+def id_array(ids) -> RawSQL:
+    """For `pk__in=`: the ids as one array parameter, where a list would be sent as a thousand parameters."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
 
 def _references(model) -> list:
@@ -34,8 +40,7 @@ def _in_sql(model) -> bool:
         on_delete = field.remote_field.on_delete
         if on_delete in (SET_NULL, PROTECT, RESTRICT, DO_NOTHING):
             continue
-        related = field.model
-        if on_delete is CASCADE and not _references(related) and not _has_receivers(related):
+        if on_delete is CASCADE and field.model is not model and _in_sql(field.model):
             continue
         return False
     return True
@@ -53,15 +58,15 @@ def rows_delete(model, ids, *, returning: tuple[str, ...] = ()) -> list[tuple]:
     table, pk = model._meta.db_table, model._meta.pk.column
     fields = _references(model)
     kept = [
-        f"NOT EXISTS (SELECT 1 FROM {field.model._meta.db_table} AS r WHERE r.{field.column} = t.{pk})"
+        f"NOT EXISTS (SELECT 1 FROM {field.model._meta.db_table} AS r WHERE r.{field.column} = t.{pk})"  # noqa: S608
         for field in fields
         if field.remote_field.on_delete in (PROTECT, RESTRICT)
     ]
     columns = ", ".join([f"t.{pk}", *(f"t.{model._meta.get_field(name).column}" for name in returning)])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns} FROM {table} AS t WHERE t.{pk} = ANY(%s) {''.join(' AND ' + k for k in kept)}"
-            f" ORDER BY t.{pk} FOR UPDATE OF t",  # noqa: S608 - names from the models
+            f"SELECT {columns} FROM {table} AS t WHERE t.{pk} = ANY(%s) {''.join(' AND ' + k for k in kept)}"  # noqa: S608
+            f" ORDER BY t.{pk} FOR UPDATE OF t",
             [ids],
         )
         rows = cursor.fetchall()
@@ -73,7 +78,16 @@ def rows_delete(model, ids, *, returning: tuple[str, ...] = ()) -> list[tuple]:
             return rows
         for field in fields:
             on_delete, related = field.remote_field.on_delete, field.model._meta.db_table
-            if on_delete is CASCADE:
+            if on_delete is CASCADE and _references(field.model):
+                # rows that are themselves referred to: their references first, the same way
+                cursor.execute(
+                    f"SELECT {field.model._meta.pk.column} FROM {related} WHERE {field.column} = ANY(%s)",  # noqa: S608
+                    [doomed],
+                )
+                children = [row[0] for row in cursor.fetchall()]
+                if len(rows_delete(field.model, children)) != len(children):
+                    raise ProtectedError(f"{field.model._meta.label} rows are protected", set())
+            elif on_delete is CASCADE:
                 cursor.execute(f"DELETE FROM {related} WHERE {field.column} = ANY(%s)", [doomed])  # noqa: S608
             elif on_delete is SET_NULL:
                 cursor.execute(
