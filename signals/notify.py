@@ -1,21 +1,12 @@
 """E-mail to professionals about their signals, through the notifications outbox."""
 
-from notifications.services import notifications_enqueue
+from notifications.services import notification_enqueue, notifications_enqueue
 
 
 def notify(*, recipient, kind: str, subject: str, template: str, context: dict, dedupe_key: str) -> None:
     """Queue one e-mail to `recipient` in the caller's transaction; `dedupe_key` makes a retry send nothing new."""
-    notify_many(
-        [
-            {
-                "recipient": recipient,
-                "kind": kind,
-                "subject": subject,
-                "template": template,
-                "context": context,
-                "dedupe_key": dedupe_key,
-            }
-        ]
+    notification_enqueue(
+        recipient=recipient, kind=kind, subject=str(subject), template=template, context=context, dedupe_key=dedupe_key
     )
 
 
