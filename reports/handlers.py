@@ -1,7 +1,5 @@
 """Feeds the counters from the hooks of signals (placed, ended) and matching (new links, recorded follow-up)."""
 
-from collections import Counter as Tally
-
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,7 +24,7 @@ def on_signal_placed(signal) -> None:
 
 
 def on_signals_ending(signals, reason) -> None:
-    """One upsert per counter cell for a whole batch (the life cycle ends thousands of signals a night)."""
+    """One upsert for the counters of a whole batch (the life cycle ends thousands of signals a night)."""
     from signals.bulk import id_array
     from signals.models import Signal
 
@@ -41,24 +39,21 @@ def on_signals_ending(signals, reason) -> None:
     else:
         metric = Metric.SIGNAL_ENDED_OTHERWISE
     today = timezone.localdate()
-    cells: Tally = Tally()
-    for row in Signal.objects.filter(pk__in=id_array(active_ids)).values(
-        "organisation__region_id", "organisation__sector", "youth__municipality_code", "ends_on"
-    ):
-        # an expiry counts in the month the signal was due to end, whenever the nightly run handled it
-        at = row["ends_on"] if metric == Metric.SIGNAL_EXPIRED else today
-        cells[
-            (
-                row["organisation__region_id"],
-                at.replace(day=1),
-                row["youth__municipality_code"],
-                row["organisation__sector"],
+    counters_increment(
+        [
+            {
+                "region_id": row["organisation__region_id"],
+                # an expiry counts in the month the signal was due to end, whenever the nightly run handled it
+                "at": row["ends_on"] if metric == Metric.SIGNAL_EXPIRED else today,
+                "metric": metric,
+                "municipality_code": row["youth__municipality_code"],
+                "sector": row["organisation__sector"],
+            }
+            for row in Signal.objects.filter(pk__in=id_array(active_ids)).values(
+                "organisation__region_id", "organisation__sector", "youth__municipality_code", "ends_on"
             )
-        ] += 1
-    for (region_id, month, municipality_code, sector), count in cells.items():
-        counter_increment(
-            region_id=region_id, at=month, metric=metric, municipality_code=municipality_code, sector=sector, by=count
-        )
+        ]
+    )
 
 
 def _first_match_at(youth_id: int):
