@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from verwijsindex.form_pages import form_data, form_page
 
 from .errors import MESSAGES, error_response
 from .forms import ApiClientForm, ConfirmForm
@@ -54,12 +55,19 @@ def client_revoke(request, pk):
     client = api_client_of_organisations(organisations=_coordinated_organisations(request), pk=pk)
     if client is None:
         raise Http404
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def revoke():
         api_client_revoke(client=client, actor=request.user, request=request)
         messages.success(request, _("De API-koppeling %(name)s is ingetrokken.") % {"name": client.name})
         return redirect("api_clients:list")
-    return render(request, "api/client_revoke.html", {"title": _("API-koppeling intrekken"), "client": client})
+
+    return form_page(
+        request,
+        ConfirmForm(form_data(request)),
+        act=revoke,
+        template="api/client_revoke.html",
+        context={"title": _("API-koppeling intrekken"), "client": client},
+    )
 
 
 @login_not_required

@@ -12,6 +12,7 @@ from audit.services import log_event
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
 from regions.models import Municipality
+from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
 from .exceptions import SignalRefused
@@ -21,11 +22,6 @@ from .rules import Party, age_on, parties_to_inform
 
 # The placing flow keeps only ids in the session, never the BSN: the youth is looked up once in step 1.
 FLOW = "signal_place"
-
-
-def _posted(request):
-    """The POST data of a POST (even an empty one, so a form without answers shows its errors), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _professional_organisations(request):
@@ -82,7 +78,7 @@ def brp_date_display(brp_date: str) -> str:
 def place(request):
     """Step 1: BSN and date of birth. The BSN goes to the BRP and is then forgotten; only the youth id is kept."""
     organisations = _professional_organisations(request)
-    form = LookupForm(_posted(request), organisations=organisations)
+    form = LookupForm(form_data(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         organisation = form.chosen_organisation()
         try:
@@ -137,7 +133,7 @@ def place_profile(request):
     youth, organisation = _flow_youth_and_organisation(request, step=3)
     if youth is None:
         return _restart(request)
-    form = ProfileForm(_posted(request))
+    form = ProfileForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         _flow_save(request, {**_flow(request), "step": 4})
         return redirect("signals:place_informing")
@@ -158,26 +154,26 @@ def place_informing(request):
     from django.utils import timezone
 
     age = age_on(youth.birth_date, timezone.localdate())
-    form = InformingForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            signal = services.signal_place(
-                professional=request.user,
-                organisation=organisation,
-                youth=youth,
-                informing=form.informing(),
-                request=request,
-            )
-        except SignalRefused as error:
-            form.add_error(None, error.message)
-        else:
-            request.session.pop(FLOW, None)
-            return redirect("signals:placed", signal_id=signal.pk)
-    return render(
+    form = InformingForm(form_data(request))
+
+    def place():
+        signal = services.signal_place(
+            professional=request.user,
+            organisation=organisation,
+            youth=youth,
+            informing=form.informing(),
+            request=request,
+        )
+        request.session.pop(FLOW, None)
+        return redirect("signals:placed", signal_id=signal.pk)
+
+    return form_page(
         request,
-        "signals/place_informing.html",
-        {
-            "form": form,
+        form,
+        act=place,
+        refusals=(SignalRefused,),
+        template="signals/place_informing.html",
+        context={
             "parties": [Party.LABELS[party] for party in parties_to_inform(age)],
             "title": _("Informeren"),
             "step": 4,
@@ -278,7 +274,7 @@ def signal_end(request, signal_id: int):
     if signal.status != SignalStatus.ACTIVE:
         messages.info(request, _("Dit signaal is al beëindigd."))
         return redirect("signals:detail", signal_id=signal.pk)
-    form = EndForm(_posted(request))
+    form = EndForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         if not form.cleaned_data["confirmed"]:
@@ -396,32 +392,29 @@ def organisation_signal_transfer(request, signal_id: int):
     if signal is None:
         raise Http404()
     form = TransferForm(
-        _posted(request), colleagues=_colleagues(organisation, excluding_user_id=signal.professional_id)
+        form_data(request), colleagues=_colleagues(organisation, excluding_user_id=signal.professional_id)
     )
-    if request.method == "POST" and form.is_valid():
+
+    def transfer():
         to = selectors.colleague_of_organisation(
             organisation=organisation, user_id=form.cleaned_data["to_professional"]
         )
-        try:
-            services.signal_transfer(signal=signal, to_professional=to, actor=request.user, request=request)
-        except SignalRefused as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Signaal %(reference)s is overgedragen.") % {"reference": signal.reference})
-            membership = (
-                selectors.professionals_of_organisation(organisation=organisation, active=None)
-                .filter(user_id=to.pk)
-                .first()
-            )
-            if membership is not None:
-                return redirect("signals:organisation_professional", membership_id=membership.pk)
-            return redirect("signals:organisation_professionals")
-    return render(
+        services.signal_transfer(signal=signal, to_professional=to, actor=request.user, request=request)
+        messages.success(request, _("Signaal %(reference)s is overgedragen.") % {"reference": signal.reference})
+        membership = (
+            selectors.professionals_of_organisation(organisation=organisation, active=None)
+            .filter(user_id=to.pk)
+            .first()
+        )
+        if membership is not None:
+            return redirect("signals:organisation_professional", membership_id=membership.pk)
+        return redirect("signals:organisation_professionals")
+
+    return form_page(
         request,
-        "signals/organisation_transfer.html",
-        {
-            "signal": signal,
-            "form": form,
-            "title": _("Signaal %(reference)s overdragen") % {"reference": signal.reference},
-        },
+        form,
+        act=transfer,
+        refusals=(SignalRefused,),
+        template="signals/organisation_transfer.html",
+        context={"signal": signal, "title": _("Signaal %(reference)s overdragen") % {"reference": signal.reference}},
     )
