@@ -13,6 +13,10 @@ from .selectors import memberships_in_region
 
 _LAST_SEEN = "last_seen"
 _STARTED = "session_started"
+# last_seen is written at most this often: a write of the session row on every request costs three statements.
+# The stored time may lag the last request by up to this much, so an idle session ends at most this much
+# early, never late.
+_LAST_SEEN_RESOLUTION = 60
 
 
 class IdleTimeoutMiddleware:
@@ -34,7 +38,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("Uw sessie was te lang open en is beëindigd. Log opnieuw in."))
                 return redirect(settings.LOGIN_URL)
-            request.session[_LAST_SEEN] = now
+            if now - last_seen >= _LAST_SEEN_RESOLUTION or _LAST_SEEN not in request.session:
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -62,30 +62,53 @@ def matches_of_signal(*, user, signal: Signal) -> list[MatchedSignal]:
     """The signals matched with this signal of the user, each with kinds, since when and its youth's coordinator."""
     if signal.professional_id != user.pk:
         return []
-    links = MatchLink.objects.filter(Q(signal_a=signal.pk) | Q(signal_b=signal.pk)).order_by("created_at", "id")
-    grouped: dict[int, dict] = {}
+    return _matches_of_signals([signal.pk]).get(signal.pk, [])
+
+
+def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
+    """Per signal id that has matches: its matched signals, oldest match first.
+
+    Three queries however many signals and matches: the links, the matched signals with their
+    organisation, and the coordinators of their youths. Callers check that the ids are the viewer's own.
+    """
+    ids = set(signal_ids)
+    links = MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids)).order_by("created_at", "id")
+    grouped: dict[int, dict[int, dict]] = defaultdict(dict)
     for link in links:
-        entry = grouped.setdefault(link.other(signal.pk), {"kinds": [], "since": link.created_at})
-        entry["kinds"].append(str(MatchKind(link.kind).label))
-        entry["since"] = min(entry["since"], link.created_at)
-    others = Signal.objects.filter(pk__in=grouped).select_related(*_RELATED)
+        for own in {link.signal_a_id, link.signal_b_id} & ids:
+            entry = grouped[own].setdefault(link.other(own), {"kinds": [], "since": link.created_at})
+            entry["kinds"].append(str(MatchKind(link.kind).label))
+            entry["since"] = min(entry["since"], link.created_at)
+    if not grouped:
+        return {}
+    # the matched signals show their professional's contact details and organisation, never their youth
+    others = {
+        other.pk: other
+        for other in Signal.objects.filter(
+            pk__in={pk for entries in grouped.values() for pk in entries}
+        ).select_related("organisation")
+    }
     coordinators = {
         row.youth_id: row.signal
-        for row in MatchCoordinator.objects.filter(youth_id__in={s.youth_id for s in others}).select_related(
-            "signal__organisation"
-        )
+        for row in MatchCoordinator.objects.filter(
+            youth_id__in={other.youth_id for other in others.values()}
+        ).select_related("signal__organisation")
     }
-    rows = [
-        MatchedSignal(
-            signal=other,
-            kinds=grouped[other.pk]["kinds"],
-            since=grouped[other.pk]["since"],
-            coordinator=coordinators.get(other.youth_id),
-        )
-        for other in others
-    ]
-    rows.sort(key=lambda row: (row.since, row.signal.pk))
-    return rows
+    result = {}
+    for own, entries in grouped.items():
+        rows = [
+            MatchedSignal(
+                signal=others[pk],
+                kinds=entry["kinds"],
+                since=entry["since"],
+                coordinator=coordinators.get(others[pk].youth_id),
+            )
+            for pk, entry in entries.items()
+            if pk in others
+        ]
+        rows.sort(key=lambda row: (row.since, row.signal.pk))
+        result[own] = rows
+    return result
 
 
 @dataclass
@@ -99,18 +122,21 @@ class SignalMatches:
 
 
 def my_matches(*, user, region, seen_before: datetime | None) -> list[SignalMatches]:
-    """The user's own signals in this region that have matches; matches since `seen_before` are marked new."""
+    """The user's own signals in this region that have matches; matches since `seen_before` are marked new.
+
+    A fixed number of queries, however many signals and matches the user has.
+    """
     signals = list(
         Signal.objects.filter(professional=user, organisation__region=region)
-        .select_related(*_RELATED)
+        .select_related("youth")
         .order_by("-placed_at", "-id")
     )
-    counts = match_counts_for_signals([s.pk for s in signals])
+    matches_by_signal = _matches_of_signals([s.pk for s in signals])
     result = []
     for signal in signals:
-        if not counts.get(signal.pk):
+        matches = matches_by_signal.get(signal.pk)
+        if not matches:
             continue
-        matches = matches_of_signal(user=user, signal=signal)
         for match in matches:
             match.is_new = seen_before is None or match.since > seen_before
         result.append(SignalMatches(signal=signal, matches=matches))

@@ -9,12 +9,11 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from accounts.selectors import memberships_in_region
 
 
 def home(request):
-    memberships = memberships_in_region(user=request.user, region=request.region)
-    return render(request, "home.html", {"title": _("Start"), "memberships": memberships})
+    # LoginRequiredMiddleware has read them for this request already
+    return render(request, "home.html", {"title": _("Start"), "memberships": request.memberships})
 
 
 def server_error(request, *args, **kwargs):

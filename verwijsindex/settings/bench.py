@@ -17,6 +17,8 @@ from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402
 
 DEBUG = False
+# persistent database connections (one per gunicorn thread): no connect and authentication per request
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
 ALLOWED_HOSTS = [".localhost", "localhost", "127.0.0.1"]
 BRP_CLIENT = "embedded"
 # BENCH_EMAIL_URL: the SMTP sink run_all.py starts; the worker delivers match e-mail there.

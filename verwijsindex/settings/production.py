@@ -16,6 +16,8 @@ from .base import (
 from .local_secrets import DEV_MARKER, dev_secret_values
 
 DEBUG = False
+# persistent database connections (one per gunicorn thread): no connect and authentication per request
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
 
 
 def _require(name: str, value, *, problem: str = "") -> None:
