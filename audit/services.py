@@ -41,9 +41,16 @@ def _as_stored(details: dict) -> dict:
 def _rows(events: list[dict]) -> list[dict]:
     """The logbook rows of these events (LogEntry attribute names), chained in the given order.
 
-    Takes the logbook lock (held until the caller's transaction ends) and the ids; inserting is the caller's.
+    Takes the logbook lock (held until the caller's transaction ends; the transaction's last lock) and the ids;
+    inserting is the caller's.
     """
     with connection.cursor() as cursor:
+        # The foreign keys of rows the transaction wrote are checked at COMMIT (Django makes them deferred), and
+        # the check locks the referenced rows. After the logbook lock, those row locks deadlock against a
+        # transaction that holds such a row and waits for the logbook (a signal placed on a youth while another
+        # professional looks the same youth up). Run the pending checks now, before the logbook lock; DEFERRED
+        # restores the default for the rest of the transaction.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, len(events)])
         entry_ids = sorted(row[0] for row in cursor.fetchall())
     previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH

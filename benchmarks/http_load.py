@@ -3,17 +3,27 @@
 A small load generator (threads with requests.Session keeping connections open) on loopback only,
 bounded in time and count per scenario. Each virtual user is a professional of region 1 of the
 benchmark database, logged in with a verified second factor (the session is created the way the
-login does it, so no password hashing or TOTP step is timed). Scenarios run one after the other in
-the same run at the same concurrency:
+login does it, so no password hashing or TOTP step is timed). Scenarios run one after the other at
+the same number of users:
 
-- `trivial page`: GET / (login, two factors, region and role checks, session write, template) - the floor;
+- `trivial page`: GET / (login, two factors, region and role checks, template) - the floor;
 - `signal page`: GET /signalen/<id>/ for one of the user's own signals;
 - `my matches`: GET /matches/;
 - `place signal`: the final POST of the placing flow that calls signal_place (BRP data already
   looked up in the earlier steps); `place flow` is the whole flow (form, BSN look-up, confirm,
   profile, informing, each POST followed by its redirect) for one signal.
 
-    python benchmarks/http_load.py --port 8123 --users 16 --seconds 15
+Two load models, each a full set of rows:
+
+- `closed loop`: every user sends its next request the moment the answer arrives (no think time).
+  This measures the saturated server: latency is about users / throughput, so it shows capacity,
+  not what 16 people at work experience;
+- `think time` (--think, BENCH_THINK, default 1 s): every user waits that long after each answer
+  before the next request, like locust's `constant(1)`; users start spread over one think time.
+  In the placing flow the user also pauses between the steps; the flow's time is the sum of its
+  response times, without the pauses.
+
+    python benchmarks/http_load.py --port 8123 --users 16 --seconds 15 [--think 1]
 """
 
 import argparse
@@ -42,7 +52,11 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def prepare(users: int) -> tuple[list[dict], list[tuple[str, str]], str]:
-    """Sessions for `users` * 4 professionals of region 1, their signal ids, and youths the BRP knows."""
+    """Sessions for `users` * 4 professionals of region 1, their signal ids, and youths the BRP knows.
+
+    Each professional also gets `placed`: the pseudonyms of the youths they hold an active signal on
+    (from an earlier run on reused data), so the placing scenario does not try those again.
+    """
     import django
 
     django.setup()
@@ -79,7 +93,10 @@ def prepare(users: int) -> tuple[list[dict], list[tuple[str, str]], str]:
         )
         session.create()
         signal_ids = list(Signal.objects.filter(professional=user).values_list("id", flat=True)[:50])
-        people.append({"session": session.session_key, "signals": signal_ids, "user_id": user.pk})
+        placed = set(
+            Signal.objects.filter(professional=user, status="active").values_list("youth__pseudonym", flat=True)
+        )
+        people.append({"session": session.session_key, "signals": signal_ids, "user_id": user.pk, "placed": placed})
 
     # youths the (embedded) BRP resolves: alive, full date of birth, under 23
     data = json.loads(Path(settings.BRP_TEST_DATA).read_text())
@@ -97,24 +114,31 @@ def prepare(users: int) -> tuple[list[dict], list[tuple[str, str]], str]:
 
 
 class Scenario:
-    def __init__(self, name: str):
+    def __init__(self, name: str, model: str, think: float):
         self.name = name
+        self.model = model
+        self.think = think
         self.latencies: list[float] = []
         self.errors = 0
+        self.error_samples: list[str] = []
         self.lock = threading.Lock()
         self.elapsed = 0.0
 
-    def record(self, seconds: float, ok: bool) -> None:
+    def record(self, seconds: float, ok: bool, why: str = "") -> None:
         with self.lock:
             if ok:
                 self.latencies.append(seconds)
             else:
                 self.errors += 1
+                if len(self.error_samples) < 3:
+                    self.error_samples.append(why)
 
     def row(self) -> dict:
         ms = [s * 1000 for s in self.latencies]
         return {
             "scenario": self.name,
+            "model": self.model,
+            "think": self.think,
             "requests": len(ms),
             "errors": self.errors,
             "per_second": len(ms) / self.elapsed if self.elapsed else 0.0,
@@ -122,6 +146,7 @@ class Scenario:
             "p95": percentile(ms, 0.95),
             "p99": percentile(ms, 0.99),
             "mean": statistics.fmean(ms) if ms else float("nan"),
+            "error_samples": self.error_samples,
         }
 
 
@@ -146,91 +171,138 @@ def run(args) -> list[dict]:
         started = time.perf_counter()
         try:
             response = session.get(loopback + path, allow_redirects=False, timeout=30)
-            ok = response.status_code == 200
-        except requests.RequestException:
-            ok = False
-        scenario.record(time.perf_counter() - started, ok)
+            ok, why = response.status_code == 200, f"{path}: HTTP {response.status_code}"
+        except requests.RequestException as error:
+            ok, why = False, f"{path}: {type(error).__name__}"
+        scenario.record(time.perf_counter() - started, ok, why)
         return ok
 
-    def read_scenario(name: str, path_for):
-        scenario = Scenario(name)
+    def read_scenario(name: str, path_for, model: str, think: float):
+        scenario = Scenario(name, model, think)
         stop_at = time.monotonic() + args.seconds
         budget = [args.max_requests]
 
         def worker(index):
             person = people[index]
             session = session_for(person)
+            # with a think time the users start spread over it, as people do, not all in the same instant
+            _pause(index * think / args.users, stop_at)
             while time.monotonic() < stop_at:
                 with scenario.lock:
                     if budget[0] <= 0:
                         return
                     budget[0] -= 1
                 get(session, path_for(person, index), scenario)
+                _pause(think, stop_at)
 
         _threads(args.users, worker, scenario)
         return scenario
 
-    results = []
     # warm every worker process and the caches once, untimed
-    warm = Scenario("warm-up")
+    warm = Scenario("warm-up", "", 0)
     for index in range(args.users):
         get(session_for(people[index]), "/", warm)
-    results.append(read_scenario("trivial page (GET /)", lambda person, i: "/"))
     counter = [0]
 
     def signal_path(person, index):
         counter[0] += 1
         return f"/signalen/{person['signals'][counter[0] % len(person['signals'])]}/"
 
-    results.append(read_scenario("signal page", signal_path))
-    results.append(read_scenario("my matches", lambda person, i: "/matches/"))
+    # placing: each virtual user works through its own professionals and the BRP youths, across both models
+    from persons.bsn import bsn_pseudonym
 
-    # placing: each virtual user rotates over its 4 professionals and the BRP youths
-    place = Scenario("place signal (final POST)")
-    flow = Scenario("place flow (5 steps)")
-    stop_at = time.monotonic() + args.seconds
-    budget = [args.max_requests]
+    pseudonyms = {bsn: bsn_pseudonym(bsn) for bsn, _ in youths}
 
-    def placer(index):
+    def pairs_of(index):
         mine = people[index :: args.users]
-        sessions = [session_for(person) for person in mine]
-        pairs = [(s, y) for y in youths for s in sessions]
-        for session, (bsn, born) in pairs:
-            if time.monotonic() >= stop_at:
-                return
-            with place.lock:
-                if budget[0] <= 0:
-                    return
-                budget[0] -= 1
-            started = time.perf_counter()
-            ok = _place_one(session, loopback, bsn, born, place)
-            flow.record(time.perf_counter() - started, ok)
+        sessions = [(session_for(person), person) for person in mine]
+        for bsn, born in youths:
+            for session, person in sessions:
+                if pseudonyms[bsn] not in person["placed"]:
+                    yield session, bsn, born
 
-    _threads(args.users, placer, place)
-    flow.elapsed = place.elapsed
-    results.extend([place, flow])
+    pairs = [pairs_of(index) for index in range(args.users)]
+
+    def place_scenarios(model: str, think: float):
+        place = Scenario("place signal (final POST)", model, think)
+        flow = Scenario("place flow (5 steps)", model, think)
+        stop_at = time.monotonic() + args.seconds
+        budget = [args.max_requests]
+
+        def placer(index):
+            _pause(index * think / args.users, stop_at)
+            for session, bsn, born in pairs[index]:
+                if time.monotonic() >= stop_at:
+                    return
+                with place.lock:
+                    if budget[0] <= 0:
+                        return
+                    budget[0] -= 1
+                outcome, seconds = _place_one(session, loopback, bsn, born, place, think, stop_at)
+                if outcome is not None:  # None: this professional already holds a signal on this youth
+                    flow.record(seconds, outcome, "see the final POST")
+                _pause(think, stop_at)
+
+        _threads(args.users, placer, place)
+        flow.elapsed = place.elapsed
+        return [place, flow]
+
+    results = []
+    models = [("closed loop", 0.0)] + ([("think time", args.think)] if args.think > 0 else [])
+    for model, think in models:
+        results.append(read_scenario("trivial page (GET /)", lambda person, i: "/", model, think))
+        results.append(read_scenario("signal page", signal_path, model, think))
+        results.append(read_scenario("my matches", lambda person, i: "/matches/", model, think))
+        results.extend(place_scenarios(model, think))
     return [r.row() for r in results]
 
 
-def _place_one(session, base: str, bsn: str, born: str, place: "Scenario") -> bool:
+def _pause(seconds: float, stop_at: float) -> None:
+    """A user's think time, cut short at the end of the scenario."""
+    if seconds > 0:
+        time.sleep(max(0.0, min(seconds, stop_at - time.monotonic())))
+
+
+def _place_one(session, base: str, bsn: str, born: str, place: "Scenario", think: float, stop_at: float):
+    """The whole placing flow for one youth: (True/False, seconds spent waiting for answers), or (None, 0).
+
+    With a think time the user pauses after each page before the next step; the pauses are not in the
+    flow's time, which is the sum of the response times of its requests (a POST and its redirect count as one).
+    """
     import requests
 
+    waited = 0.0
+
+    def timed(call, *args, **kwargs):
+        nonlocal waited
+        started = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            waited += time.perf_counter() - started
+
     try:
-        page = session.get(f"{base}/signalen/nieuw/", timeout=30)
+        page = timed(session.get, f"{base}/signalen/nieuw/", timeout=30)
         token = CSRF.search(page.text).group(1)
         headers = {"Referer": f"http://{session.headers['Host']}/signalen/nieuw/"}
-        step = session.post(
+        _pause(think, stop_at)
+        step = timed(
+            session.post,
             f"{base}/signalen/nieuw/",
             data={"csrfmiddlewaretoken": token, "bsn": bsn, "birth_date": born},
             headers=headers,
             timeout=30,
         )
         if "/controleren/" not in step.url:
-            return False  # e.g. this professional already holds an active signal on this youth
+            return None, 0.0  # this professional already holds an active signal on this youth
         token = CSRF.search(step.text).group(1)
-        step = session.post(step.url, data={"csrfmiddlewaretoken": token}, headers=headers, timeout=30)
+        _pause(think, stop_at)
+        step = timed(session.post, step.url, data={"csrfmiddlewaretoken": token}, headers=headers, timeout=30)
         token = CSRF.search(step.text).group(1)
-        step = session.post(step.url, data={"csrfmiddlewaretoken": token, "weighed": "on"}, headers=headers, timeout=30)
+        _pause(think, stop_at)
+        step = timed(
+            session.post, step.url, data={"csrfmiddlewaretoken": token, "weighed": "on"}, headers=headers, timeout=30
+        )
         token = CSRF.search(step.text).group(1)
         data = {
             "csrfmiddlewaretoken": token,
@@ -239,16 +311,17 @@ def _place_one(session, base: str, bsn: str, born: str, place: "Scenario") -> bo
             "on": datetime.date.today().isoformat(),
             "how": "gesprek",
         }
+        _pause(think, stop_at)
         started = time.perf_counter()
-        final = session.post(step.url, data=data, headers=headers, allow_redirects=False, timeout=30)
+        final = timed(session.post, step.url, data=data, headers=headers, allow_redirects=False, timeout=30)
         ok = final.status_code == 302 and "/afgegeven/" in final.headers.get("Location", "")
-        place.record(time.perf_counter() - started, ok)
+        place.record(time.perf_counter() - started, ok, f"final POST: HTTP {final.status_code} {final.url}")
         if ok:
-            session.get(base + final.headers["Location"], timeout=30)
-        return ok
-    except (requests.RequestException, AttributeError):
-        place.record(0, False)
-        return False
+            timed(session.get, base + final.headers["Location"], timeout=30)
+        return ok, waited
+    except (requests.RequestException, AttributeError) as error:
+        place.record(0, False, f"{type(error).__name__}: {error}"[:200])
+        return False, waited
 
 
 def _whom(born: str) -> list[str]:
@@ -274,16 +347,26 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=float(os.environ.get("BENCH_THINK", "1")),
+        help="seconds each user waits after every answer in the second set of rows (0: closed loop only)",
+    )
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--json", help="write the rows here as JSON")
     args = parser.parse_args()
     rows = run(args)
     for row in rows:
+        label = "closed loop" if not row["think"] else f"think {row['think']:g} s"
         print(
-            f"{row['scenario']:<28} {row['requests']:>6} req {row['errors']:>4} err {row['per_second']:>7.1f}/s "
-            f"p50 {row['p50']:>7.1f} ms  p95 {row['p95']:>7.1f} ms  p99 {row['p99']:>7.1f} ms",
+            f"{label:<12} {row['scenario']:<28} {row['requests']:>6} req {row['errors']:>4} err "
+            f"{row['per_second']:>7.1f}/s p50 {row['p50']:>7.1f} ms  p95 {row['p95']:>7.1f} ms  "
+            f"p99 {row['p99']:>7.1f} ms",
             flush=True,
         )
+        for sample in row["error_samples"]:
+            print(f"    error: {sample}", file=sys.stderr, flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
 

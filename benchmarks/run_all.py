@@ -4,17 +4,20 @@ Steps (each printed as it runs; a table at the end, also written to benchmarks/r
 1. a separate database `<DATABASE_URL name>_bench` on the same server, migrated to the project's schema;
 2. benchmarks/national_data.py loads it with COPY (5,000,000 youths, 400,000 active and 1,000,000
    archived signals at BENCH_SCALE=1; BENCH_SCALE=0.01 is a quick smoke run). With
-   BENCH_REUSE_DATA=1 the data of an earlier run at the same scale is kept;
+   BENCH_REUSE_DATA=1 the data of an earlier run at the same scale is kept (new migrations are applied);
 3. the real stack on loopback: gunicorn (gthread), a Celery worker and the SMTP sink with
-   `verwijsindex.settings.bench`; benchmarks/http_load.py drives 16 concurrent users (BENCH_USERS)
-   for BENCH_SECONDS per scenario;
+   `verwijsindex.settings.bench`; benchmarks/http_load.py drives 16 users (BENCH_USERS) for
+   BENCH_SECONDS per scenario, once as a closed loop without think time (saturation) and once with
+   BENCH_THINK seconds of think time after every answer (16 people at work);
 4. benchmarks/scale_ops.py: match detection for new signals among all stored ones, and the daily
    life-cycle run over all stored signals;
 5. the other engineers' benchmark scripts (benchmarks/lifecycle*.py, matching*.py, persons_*.py),
    each in its own process with a time limit (full runs only: BENCH_SCALE >= 1, or BENCH_OTHERS=1).
 
 Environment: DATABASE_URL, REDIS_URL (as `make` sets them), BENCH_SCALE, BENCH_USERS,
-BENCH_SECONDS, BENCH_REUSE_DATA, BENCH_OTHERS, BENCH_OTHERS_TIMEOUT (seconds per script).
+BENCH_SECONDS, BENCH_THINK (seconds of think time in the second set of HTTP rows, default 1),
+BENCH_REUSE_DATA, BENCH_OTHERS, BENCH_OTHERS_TIMEOUT (seconds per script), BENCH_REDIS_DB (the
+Redis db number of the stack, default 10; flushed at the start).
 """
 
 import datetime
@@ -36,8 +39,10 @@ RESULTS = ROOT / "benchmarks" / "results"
 PY = sys.executable
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 USERS = int(os.environ.get("BENCH_USERS", "16"))
+THINK = float(os.environ.get("BENCH_THINK", "1"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
-BENCH_REDIS_DB = 10
+# the stack's cache and Celery broker; flushed before the run, so give each concurrent bench run its own
+BENCH_REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "10"))
 OWN_SCRIPTS = {"run_all.py", "national_data.py", "http_load.py", "scale_ops.py"}
 
 
@@ -82,7 +87,9 @@ def prepare_database(database: str, env: dict) -> float:
     marker = ROOT / ".data" / f"bench-data-{name}.json"
     if os.environ.get("BENCH_REUSE_DATA") == "1" and marker.exists():
         if json.loads(marker.read_text()).get("scale") == SCALE:
-            say(f"reusing the data in {name} (BENCH_SCALE={SCALE})")
+            # migrations that landed since the data was loaded must reach the schema before the stack starts
+            say(f"reusing the data in {name} (BENCH_SCALE={SCALE}); applying new migrations")
+            subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
             return 0.0
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -177,12 +184,16 @@ def main() -> None:
     processes, port = start_stack(env, workdir)
     http_json = workdir / "http.json"
     try:
-        say(f"HTTP load: {USERS} users, {SECONDS:.0f} s per scenario, on 127.0.0.1:{port}")
+        say(
+            f"HTTP load: {USERS} users, {SECONDS:.0f} s per scenario, closed loop and think time {THINK:g} s,"
+            f" on 127.0.0.1:{port}"
+        )
         subprocess.run(
             [PY, "benchmarks/http_load.py", "--port", str(port), "--users", str(USERS), "--seconds", str(SECONDS),
-             "--json", str(http_json)],
+             "--think", str(THINK), "--json", str(http_json)],
             cwd=ROOT, env=env, check=True,
         )  # fmt: skip
+        http_load_average = os.getloadavg()  # the 1-minute figure covers the last scenarios
     finally:
         stop_stack(processes)
     http_rows = json.loads(http_json.read_text())
@@ -193,7 +204,7 @@ def main() -> None:
     ops = json.loads(ops_json.read_text())
     other_rows = others({**os.environ})
 
-    report = render(started, description, load_seconds, http_rows, ops, other_rows)
+    report = render(started, description, load_seconds, http_rows, http_load_average, ops, other_rows)
     print(report)
     RESULTS.mkdir(exist_ok=True)
     name = "national.txt" if SCALE >= 1 else f"national-scale-{SCALE:g}.txt"
@@ -201,8 +212,7 @@ def main() -> None:
     say(f"written to benchmarks/results/{name}")
 
 
-def render(started, description, load_seconds, http_rows, ops, other_rows) -> str:
-    trivial = next((r for r in http_rows if r["scenario"].startswith("trivial")), None)
+def render(started, description, load_seconds, http_rows, http_load_average, ops, other_rows) -> str:
     lines = [
         f"Verwijsindex benchmark, {started:%Y-%m-%d %H:%M} UTC, BENCH_SCALE={SCALE:g} "
         f"({int(5_000_000 * SCALE):,} youths, {int(400_000 * SCALE):,} active and {int(1_000_000 * SCALE):,} "
@@ -210,17 +220,33 @@ def render(started, description, load_seconds, http_rows, ops, other_rows) -> st
         f"Machine: {description}",
         f"Data load with COPY: {load_seconds:.0f} s" if load_seconds else "Data load: reused from an earlier run",
         "",
-        f"HTTP on the real stack (gunicorn gthread + Celery worker + SMTP sink), {USERS} concurrent users,"
-        f" {SECONDS:.0f} s per scenario, load generator on the same machine:",
-        f"{'scenario':<28} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'x trivial (p50)':>16}",
+        f"HTTP on the real stack (gunicorn gthread + Celery worker + SMTP sink), {USERS} users, {SECONDS:.0f} s per"
+        " scenario, load generator on the same machine. req/s is the throughput over the scenario;"
+        " a flow row counts whole flows.",
     ]
-    for row in http_rows:
-        ratio = row["p50"] / trivial["p50"] if trivial and trivial["p50"] else float("nan")
-        lines.append(
-            f"{row['scenario']:<28} {row['requests']:>8} {row['errors']:>6} {row['per_second']:>7.1f} "
-            f"{row['p50']:>8.1f} {row['p95']:>8.1f} {row['p99']:>8.1f} {ratio:>16.1f}"
-        )
+    titles = {
+        "closed loop": f"A. Closed loop, no think time: each of the {USERS} users sends its next request as soon as"
+        f" the answer arrives. The server is saturated; latency ~ {USERS} / throughput (capacity, not experience).",
+        "think time": f"B. Think time: each of the {USERS} users waits {THINK:g} s after every answer (locust"
+        " constant), also between the steps of the placing flow (the flow time excludes the pauses).",
+    }
+    for model in dict.fromkeys(row.get("model", "closed loop") for row in http_rows):
+        rows = [row for row in http_rows if row.get("model", "closed loop") == model]
+        trivial = next((r for r in rows if r["scenario"].startswith("trivial")), None)
+        lines += [
+            "",
+            titles.get(model, model),
+            f"{'scenario':<28} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+            f" {'x trivial (p50)':>16}",
+        ]
+        for row in rows:
+            ratio = row["p50"] / trivial["p50"] if trivial and trivial["p50"] else float("nan")
+            lines.append(
+                f"{row['scenario']:<28} {row['requests']:>8} {row['errors']:>6} {row['per_second']:>7.1f} "
+                f"{row['p50']:>8.1f} {row['p95']:>8.1f} {row['p99']:>8.1f} {ratio:>16.1f}"
+            )
+    load = http_load_average
+    lines.append(f"Load average at the end of the HTTP load: {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}")
     detection = ops["detection"]
     lines += [
         "",

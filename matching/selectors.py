@@ -11,6 +11,8 @@ from signals.models import Signal, SignalStatus
 from .models import MatchCoordinator, MatchFollowUp, MatchKind, MatchLink
 
 _RELATED = ("youth", "organisation", "professional")
+# what a page or the API shows of a matched signal (and of a youth's coordinator): never the youth itself
+_CONTACT_FIELDS = ("youth", "professional", "placed_at", "status", "contact_name", "contact_email", "contact_phone")
 
 
 def match_counts_for_signals(signal_ids) -> dict[int, int]:
@@ -72,27 +74,32 @@ def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
     organisation, and the coordinators of their youths. Callers check that the ids are the viewer's own.
     """
     ids = set(signal_ids)
-    links = MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids)).order_by("created_at", "id")
+    labels = {kind: str(label) for kind, label in MatchKind.choices}
+    links = (
+        MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids))
+        .order_by("created_at", "id")
+        .values_list("signal_a_id", "signal_b_id", "kind", "created_at")
+    )
     grouped: dict[int, dict[int, dict]] = defaultdict(dict)
-    for link in links:
-        for own in {link.signal_a_id, link.signal_b_id} & ids:
-            entry = grouped[own].setdefault(link.other(own), {"kinds": [], "since": link.created_at})
-            entry["kinds"].append(str(MatchKind(link.kind).label))
-            entry["since"] = min(entry["since"], link.created_at)
+    for signal_a, signal_b, kind, created_at in links:
+        for own, other in ((signal_a, signal_b), (signal_b, signal_a)):
+            if own in ids:
+                entry = grouped[own].setdefault(other, {"kinds": [], "since": created_at})
+                entry["kinds"].append(labels[kind])
     if not grouped:
         return {}
     # the matched signals show their professional's contact details and organisation, never their youth
     others = {
         other.pk: other
-        for other in Signal.objects.filter(
-            pk__in={pk for entries in grouped.values() for pk in entries}
-        ).select_related("organisation")
+        for other in Signal.objects.filter(pk__in={pk for entries in grouped.values() for pk in entries})
+        .select_related("organisation")
+        .only(*_CONTACT_FIELDS, "organisation__name")
     }
     coordinators = {
         row.youth_id: row.signal
-        for row in MatchCoordinator.objects.filter(
-            youth_id__in={other.youth_id for other in others.values()}
-        ).select_related("signal__organisation")
+        for row in MatchCoordinator.objects.filter(youth_id__in={other.youth_id for other in others.values()})
+        .select_related("signal__organisation")
+        .only("youth", *(f"signal__{name}" for name in _CONTACT_FIELDS), "signal__organisation__name")
     }
     result = {}
     for own, entries in grouped.items():
@@ -129,6 +136,7 @@ def my_matches(*, user, region, seen_before: datetime | None) -> list[SignalMatc
     signals = list(
         Signal.objects.filter(professional=user, organisation__region=region)
         .select_related("youth")
+        .only("placed_at", "status", "youth__first_names", "youth__name_prefix", "youth__surname")
         .order_by("-placed_at", "-id")
     )
     matches_by_signal = _matches_of_signals([s.pk for s in signals])

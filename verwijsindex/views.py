@@ -10,7 +10,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
-
 def home(request):
     # LoginRequiredMiddleware has read them for this request already
     return render(request, "home.html", {"title": _("Start"), "memberships": request.memberships})

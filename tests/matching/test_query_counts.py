@@ -1,4 +1,4 @@
-""""My matches" and the matches of one signal send a fixed number of queries, however many matches there are."""
+"""My matches and the matches of one signal send a fixed number of queries, however many matches there are."""
 
 import pytest
 from django.db import connection
