@@ -238,9 +238,8 @@ def run(args) -> list[dict]:
                     if budget[0] <= 0:
                         return
                     budget[0] -= 1
-                outcome, seconds = _place_one(session, loopback, bsn, born, place, think, stop_at)
-                if outcome is not None:  # None: this professional already holds a signal on this youth
-                    flow.record(seconds, outcome, "see the final POST")
+                ok, seconds = _place_one(session, loopback, bsn, born, place, think, stop_at)
+                flow.record(seconds, ok, "see the place signal row")
                 _pause(think, stop_at)
 
         _threads(args.users, placer, place)
@@ -264,7 +263,7 @@ def _pause(seconds: float, stop_at: float) -> None:
 
 
 def _place_one(session, base: str, bsn: str, born: str, place: "Scenario", think: float, stop_at: float):
-    """The whole placing flow for one youth: (True/False, seconds spent waiting for answers), or (None, 0).
+    """The whole placing flow for one youth: (succeeded, seconds spent waiting for answers).
 
     With a think time the user pauses after each page before the next step; the pauses are not in the
     flow's time, which is the sum of the response times of its requests (a POST and its redirect count as one).
@@ -293,8 +292,9 @@ def _place_one(session, base: str, bsn: str, born: str, place: "Scenario", think
             headers=headers,
             timeout=30,
         )
-        if "/controleren/" not in step.url:
-            return None, 0.0  # this professional already holds an active signal on this youth
+        if "/controleren/" not in step.url:  # prepare() left out the youths this professional holds a signal on
+            place.record(0, False, f"step 1 refused: HTTP {step.status_code} {step.url}")
+            return False, waited
         token = CSRF.search(step.text).group(1)
         _pause(think, stop_at)
         step = timed(session.post, step.url, data={"csrfmiddlewaretoken": token}, headers=headers, timeout=30)
