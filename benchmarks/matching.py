@@ -14,6 +14,7 @@ Figures are printed and written to benchmarks/results/matching.txt.
 
     . /tmp/<name>.env && .venv/bin/python benchmarks/matching.py              # both sizes
     .venv/bin/python benchmarks/matching.py --sizes 10000 --trials 100        # smaller run
+    BENCH_EXPLAIN=1 .venv/bin/python benchmarks/matching.py --one 10000       # plans of one detection (stderr)
 """
 
 import argparse
@@ -304,6 +305,8 @@ def measure(size: int, trials: int) -> dict:
             links.append(len(new))
             rows.append(Notification.objects.count() - before)
     assert all(count > 0 for count in links), "every new signal should match"
+    if os.environ.get("BENCH_EXPLAIN"):
+        _explain_one_detection(info)
     # the round trip of a trivial statement on this machine at this moment: what one statement costs at least
     baseline = []
     with connection.cursor() as cursor:
@@ -327,6 +330,44 @@ def measure(size: int, trials: int) -> dict:
         "select1_p50_ms": statistics.median(baseline),
         "load_average": os.getloadavg()[0],
     }
+
+
+def _explain_one_detection(info: dict) -> None:
+    """Print the plan and server-side time of every statement of one more detection (not part of the figures).
+
+    Each statement is first run under EXPLAIN ANALYZE inside a savepoint that is rolled back, then for real.
+    """
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from matching.services import match_detect
+    from signals.models import Signal
+
+    user_id = info["trial_users"][-1]
+    with transaction.atomic():
+        signal = Signal.objects.create(
+            youth_id=info["first_youth"] + info["youths"] // 2,
+            professional_id=user_id,
+            organisation_id=info["org_of_user"][user_id],
+            contact_name="Nieuwe professional",
+            contact_email="nieuw@bench.example.nl",
+            placed_at=timezone.now(),
+            ends_on=datetime.date(2028, 1, 1),
+            informing_status="informed",
+        )
+
+    def explain(execute, sql, params, many, context):
+        if not many and not sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
+            raw = context["cursor"].cursor  # the driver's cursor: these statements bypass the wrappers
+            raw.execute("SAVEPOINT bench_explain")
+            raw.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            plan = "\n".join(f"    {row[0]}" for row in raw.fetchall())
+            raw.execute("ROLLBACK TO SAVEPOINT bench_explain")
+            print(f"{' '.join(sql.split())[:160]}\n{plan}\n", file=sys.stderr)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain):
+        match_detect(signal_id=signal.pk)
 
 
 def run_one(size: int, trials: int) -> None:
@@ -361,9 +402,10 @@ def main() -> None:
     results = []
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size), "--trials", str(args.trials)]
-        finished = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+        # stderr passes through: errors, and the plans asked for with BENCH_EXPLAIN
+        finished = subprocess.run(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
         if finished.returncode:
-            sys.exit(f"size {size} failed:\n{finished.stderr[-3000:]}")
+            sys.exit(f"size {size} failed (see above)")
         output = finished.stdout
         result = json.loads(output.strip().splitlines()[-1])
         results.append(result)
