@@ -305,8 +305,6 @@ def measure(size: int, trials: int) -> dict:
             links.append(len(new))
             rows.append(Notification.objects.count() - before)
     assert all(count > 0 for count in links), "every new signal should match"
-    if os.environ.get("BENCH_EXPLAIN"):
-        _explain_one_detection(info)
     # the round trip of a trivial statement on this machine at this moment: what one statement costs at least
     baseline = []
     with connection.cursor() as cursor:
@@ -314,7 +312,7 @@ def measure(size: int, trials: int) -> dict:
             started = time.perf_counter()
             cursor.execute("SELECT 1")
             baseline.append((time.perf_counter() - started) * 1000)
-    return {
+    result = {
         "size": size,
         "stored_signals": Signal.objects.count() - trials - 10,
         "stored_links_after": MatchLink.objects.count(),
@@ -330,6 +328,9 @@ def measure(size: int, trials: int) -> dict:
         "select1_p50_ms": statistics.median(baseline),
         "load_average": os.getloadavg()[0],
     }
+    if os.environ.get("BENCH_EXPLAIN"):
+        _explain_one_detection(info)
+    return result
 
 
 def _explain_one_detection(info: dict) -> None:
