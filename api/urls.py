@@ -26,5 +26,5 @@ urlpatterns = [
     path("signals/<int:signal_id>/end/", endpoints.SignalEnd.as_view(), name="signal_end"),
     path("signals/<int:signal_id>/matches/", endpoints.SignalMatches.as_view(), name="signal_matches"),
     path("signals/<int:signal_id>/follow-up/", endpoints.SignalFollowUp.as_view(), name="signal_follow_up"),
-    re_path(r"^.*$", views.api_not_found, name="not_found"),
+    re_path(r"^[\s\S]*$", views.api_not_found, name="not_found"),
 ]

@@ -52,4 +52,5 @@ if settings.DEV_MAILBOX_DIR:
 
     urlpatterns.append(path("dev/mail/", include((devmailbox.urlpatterns, "devmail"))))
 
+handler404 = "verwijsindex.views.page_not_found"
 handler500 = "verwijsindex.views.server_error"

@@ -8,11 +8,21 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 
 def home(request):
     # LoginRequiredMiddleware has read them for this request already
     return render(request, "home.html", {"title": _("Start"), "memberships": request.memberships})
+
+
+def page_not_found(request, exception=None):
+    """The 404 handler: the API's JSON error shape under /api/, the normal page elsewhere."""
+    if request.path.startswith("/api/"):
+        from api.errors import error_response
+
+        return error_response(code="not_found", status_code=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request, *args, **kwargs):

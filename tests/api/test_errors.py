@@ -13,6 +13,18 @@ def test_unknown_api_path_is_a_json_404(api_a):
     assert_error(api_a.post("/api/v1/signals"), 404, "not_found")
 
 
+@pytest.mark.parametrize("path", ["/api/v1/signals/%C3%9B%0A/follow-up/", "/api/v2/signals/", "/api/"])
+def test_api_paths_outside_the_routes_are_a_json_404_too(api_a, path):
+    # a newline in the path once slipped past the catch-all route and got the HTML 404 page
+    assert_error(api_a.post(path), 404, "not_found")
+
+
+def test_unknown_path_outside_the_api_is_still_the_html_page(api_a):
+    response = api_a.http.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_wrong_method_is_a_json_405(api_a):
     assert_error(
         api_a.http.delete("/api/v1/signals/", HTTP_AUTHORIZATION=api_a.authorization), 405, "method_not_allowed"
