@@ -1,7 +1,8 @@
 """Benchmark of the daily signal life cycle: 1,000,000 signals stored, 100,000 of them due.
 
 Loads the signals with COPY into a separate database in the project's own schema
-(`<database>_bench_lifecycle_<size>`, see benchdb.py), runs the steps of `lifecycle_run` for one
+(`<database>_bench_lifecycle_<size>`, see benchdb.py): two signals per youth, which match, the first
+holding the youth's match coordinator role. It runs the steps of `lifecycle_run` for one
 day in a fresh process and prints the wall time (in total and per step, with the number of SQL
 statements each sent) and the peak RSS; reminders are queued to the Celery broker of REDIS_URL as in
 production, so point that at a Redis database of your own. The same is done with 100,000 signals stored
@@ -40,6 +41,7 @@ def load(size: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import Membership, Role, User
+    from matching.models import MatchCoordinator, MatchLink
     from persons.bsn import bsn_pseudonym
     from persons.models import Youth
     from regions.models import Organisation, Region
@@ -172,6 +174,15 @@ def load(size: int) -> dict:
         ],
         signal_rows(),
     )
+    # the two signals of every youth match, and the first holds the youth's match coordinator role: every
+    # ending signal that holds it hands it over to the youth's other signal (or clears it) and tells the others
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) FROM signals_signal")
+        first_signal = cursor.fetchone()[0]
+    pairs = [(first_youth + n, first_signal + 2 * n) for n in range(youths)]
+    links = ((a, a + 1, "same_youth", now) for _, a in pairs)
+    copy_rows(MatchLink, ["signal_a", "signal_b", "kind", "created_at"], links)
+    copy_rows(MatchCoordinator, ["youth", "signal", "assigned_at"], ((y, a, now) for y, a in pairs))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"signals": size, "due": due, "load_seconds": round(time.monotonic() - started, 1), **counts}

@@ -29,22 +29,7 @@ def on_signal_ending(signal, reason) -> None:
 
 
 def on_signals_ending(signals, reason) -> None:
-    """on_signal_ending for a batch: one query finds the few signals that hold or are offered a coordinator role."""
-    from django.db.models import Q
-
-    from signals.bulk import id_array
-
-    from .models import MatchCoordinator
-
-    ids = [signal.pk for signal in signals]
-    involved = set()
-    for held, proposed in MatchCoordinator.objects.filter(
-        Q(signal_id__in=id_array(ids)) | Q(proposed_signal_id__in=id_array(ids))
-    ).values_list("signal_id", "proposed_signal_id"):
-        involved.update((held, proposed))
-    for signal in signals:
-        if signal.pk in involved:
-            services.match_signal_ending(signal=signal, reason=reason)
+    services.match_signals_ending(signals=signals, reason=reason)
 
 
 def on_youth_changed(change) -> None:

@@ -19,12 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from audit.services import log_event
+from audit.services import log_event, log_events
 from notifications.links import region_absolute_url
 from notifications.models import NotificationKind
 from notifications.services import notification_enqueue, notifications_enqueue
 from persons.models import Youth
 from regions.models import CoordinatorRule, InstitutionalAddress
+from signals.bulk import id_array
 from signals.models import Signal, SignalStatus
 
 from . import hooks
@@ -384,9 +385,35 @@ def _coordinators_lock(youth_ids: list[int]) -> list[MatchCoordinator]:
     return sorted((MatchCoordinator.from_db(connection.alias, names, row) for row in rows), key=lambda r: r.youth_id)
 
 
-def _coordinators_refresh(
-    *, youths: list[Youth], ending_signal_id: int | None = None
-) -> dict[int, tuple[MatchCoordinator, bool]]:
+def _coordinators_save(rows: list[MatchCoordinator]) -> None:
+    """Write these coordinator rows in one statement. bulk_update builds a CASE per field and row, which costs
+    seconds in Python for the thousands of coordinators the nightly life cycle moves on."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {MatchCoordinator._meta.db_table} AS c
+               SET signal_id = v.signal_id, assigned_at = v.assigned_at, handed_over = v.handed_over,
+                   version = v.version, proposed_signal_id = v.proposed_signal_id, proposed_at = v.proposed_at
+              FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::boolean[], %s::integer[],
+                          %s::bigint[], %s::timestamptz[])
+                   AS v(id, signal_id, assigned_at, handed_over, version, proposed_signal_id, proposed_at)
+             WHERE c.id = v.id
+            """,  # noqa: S608 - the table name is the model's
+            [
+                [row.pk for row in rows],
+                [row.signal_id for row in rows],
+                [row.assigned_at for row in rows],
+                [row.handed_over for row in rows],
+                [row.version for row in rows],
+                [row.proposed_signal_id for row in rows],
+                [row.proposed_at for row in rows],
+            ],
+        )
+
+
+def _coordinators_refresh(*, youths: list[Youth], ending_signal_ids=()) -> dict[int, tuple[MatchCoordinator, bool]]:
     """Keep these youths' coordinators right, in three or four statements whatever the number of youths.
 
     A handed-over coordinator stays while that signal is active; otherwise the rules decide over the
@@ -395,6 +422,7 @@ def _coordinators_refresh(
     """
     if not youths:
         return {}
+    ending = set(ending_signal_ids)
     rows = _coordinators_lock(sorted({youth.pk for youth in youths}))
     # the youths' active signals and, in the same statement, the current and proposed coordinators' signals
     # (a hand-over can go to a signal on a sibling)
@@ -410,7 +438,7 @@ def _coordinators_refresh(
     }
     candidates: dict[int, list[Signal]] = defaultdict(list)
     for candidate in fetched.values():  # in placement order
-        if candidate.status == ACTIVE and candidate.pk != ending_signal_id:
+        if candidate.status == ACTIVE and candidate.pk not in ending:
             candidates[candidate.youth_id].append(candidate)
     # a youth without candidates gets no coordinator whatever the rules say
     rules = {
@@ -423,7 +451,7 @@ def _coordinators_refresh(
         current = fetched.get(row.signal_id)
         if current is not None:
             row.signal = current  # the related object, so callers read the coordinator's contact without a query
-        current_valid = current is not None and current.status == ACTIVE and current.pk != ending_signal_id
+        current_valid = current is not None and current.status == ACTIVE and current.pk not in ending
         if row.handed_over and current_valid:
             chosen = current
         else:
@@ -431,7 +459,7 @@ def _coordinators_refresh(
         changed = (chosen.pk if chosen else None) != row.signal_id
         proposed = fetched.get(row.proposed_signal_id)
         proposal_stale = row.proposed_signal_id is not None and (
-            row.proposed_signal_id == ending_signal_id or proposed is None or proposed.status != ACTIVE
+            row.proposed_signal_id in ending or proposed is None or proposed.status != ACTIVE
         )
         if changed:
             row.signal = chosen
@@ -443,17 +471,15 @@ def _coordinators_refresh(
             row.proposed_at = None
             to_save.append(row)
         result[row.youth_id] = (row, changed)
-    if to_save:
-        MatchCoordinator.objects.bulk_update(
-            to_save, ["signal", "assigned_at", "handed_over", "version", "proposed_signal", "proposed_at"]
-        )
+    _coordinators_save(to_save)
     return result
 
 
 def match_coordinator_refresh(*, youth: Youth, ending_signal_id: int | None = None) -> tuple[MatchCoordinator, bool]:
     """Keep one youth's coordinator right; returns the row and whether it changed."""
     with transaction.atomic():
-        return _coordinators_refresh(youths=[youth], ending_signal_id=ending_signal_id)[youth.pk]
+        ending = [ending_signal_id] if ending_signal_id else []
+        return _coordinators_refresh(youths=[youth], ending_signal_ids=ending)[youth.pk]
 
 
 def _participants(youth_id: int, *, exclude_signal_ids=()) -> list[Signal]:
@@ -471,56 +497,116 @@ def _participants(youth_id: int, *, exclude_signal_ids=()) -> list[Signal]:
     )
 
 
-def _coordinator_changed_notify(row: MatchCoordinator, *, exclude_signal_ids=()) -> None:
-    coordinator = (
-        Signal.objects.select_related("organisation", "professional").filter(pk=row.signal_id).first()
-        if row.signal_id
-        else None
-    )
-    per_recipient: dict[int, list[Signal]] = defaultdict(list)
-    for signal in _participants(row.youth_id, exclude_signal_ids=exclude_signal_ids):
-        per_recipient[signal.professional_id].append(signal)
+def _participants_of(youth_ids, *, exclude_signal_ids=()) -> dict[int, list[Signal]]:
+    """_participants for many youths at once, in three statements."""
+    own = defaultdict(set)
+    for pk, youth_id in Signal.objects.filter(youth_id__in=id_array(youth_ids)).values_list("id", "youth_id"):
+        own[youth_id].add(pk)
+    youth_of = {pk: youth_id for youth_id, pks in own.items() for pk in pks}
+    related = {pk: {youth_id} for pk, youth_id in youth_of.items()}
+    own_ids = list(youth_of)
+    for a, b in MatchLink.objects.filter(
+        Q(signal_a__in=id_array(own_ids)) | Q(signal_b__in=id_array(own_ids))
+    ).values_list("signal_a_id", "signal_b_id"):
+        for one, other in ((a, b), (b, a)):
+            if one in youth_of:
+                related.setdefault(other, set()).add(youth_of[one])
+    result: dict[int, list[Signal]] = {youth_id: [] for youth_id in youth_ids}
+    for signal in (
+        Signal.objects.filter(pk__in=id_array(related), status=ACTIVE)
+        .exclude(pk__in=id_array([pk for pk in exclude_signal_ids if pk]))
+        .select_related(*_SIGNAL_RELATED)
+        .order_by("placed_at", "id")
+    ):
+        for youth_id in sorted(related[signal.pk]):
+            result[youth_id].append(signal)
+    return result
+
+
+def _coordinators_changed_notify(rows: list[MatchCoordinator], *, exclude_signal_ids=()) -> None:
+    """Tell everyone in these youths' matches who the coordinator is now, in a fixed number of statements."""
+    if not rows:
+        return
+    youth_ids = [row.youth_id for row in rows]
+    participants = _participants_of(youth_ids, exclude_signal_ids=exclude_signal_ids)
+    coordinators = {
+        signal.pk: signal
+        for signal in Signal.objects.filter(
+            pk__in=id_array([row.signal_id for row in rows if row.signal_id])
+        ).select_related("organisation", "professional")
+    }
+    # each participant's own signal names the coordinator of its own youth (a sibling has a coordinator of its own)
+    contacts = {row.youth_id: _contact(coordinators.get(row.signal_id)) for row in rows}
+    others = {s.youth_id for signals in participants.values() for s in signals} - set(contacts)
+    for other in MatchCoordinator.objects.filter(youth_id__in=id_array(others)).select_related(
+        "signal__organisation", "signal__professional"
+    ):
+        contacts[other.youth_id] = _contact(other.signal)
+    contacts.update(dict.fromkeys(others - set(contacts)))
+    items = []
     with translation.override("nl"):
-        for recipient_id, own_signals in sorted(per_recipient.items()):
-            own_context = []
-            for own in own_signals:
-                entry = _own_signal_context(own)
-                # another youth's initials are not for this professional; the coordinator change concerns a match
-                entry["same_youth"] = own.youth_id == row.youth_id
-                own_context.append(entry)
-            notification_enqueue(
-                recipient=own_signals[0].professional,
-                kind=COORDINATOR_CHANGED_KIND,
-                subject=_("Verwijsindex: de matchregisseur is gewijzigd"),
-                template=COORDINATOR_CHANGED_TEMPLATE,
-                context={
-                    "signals": own_context,
-                    "coordinator": _contact(coordinator),
-                    "you_are_coordinator": coordinator is not None and coordinator.professional_id == recipient_id,
-                },
-                dedupe_key=f"coordinator:{row.pk}:v{row.version}:{recipient_id}",
-            )
+        for row in rows:
+            coordinator = coordinators.get(row.signal_id)
+            per_recipient: dict[int, list[Signal]] = defaultdict(list)
+            for signal in participants[row.youth_id]:
+                per_recipient[signal.professional_id].append(signal)
+            for recipient_id, own_signals in sorted(per_recipient.items()):
+                own_context = []
+                for own in own_signals:
+                    entry = _own_signal_context(own, coordinators=contacts)
+                    # another youth's initials are not for this professional; the coordinator change concerns a match
+                    entry["same_youth"] = own.youth_id == row.youth_id
+                    own_context.append(entry)
+                items.append(
+                    {
+                        "recipient": own_signals[0].professional,
+                        "kind": COORDINATOR_CHANGED_KIND,
+                        "subject": _("Verwijsindex: de matchregisseur is gewijzigd"),
+                        "template": COORDINATOR_CHANGED_TEMPLATE,
+                        "context": {
+                            "signals": own_context,
+                            "coordinator": _contact(coordinator),
+                            "you_are_coordinator": coordinator is not None
+                            and coordinator.professional_id == recipient_id,
+                        },
+                        "dedupe_key": f"coordinator:{row.pk}:v{row.version}:{recipient_id}",
+                    }
+                )
+    notifications_enqueue(items)
 
 
 def match_signal_ending(*, signal: Signal, reason: str) -> None:
     """Before a signal is archived or destroyed: the coordinator role it held moves on and everyone is told."""
+    match_signals_ending(signals=[signal], reason=reason)
+
+
+def match_signals_ending(*, signals: list[Signal], reason: str) -> None:
+    """match_signal_ending for many signals (ending for the same reason) in a fixed number of statements."""
+    ending = {signal.pk for signal in signals}
     with transaction.atomic():
         rows = list(
-            MatchCoordinator.objects.filter(Q(signal=signal) | Q(proposed_signal=signal))
+            MatchCoordinator.objects.filter(Q(signal__in=id_array(ending)) | Q(proposed_signal__in=id_array(ending)))
             .select_related("youth")
             .order_by("youth_id")
         )
-        for row in rows:
-            refreshed, changed = match_coordinator_refresh(youth=row.youth, ending_signal_id=signal.pk)
-            if changed:
-                log_event(
-                    action="match_coordinator_changed",
-                    youth_pseudonym=row.youth.pseudonym,
-                    signal_id=refreshed.signal_id,
-                    previous_signal_id=signal.pk,
-                    reason=str(reason),
-                )
-                _coordinator_changed_notify(refreshed, exclude_signal_ids=[signal.pk])
+        if not rows:
+            return
+        previous = {row.youth_id: row for row in rows}
+        refreshed = _coordinators_refresh(youths=[row.youth for row in rows], ending_signal_ids=ending)
+        changed = [refreshed[row.youth_id][0] for row in rows if refreshed[row.youth_id][1]]
+        log_events(
+            [
+                {
+                    "action": "match_coordinator_changed",
+                    "youth_pseudonym": previous[row.youth_id].youth.pseudonym,
+                    "signal_id": row.signal_id,
+                    "previous_signal_id": previous[row.youth_id].signal_id,
+                    "reason": str(reason),
+                }
+                for row in changed
+            ]
+        )
+        _coordinators_changed_notify(changed, exclude_signal_ids=ending)
 
 
 def _locked_coordinator(coordinator: MatchCoordinator) -> MatchCoordinator:
@@ -586,7 +672,7 @@ def match_coordinator_accept(*, coordinator: MatchCoordinator, actor) -> MatchCo
             previous_signal_id=previous_id,
             reason="handover",
         )
-        _coordinator_changed_notify(row)
+        _coordinators_changed_notify([row])
     return row
 
 

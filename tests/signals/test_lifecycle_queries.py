@@ -1,4 +1,8 @@
-"""The life cycle works per batch, not per signal: ten times as many due signals, the same number of queries."""
+"""The life cycle works per batch, not per signal: ten times as many due signals, the same number of queries.
+
+Every step has work to do, and half the ending signals hold a youth's match coordinator role, which moves on
+to the youth's other signal (and the professionals in the match are told).
+"""
 
 import datetime
 
@@ -6,6 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import LogEntry
+from matching.models import MatchCoordinator, MatchKind, MatchLink
+from notifications.models import Notification
 from persons.models import Youth
 from signals.lifecycle import STEPS, lifecycle_run
 from signals.models import SignalStatus
@@ -19,17 +26,30 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2027, 6, 1)
 
 
-def _due(organisation, placer, count: int) -> None:
-    """`count` signals (or youths) for every step of the life cycle on DAY."""
+def _coordinated(ending, colleague) -> tuple:
+    """`ending` holds the coordinator role of its youth; the youth's other signal (a match) will take it over."""
+    other = SignalFactory(organisation=ending.organisation, professional=colleague, youth=ending.youth)
+    MatchLink.objects.create(signal_a=ending, signal_b=other, kind=MatchKind.SAME_YOUTH)
+    MatchCoordinator.objects.create(youth=ending.youth, signal=ending, assigned_at=ending.placed_at)
+    return ending.youth_id, other.pk
+
+
+def _due(organisation, placer, colleague, count: int) -> dict[int, int]:
+    """`count` signals (or youths) for every step of the life cycle on DAY; the coordinators to come, per youth."""
     long_ago = datetime.datetime(2027, 5, 1, tzinfo=datetime.UTC)
     turned_23 = DAY.replace(year=DAY.year - 23)
-    for _ in range(count):
-        SignalFactory(organisation=organisation, professional=placer, youth=YouthFactory(date_of_death=DAY))
-        SignalFactory(organisation=organisation, professional=placer, youth=YouthFactory(birth_date=turned_23))
-        SignalFactory(organisation=organisation, professional=placer, status=SignalStatus.ARCHIVED, archive_until=DAY)
-        SignalFactory(organisation=organisation, professional=placer, ends_on=DAY - datetime.timedelta(days=1))
-        SignalFactory(organisation=organisation, professional=placer, ends_on=DAY + datetime.timedelta(days=7))
+    ours = {"organisation": organisation, "professional": placer}
+    takes_over = {}
+    for n in range(count):
+        SignalFactory(**ours, youth=YouthFactory(date_of_death=DAY))
+        SignalFactory(**ours, youth=YouthFactory(birth_date=turned_23))
+        archived = SignalFactory(**ours, status=SignalStatus.ARCHIVED, archive_until=DAY)
+        expired = SignalFactory(**ours, ends_on=DAY - datetime.timedelta(days=1))
+        SignalFactory(**ours, ends_on=DAY + datetime.timedelta(days=7))
+        if n % 2:
+            takes_over.update([_coordinated(expired, colleague), _coordinated(archived, colleague)])
     Youth.objects.filter(pk__in=[YouthFactory().pk for _ in range(count)]).update(refreshed_at=long_ago)
+    return takes_over
 
 
 def _run_counting() -> tuple[dict, int]:
@@ -39,11 +59,18 @@ def _run_counting() -> tuple[dict, int]:
 
 
 def test_ten_times_as_many_due_signals_take_the_same_number_of_queries(organisation):
-    placer = professional(organisation)
+    placer, colleague = professional(organisation), professional(organisation)
     runs = []
     for count in (5, 50):
-        _due(organisation, placer, count)
+        takes_over = _due(organisation, placer, colleague, count)
+        logged_before = LogEntry.objects.filter(action="match_coordinator_changed").count()
         counts, queries = _run_counting()
         assert counts == dict.fromkeys((name for name, _step in STEPS), count)
         runs.append(queries)
+        coordinators = dict(MatchCoordinator.objects.filter(youth_id__in=takes_over).values_list("youth", "signal"))
+        assert coordinators == takes_over
+        logged = LogEntry.objects.filter(action="match_coordinator_changed").count() - logged_before
+        told = Notification.objects.filter(kind="match_coordinator_changed", recipient=colleague)
+        assert told.count() == logged == len(takes_over)
+        told.delete()
     assert runs[0] == runs[1]
