@@ -27,54 +27,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
 
+from benchmarks.benchdb import bench_database_url, copy_rows, create_database, drop_database, setup_django  # noqa: E402
+
 FAMILY_SIZE = 3
 PROFESSIONALS = 2000
 TARGET_MS = 50.0
-
-
-def bench_database_url(size: int) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "verwijsindex"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_matching_{size}"))
-
-
-def create_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    name = parts.path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
-
-
-def copy(model, columns: list[str], rows) -> None:
-    """COPY rows into the model's table; columns not given (e.g. added later by other apps) get their default."""
-    from django.db import connection
-    from psycopg.types.json import Jsonb
-
-    extra = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in columns]
-    defaults = [Jsonb(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default() for f in extra]
-    sql = f"COPY {model._meta.db_table} ({', '.join(columns + [f.column for f in extra])}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as stream:
-        for row in rows:
-            stream.write_row(list(row) + defaults)
 
 
 def _hex(kind: str, n: int) -> str:
@@ -148,7 +110,7 @@ def load(size: int) -> dict:
                 now,
             )
 
-    copy(
+    copy_rows(
         Youth,
         [
             "pseudonym",
@@ -221,7 +183,7 @@ def load(size: int) -> dict:
                 now,
             ]
 
-    copy(Signal, signal_columns, signal_rows())
+    copy_rows(Signal, signal_columns, signal_rows())
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id) FROM signals_signal")
         first_signal = cursor.fetchone()[0]
@@ -235,7 +197,7 @@ def load(size: int) -> dict:
             yield (signal_id, "parent", _hex("p", 2 * family + 1))
             yield (signal_id, "address", _hex("a", family))
 
-    copy(MatchKey, ["signal_id", "kind", "value"], key_rows())
+    copy_rows(MatchKey, ["signal_id", "kind", "value"], key_rows())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -372,12 +334,9 @@ def _explain_one_detection(info: dict) -> None:
 
 
 def run_one(size: int, trials: int) -> None:
-    url = bench_database_url(size)
+    url = bench_database_url("matching", size)
     create_database(url)
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
+    setup_django(url)
     try:
         result = measure(size, trials)
     finally:

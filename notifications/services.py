@@ -20,20 +20,30 @@ from .models import DIGEST_KINDS, Notification, NotificationKind
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# rows whose sending one task message queues
+SEND_CHUNK = 50
 EMAIL_BASE = "notifications/email/base.html"
 EMAIL_FRAGMENT = "notifications/email/fragment.html"
 DIGEST_TEMPLATE = "notifications/email/digest"
 EMAIL_FAILING_TEMPLATE = "notifications/email/email_failing"
 
 
-def _dispatch_send(notification_id: int) -> None:
-    """Queue the sending task. A broker that is down must not fail the caller: the sweep sends the row later."""
-    from .tasks import notification_send_task
+def _dispatch_send(notification_ids: list[int]) -> None:
+    """Queue the sending of these rows, one task message per SEND_CHUNK rows (a message costs milliseconds, and
+    the nightly life cycle queues thousands). A broker that is down must not fail the caller: the sweep sends
+    the rows later."""
+    from .tasks import notification_send_task, notifications_send_task
 
-    try:
-        notification_send_task.apply_async((notification_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker error; the row stays in the outbox for the sweep
-        logger.warning("notification %s not queued (broker unavailable); the sweep will send it", notification_id)
+    for start in range(0, len(notification_ids), SEND_CHUNK):
+        chunk = notification_ids[start : start + SEND_CHUNK]
+        try:
+            if len(chunk) == 1:
+                notification_send_task.apply_async((chunk[0],), retry=False)
+            else:
+                notifications_send_task.apply_async((chunk,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker error; the rows stay in the outbox for the sweep
+            logger.warning("%s notifications not queued (broker unavailable); the sweep will send them", len(chunk))
+            return
 
 
 def notification_enqueue(
@@ -105,7 +115,7 @@ def notifications_enqueue(items: list[dict]) -> list[Notification]:
     to_send = [new_ids[key] for key in keys if key in new_ids and not rows[key].held_for_digest]
     if to_send:
         # sending twice is impossible (row lock + sent_at), so a concurrent duplicate dispatch is harmless
-        transaction.on_commit(lambda: [_dispatch_send(pk) for pk in to_send], robust=True)
+        transaction.on_commit(lambda: _dispatch_send(to_send), robust=True)
     return [rows[key] for key in keys]
 
 

@@ -10,6 +10,12 @@ def notification_send_task(notification_id: int) -> None:
     services.notification_send(notification_id=notification_id)
 
 
+@shared_task(name="notifications.send_many")
+def notifications_send_task(notification_ids: list[int]) -> None:
+    for notification_id in notification_ids:
+        services.notification_send(notification_id=notification_id)
+
+
 @shared_task(name="notifications.sweep")
 def notifications_sweep_task() -> None:
     services.notifications_send_pending()

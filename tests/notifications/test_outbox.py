@@ -127,6 +127,34 @@ def test_enqueue_does_not_fail_the_caller_when_the_broker_is_down(broker_down, d
     assert len(mail.outbox) == 1
 
 
+def test_many_rows_are_queued_in_a_few_messages_and_each_is_sent_once(
+    celery_eager, django_capture_on_commit_callbacks, monkeypatch
+):
+    from notifications import services, tasks
+
+    queued = []
+    for task in (tasks.notification_send_task, tasks.notifications_send_task):
+        monkeypatch.setattr(task, "apply_async", lambda args, *, _run=task, **kw: queued.append(args) or _run(*args))
+    users = UserFactory.create_batch(3)
+    count = 2 * services.SEND_CHUNK + 1
+    items = [
+        {
+            "recipient": users[n % 3],
+            "kind": NotificationKind.EMAIL_FAILING,
+            "subject": "Verwijsindex: test",
+            "template": "notifications/email/email_failing",
+            "context": CONTEXT,
+            "dedupe_key": f"many-{n}",
+        }
+        for n in range(count)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notifications_enqueue(items)
+    assert [len(args[0]) if isinstance(args[0], list) else 1 for args in queued] == [services.SEND_CHUNK] * 2 + [1]
+    assert len(mail.outbox) == count
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_row_locked_by_one_worker_is_skipped_by_another():
     notification = NotificationFactory()
