@@ -484,17 +484,7 @@ def match_coordinator_refresh(*, youth: Youth, ending_signal_id: int | None = No
 
 def _participants(youth_id: int, *, exclude_signal_ids=()) -> list[Signal]:
     """Active signals in the youth's matches: on the youth itself and those linked to the youth's signals."""
-    own_ids = list(Signal.objects.filter(youth_id=youth_id).values_list("id", flat=True))
-    linked = MatchLink.objects.filter(Q(signal_a__in=own_ids) | Q(signal_b__in=own_ids)).values_list(
-        "signal_a_id", "signal_b_id"
-    )
-    ids = set(own_ids) | {pk for pair in linked for pk in pair}
-    return list(
-        Signal.objects.filter(pk__in=ids, status=ACTIVE)
-        .exclude(pk__in=[pk for pk in exclude_signal_ids if pk])
-        .select_related(*_SIGNAL_RELATED)
-        .order_by("placed_at", "id")
-    )
+    return _participants_of([youth_id], exclude_signal_ids=exclude_signal_ids)[youth_id]
 
 
 def _participants_of(youth_ids, *, exclude_signal_ids=()) -> dict[int, list[Signal]]:
