@@ -25,7 +25,6 @@ from notifications.models import NotificationKind
 from notifications.services import notification_enqueue, notifications_enqueue
 from persons.models import Youth
 from regions.models import CoordinatorRule, InstitutionalAddress
-from signals.bulk import id_array
 from signals.models import Signal, SignalStatus
 
 from . import hooks
@@ -429,9 +428,11 @@ def _coordinators_refresh(*, youths: list[Youth], ending_signal_ids=()) -> dict[
     referred = {pk for row in rows for pk in (row.signal_id, row.proposed_signal_id) if pk}
     # (a hand-over can go to a signal on a sibling); each carries the rules of the region where its youth lives
     youth_ids = [row.youth_id for row in rows]
+    # an ending signal can be neither candidate nor coordinator: not loaded (the life cycle ends whole families)
     fetched = {
         s.pk: s
-        for s in Signal.objects.filter(Q(youth_id__in=youth_ids, status=ACTIVE) | Q(pk__in=referred))
+        for s in Signal.objects.filter(Q(youth_id__any=youth_ids, status=ACTIVE) | Q(pk__any=referred - ending))
+        .exclude(pk__any=ending)
         .select_related("organisation", "professional")
         .annotate(youth_rules=_RULES_OF_YOUTH)
         .order_by("placed_at", "id")
@@ -490,21 +491,21 @@ def _participants(youth_id: int, *, exclude_signal_ids=()) -> list[Signal]:
 def _participants_of(youth_ids, *, exclude_signal_ids=()) -> dict[int, list[Signal]]:
     """_participants for many youths at once, in three statements."""
     own = defaultdict(set)
-    for pk, youth_id in Signal.objects.filter(youth_id__in=id_array(youth_ids)).values_list("id", "youth_id"):
+    for pk, youth_id in Signal.objects.filter(youth_id__any=youth_ids).values_list("id", "youth_id"):
         own[youth_id].add(pk)
     youth_of = {pk: youth_id for youth_id, pks in own.items() for pk in pks}
     related = {pk: {youth_id} for pk, youth_id in youth_of.items()}
     own_ids = list(youth_of)
-    for a, b in MatchLink.objects.filter(
-        Q(signal_a__in=id_array(own_ids)) | Q(signal_b__in=id_array(own_ids))
-    ).values_list("signal_a_id", "signal_b_id"):
+    for a, b in MatchLink.objects.filter(Q(signal_a__any=own_ids) | Q(signal_b__any=own_ids)).values_list(
+        "signal_a_id", "signal_b_id"
+    ):
         for one, other in ((a, b), (b, a)):
             if one in youth_of:
                 related.setdefault(other, set()).add(youth_of[one])
     result: dict[int, list[Signal]] = {youth_id: [] for youth_id in youth_ids}
     for signal in (
-        Signal.objects.filter(pk__in=id_array(related), status=ACTIVE)
-        .exclude(pk__in=id_array([pk for pk in exclude_signal_ids if pk]))
+        Signal.objects.filter(pk__any=related, status=ACTIVE)
+        .exclude(pk__any=[pk for pk in exclude_signal_ids if pk])
         .select_related(*_SIGNAL_RELATED)
         .order_by("placed_at", "id")
     ):
@@ -521,14 +522,14 @@ def _coordinators_changed_notify(rows: list[MatchCoordinator], *, exclude_signal
     participants = _participants_of(youth_ids, exclude_signal_ids=exclude_signal_ids)
     coordinators = {
         signal.pk: signal
-        for signal in Signal.objects.filter(
-            pk__in=id_array([row.signal_id for row in rows if row.signal_id])
-        ).select_related("organisation", "professional")
+        for signal in Signal.objects.filter(pk__any=[row.signal_id for row in rows if row.signal_id]).select_related(
+            "organisation", "professional"
+        )
     }
     # each participant's own signal names the coordinator of its own youth (a sibling has a coordinator of its own)
     contacts = {row.youth_id: _contact(coordinators.get(row.signal_id)) for row in rows}
     others = {s.youth_id for signals in participants.values() for s in signals} - set(contacts)
-    for other in MatchCoordinator.objects.filter(youth_id__in=id_array(others)).select_related(
+    for other in MatchCoordinator.objects.filter(youth_id__any=others).select_related(
         "signal__organisation", "signal__professional"
     ):
         contacts[other.youth_id] = _contact(other.signal)
@@ -575,7 +576,7 @@ def match_signals_ending(*, signals: list[Signal], reason: str) -> None:
     ending = {signal.pk for signal in signals}
     with transaction.atomic():
         rows = list(
-            MatchCoordinator.objects.filter(Q(signal__in=id_array(ending)) | Q(proposed_signal__in=id_array(ending)))
+            MatchCoordinator.objects.filter(Q(signal__any=ending) | Q(proposed_signal__any=ending))
             .select_related("youth")
             .order_by("youth_id")
         )

@@ -25,7 +25,6 @@ def on_signal_placed(signal) -> None:
 
 def on_signals_ending(signals, reason) -> None:
     """One upsert for the counters of a whole batch (the life cycle ends thousands of signals a night)."""
-    from signals.bulk import id_array
     from signals.models import Signal
 
     reason = str(reason)
@@ -49,7 +48,7 @@ def on_signals_ending(signals, reason) -> None:
                 "municipality_code": row["youth__municipality_code"],
                 "sector": row["organisation__sector"],
             }
-            for row in Signal.objects.filter(pk__in=id_array(active_ids)).values(
+            for row in Signal.objects.filter(pk__any=active_ids).values(
                 "organisation__region_id", "organisation__sector", "youth__municipality_code", "ends_on"
             )
         ]

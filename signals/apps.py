@@ -1,4 +1,4 @@
-"""The signals app; registers the death handler with persons when that interface exists."""
+"""The signals app; registers the `__any` lookup, and the death handler with persons when that interface exists."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,8 @@ class SignalsConfig(AppConfig):
     verbose_name = _("Signalen")
 
     def ready(self):
+        from . import bulk  # noqa: F401 - registers the `__any` lookup the life cycle and matching use
+
         try:
             from persons.events import register_youth_change_handler
         except ImportError:

@@ -7,14 +7,31 @@ sends the rows through Django's collector instead: slower, never wrong.
 """
 
 from django.db import connection
-from django.db.models import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL, ProtectedError
-from django.db.models.expressions import RawSQL
+from django.db.models import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET_NULL, Field, Lookup, ProtectedError
+from django.db.models.fields.related import ForeignObject
 from django.db.models.signals import post_delete, pre_delete
 
 
-def id_array(ids) -> RawSQL:
-    """For `pk__in=`: the ids as one array parameter, where a list would be sent as a thousand parameters."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+class AnyOf(Lookup):
+    """`pk__any=ids`: `= ANY(array)`, the ids as one parameter where `pk__in` sends a thousand.
+
+    Unlike `IN (subquery)` it lets PostgreSQL combine two of them under OR with a bitmap of index scans.
+    """
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [sorted(set(value))]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # foreign keys do not inherit the lookups of Field
 
 
 def _references(model) -> list:

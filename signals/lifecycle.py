@@ -20,7 +20,6 @@ from persons.models import Youth
 from regions.models import Region
 
 from . import hooks
-from .bulk import id_array
 from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
@@ -66,9 +65,7 @@ _BATCH_FIELDS = ("id", "youth_id", "professional_id", "organisation_id", "placed
 def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
     """These signals, locked, with only _BATCH_FIELDS loaded; the rule is checked again under the lock,
     so a row changed since the snapshot is left alone."""
-    rows = (
-        queryset.filter(pk__in=id_array(ids)).select_for_update(of=("self",)).order_by("pk").values_list(*_BATCH_FIELDS)
-    )
+    rows = queryset.filter(pk__any=ids).select_for_update(of=("self",)).order_by("pk").values_list(*_BATCH_FIELDS)
     return [Signal.from_db(connection.alias, _BATCH_FIELDS, row) for row in rows]
 
 
@@ -174,7 +171,7 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
         for ids in _due_id_batches(due, batch_size):
             with transaction.atomic():
                 signals = list(
-                    due.filter(pk__in=id_array(ids))
+                    due.filter(pk__any=ids)
                     .select_for_update(of=("self",))
                     .select_related("professional", "organisation__region")
                     .order_by("pk")
@@ -199,7 +196,7 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                         for signal in signals
                     ]
                 )
-                reminded = Signal.objects.filter(pk__in=id_array([signal.pk for signal in signals]))
+                reminded = Signal.objects.filter(pk__any=[signal.pk for signal in signals])
                 reminded.update(reminder_sent_at=sent_at)
                 count += len(signals)
     return count

@@ -14,7 +14,7 @@ from notifications.links import region_absolute_url
 from persons.models import Youth
 
 from . import hooks
-from .bulk import id_array, rows_delete
+from .bulk import rows_delete
 from .exceptions import (
     ConvenantNotStarted,
     InformingIncomplete,
@@ -200,7 +200,7 @@ def signals_destroy(*, signals: list[Signal], reason: str, actor=None, request=N
     with transaction.atomic():
         if run_hooks:
             hooks.signals_ending(signals, reason)
-        logged = Signal.objects.filter(pk__in=id_array([signal.pk for signal in signals])).order_by("pk")
+        logged = Signal.objects.filter(pk__any=[signal.pk for signal in signals]).order_by("pk")
         log_events(
             [
                 {
