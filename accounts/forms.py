@@ -24,6 +24,7 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code uit uw authenticator-app of een back-upcode"),
         max_length=16,
+        error_messages={"required": _("Vul de code uit uw app of een back-upcode in.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from verwijsindex.form_pages import form_data
 from verwijsindex.links import region_url
 
 from .forms import LoginForm, RegionPasswordResetForm, TokenForm
@@ -68,7 +69,7 @@ def two_factor(request):
         return redirect("home")
     if not has_second_factor(user=request.user):
         return redirect("accounts:enrol")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
@@ -109,7 +110,7 @@ def enrol(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator-app"), confirmed=False)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             codes = two_factor_confirm(user=request.user, device=device)
@@ -154,7 +155,7 @@ def invitation_accept_view(request, token):
         invitation_accept(invitation=invitation, password=None)
         messages.success(request, _("Uw nieuwe rol is actief. Log in met uw bestaande wachtwoord."))
         return redirect("accounts:login")
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])

@@ -32,7 +32,7 @@ def client_list(request):
 @never_cache
 @role_required(Role.ORGANISATION_COORDINATOR)
 def client_create(request):
-    form = ApiClientForm(request.POST or None, organisations=_coordinated_organisations(request))
+    form = ApiClientForm(form_data(request), organisations=_coordinated_organisations(request))
     if request.method == "POST" and form.is_valid():
         client, token = api_client_create(
             organisation=form.chosen_organisation(),

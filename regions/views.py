@@ -506,7 +506,8 @@ def followup_check(request, pk):
     coordinator = selectors.followup_match_of_region(region=request.region, pk=pk)
     form = FollowupNoteForm(request.POST, prefix=f"m{coordinator.pk}")
     if not form.is_valid():
-        messages.error(request, _("De notitie is te lang: gebruik hoogstens 500 tekens."))
+        for error in form.errors["note"]:
+            messages.error(request, error)
         return redirect("regions:followup_monitor")
     services.follow_up_check_record(
         region=request.region,

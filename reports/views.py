@@ -11,18 +11,13 @@ from accounts.models import Role
 from accounts.permissions import role_required
 
 from .charts import bar_chart
-from .forms import PeriodForm, default_period
+from .forms import PeriodForm
 from .selectors import region_statistics
 
 
 def _period(request):
-    form = PeriodForm(request.GET or None)
-    first, last = default_period(timezone.localdate())
-    if form.is_bound and form.is_valid():
-        first = form.cleaned_data["first"] or first
-        last = form.cleaned_data["last"] or max(last, first)
-        if first > last:
-            first = last
+    form = PeriodForm(request.GET or None, today=timezone.localdate())
+    first, last = form.period()
     return form, first, last
 
 

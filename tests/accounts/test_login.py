@@ -48,6 +48,19 @@ def test_wrong_code_gives_a_clear_dutch_message(region, professional_user):
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.parametrize("with_device", [True, False], ids=["second step", "enrolment"])
+def test_a_code_left_empty_is_asked_for_not_ignored(region, professional_user, with_device):
+    if with_device:
+        TOTPDevice.objects.create(user=professional_user, name="app", confirmed=True)
+    client = Client(HTTP_HOST=host_of(region))
+    client.post(reverse("accounts:login"), {"username": professional_user.email, "password": PASSWORD})
+    url = reverse("accounts:two_factor" if with_device else "accounts:enrol")
+    response = client.post(url, {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"] == ["Vul de code uit uw app of een back-upcode in."]
+    assert client.get(reverse("home")).status_code == 302
+
+
 def test_first_login_enrols_totp_and_shows_backup_codes(region, professional_user):
     client = Client(HTTP_HOST=host_of(region))
     client.post(reverse("accounts:login"), {"username": professional_user.email, "password": PASSWORD})

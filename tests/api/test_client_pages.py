@@ -42,6 +42,13 @@ def test_invalid_fingerprint_keeps_the_input_with_a_dutch_message(coordinator, o
     assert not ApiClient.objects.exists()
 
 
+def test_a_form_posted_empty_shows_what_is_missing(coordinator, org_a):
+    response = client_for(coordinator, org_a.region).post(CREATE, {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert not ApiClient.objects.exists()
+
+
 def test_coordinator_cannot_create_a_client_for_another_organisation(coordinator, org_a, org_b):
     browser = client_for(coordinator, org_a.region)
     response = browser.post(CREATE, {"name": "X", "organisation": org_b.pk})

@@ -114,6 +114,25 @@ def test_monitor_notes_that_they_followed_up(matched, region):
     assert "Matchregisseur gebeld" in page
 
 
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("x" * 501, "De notitie is te lang: gebruik hoogstens 500 tekens."),
+        ("gebeld\x00", "Null-tekens zijn niet toegestaan."),
+    ],
+)
+def test_a_note_that_cannot_be_kept_is_refused_with_the_reason(matched, region, note, message):
+    _youth, _first, _second, coordinator = matched
+    with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
+        client = client_for(followup_monitor(region), region)
+        response = client.post(
+            reverse("regions:followup_check", args=[coordinator.pk]), {f"m{coordinator.pk}-note": note}, follow=True
+        )
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [message]
+    assert not FollowUpCheck.objects.exists()
+
+
 def test_monitor_of_another_region_neither_sees_nor_notes_the_match(matched, region, other_region):
     _youth, _first, _second, coordinator = matched
     other_monitor = followup_monitor(other_region)

@@ -162,3 +162,24 @@ def test_bad_period_gets_a_dutch_message_and_the_default_period(known, region):
     assert "Vul een maand in als jjjj-mm" in page
     page = client.get(reverse("reports:statistics"), {"first": "2026-03", "last": "2026-01"}).content.decode()
     assert "De eerste maand moet voor de laatste liggen" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        # the last month there is: one month further does not exist
+        ({"first": "9999-12"}, "Kies geen maand na deze maand."),
+        ({"first": "9999-01", "last": "9999-12"}, "Kies geen maand na deze maand."),
+        # a first month alone, so long ago that the period up to this month is thousands of months
+        ({"first": "0001-01"}, "Kies een periode van hoogstens 60 maanden."),
+    ],
+)
+def test_a_period_out_of_bounds_gets_a_dutch_message_and_the_default_period(region, query, message):
+    client = client_for(process_manager(region), region)
+    page = client.get(reverse("reports:statistics"), query)
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert page.context["figures"].last_month == timezone.localdate().replace(day=1)
+    response = client.get(reverse("reports:statistics_csv"), query)
+    assert response.status_code == 200
+    assert timezone.localdate().strftime("%Y%m") in response["Content-Disposition"]
