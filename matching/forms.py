@@ -50,6 +50,10 @@ class FollowUpForm(forms.Form):
             if value and value > today:
                 self.add_error(name, _("Deze datum ligt in de toekomst."))
         contact, agreed = data.get("contact_made_on"), data.get("coordination_agreed_on")
+        recorded_before = any(self.initial.values())
+        if not contact and not agreed and not recorded_before and not self.errors:
+            # blank dates clear a recorded follow-up; with nothing recorded yet there is nothing to save
+            raise forms.ValidationError(_("Vul ten minste de datum in waarop contact is gelegd."))
         if agreed and not contact:
             self.add_error("contact_made_on", _("Vul eerst in wanneer er contact is gelegd."))
         elif agreed and contact and agreed < contact:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit.services import log_event
+from verwijsindex.form_pages import form_data
 
 from . import selectors, services
 from .exceptions import MatchActionRefused
@@ -160,7 +161,7 @@ def follow_up(request, coordinator_id: int):
         if existing
         else {}
     )
-    form = FollowUpForm(request.POST or None, initial=initial)
+    form = FollowUpForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.match_follow_up_record(

@@ -231,6 +231,24 @@ def test_follow_up_with_a_bad_date_gets_a_dutch_message_and_keeps_the_input(matc
     assert not MatchFollowUp.objects.exists()
 
 
+@pytest.mark.parametrize("data", [{}, {"contact_made_on": "", "coordination_agreed_on": ""}])
+def test_follow_up_without_any_date_says_what_to_fill_in(matched, haaglanden, data):
+    first, _, coordinator = matched
+    response = client_for(first.professional, haaglanden).post(_url("follow_up", coordinator.pk), data)
+    assert response.status_code == 200
+    assert "Vul ten minste de datum in waarop contact is gelegd." in response.content.decode()
+    assert not MatchFollowUp.objects.exists()
+
+
+def test_blank_dates_clear_a_recorded_follow_up(matched, haaglanden):
+    first, _, coordinator = matched
+    client = client_for(first.professional, haaglanden)
+    client.post(_url("follow_up", coordinator.pk), {"contact_made_on": "2026-01-10"})
+    response = client.post(_url("follow_up", coordinator.pk), {"contact_made_on": "", "coordination_agreed_on": ""})
+    assert response.status_code == 302
+    assert MatchFollowUp.objects.get(youth=first.youth).contact_made_on is None
+
+
 def test_follow_up_in_the_future_is_refused(matched, haaglanden):
     first, _, coordinator = matched
     response = client_for(first.professional, haaglanden).post(
