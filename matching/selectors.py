@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from signals.models import Signal, SignalStatus
@@ -67,12 +68,8 @@ def matches_of_signal(*, user, signal: Signal) -> list[MatchedSignal]:
     return _matches_of_signals([signal.pk]).get(signal.pk, [])
 
 
-def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
-    """Per signal id that has matches: its matched signals, oldest match first.
-
-    Three queries however many signals and matches: the links, the matched signals with their
-    organisation, and the coordinators of their youths. Callers check that the ids are the viewer's own.
-    """
+def _links_grouped(signal_ids) -> dict[int, dict[int, dict]]:
+    """Per own signal id that has matches: {other signal id: {"kinds": [...], "since": first link}} (one query)."""
     ids = set(signal_ids)
     labels = {kind: str(label) for kind, label in MatchKind.choices}
     links = (
@@ -86,6 +83,11 @@ def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
             if own in ids:
                 entry = grouped[own].setdefault(other, {"kinds": [], "since": created_at})
                 entry["kinds"].append(labels[kind])
+    return grouped
+
+
+def _matched_rows(grouped: dict[int, dict[int, dict]]) -> dict[int, list[MatchedSignal]]:
+    """The matched signals of `grouped` with their organisation and their youth's coordinator (two queries)."""
     if not grouped:
         return {}
     # the matched signals show their professional's contact details and organisation, never their youth
@@ -118,37 +120,75 @@ def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
     return result
 
 
+def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
+    """Per signal id that has matches: its matched signals, oldest match first.
+
+    Three queries however many signals and matches: the links, the matched signals with their
+    organisation, and the coordinators of their youths. Callers check that the ids are the viewer's own.
+    """
+    return _matched_rows(_links_grouped(signal_ids))
+
+
 @dataclass
 class SignalMatches:
     signal: Signal
     matches: list[MatchedSignal] = field(default_factory=list)
+    # how many matches the signal has in all; `matches` may hold only the newest of them
+    total: int = 0
 
     @property
     def new_count(self) -> int:
         return sum(1 for match in self.matches if match.is_new)
 
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.matches)
 
-def my_matches(*, user, region, seen_before: datetime | None) -> list[SignalMatches]:
-    """The user's own signals in this region that have matches; matches since `seen_before` are marked new.
 
-    A fixed number of queries, however many signals and matches the user has.
+@dataclass
+class MyMatches:
+    rows: list[SignalMatches]
+    page: Page
+    new_count: int
+
+
+# "My matches" shows this many signals per page and per signal this many of its newest matches (the rest on
+# the signal's own match page), so the page stays the same size for a professional with hundreds of matches
+SIGNALS_PER_PAGE = 10
+MATCHES_PER_SIGNAL = 10
+
+
+def my_matches(*, user, region, seen_before: datetime | None, page_number=None) -> MyMatches:
+    """One page of the user's own signals in this region that have matches; matches since `seen_before` are new.
+
+    A fixed number of queries, however many signals and matches the user has: the user's signals, their
+    links, and the matched signals and coordinators of the rows on this page only.
     """
+
+    def is_new(entry: dict) -> bool:
+        return seen_before is None or entry["since"] > seen_before
+
     signals = list(
         Signal.objects.filter(professional=user, organisation__region=region)
         .select_related("youth")
         .only("placed_at", "status", "youth__first_names", "youth__name_prefix", "youth__surname")
         .order_by("-placed_at", "-id")
     )
-    matches_by_signal = _matches_of_signals([s.pk for s in signals])
-    result = []
-    for signal in signals:
-        matches = matches_by_signal.get(signal.pk)
-        if not matches:
-            continue
+    grouped = _links_grouped([s.pk for s in signals])
+    page = Paginator([s for s in signals if s.pk in grouped], SIGNALS_PER_PAGE).get_page(page_number)
+    shown = {}
+    for signal in page:
+        newest = sorted(grouped[signal.pk].items(), key=lambda item: (item[1]["since"], item[0]))
+        shown[signal.pk] = dict(newest[-MATCHES_PER_SIGNAL:])
+    rows_by_signal = _matched_rows(shown)
+    rows = []
+    for signal in page:
+        matches = rows_by_signal.get(signal.pk, [])
         for match in matches:
-            match.is_new = seen_before is None or match.since > seen_before
-        result.append(SignalMatches(signal=signal, matches=matches))
-    return result
+            match.is_new = is_new({"since": match.since})
+        rows.append(SignalMatches(signal=signal, matches=matches, total=len(grouped[signal.pk])))
+    new_count = sum(1 for entries in grouped.values() for entry in entries.values() if is_new(entry))
+    return MyMatches(rows=rows, page=page, new_count=new_count)
 
 
 def coordinator_participants(*, coordinator: MatchCoordinator) -> list[Signal]:

@@ -20,15 +20,18 @@ from .forms import DecisionForm, FollowUpForm, HandoverForm
 @role_required(Role.PROFESSIONAL)
 def my_matches(request):
     seen_before = services.match_overview_visited(user=request.user)
-    rows = selectors.my_matches(user=request.user, region=request.region, seen_before=seen_before)
+    overview = selectors.my_matches(
+        user=request.user, region=request.region, seen_before=seen_before, page_number=request.GET.get("pagina")
+    )
     return render(
         request,
         "matching/my_matches.html",
         {
             "title": _("Mijn matches"),
-            "rows": rows,
+            "rows": overview.rows,
+            "page": overview.page,
             "seen_before": seen_before,
-            "new_count": sum(row.new_count for row in rows),
+            "new_count": overview.new_count,
         },
     )
 

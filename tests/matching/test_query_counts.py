@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import MatchCoordinator, MatchKind, MatchLink
+from matching.selectors import MATCHES_PER_SIGNAL, SIGNALS_PER_PAGE
 from signals.models import SignalStatus
 from tests.accounts.factories import professional
 from tests.conftest import client_for
@@ -86,3 +87,27 @@ def test_matches_of_one_signal_send_as_many_queries_for_one_match_as_for_many(re
 
     assert count_few == count_many <= SIGNAL_MATCHES_BUDGET
     assert all(f"Partner {number} (" in html for number in range(8))  # each partner also as its youth's coordinator
+
+
+def test_my_matches_pages_signals_and_shows_only_the_newest_matches_of_a_busy_signal(region, organisation):
+    user = professional(organisation)
+    own_signals = _matched_signals(user, organisation, SIGNALS_PER_PAGE + 2)
+    busy = own_signals[0]
+    for number in range(MATCHES_PER_SIGNAL):
+        other = SignalFactory(youth=busy.youth, organisation=organisation, contact_name=f"Drukte {number}")
+        _link(busy, other, MatchKind.SAME_YOUTH)
+    client = client_for(user, region)
+    url = reverse("matching:my_matches")
+
+    _, first = _queries(client, url)
+    count_second, second = _queries(client, f"{url}?pagina=2")
+    _, beyond = _queries(client, f"{url}?pagina=99")  # out of range: the last page, not an error
+
+    assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second and "Pagina 2 van 2" in beyond
+    assert count_second <= MY_MATCHES_BUDGET
+    shown = [sum(f"Signaal {s.reference}<" in html for s in own_signals) for html in (first, second)]
+    assert shown == [SIGNALS_PER_PAGE, 2]
+    busy_page = first if f"Signaal {busy.reference}<" in first else second
+    assert f"De {MATCHES_PER_SIGNAL} nieuwste van {MATCHES_PER_SIGNAL + 2} matches." in busy_page
+    # the newest ten are shown; the oldest match (the colleague on the same youth) is on the signal's own page
+    assert "Drukte 9<" in busy_page and "Drukte 0<" in busy_page and "Collega 0<" not in busy_page
