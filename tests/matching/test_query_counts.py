@@ -104,6 +104,7 @@ def test_my_matches_pages_signals_and_shows_only_the_newest_matches_of_a_busy_si
     _, beyond = _queries(client, f"{url}?pagina=99")  # out of range: the last page, not an error
 
     assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second and "Pagina 2 van 2" in beyond
+    assert 'href="?pagina=2"' in first and 'href="?pagina=1"' in second
     assert count_second <= MY_MATCHES_BUDGET
     shown = [sum(f"Signaal {s.reference}<" in html for s in own_signals) for html in (first, second)]
     assert shown == [SIGNALS_PER_PAGE, 2]
