@@ -165,8 +165,8 @@ def my_matches(*, user, region, seen_before: datetime | None, page_number=None) 
     links, and the matched signals and coordinators of the rows on this page only.
     """
 
-    def is_new(entry: dict) -> bool:
-        return seen_before is None or entry["since"] > seen_before
+    def is_new(since: datetime) -> bool:
+        return seen_before is None or since > seen_before
 
     signals = list(
         Signal.objects.filter(professional=user, organisation__region=region)
@@ -185,9 +185,9 @@ def my_matches(*, user, region, seen_before: datetime | None, page_number=None) 
     for signal in page:
         matches = rows_by_signal.get(signal.pk, [])
         for match in matches:
-            match.is_new = is_new({"since": match.since})
+            match.is_new = is_new(match.since)
         rows.append(SignalMatches(signal=signal, matches=matches, total=len(grouped[signal.pk])))
-    new_count = sum(1 for entries in grouped.values() for entry in entries.values() if is_new(entry))
+    new_count = sum(1 for entries in grouped.values() for entry in entries.values() if is_new(entry["since"]))
     return MyMatches(rows=rows, page=page, new_count=new_count)
 
 
