@@ -8,11 +8,12 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 
-def bench_database_url(name: str, size: int) -> str:
-    """DATABASE_URL with the database name `<name>_bench_<benchmark>_<size>`."""
+def bench_database_url(name: str, size: int | None = None) -> str:
+    """DATABASE_URL with the database name `<name>_bench_<benchmark>_<size>` (without `_<size>` when None)."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     database = parts.path.lstrip("/") or "verwijsindex"
-    return urlunsplit(parts._replace(path=f"/{database}_bench_{name}_{size}"))
+    suffix = "" if size is None else f"_{size}"
+    return urlunsplit(parts._replace(path=f"/{database}_bench_{name}{suffix}"))
 
 
 def _admin(url: str, *statements: str) -> None:

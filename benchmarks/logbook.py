@@ -12,27 +12,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
 
-
-def bench_database_url() -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "verwijsindex"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_logbook"))
-
-
-def create_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+from benchmarks.benchdb import bench_database_url, create_database  # noqa: E402
 
 
 def main() -> None:
@@ -40,7 +25,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="rows written in bulk before the chain check")
     args = parser.parse_args()
 
-    url = bench_database_url()
+    url = bench_database_url("logbook")
     create_database(url)
     os.environ["DATABASE_URL"] = url
     import django

@@ -19,27 +19,12 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
 
-
-def bench_database_url() -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "verwijsindex"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_persons"))
-
-
-def create_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+from benchmarks.benchdb import bench_database_url, create_database  # noqa: E402
 
 
 def free_port() -> int:
@@ -102,7 +87,7 @@ def main() -> None:
         serve(args.serve)
         return
 
-    url = bench_database_url()
+    url = bench_database_url("persons")
     create_database(url)
     os.environ["DATABASE_URL"] = url
     env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
