@@ -12,8 +12,7 @@ def notification_send_task(notification_id: int) -> None:
 
 @shared_task(name="notifications.send_many")
 def notifications_send_task(notification_ids: list[int]) -> None:
-    for notification_id in notification_ids:
-        services.notification_send(notification_id=notification_id)
+    services.notifications_send(notification_ids=notification_ids)
 
 
 @shared_task(name="notifications.sweep")

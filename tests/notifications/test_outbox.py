@@ -213,3 +213,47 @@ def test_digest_waits_for_notifications_made_after_its_time():
         _enqueue(user, key="later", kind=NotificationKind.MATCH)
     assert notification_digests_build(as_of=timezone.make_aware(timezone.datetime(2026, 3, 2, 7, 0))) == 0
     assert notification_digests_build(as_of=timezone.make_aware(timezone.datetime(2026, 3, 3, 7, 0))) == 1
+
+
+@pytest.fixture
+def counting_backend(settings):
+    from tests.notifications import counting_backend
+
+    settings.EMAIL_BACKEND = "tests.notifications.counting_backend.EmailBackend"
+    counting_backend.opened[0] = 0
+    counting_backend.refused.clear()
+    return counting_backend
+
+
+def test_a_batch_is_sent_through_one_mail_session(counting_backend):
+    from notifications.services import notifications_send
+
+    rows = NotificationFactory.create_batch(4)
+    assert notifications_send(notification_ids=[row.pk for row in rows]) == 4
+    assert counting_backend.opened[0] == 1
+    assert len(mail.outbox) == 4
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_message_that_breaks_the_session_fails_alone_and_the_rest_of_the_batch_is_sent(counting_backend):
+    from notifications.services import notifications_send
+
+    rows = NotificationFactory.create_batch(3)
+    Notification.objects.filter(pk=rows[1].pk).update(subject="Verwijsindex: geweigerd")
+    counting_backend.refused.add("Verwijsindex: geweigerd")
+    assert notifications_send(notification_ids=[row.pk for row in rows]) == 2
+    failed = Notification.objects.get(pk=rows[1].pk)
+    assert failed.sent_at is None and failed.attempts == 1 and "connection lost" in failed.last_error
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 2
+    # the broken session was closed; the last row went out through a new one
+    assert counting_backend.opened[0] == 2
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.failing_backend.EmailBackend")
+def test_a_batch_while_the_mail_server_is_down_records_a_failed_attempt_on_every_row():
+    from notifications.services import notifications_send
+
+    rows = NotificationFactory.create_batch(2)
+    assert notifications_send(notification_ids=[row.pk for row in rows]) == 0
+    assert list(Notification.objects.values_list("attempts", flat=True)) == [1, 1]
+    assert not Notification.objects.filter(sent_at__isnull=False).exists()
