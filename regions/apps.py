@@ -9,8 +9,14 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regio's")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from persons.events import register_youth_change_handler
 
         from . import handlers
+        from .models import Region
+        from .selectors import region_hosts_forget
 
         register_youth_change_handler(handlers.on_youth_changed)
+        post_save.connect(region_hosts_forget, sender=Region, dispatch_uid="region_hosts_forget_saved")
+        post_delete.connect(region_hosts_forget, sender=Region, dispatch_uid="region_hosts_forget_deleted")

@@ -1,18 +1,43 @@
 """Reads of regions and organisations, always scoped to the region or organisation the user acts in."""
 
+import copy
+import time
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
 
 
+# Every request looks up its region by host name, and regions change seldom: each process keeps the regions it
+# found for HOST_CACHE_SECONDS. A change made in this process clears it at once (regions.apps); another process
+# sees the change within HOST_CACHE_SECONDS. Only hosts that name a region are kept, so Host headers that name
+# none cannot fill the memory.
+HOST_CACHE_SECONDS = 30
+_regions_by_host: dict[str, tuple[float, Region]] = {}
+
+
 def region_by_host(host: str) -> Region | None:
-    """The region served on this host name: a listed host name, or `<slug>.localhost` in development."""
+    """The region served on this host name: a listed host name, or `<slug>.localhost` in development.
+
+    A copy for the caller, so that changing it never changes what the next request gets.
+    """
     host = host.lower().rstrip(".")
+    kept = _regions_by_host.get(host)
+    if kept is not None and kept[0] > time.monotonic():
+        return copy.copy(kept[1])
     query = Q(hostnames__contains=[host])
     if host.endswith(".localhost"):
         query |= Q(slug=host.removesuffix(".localhost"))
-    return Region.objects.filter(query).first()
+    region = Region.objects.filter(query).first()
+    if region is not None:
+        _regions_by_host[host] = (time.monotonic() + HOST_CACHE_SECONDS, copy.copy(region))
+    return region
+
+
+def region_hosts_forget(**kwargs) -> None:
+    """Forget the regions kept by host name (a region was saved or deleted)."""
+    _regions_by_host.clear()
 
 
 def region_host(region: Region) -> str:

@@ -25,10 +25,14 @@ def client_for(user, region, *, host: str | None = None) -> Client:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The cache is a real Redis shared across tests; start each test with an empty one."""
+    """The cache is a real Redis shared across tests; start each test with an empty one. The regions each
+    process keeps by host name go too: a test's regions are rolled back after it, without a delete signal."""
     from django.core.cache import cache
 
+    from regions.selectors import region_hosts_forget
+
     cache.clear()
+    region_hosts_forget()
     yield
 
 
