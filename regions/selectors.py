@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 
 from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
 
-
 # Every request looks up its region by host name, and regions change seldom: each process keeps the regions it
 # found for HOST_CACHE_SECONDS. A change made in this process clears it at once (regions.apps); another process
 # sees the change within HOST_CACHE_SECONDS. Only hosts that name a region are kept, so Host headers that name
