@@ -135,6 +135,8 @@ def signal_place(
             if UNIQUE_ACTIVE_CONSTRAINT in str(error):
                 raise SignalAlreadyActive() from None
             raise
+        hooks.signal_placed(signal)
+        # last: the logbook lock serialises every logbook write in the country and is held until the commit
         log_event(
             action="signal_placed",
             actor=professional,
@@ -146,7 +148,6 @@ def signal_place(
             ends_on=signal.ends_on.isoformat(),
             informing_status=signal.informing_status,
         )
-        hooks.signal_placed(signal)
     return signal
 
 
