@@ -118,18 +118,18 @@ def signal_place(
     with transaction.atomic():
         signal_place_check(professional=professional, organisation=organisation, youth=youth, as_of=today)
         try:
-            with transaction.atomic():
-                signal = Signal.objects.create(
-                    youth=youth,
-                    professional=professional,
-                    organisation=organisation,
-                    contact_name=professional.full_name or professional.email,
-                    contact_email=professional.email,
-                    contact_phone=professional.phone or organisation.phone,
-                    placed_at=now,
-                    ends_on=planned_end(placed_on=today, birth_date=youth.birth_date),
-                    **fields,
-                )
+            # no savepoint of its own: after a refused insert nothing more is sent, the whole placement rolls back
+            signal = Signal.objects.create(
+                youth=youth,
+                professional=professional,
+                organisation=organisation,
+                contact_name=professional.full_name or professional.email,
+                contact_email=professional.email,
+                contact_phone=professional.phone or organisation.phone,
+                placed_at=now,
+                ends_on=planned_end(placed_on=today, birth_date=youth.birth_date),
+                **fields,
+            )
         except IntegrityError as error:
             # two placements at the same moment: the database keeps one, the other gets the same message
             if UNIQUE_ACTIVE_CONSTRAINT in str(error):

@@ -223,3 +223,20 @@ def test_placing_without_as_of_uses_today(professional_user, organisation):
             informing=informed(TODAY, whom=("parents",)),
         )
     assert signal.ends_on == datetime.date(2028, 3, 2)
+
+
+def test_a_placement_that_loses_the_race_to_the_database_gets_the_same_message_and_leaves_nothing(
+    professional_user, organisation, monkeypatch
+):
+    """Two placements at the same moment both pass the check; the unique index refuses the second insert."""
+    from signals import services
+
+    youth = YouthFactory()
+    place(professional_user, organisation, youth)
+    logged = LogEntry.objects.count()
+    monkeypatch.setattr(services, "signal_place_check", lambda **kwargs: None)  # the check ran before the other commit
+    with pytest.raises(SignalAlreadyActive):
+        place(professional_user, organisation, youth)
+    # the transaction is usable again, and the refused placement wrote nothing
+    assert Signal.objects.filter(youth=youth).count() == 1
+    assert LogEntry.objects.count() == logged
