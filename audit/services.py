@@ -15,12 +15,18 @@ SYSTEM_ACTOR = "systeem"
 # pg_advisory_xact_lock key that serialises logbook inserts, so every row links to the one before it.
 # Held until the caller's transaction ends: keep transactions that log short.
 LOGBOOK_LOCK_KEY = 0x56494C4F47  # "VILOG"
-# the lock first, then the ids, in one round trip: the materialised CTE yields its row (the lock is held) before
-# any nextval runs, so ids are drawn in the order in which writers hold the lock and the chain follows the ids.
+# The foreign keys of rows the transaction wrote are checked at COMMIT (Django makes them deferred), and the check
+# locks the referenced rows. After the logbook lock, those row locks deadlock against a transaction that holds
+# such a row and waits for the logbook (a signal placed on a youth while another professional looks the same
+# youth up). So the pending checks run first (IMMEDIATE; DEFERRED restores the default for the rest of the
+# transaction); then the lock, then the ids: the materialised CTE yields its row (the lock is held) before any
+# nextval runs, so ids are drawn in the order in which writers hold the lock and the chain follows the ids.
+# One round trip for the three, sent without parameters (two integers, formatted below), as one simple query.
 # No savepoint around a write (savepoint=False): a failing write fails the caller's transaction, as it should.
-_LOCK_AND_NUMBER_SQL = """
-WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s))
-SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM locked, generate_series(1, %s)
+_CHECK_LOCK_AND_NUMBER_SQL = """
+SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;
+WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock({key:d}))
+SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM locked, generate_series(1, {count:d})
 """
 
 
@@ -45,13 +51,9 @@ def _rows(events: list[dict]) -> list[dict]:
     inserting is the caller's.
     """
     with connection.cursor() as cursor:
-        # The foreign keys of rows the transaction wrote are checked at COMMIT (Django makes them deferred), and
-        # the check locks the referenced rows. After the logbook lock, those row locks deadlock against a
-        # transaction that holds such a row and waits for the logbook (a signal placed on a youth while another
-        # professional looks the same youth up). Run the pending checks now, before the logbook lock; DEFERRED
-        # restores the default for the rest of the transaction.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute(_LOCK_AND_NUMBER_SQL, [LOGBOOK_LOCK_KEY, len(events)])
+        cursor.execute(_CHECK_LOCK_AND_NUMBER_SQL.format(key=LOGBOOK_LOCK_KEY, count=len(events)))
+        while cursor.description is None and cursor.nextset():
+            pass  # past the results of the two SET statements
         entry_ids = sorted(row[0] for row in cursor.fetchall())
     previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
     now = timezone.now()
