@@ -1,10 +1,11 @@
 """HTTP load on the running stack: placing a signal, "My matches" and the signal page beside a trivial page.
 
-A small load generator (threads with requests.Session keeping connections open) on loopback only,
-bounded in time and count per scenario. Each virtual user is a professional of region 1 of the
-benchmark database, logged in with a verified second factor (the session is created the way the
-login does it, so no password hashing or TOTP step is timed). Scenarios run one after the other at
-the same number of users:
+A small load generator on loopback only, bounded in time and count per scenario: one process per
+virtual user, each with requests.Session keeping its connection open. Each run first destroys the
+signals earlier runs placed, so every run starts from the generated data alone. Each virtual user
+is a professional of region 1 of the benchmark database, logged in with a verified second factor
+(the session is created the way the login does it, so no password hashing or TOTP step is timed).
+Scenarios run one after the other at the same number of users:
 
 - `trivial page`: GET / (login, two factors, region and role checks, template) - the floor;
 - `signal page`: GET /signalen/<id>/ for one of the user's own signals;
@@ -29,11 +30,11 @@ Two load models, each a full set of rows:
 import argparse
 import datetime
 import json
+import multiprocessing
 import os
 import re
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -49,6 +50,36 @@ def percentile(values: list[float], share: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def reset_placements() -> int:
+    """Destroy the signals earlier runs placed, so every run starts from the generated data alone.
+
+    The placing scenario only places on youths of the BRP test set (the generated youths have BSNs the
+    embedded BRP does not know), so those signals are exactly the ones on youths the BRP test set holds.
+    Without this, the load users would match each other more with every run and "My matches" would grow
+    from run to run. Destroyed the way the application destroys a signal placed by mistake.
+    """
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import transaction
+
+    from persons.bsn import bsn_pseudonym
+    from signals.models import EndReason, Signal
+    from signals.services import signals_destroy
+
+    pseudonyms = [
+        bsn_pseudonym(person["burgerservicenummer"]) for person in json.loads(Path(settings.BRP_TEST_DATA).read_text())
+    ]
+    placed = Signal.objects.filter(youth__pseudonym__in=pseudonyms)
+    ids = list(placed.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        with transaction.atomic():
+            batch = placed.filter(pk__any=ids[start : start + 1000]).select_for_update(of=("self",)).order_by("pk")
+            signals_destroy(signals=list(batch), reason=EndReason.PLACED_WRONGLY)
+    return len(ids)
 
 
 def prepare(users: int) -> tuple[list[dict], list[tuple[str, str]], str]:
@@ -114,6 +145,8 @@ def prepare(users: int) -> tuple[list[dict], list[tuple[str, str]], str]:
 
 
 class Scenario:
+    """The answers of one scenario, gathered from the users' processes."""
+
     def __init__(self, name: str, model: str, think: float):
         self.name = name
         self.model = model
@@ -121,11 +154,10 @@ class Scenario:
         self.latencies: list[float] = []
         self.errors = 0
         self.error_samples: list[str] = []
-        self.lock = threading.Lock()
         self.elapsed = 0.0
 
-    def record(self, seconds: float, ok: bool, why: str = "") -> None:
-        with self.lock:
+    def add(self, answers: list[tuple[float, bool, str]]) -> None:
+        for seconds, ok, why in answers:
             if ok:
                 self.latencies.append(seconds)
             else:
@@ -151,109 +183,178 @@ class Scenario:
 
 
 def run(args) -> list[dict]:
-    import requests
-
+    print(f"signals of earlier runs destroyed: {reset_placements()}", flush=True)
     people, youths, slug = prepare(args.users)
     if len(people) < args.users:
         sys.exit(f"only {len(people)} professionals in the first region; generate more data")
-    host_header = f"{slug}.localhost:{args.port}"
+    from django.db import connections
 
-    def session_for(person) -> "requests.Session":
-        session = requests.Session()
-        session.cookies.set("sessionid", person["session"], domain=f"{slug}.localhost")
-        session.headers["Host"] = host_header
-        return session
-
-    # requests resolves <slug>.localhost itself; talk to 127.0.0.1 with the region's Host header
-    loopback = f"http://127.0.0.1:{args.port}"
-
-    def get(session, path, scenario):
-        started = time.perf_counter()
-        try:
-            response = session.get(loopback + path, allow_redirects=False, timeout=30)
-            ok, why = response.status_code == 200, f"{path}: HTTP {response.status_code}"
-        except requests.RequestException as error:
-            ok, why = False, f"{path}: {type(error).__name__}"
-        scenario.record(time.perf_counter() - started, ok, why)
-        return ok
-
-    def read_scenario(name: str, path_for, model: str, think: float):
-        scenario = Scenario(name, model, think)
-        stop_at = time.monotonic() + args.seconds
-        budget = [args.max_requests]
-
-        def worker(index):
-            person = people[index]
-            session = session_for(person)
-            # with a think time the users start spread over it, as people do, not all in the same instant
-            _pause(index * think / args.users, stop_at)
-            while time.monotonic() < stop_at:
-                with scenario.lock:
-                    if budget[0] <= 0:
-                        return
-                    budget[0] -= 1
-                get(session, path_for(person, index), scenario)
-                _pause(think, stop_at)
-
-        _threads(args.users, worker, scenario)
-        return scenario
-
-    # warm every worker process and the caches once, untimed
-    warm = Scenario("warm-up", "", 0)
-    for index in range(args.users):
-        get(session_for(people[index]), "/", warm)
-    counter = [0]
-
-    def signal_path(person, index):
-        counter[0] += 1
-        return f"/signalen/{person['signals'][counter[0] % len(person['signals'])]}/"
-
-    # placing: each virtual user works through its own professionals and the BRP youths, across both models
     from persons.bsn import bsn_pseudonym
 
     pseudonyms = {bsn: bsn_pseudonym(bsn) for bsn, _ in youths}
+    connections.close_all()  # the users' processes are forked from this one and talk HTTP only
+    users = Users(args, people, slug)
 
-    def pairs_of(index):
-        mine = people[index :: args.users]
-        sessions = [(session_for(person), person) for person in mine]
-        for bsn, born in youths:
-            for session, person in sessions:
-                if pseudonyms[bsn] not in person["placed"]:
-                    yield session, bsn, born
+    def signal_path(person, index, turn):
+        return f"/signalen/{person['signals'][(index + turn) % len(person['signals'])]}/"
 
-    pairs = [pairs_of(index) for index in range(args.users)]
+    def warm(user, index, answers):
+        """Every page once per user, untimed: each server process compiles a template on its first use."""
+        for path in ("/", signal_path(user.person, index, 0), "/matches/", "/signalen/nieuw/"):
+            user.get(path, answers)
 
-    def place_scenarios(model: str, think: float):
-        place = Scenario("place signal (final POST)", model, think)
-        flow = Scenario("place flow (5 steps)", model, think)
-        stop_at = time.monotonic() + args.seconds
-        budget = [args.max_requests]
+    users.call(warm, think=0.0)
 
-        def placer(index):
-            _pause(index * think / args.users, stop_at)
-            for session, bsn, born in pairs[index]:
-                if time.monotonic() >= stop_at:
-                    return
-                with place.lock:
-                    if budget[0] <= 0:
-                        return
-                    budget[0] -= 1
-                ok, seconds = _place_one(session, loopback, bsn, born, place, think, stop_at)
-                flow.record(seconds, ok, "see the place signal row")
-                _pause(think, stop_at)
-
-        _threads(args.users, placer, place)
-        flow.elapsed = place.elapsed
-        return [place, flow]
+    # placing: each user works through its own professionals and the BRP youths, across both models; `done`
+    # counts the pairs used up so far, so the second model goes on where the first stopped
+    pairs = [
+        _placements(people[index :: args.users], youths, pseudonyms, index, args.users) for index in range(args.users)
+    ]
+    done = [0] * args.users
 
     results = []
-    models = [("closed loop", 0.0)] + ([("think time", args.think)] if args.think > 0 else [])
+    models = [("closed loop", 0.0)] * args.closed_loop + ([("think time", args.think)] if args.think > 0 else [])
     for model, think in models:
-        results.append(read_scenario("trivial page (GET /)", lambda person, i: "/", model, think))
-        results.append(read_scenario("signal page", signal_path, model, think))
-        results.append(read_scenario("my matches", lambda person, i: "/matches/", model, think))
-        results.extend(place_scenarios(model, think))
+        if not args.place_only:
+            results.append(users.read("trivial page (GET /)", lambda person, index, turn: "/", model, think))
+            results.append(users.read("signal page", signal_path, model, think))
+            results.append(users.read("my matches", lambda person, index, turn: "/matches/", model, think))
+        place = Scenario("place signal (final POST)", model, think)
+        flow = Scenario("place flow (5 steps)", model, think)
+
+        def placer(user, index, answers, think=think):
+            used, flows = 0, []
+            for number, bsn, born in pairs[index][done[index] :]:
+                if user.over() or len(flows) >= user.budget:
+                    break
+                used += 1
+                ok, seconds = _place_one(user.sessions[number], user.base, bsn, born, answers, think, user.stop_at)
+                flows.append((seconds, ok, "see the place signal row"))
+                _pause(think, user.stop_at)
+            return used, flows
+
+        outcomes, place.elapsed = users.call(placer, think=think)
+        for index, (answers, (used, flows)) in enumerate(outcomes):
+            place.add(answers)
+            flow.add(flows)
+            done[index] += used
+        flow.elapsed = place.elapsed
+        results.extend([place, flow])
     return [r.row() for r in results]
+
+
+class Users:
+    """The virtual users: one process each, forked per scenario, so no user waits for another's turn at a
+    Python lock to send a request or to take the time of an answer (16 threads in one process would: the
+    time a thread waits for the interpreter lock after its answer arrived would count as server time)."""
+
+    def __init__(self, args, people: list[dict], slug: str):
+        self.args = args
+        self.people = people
+        self.slug = slug
+
+    def call(self, work, *, think: float) -> tuple[list, float]:
+        """Run work(user, index, answers) in every user's process at once; returns [(answers, result)] and seconds.
+
+        `answers` collects (seconds, ok, why) per timed request; with a think time the users start spread
+        over it, as people do, not all in the same instant.
+        """
+        context = multiprocessing.get_context("fork")
+        stop_at = time.monotonic() + self.args.seconds
+        pipes, processes = [], []
+        for index in range(self.args.users):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_user_main, args=(self, work, index, think, stop_at, sender), daemon=True)
+            pipes.append(receiver)
+            processes.append(process)
+        started = time.monotonic()
+        for process in processes:
+            process.start()
+        outcomes = [pipe.recv() for pipe in pipes]
+        for process in processes:
+            process.join()
+        return outcomes, time.monotonic() - started
+
+    def read(self, name: str, path_for, model: str, think: float) -> Scenario:
+        scenario = Scenario(name, model, think)
+
+        def reader(user, index, answers):
+            turn = 0
+            while not user.over() and turn < user.budget:
+                user.get(path_for(user.person, index, turn), answers)
+                turn += 1
+                _pause(think, user.stop_at)
+
+        outcomes, scenario.elapsed = self.call(reader, think=think)
+        for answers, _ in outcomes:
+            scenario.add(answers)
+        return scenario
+
+
+class User:
+    """One virtual user inside its own process: a keep-alive HTTP session per professional it acts as."""
+
+    def __init__(self, users: Users, index: int, stop_at: float):
+        import requests
+
+        self.requests = requests
+        self.stop_at = stop_at
+        self.budget = max(1, users.args.max_requests // users.args.users)
+        self.person = users.people[index]
+        # requests resolves <slug>.localhost itself; talk to 127.0.0.1 with the region's Host header
+        self.base = f"http://127.0.0.1:{users.args.port}"
+        self.sessions = []
+        for person in users.people[index :: users.args.users]:
+            session = requests.Session()
+            session.cookies.set("sessionid", person["session"], domain=f"{users.slug}.localhost")
+            session.headers["Host"] = f"{users.slug}.localhost:{users.args.port}"
+            self.sessions.append(session)
+
+    def over(self) -> bool:
+        return time.monotonic() >= self.stop_at
+
+    def get(self, path: str, answers: list) -> bool:
+        started = time.perf_counter()
+        try:
+            response = self.sessions[0].get(self.base + path, allow_redirects=False, timeout=30)
+            ok, why = response.status_code == 200, f"{path}: HTTP {response.status_code}"
+        except self.requests.RequestException as error:
+            ok, why = False, f"{path}: {type(error).__name__}"
+        answers.append((time.perf_counter() - started, ok, why))
+        return ok
+
+
+def _user_main(users: Users, work, index: int, think: float, stop_at: float, pipe) -> None:
+    user, answers = User(users, index, stop_at), []
+    _pause(index * think / users.args.users, stop_at)
+    try:
+        result = work(user, index, answers)
+    except Exception as error:  # noqa: BLE001 - reported as an error row, the other users go on
+        answers.append((0.0, False, f"{type(error).__name__}: {error}"[:200]))
+        result = None
+    pipe.send((answers, result))
+    pipe.close()
+
+
+def _placements(mine: list[dict], youths: list, pseudonyms: dict, index: int, users: int) -> list[tuple]:
+    """What one virtual user places, in order: (which of its professionals, BSN, date of birth).
+
+    Professionals work with different youths: each user starts at its own place in the list of BRP youths
+    (user i at i/users of the way), and its professionals take turns, one per youth. Matches then arise as
+    they do in practice, now and then: between siblings and people at one address in the BRP test set,
+    and where two users' stretches of the list meet. (Had every user started at the first youth, every
+    placement would have matched up to 15 fresh signals on the same child, and the worker would have
+    spent the run sending the e-mails of those matches.)
+    """
+    start = index * len(youths) // users
+    ordered = youths[start:] + youths[:start]
+    return [
+        (number, bsn, born)
+        for turn in range(len(mine))
+        for position, (bsn, born) in enumerate(ordered)
+        for number in [(position + turn) % len(mine)]
+        if pseudonyms[bsn] not in mine[number]["placed"]
+    ]
 
 
 def _pause(seconds: float, stop_at: float) -> None:
@@ -262,7 +363,7 @@ def _pause(seconds: float, stop_at: float) -> None:
         time.sleep(max(0.0, min(seconds, stop_at - time.monotonic())))
 
 
-def _place_one(session, base: str, bsn: str, born: str, place: "Scenario", think: float, stop_at: float):
+def _place_one(session, base: str, bsn: str, born: str, answers: list, think: float, stop_at: float):
     """The whole placing flow for one youth: (succeeded, seconds spent waiting for answers).
 
     With a think time the user pauses after each page before the next step; the pauses are not in the
@@ -293,7 +394,7 @@ def _place_one(session, base: str, bsn: str, born: str, place: "Scenario", think
             timeout=30,
         )
         if "/controleren/" not in step.url:  # prepare() left out the youths this professional holds a signal on
-            place.record(0, False, f"step 1 refused: HTTP {step.status_code} {step.url}")
+            answers.append((0.0, False, f"step 1 refused: HTTP {step.status_code} {step.url}"))
             return False, waited
         token = CSRF.search(step.text).group(1)
         _pause(think, stop_at)
@@ -315,12 +416,12 @@ def _place_one(session, base: str, bsn: str, born: str, place: "Scenario", think
         started = time.perf_counter()
         final = timed(session.post, step.url, data=data, headers=headers, allow_redirects=False, timeout=30)
         ok = final.status_code == 302 and "/afgegeven/" in final.headers.get("Location", "")
-        place.record(time.perf_counter() - started, ok, f"final POST: HTTP {final.status_code} {final.url}")
+        answers.append((time.perf_counter() - started, ok, f"final POST: HTTP {final.status_code} {final.url}"))
         if ok:
             timed(session.get, base + final.headers["Location"], timeout=30)
         return ok, waited
     except (requests.RequestException, AttributeError) as error:
-        place.record(0, False, f"{type(error).__name__}: {error}"[:200])
+        answers.append((0.0, False, f"{type(error).__name__}: {error}"[:200]))
         return False, waited
 
 
@@ -330,16 +431,6 @@ def _whom(born: str) -> list[str]:
     today = datetime.date.today()
     age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
     return ["parents"] if age < 12 else ["youth", "parents"] if age < 16 else ["youth"]
-
-
-def _threads(count: int, target, scenario: Scenario) -> None:
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    scenario.elapsed = time.monotonic() - started
 
 
 def main() -> None:
@@ -353,6 +444,10 @@ def main() -> None:
         default=float(os.environ.get("BENCH_THINK", "1")),
         help="seconds each user waits after every answer in the second set of rows (0: closed loop only)",
     )
+    parser.add_argument(
+        "--no-closed-loop", dest="closed_loop", action="store_false", help="only the rows with think time"
+    )
+    parser.add_argument("--place-only", action="store_true", help="only the placing rows")
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--json", help="write the rows here as JSON")
     args = parser.parse_args()

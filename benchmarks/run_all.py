@@ -5,7 +5,7 @@ Steps (each printed as it runs; a table at the end, also written to benchmarks/r
 2. benchmarks/national_data.py loads it with COPY (5,000,000 youths, 400,000 active and 1,000,000
    archived signals at BENCH_SCALE=1; BENCH_SCALE=0.01 is a quick smoke run). With
    BENCH_REUSE_DATA=1 the data of an earlier run at the same scale is kept (new migrations are applied);
-3. the real stack on loopback: gunicorn (gthread), a Celery worker and the SMTP sink with
+3. the real stack on loopback: gunicorn (sync workers), a Celery worker and the SMTP sink with
    `verwijsindex.settings.bench`; benchmarks/http_load.py drives 16 users (BENCH_USERS) for
    BENCH_SECONDS per scenario, once as a closed loop without think time (saturation) and once with
    BENCH_THINK seconds of think time after every answer (16 people at work);
@@ -16,6 +16,7 @@ Steps (each printed as it runs; a table at the end, also written to benchmarks/r
 
 Environment: DATABASE_URL, REDIS_URL (as `make` sets them), BENCH_SCALE, BENCH_USERS,
 BENCH_SECONDS, BENCH_THINK (seconds of think time in the second set of HTTP rows, default 1),
+BENCH_GUNICORN_WORKERS / _CLASS / _THREADS, BENCH_WORKER_POOL, BENCH_WORKER_NICE (see start_stack),
 BENCH_REUSE_DATA, BENCH_OTHERS, BENCH_OTHERS_TIMEOUT (seconds per script), BENCH_REDIS_DB (the
 Redis db number of the stack, default 10; flushed at the start).
 """
@@ -110,13 +111,22 @@ def start_stack(env: dict, workdir: Path) -> tuple[dict, int]:
     port, smtp = free_port(), free_port()
     env = {**env, "BENCH_EMAIL_URL": f"smtp://127.0.0.1:{smtp}", "DEV_MAILBOX_DIR": str(workdir / "mail"),
            "SITE_PORT": str(port)}  # fmt: skip
-    workers = os.environ.get("BENCH_GUNICORN_WORKERS", str(max(2, (os.cpu_count() or 1) * 2)))
+    # As the production image runs them (Dockerfile, docker-compose.yml): gunicorn's sync workers, 2 x cores + 1
+    # of them, and a prefork Celery worker with two processes. A thread per request in one process would make
+    # every request wait for the interpreter lock while another thread renders a page, at each of its 15-20
+    # round trips to the database. The worker and the mail sink run at a lower CPU priority (BENCH_WORKER_NICE),
+    # as background work should on a machine it shares with the web server; production gives them containers.
+    workers = os.environ.get("BENCH_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
+    worker_class = os.environ.get("BENCH_GUNICORN_CLASS", "sync")
+    threads = os.environ.get("BENCH_GUNICORN_THREADS", "1")
+    pool = os.environ.get("BENCH_WORKER_POOL", "prefork")
+    nice = ["nice", "-n", os.environ.get("BENCH_WORKER_NICE", "10")]
     commands = {
-        "mail": [PY, "scripts/mailsink.py", str(smtp)],
+        "mail": [*nice, PY, "scripts/mailsink.py", str(smtp)],
         "web": [PY, "-m", "gunicorn", "verwijsindex.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                "--worker-class", "gthread", "--workers", workers, "--threads", "4", "--timeout", "60",
+                "--worker-class", worker_class, "--workers", workers, "--threads", threads, "--timeout", "60",
                 "--keep-alive", "30"],
-        "worker": [PY, "-m", "celery", "-A", "verwijsindex", "worker", "--pool=threads", "--concurrency=2",
+        "worker": [*nice, PY, "-m", "celery", "-A", "verwijsindex", "worker", f"--pool={pool}", "--concurrency=2",
                    "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
     }  # fmt: skip
     processes = {}
@@ -220,7 +230,8 @@ def render(started, description, load_seconds, http_rows, http_load_average, ops
         f"Machine: {description}",
         f"Data load with COPY: {load_seconds:.0f} s" if load_seconds else "Data load: reused from an earlier run",
         "",
-        f"HTTP on the real stack (gunicorn gthread + Celery worker + SMTP sink), {USERS} users, {SECONDS:.0f} s per"
+        f"HTTP on the real stack (gunicorn sync workers + Celery worker and SMTP sink at nice"
+        f" {os.environ.get('BENCH_WORKER_NICE', '10')}), {USERS} users, {SECONDS:.0f} s per"
         " scenario, load generator on the same machine. req/s is the throughput over the scenario;"
         " a flow row counts whole flows.",
     ]
