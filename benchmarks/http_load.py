@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.bench")
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# the first message of a refused step (an error alert, or the message under a field)
+REFUSAL = re.compile(r'(?:alert--error"[^>]*>|error[^"]*"[^>]*>)\s*(?:<p[^>]*>)?([^<]+)')
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -129,8 +131,19 @@ def prepare(users: int) -> tuple[list[dict], list[tuple[str, str]], str]:
         )
         people.append({"session": session.session_key, "signals": signal_ids, "user_id": user.pk, "placed": placed})
 
-    # youths the (embedded) BRP resolves: alive, full date of birth, under 23
-    data = json.loads(Path(settings.BRP_TEST_DATA).read_text())
+    # youths the (embedded) BRP resolves: a valid BSN (the test set holds a few that fail the elfproef on purpose),
+    # alive, full date of birth, under 23
+    from persons.bsn import bsn_normalise
+    from persons.exceptions import BsnInvalid
+
+    def valid(bsn: str) -> bool:
+        try:
+            return bsn_normalise(bsn) == bsn
+        except BsnInvalid:
+            return False
+
+    data = [person for person in json.loads(Path(settings.BRP_TEST_DATA).read_text())
+            if valid(person["burgerservicenummer"])]  # fmt: skip
     cutoff = (datetime.date.today() - datetime.timedelta(days=22 * 365)).strftime("%Y%m%d")
     client = get_client()
     youths = []
@@ -394,7 +407,9 @@ def _place_one(session, base: str, bsn: str, born: str, answers: list, think: fl
             timeout=30,
         )
         if "/controleren/" not in step.url:  # prepare() left out the youths this professional holds a signal on
-            answers.append((0.0, False, f"step 1 refused: HTTP {step.status_code} {step.url}"))
+            refusal = REFUSAL.search(step.text)
+            why = " ".join(refusal.group(1).split()) if refusal else step.url
+            answers.append((0.0, False, f"step 1 refused: HTTP {step.status_code}: {why}"))
             return False, waited
         token = CSRF.search(step.text).group(1)
         _pause(think, stop_at)
