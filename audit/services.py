@@ -19,14 +19,18 @@ LOGBOOK_LOCK_KEY = 0x56494C4F47  # "VILOG"
 # locks the referenced rows. After the logbook lock, those row locks deadlock against a transaction that holds
 # such a row and waits for the logbook (a signal placed on a youth while another professional looks the same
 # youth up). So the pending checks run first (IMMEDIATE; DEFERRED restores the default for the rest of the
-# transaction); then the lock, then the ids: the materialised CTE yields its row (the lock is held) before any
-# nextval runs, so ids are drawn in the order in which writers hold the lock and the chain follows the ids.
-# One round trip for the three, sent without parameters (two integers, formatted below), as one simple query.
+# transaction); then the lock and the ids: the materialised CTE yields its row (the lock is held) before any
+# nextval runs, so ids are drawn in the order in which writers hold the lock and the chain follows the ids; then
+# the previous entry's hash, in a statement of its own: in READ COMMITTED each statement takes a fresh snapshot,
+# so this one, which starts after the lock is held, sees the entry the previous holder committed.
+# All in one round trip (the lock is held until the commit, so each round trip after it delays every writer in
+# the country), sent without parameters as one simple query: the two numbers are formatted in as integers.
 # No savepoint around a write (savepoint=False): a failing write fails the caller's transaction, as it should.
-_CHECK_LOCK_AND_NUMBER_SQL = """
+_CHECK_LOCK_NUMBER_AND_CHAIN_SQL = """
 SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;
 WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock({key:d}))
-SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM locked, generate_series(1, {count:d})
+SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM locked, generate_series(1, {count:d});
+SELECT entry_hash FROM audit_logentry ORDER BY id DESC LIMIT 1
 """
 
 
@@ -51,11 +55,13 @@ def _rows(events: list[dict]) -> list[dict]:
     inserting is the caller's.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_CHECK_LOCK_AND_NUMBER_SQL.format(key=LOGBOOK_LOCK_KEY, count=len(events)))
+        cursor.execute(_CHECK_LOCK_NUMBER_AND_CHAIN_SQL.format(key=LOGBOOK_LOCK_KEY, count=len(events)))
         while cursor.description is None and cursor.nextset():
             pass  # past the results of the two SET statements
         entry_ids = sorted(row[0] for row in cursor.fetchall())
-    previous_hash = LogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
+        cursor.nextset()
+        last = cursor.fetchone()
+    previous_hash = (last[0] if last else "") or GENESIS_HASH
     now = timezone.now()
     rows = []
     for entry_id, event in zip(entry_ids, events, strict=True):

@@ -152,7 +152,7 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
     Every professional with an active signal in a new link gets one e-mail for this event, written
     to the outbox in this transaction. The number of statements does not depend on the number of
     matching signals: load, lock, find, write (keys and links); and when there are new links: the
-    coordinators (2, or 3 when one changes), the outbox (1), the hooks (the statistics: 2) and the logbook (3).
+    coordinators (2, or 3 when one changes), the outbox (1), the hooks (the statistics: 2) and the logbook (2).
     """
     with transaction.atomic():
         signal = Signal.objects.select_related(*_SIGNAL_RELATED).filter(pk=signal_id).first()
