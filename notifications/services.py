@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
-from audit.services import log_event
+from audit.services import log_event, log_events
 from persons.redaction import redact_bsn
 
 from .models import DIGEST_KINDS, Notification, NotificationKind
@@ -155,64 +155,70 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 360))
 
 
-def notification_send(*, notification_id: int, connection=None) -> bool:
-    """Send one outbox row if nobody sent it yet; True when this call sent it.
-
-    The row lock (SKIP LOCKED) means two workers never send the same row: the second skips it.
-    `connection`: an open e-mail connection to send through (notifications_send shares one); by default
-    the message opens and closes its own.
-    """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
-            .first()
-        )
-        if notification is None:
-            return False
-        now = timezone.now()
-        try:
-            message = notification_render(notification=notification)
-            message.connection = connection
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - any provider or template error: retry later, never lose the row
-            if connection is not None:
-                _connection_close(connection)  # a broken session: the next row opens a fresh one
-            notification.attempts += 1
-            notification.last_error = redact_bsn(f"{type(exc).__name__}: {exc}")[:500]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.failed_at = now
-            else:
-                notification.next_attempt_at = now + _backoff(notification.attempts)
-            notification.save(update_fields=["attempts", "last_error", "failed_at", "next_attempt_at"])
-            logger.warning("notification %s not sent (attempt %s)", notification.pk, notification.attempts)
-            return False
-        status = getattr(message, "anymail_status", None)
-        message_id = getattr(status, "message_id", None)
-        notification.provider_message_id = "" if message_id is None else str(message_id)[:255]
-        notification.sent_at = now
-        notification.attempts += 1
-        notification.save(update_fields=["provider_message_id", "sent_at", "attempts"])
-        log_event(action="notification_sent", kind=notification.kind, recipient_id=notification.recipient_id)
-    return True
+def notification_send(*, notification_id: int) -> bool:
+    """Send one outbox row if nobody sent it yet; True when this call sent it."""
+    return notifications_send(notification_ids=[notification_id]) == 1
 
 
 def notifications_send(*, notification_ids: list[int]) -> int:
-    """Send these outbox rows through one connection to the mail provider; returns how many this call sent.
+    """Send these outbox rows if nobody sent them yet; returns how many this call sent.
 
-    One SMTP session (or HTTP session, for an anymail provider) for the lot instead of one per e-mail. When the
-    provider cannot be reached, each row still records its own failed attempt and is retried later.
+    The rows stay locked (SKIP LOCKED) while they are sent, so two workers never send the same row: the second
+    skips it. One session with the mail provider (SMTP, or HTTP for an anymail provider) for the lot, and the
+    outcomes with their logbook entries written once at the end: one logbook lock per batch, not one per e-mail.
+    A row that cannot be sent records its own failed attempt and is retried later; the others still go out.
     """
+    if not notification_ids:
+        return 0
     connection = get_connection()
     try:
         connection.open()
-    except Exception:  # noqa: BLE001 - the rows below try again one by one, and record the failure
+    except Exception:  # noqa: BLE001 - each row below tries again and records the failure
         logger.warning("mail provider not reachable; sending %s outbox rows one by one", len(notification_ids))
     try:
-        return sum(1 for pk in notification_ids if notification_send(notification_id=pk, connection=connection))
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk__in=notification_ids, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
+                .order_by("pk")
+            )
+            now = timezone.now()
+            sent = [row for row in rows if _deliver(row, connection=connection, now=now)]
+            if rows:
+                Notification.objects.bulk_update(
+                    rows, ["provider_message_id", "sent_at", "attempts", "last_error", "failed_at", "next_attempt_at"]
+                )
+            log_events(
+                [{"action": "notification_sent", "kind": row.kind, "recipient_id": row.recipient_id} for row in sent]
+            )
+        return len(sent)
     finally:
         _connection_close(connection)
+
+
+def _deliver(notification: Notification, *, connection, now: datetime) -> bool:
+    """Send one locked row through `connection`; its fields record the outcome (the caller saves them)."""
+    try:
+        message = notification_render(notification=notification)
+        message.connection = connection
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any provider or template error: retry later, never lose the row
+        _connection_close(connection)  # a broken session: the next row opens a fresh one
+        notification.attempts += 1
+        notification.last_error = redact_bsn(f"{type(exc).__name__}: {exc}")[:500]
+        if notification.attempts >= MAX_ATTEMPTS:
+            notification.failed_at = now
+        else:
+            notification.next_attempt_at = now + _backoff(notification.attempts)
+        logger.warning("notification %s not sent (attempt %s)", notification.pk, notification.attempts)
+        return False
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    notification.provider_message_id = "" if message_id is None else str(message_id)[:255]
+    notification.sent_at = now
+    notification.attempts += 1
+    return True
 
 
 def _connection_close(connection) -> None:

@@ -6,6 +6,7 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import NotificationPreference
@@ -257,3 +258,14 @@ def test_a_batch_while_the_mail_server_is_down_records_a_failed_attempt_on_every
     assert notifications_send(notification_ids=[row.pk for row in rows]) == 0
     assert list(Notification.objects.values_list("attempts", flat=True)) == [1, 1]
     assert not Notification.objects.filter(sent_at__isnull=False).exists()
+
+
+def test_a_batch_writes_its_logbook_entries_under_one_logbook_lock(counting_backend):
+    from audit.models import LogEntry
+    from notifications.services import notifications_send
+
+    rows = NotificationFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as queries:
+        assert notifications_send(notification_ids=[row.pk for row in rows]) == 5
+    assert sum("pg_advisory_xact_lock" in query["sql"] for query in queries.captured_queries) == 1
+    assert LogEntry.objects.filter(action="notification_sent").count() == 5
