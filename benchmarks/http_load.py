@@ -19,8 +19,9 @@ Two load models, each a full set of rows:
 - `closed loop`: every user sends its next request the moment the answer arrives (no think time).
   This measures the saturated server: latency is about users / throughput, so it shows capacity,
   not what 16 people at work experience;
-- `think time` (--think, BENCH_THINK, default 1 s): every user waits that long after each answer
-  before the next request, like locust's `constant(1)`; users start spread over one think time.
+- `think time` (--think, BENCH_THINK, default 1 s): every user waits that long on average after each
+  answer before the next request, drawn between 0.5 and 1.5 s (--think-jitter, BENCH_THINK_JITTER,
+  default 0.5), like locust's `between(0.5, 1.5)`; users start spread over one think time.
   In the placing flow the user also pauses between the steps; the flow's time is the sum of its
   response times, without the pauses.
 
@@ -32,6 +33,7 @@ import datetime
 import json
 import multiprocessing
 import os
+import random
 import re
 import statistics
 import sys
@@ -339,7 +341,8 @@ class User:
 
 def _user_main(users: Users, work, index: int, think: float, stop_at: float, pipe) -> None:
     user, answers = User(users, index, stop_at), []
-    _pause(index * think / users.args.users, stop_at)
+    _random.seed(index)
+    _pause(index * think / users.args.users, stop_at, exact=True)
     try:
         result = work(user, index, answers)
     except Exception as error:  # noqa: BLE001 - reported as an error row, the other users go on
@@ -370,9 +373,18 @@ def _placements(mine: list[dict], youths: list, pseudonyms: dict, index: int, us
     ]
 
 
-def _pause(seconds: float, stop_at: float) -> None:
+# Think times are drawn uniformly from think x (1 - jitter) to think x (1 + jitter) (--think-jitter), like locust's
+# between(). With a constant think time, users whose requests meet once are slowed alike and stay in step from
+# then on, so the load arrives in ever larger bursts that people working independently do not make.
+_jitter = [0.0]
+_random = random.Random()  # noqa: S311 - think times, not secrets
+
+
+def _pause(seconds: float, stop_at: float, *, exact: bool = False) -> None:
     """A user's think time, cut short at the end of the scenario."""
     if seconds > 0:
+        if not exact:
+            seconds = _random.uniform(seconds * (1 - _jitter[0]), seconds * (1 + _jitter[0]))
         time.sleep(max(0.0, min(seconds, stop_at - time.monotonic())))
 
 
@@ -462,10 +474,17 @@ def main() -> None:
     parser.add_argument(
         "--no-closed-loop", dest="closed_loop", action="store_false", help="only the rows with think time"
     )
+    parser.add_argument(
+        "--think-jitter",
+        type=float,
+        default=float(os.environ.get("BENCH_THINK_JITTER", "0.5")),
+        help="think times are drawn between think x (1 - this) and think x (1 + this); 0: constant",
+    )
     parser.add_argument("--place-only", action="store_true", help="only the placing rows")
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--json", help="write the rows here as JSON")
     args = parser.parse_args()
+    _jitter[0] = min(max(args.think_jitter, 0.0), 1.0)
     rows = run(args)
     for row in rows:
         label = "closed loop" if not row["think"] else f"think {row['think']:g} s"

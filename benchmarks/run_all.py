@@ -15,7 +15,8 @@ Steps (each printed as it runs; a table at the end, also written to benchmarks/r
    each in its own process with a time limit (full runs only: BENCH_SCALE >= 1, or BENCH_OTHERS=1).
 
 Environment: DATABASE_URL, REDIS_URL (as `make` sets them), BENCH_SCALE, BENCH_USERS,
-BENCH_SECONDS, BENCH_THINK (seconds of think time in the second set of HTTP rows, default 1),
+BENCH_SECONDS, BENCH_THINK (seconds of think time in the second set of HTTP rows, default 1, on average:
+BENCH_THINK_JITTER, default 0.5, draws each between 0.5 and 1.5 times it),
 BENCH_GUNICORN_WORKERS / _CLASS / _THREADS, BENCH_WORKER_POOL, BENCH_WORKER_NICE (see start_stack),
 BENCH_REUSE_DATA, BENCH_OTHERS, BENCH_OTHERS_TIMEOUT (seconds per script), BENCH_REDIS_DB (the
 Redis db number of the stack, default 10; flushed at the start).
@@ -41,6 +42,7 @@ PY = sys.executable
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 USERS = int(os.environ.get("BENCH_USERS", "16"))
 THINK = float(os.environ.get("BENCH_THINK", "1"))
+JITTER = float(os.environ.get("BENCH_THINK_JITTER", "0.5"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 # the stack's cache and Celery broker; flushed before the run, so give each concurrent bench run its own
 BENCH_REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "10"))
@@ -242,8 +244,9 @@ def render(started, description, load_seconds, http_rows, http_load_average, ops
     titles = {
         "closed loop": f"A. Closed loop, no think time: each of the {USERS} users sends its next request as soon as"
         f" the answer arrives. The server is saturated; latency ~ {USERS} / throughput (capacity, not experience).",
-        "think time": f"B. Think time: each of the {USERS} users waits {THINK:g} s after every answer (locust"
-        " constant), also between the steps of the placing flow (the flow time excludes the pauses).",
+        "think time": f"B. Think time: each of the {USERS} users waits {THINK:g} s on average after every answer,"
+        f" drawn between {THINK * (1 - JITTER):g} and {THINK * (1 + JITTER):g} s (locust between), also between"
+        " the steps of the placing flow (the flow time excludes the pauses).",
     }
     for model in dict.fromkeys(row.get("model", "closed loop") for row in http_rows):
         rows = [row for row in http_rows if row.get("model", "closed loop") == model]
