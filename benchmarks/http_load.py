@@ -249,7 +249,8 @@ def run(args) -> list[dict]:
             return used, flows
 
         outcomes, place.elapsed = users.call(placer, think=think)
-        for index, (answers, (used, flows)) in enumerate(outcomes):
+        for index, (answers, result) in enumerate(outcomes):
+            used, flows = result or (0, [])  # a user whose process failed: its error is among its answers
             place.add(answers)
             flow.add(flows)
             done[index] += used
