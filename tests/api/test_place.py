@@ -14,7 +14,7 @@ from .test_authentication import assert_error
 
 pytestmark = pytest.mark.django_db
 
-MAYA = "999970021"  # born 2015-02-01, daughter of 999999126 (see ../shared/brp)
+MAYA = "999970021"  # born 2015-02-01, daughter of 999999126 (see persons/brp_testset)
 OLD = "000009830"  # born 1975
 DECEASED = "999970239"
 SIGNALS = "/api/v1/signals/"

@@ -15,7 +15,7 @@ from tests.regions.factories import OrganisationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
-# Real BRP test persons (../shared/brp/test-data.json)
+# Real BRP test persons (persons/brp_testset/test-data.json)
 MAYA = "999970021"  # mother 999999126, Turfmarkt 25 's-Gravenhage
 SIBLING_1, SIBLING_2 = "999970033", "999970045"  # both parents 999999126 + 999999163, same dwelling
 HALF_1, HALF_2 = "999995984", "999995996"  # share father 999995923 only; Utrecht (0344) and Ede (0228)

@@ -248,8 +248,9 @@ BRP_PURPOSE = env.str("BRP_PURPOSE", default="Verwijsindex risicojongeren (Jeugd
 BSN_LOOKUP_LIMIT_PER_HOUR = env.int("BSN_LOOKUP_LIMIT_PER_HOUR", default=30)
 # BRP_TIMEOUT: seconds per BRP call.
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)
-# BRP_TEST_DATA: the embedded register's JSON (the RvIG test set).
-BRP_TEST_DATA = env.path("BRP_TEST_DATA", default=str(BASE_DIR.parent / "shared" / "brp" / "test-data.json"))
+# BRP_TEST_DATA: the embedded register's JSON; by default the repository's own copy of the RvIG test set
+# (persons/brp_testset/README.md: provenance and licence).
+BRP_TEST_DATA = env.path("BRP_TEST_DATA", default=str(BASE_DIR / "persons" / "brp_testset" / "test-data.json"))
 # BAG_API_URL / BAG_API_KEY: the Kadaster "BAG API Individuele Bevragingen" v2, used to find the BAG id
 # of an institutional address. Empty: dev/test search the embedded register, otherwise the id is entered.
 BAG_API_URL = env.str("BAG_API_URL", default="")
