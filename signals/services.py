@@ -151,6 +151,12 @@ def signal_place(
     return signal
 
 
+# An archived signal is history kept for new parties: only a decision on a citizen's request destroys it early
+# (the life cycle destroys it at 23, at death or when its archive period ends). A professional's second "end",
+# by the browser or the API, is refused (issue 16, finding 6).
+REASONS_FOR_ARCHIVED = (EndReason.OBJECTION_UPHELD, EndReason.CORRECTION)
+
+
 def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: datetime.date | None = None) -> Signal:
     """End a signal. Concern gone / expired: archived. Any other reason: destroyed at once (row deleted).
 
@@ -164,9 +170,9 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
         if locked is None:
             raise SignalNotActive(_("Dit signaal bestaat niet meer."))
         locked = Signal.objects.select_related("youth", "organisation").get(pk=locked.pk)
+        if locked.status != SignalStatus.ACTIVE and reason not in REASONS_FOR_ARCHIVED:
+            raise SignalNotActive()
         if reason in ARCHIVING_REASONS:
-            if locked.status != SignalStatus.ACTIVE:
-                raise SignalNotActive()
             hooks.signal_ending(locked, reason)
             locked.status = SignalStatus.ARCHIVED
             locked.ended_at = timezone.now() if as_of is None else _noon(today)
