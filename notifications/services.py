@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
-from audit.services import log_event, log_events
+from audit.services import log_event
 from persons.redaction import redact_bsn
 
 from .models import DIGEST_KINDS, Notification, NotificationKind

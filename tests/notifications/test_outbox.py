@@ -6,7 +6,6 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import NotificationPreference
