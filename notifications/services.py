@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
-from audit.services import log_event, log_events
+from audit.services import log_event
 from persons.redaction import redact_bsn
 
 from .models import DIGEST_KINDS, Notification, NotificationKind
@@ -142,7 +142,7 @@ def notification_render(*, notification: Notification) -> EmailMultiAlternatives
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": notification_message_id(notification)},
     )
     message.attach_alternative(html, "text/html")
     # read by anymail back-ends; the provider returns them in tracking events
@@ -163,10 +163,14 @@ def notification_send(*, notification_id: int) -> bool:
 def notifications_send(*, notification_ids: list[int]) -> int:
     """Send these outbox rows if nobody sent them yet; returns how many this call sent.
 
-    The rows stay locked (SKIP LOCKED) while they are sent, so two workers never send the same row: the second
-    skips it. One session with the mail provider (SMTP, or HTTP for an anymail provider) for the lot, and the
-    outcomes with their logbook entries written once at the end: one logbook lock per batch, not one per e-mail.
-    A row that cannot be sent records its own failed attempt and is retried later; the others still go out.
+    One session with the mail provider (SMTP, or HTTP for an anymail provider) for the lot, but each row is
+    claimed, sent and marked sent in its own short transaction: the row is locked (SKIP LOCKED, so a second
+    worker skips it), the e-mail goes out, and the row's outcome and its logbook entry are committed before the
+    next row is claimed. A worker killed, or a database that goes away, therefore repeats at most the one
+    e-mail that the provider accepted in the instant before that commit; every e-mail delivered earlier in the
+    batch is already marked sent. That repeat carries the same `Message-ID` (`notification_message_id`), so a
+    provider or mail client can drop it. A row that cannot be sent records its own failed attempt and is
+    retried later; the others still go out.
     """
     if not notification_ids:
         return 0
@@ -175,26 +179,42 @@ def notifications_send(*, notification_ids: list[int]) -> int:
         connection.open()
     except Exception:  # noqa: BLE001 - each row below tries again and records the failure
         logger.warning("mail provider not reachable; sending %s outbox rows one by one", len(notification_ids))
+    sent = 0
     try:
-        with transaction.atomic():
-            rows = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk__in=notification_ids, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
-                .order_by("pk")
-            )
-            now = timezone.now()
-            sent = [row for row in rows if _deliver(row, connection=connection, now=now)]
-            if rows:
-                Notification.objects.bulk_update(
-                    rows, ["provider_message_id", "sent_at", "attempts", "last_error", "failed_at", "next_attempt_at"]
+        for notification_id in sorted(set(notification_ids)):
+            with transaction.atomic():
+                row = (
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient")
+                    .filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
+                    .first()
                 )
-            log_events(
-                [{"action": "notification_sent", "kind": row.kind, "recipient_id": row.recipient_id} for row in sent]
-            )
-        return len(sent)
+                if row is None:
+                    continue
+                delivered = _deliver(row, connection=connection, now=timezone.now())
+                row.save(
+                    update_fields=[
+                        "provider_message_id",
+                        "sent_at",
+                        "attempts",
+                        "last_error",
+                        "failed_at",
+                        "next_attempt_at",
+                    ]
+                )
+                if delivered:
+                    log_event(action="notification_sent", kind=row.kind, recipient_id=row.recipient_id)
+                    sent += 1
+        return sent
     finally:
         _connection_close(connection)
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The stable `Message-ID` of an outbox row: the same for every attempt, different for every row (and
+    for every deployment, through the sender's domain and the row's creation time)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "verwijsindex.invalid"
+    return f"<notification-{notification.pk}.{int(notification.created_at.timestamp())}@{domain}>"
 
 
 def _deliver(notification: Notification, *, connection, now: datetime) -> bool:

@@ -6,7 +6,6 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import NotificationPreference
@@ -260,12 +259,38 @@ def test_a_batch_while_the_mail_server_is_down_records_a_failed_attempt_on_every
     assert not Notification.objects.filter(sent_at__isnull=False).exists()
 
 
-def test_a_batch_writes_its_logbook_entries_under_one_logbook_lock(counting_backend):
+def test_each_row_of_a_batch_is_committed_with_its_logbook_entry_before_the_next_is_sent(counting_backend):
     from audit.models import LogEntry
     from notifications.services import notifications_send
 
-    rows = NotificationFactory.create_batch(5)
-    with CaptureQueriesContext(connection) as queries:
-        assert notifications_send(notification_ids=[row.pk for row in rows]) == 5
-    assert sum("pg_advisory_xact_lock" in query["sql"] for query in queries.captured_queries) == 1
-    assert LogEntry.objects.filter(action="notification_sent").count() == 5
+    rows = NotificationFactory.create_batch(3)
+    seen = []
+    original = counting_backend.EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        # what the database holds when the next e-mail goes out: every earlier row sent and logged
+        seen.append(
+            (
+                Notification.objects.filter(sent_at__isnull=False).count(),
+                LogEntry.objects.filter(action="notification_sent").count(),
+            )
+        )
+        return original(self, messages)
+
+    counting_backend.EmailBackend.send_messages = send_messages
+    try:
+        assert notifications_send(notification_ids=[row.pk for row in rows]) == 3
+    finally:
+        counting_backend.EmailBackend.send_messages = original
+    assert seen == [(0, 0), (1, 1), (2, 2)]
+    assert LogEntry.objects.filter(action="notification_sent").count() == 3
+
+
+def test_every_e_mail_carries_a_stable_message_id_of_its_outbox_row():
+    from notifications.services import notification_render
+
+    first, second = NotificationFactory.create_batch(2)
+    message_id = notification_render(notification=first).message()["Message-ID"]
+    assert message_id == notification_render(notification=first).message()["Message-ID"]
+    assert message_id != notification_render(notification=second).message()["Message-ID"]
+    assert f"notification-{first.pk}." in message_id
