@@ -43,10 +43,10 @@ def _state(professionals, region):
 
 
 def test_restored_backup_has_the_same_rows_an_intact_logbook_and_the_same_matches(
-    brp_youth,
-    place,
-    haaglanden,
-    tmp_path,  # noqa: F811
+    brp_youth,  # noqa: F811
+    place,  # noqa: F811
+    haaglanden,  # noqa: F811
+    tmp_path,
 ):
     a = place(youth=brp_youth(SIBLING_1), organisation=OrganisationFactory(region=haaglanden))
     b = place(youth=brp_youth(SIBLING_2), organisation=OrganisationFactory(region=haaglanden))
