@@ -33,7 +33,11 @@ class Notification(models.Model):
 
     # set for digest kinds when the recipient chose one e-mail a day; `digest` is the row that bundled it
     held_for_digest = models.BooleanField(default=False)
-    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    # No database constraint: a self-reference is a circular foreign key to pg_dump, and a data-only restore
+    # could not load it (docs/adr/0040); Django still applies SET_NULL when a digest row is deleted.
+    digest = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="items", db_constraint=False
+    )
 
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
