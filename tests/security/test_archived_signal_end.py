@@ -9,7 +9,6 @@ import pytest
 from signals import services
 from signals.exceptions import SignalNotActive
 from signals.models import Signal
-from tests.api.conftest import api_a, client_a, org_a, prof_a  # noqa: F401 (fixtures)
 from tests.api.test_authentication import assert_error
 from tests.signals.factories import SignalFactory
 
