@@ -24,7 +24,9 @@ class LookupForm(forms.Form):
     bsn = forms.CharField(
         label=_("Burgerservicenummer (BSN)"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox utrecht-textbox--html-input"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox utrecht-textbox--html-input"}
+        ),
     )
     birth_date = forms.DateField(
         label=_("Geboortedatum"),
