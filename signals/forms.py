@@ -25,7 +25,11 @@ class LookupForm(forms.Form):
         label=_("Burgerservicenummer (BSN)"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox utrecht-textbox--html-input"}
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "class": "utrecht-textbox utrecht-textbox--html-input",
+            }
         ),
     )
     birth_date = forms.DateField(
