@@ -24,12 +24,18 @@ class LookupForm(forms.Form):
     bsn = forms.CharField(
         label=_("Burgerservicenummer (BSN)"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "class": "utrecht-textbox utrecht-textbox--html-input",
+            }
+        ),
     )
     birth_date = forms.DateField(
         label=_("Geboortedatum"),
         help_text=_("Ter controle op typefouten: de geboortedatum moet overeenkomen met de BRP."),
-        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2015-06-01.")},
     )
     organisation = forms.TypedChoiceField(label=_("Namens organisatie"), coerce=int, required=False)
@@ -40,7 +46,7 @@ class LookupForm(forms.Form):
         if len(self.organisations) > 1:
             self.fields["organisation"].choices = [(o.pk, o.name) for o in self.organisations]
             self.fields["organisation"].required = True
-            self.fields["organisation"].widget.attrs["class"] = "utrecht-select"
+            self.fields["organisation"].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
         else:
             del self.fields["organisation"]
 
@@ -71,7 +77,7 @@ class ProfileForm(forms.Form):
     weighed = forms.BooleanField(
         label=_("Ik heb het signaleringsprofiel van mijn organisatie gewogen en vind een signaal nodig."),
         error_messages={"required": _("Bevestig dat u het signaleringsprofiel heeft gewogen.")},
-        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )
 
 
@@ -81,19 +87,19 @@ class InformingForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Informeren"),
         choices=InformingStatus.choices,
-        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button utrecht-radio-button--html-input"}),
         error_messages={"required": _("Kies of u heeft geïnformeerd, het uitstelt of achterwege laat.")},
     )
     whom = forms.MultipleChoiceField(
         label=_("Wie heeft u geïnformeerd?"),
         choices=list(Party.LABELS.items()),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox"}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )
     on = forms.DateField(
         label=_("Wanneer?"),
         required=False,
-        widget=DateInput(attrs={"class": "utrecht-textbox"}),
+        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")},
     )
     how = forms.CharField(
@@ -101,23 +107,23 @@ class InformingForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Bijvoorbeeld: in een gesprek, telefonisch, per brief."),
-        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
     )
     reason = forms.CharField(
         label=_("Reden van uitstel of niet informeren"),
         required=False,
         help_text=_("Alleen bij een zwaarwegende reden, zoals gevaar voor de jeugdige."),
-        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
     )
     objection_voiced = forms.BooleanField(
         label=_("Er is bezwaar gemaakt tegen het signaal"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )
     objection_override_reason = forms.CharField(
         label=_("Reden om het signaal toch af te geven"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea utrecht-textarea--html-textarea"}),
     )
 
     def informing(self) -> dict:
@@ -131,7 +137,7 @@ class EndForm(forms.Form):
             ("concern_gone", _("De zorg is weggenomen (het signaal gaat 5 jaar naar het archief)")),
             ("placed_wrongly", _("Het signaal is onterecht geplaatst (het signaal wordt direct vernietigd)")),
         ],
-        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button utrecht-radio-button--html-input"}),
         error_messages={"required": _("Kies een reden.")},
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -141,7 +147,7 @@ class TransferForm(forms.Form):
     to_professional = forms.TypedChoiceField(
         label=_("Overdragen aan collega"),
         coerce=int,
-        widget=forms.Select(attrs={"class": "utrecht-select"}),
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
         error_messages={"required": _("Kies een collega."), "invalid_choice": _("Kies een collega uit de lijst.")},
     )
 
