@@ -126,14 +126,6 @@ def _lock_idempotency_key(client: ApiClient, key: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IDEMPOTENCY_LOCK_SPACE, second])
 
 
-def birth_date_matches(*, brp_date: str, given: datetime.date) -> bool:
-    """Whether a date of birth equals the BRP's; an unknown BRP month or day ("00") matches anything."""
-    if len(brp_date) != 8 or not brp_date.isdigit():
-        return False
-    year, month, day = int(brp_date[:4]), int(brp_date[4:6]), int(brp_date[6:])
-    return given.year == year and month in (0, given.month) and (day == 0 or (month, day) == (given.month, given.day))
-
-
 def api_signal_place(
     *, client: ApiClient, data: dict, idempotency_key: str = "", request=None, render
 ) -> tuple[int, dict, bool]:
@@ -144,6 +136,21 @@ def api_signal_place(
     body; the same key with another body is refused. Failed calls store nothing, so they can be retried.
     """
     fingerprint = _request_hmac(data)
+    professional = professional_of_client(client=client, email=data["professional_email"])
+    if professional is None:
+        raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
+    _note(request, professional=professional)
+    try:
+        # before the transaction: the look-up's logbook entry stays when the placement is refused
+        youth = youth_by_bsn(
+            bsn=data["bsn"],
+            birth_date=data["birth_date"],
+            actor=professional,
+            request=request,
+            organisation=client.organisation,
+        )
+    except PersonLookupError as error:
+        raise refusal_error(error, field="bsn") from None
     with transaction.atomic():
         if idempotency_key:
             _lock_idempotency_key(client, idempotency_key)
@@ -152,16 +159,6 @@ def api_signal_place(
                 if record.request_hmac != fingerprint:
                     raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
                 return record.response_status, record.response_body, True
-        professional = professional_of_client(client=client, email=data["professional_email"])
-        if professional is None:
-            raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
-        _note(request, professional=professional)
-        try:
-            youth = youth_by_bsn(bsn=data["bsn"], actor=professional, request=request)
-        except PersonLookupError as error:
-            raise refusal_error(error, field="bsn") from None
-        if not birth_date_matches(brp_date=youth.birth_date_brp, given=data["birth_date"]):
-            raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date")
         informing = data["informing"]
         try:
             # the refusals that do not depend on the informing answers come first, as in the browser flow

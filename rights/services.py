@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
 from persons.exceptions import PersonLookupError
+from persons.guards import RIGHTS_LOOKUP_ACTION, lookup_rate_check
 from regions.services import process_managers_notify
 
 from .models import (
@@ -79,7 +81,9 @@ def rights_request_register(
 
     `birth_date` (from the checked identity document) is only used when the youth is not in the
     verwijsindex; otherwise the BRP date of birth kept with the youth decides the age rule.
-    Raises BsnInvalid for a bad BSN and ValidationError for a request that cannot be registered.
+    Raises BsnInvalid for a bad BSN, LookupRateLimited when the staff member registered requests about too
+    many youths this hour, and ValidationError for a request that cannot be registered. Call it outside a
+    transaction: the look-up stays logged when the request is then refused.
     """
     if not identity_checked:
         raise ValidationError(_("Controleer eerst de identiteit van de verzoeker."))
@@ -88,6 +92,14 @@ def rights_request_register(
     bsn = bsn_normalise(bsn)
     pseudonym = bsn_pseudonym(bsn)
     region = municipality.region
+    # the answer tells whether the youth is in the verwijsindex: limited like every look-up (persons/guards.py)
+    lookup_rate_check(
+        actor=actor,
+        request=request,
+        pseudonym=pseudonym,
+        limit=settings.RIGHTS_LOOKUP_LIMIT_PER_HOUR,
+        region=region,
+    )
     youth = youth_by_pseudonym(pseudonym=pseudonym)
     lives_in = youth.municipality_code if youth is not None else ""
     person = _brp_person(bsn) if youth is None else None
@@ -98,7 +110,7 @@ def rights_request_register(
     # the look-up is logged in its own transaction: it stays logged when the request is then refused
     with transaction.atomic():
         log_event(
-            action="rights_youth_lookup",
+            action=RIGHTS_LOOKUP_ACTION,
             actor=actor,
             request=request,
             region_id=region.pk,

@@ -113,6 +113,7 @@ MATRIX: dict[str, Row] = {
         allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("objection"), method="post"
     ),
     "rights:request_decide": Row(allowed=frozenset({PROCESS_MANAGER}), kwargs=_object("objection")),
+    "rights:staff_activity": Row(allowed=PM),
     "rights:advice_list": Row(allowed=PROFESSIONALS),
     "rights:advice_detail": Row(allowed=frozenset({OWNER}), kwargs=_object("advice_task")),
     "audit:logbook": Row(allowed=frozenset({PROCESS_MANAGER})),

@@ -246,6 +246,15 @@ BRP_PURPOSE = env.str("BRP_PURPOSE", default="Verwijsindex risicojongeren (Jeugd
 # BSN_LOOKUP_LIMIT_PER_HOUR: different youths one user may look up per hour before look-ups are refused
 # and the region's process managers are alerted (a guard against BSN enumeration).
 BSN_LOOKUP_LIMIT_PER_HOUR = env.int("BSN_LOOKUP_LIMIT_PER_HOUR", default=30)
+# RIGHTS_LOOKUP_LIMIT_PER_HOUR: different youths one municipal staff member may register requests about per hour
+# (and a process manager may search the logbook for by BSN).
+RIGHTS_LOOKUP_LIMIT_PER_HOUR = env.int("RIGHTS_LOOKUP_LIMIT_PER_HOUR", default=10)
+# BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION: different youths all API clients of one organisation may look up per
+# hour, whichever professional they act for.
+BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION = env.int("BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION", default=200)
+# BSN_BIRTH_DATE_ATTEMPTS: look-ups of one BSN whose date of birth does not match, per user per 24 hours, before
+# that user is stopped for that BSN and the process managers are alerted.
+BSN_BIRTH_DATE_ATTEMPTS = env.int("BSN_BIRTH_DATE_ATTEMPTS", default=3)
 # BRP_TIMEOUT: seconds per BRP call.
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)
 # BRP_TEST_DATA: the embedded register's JSON; by default the repository's own copy of the RvIG test set
