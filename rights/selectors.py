@@ -63,10 +63,14 @@ def is_process_manager_for(*, memberships, rights_request: RightsRequest) -> boo
     return any(m.role == Role.PROCESS_MANAGER and m.region_id == rights_request.region_id for m in memberships)
 
 
-def advice_tasks_for_professional(*, user, region) -> QuerySet[AdviceTask]:
-    """A professional's own advice tasks in this region, open ones first."""
+def advice_tasks_for_professional(*, user, region=None) -> QuerySet[AdviceTask]:
+    """A professional's own advice tasks, open ones first, whichever region's municipality asks.
+
+    A request of another region is about a signal of this professional (matches are national): it is
+    answered on the professional's own host, so the task is not filtered on the host's region.
+    """
     return (
-        AdviceTask.objects.filter(professional=user, request__region=region)
+        AdviceTask.objects.filter(professional=user)
         .select_related("request")
         .order_by("given_at", "due_on", "id")
     )

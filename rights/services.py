@@ -29,19 +29,48 @@ from .selectors import signals_of_youth, youth_by_pseudonym
 logger = logging.getLogger(__name__)
 
 
-def _notify(*, recipient, region, kind: str, subject: str, template: str, context: dict, dedupe_key: str, path: str):
-    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name."""
+def _notify(
+    *,
+    recipient,
+    region,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    path: str,
+    link_region=None,
+):
+    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name.
+
+    The link points at the recipient's own region's host (a professional of another region is asked for
+    advice too: on the asking region's host they have no role), the text names the region that asks.
+    """
     from notifications.links import region_absolute_url
     from notifications.services import notification_enqueue
 
+    link_region = link_region or _own_region(recipient) or region
     notification_enqueue(
         recipient=recipient,
         kind=kind,
         subject=subject,
         template=template,
-        context={**context, "region_name": region.name, "url": region_absolute_url(region=region, path=path)},
+        context={**context, "region_name": region.name, "url": region_absolute_url(region=link_region, path=path)},
         dedupe_key=dedupe_key,
     )
+
+
+def _own_region(user):
+    """The region of the user's first active role as a professional (None if they have none)."""
+    from accounts.models import Membership, Role
+
+    membership = (
+        Membership.objects.filter(user=user, role=Role.PROFESSIONAL, active=True)
+        .select_related("organisation__region")
+        .order_by("pk")
+        .first()
+    )
+    return membership.organisation.region if membership is not None else None
 
 
 def _brp_person(bsn: str):
@@ -246,6 +275,7 @@ def rights_advice_request(*, rights_request: RightsRequest, signal_ids, actor, r
                 },
                 dedupe_key=f"rights-advice-requested:{task.pk}",
                 path=reverse("rights:advice_detail", args=[task.pk]),
+                link_region=signal.organisation.region,
             )
         rights_request.signal_ids = [s.pk for s in signals]
         rights_request.status = RequestStatus.ADVICE_REQUESTED
