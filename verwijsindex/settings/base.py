@@ -331,3 +331,6 @@ DEV_MAILBOX_DIR = None
 # ALLOW_DEMO_DATA: whether `manage.py load_demo` may create accounts with known passwords (dev and test do;
 # elsewhere only a demo installation such as docker compose sets it).
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=False)
+# REFUSE_DEMO_ACCOUNTS: the application does not start while an account with a published demo password exists
+# (accounts/startup.py; the production profile sets it, whatever ALLOW_DEMO_DATA says).
+REFUSE_DEMO_ACCOUNTS = False

@@ -65,6 +65,10 @@ else:
     }
 
 BRP_SERVE_EMBEDDED_ENDPOINT = False
+# accounts with the published demo password never exist in production, whatever ALLOW_DEMO_DATA says:
+# `load_demo` refuses, and the web process refuses to start while one exists (accounts/startup.py)
+ALLOW_DEMO_DATA = False
+REFUSE_DEMO_ACCOUNTS = True
 if env.str("BRP_CLIENT", default="haal_centraal") == "haal_centraal":
     _require("BRP_BASE_URL", env.str("BRP_BASE_URL", default=""))
 
