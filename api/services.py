@@ -120,6 +120,11 @@ def _request_hmac(data: dict) -> str:
     return salted_hmac("api.idempotency", canonical, algorithm="sha256").hexdigest()
 
 
+def idempotency_key_hmac(key: str) -> str:
+    """What is stored of an Idempotency-Key: a keyed hash (a key built from a BSN must not be readable)."""
+    return salted_hmac("api.idempotency-key", key, algorithm="sha256").hexdigest()
+
+
 def _lock_idempotency_key(client: ApiClient, key: str) -> None:
     second = zlib.crc32(f"{client.pk}:{key}".encode()) - 2**31
     with connection.cursor() as cursor:
@@ -154,7 +159,9 @@ def api_signal_place(
     with transaction.atomic():
         if idempotency_key:
             _lock_idempotency_key(client, idempotency_key)
-            record = IdempotencyRecord.objects.filter(client=client, key=idempotency_key).first()
+            record = IdempotencyRecord.objects.filter(
+                client=client, key_hmac=idempotency_key_hmac(idempotency_key)
+            ).first()
             if record is not None:
                 if record.request_hmac != fingerprint:
                     raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
@@ -184,7 +191,11 @@ def api_signal_place(
         body = render(signal)
         if idempotency_key:
             IdempotencyRecord.objects.create(
-                client=client, key=idempotency_key, request_hmac=fingerprint, response_status=201, response_body=body
+                client=client,
+                key_hmac=idempotency_key_hmac(idempotency_key),
+                request_hmac=fingerprint,
+                response_status=201,
+                response_body=body,
             )
     return 201, body, False
 

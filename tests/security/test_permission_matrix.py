@@ -150,7 +150,7 @@ MATRIX: dict[str, Row] = {
     "signals:place_confirm": Row(allowed=PROFESSIONALS),
     "signals:place_profile": Row(allowed=PROFESSIONALS),
     "signals:place_informing": Row(allowed=PROFESSIONALS),
-    "signals:place_cancel": Row(allowed=PROFESSIONALS),
+    "signals:place_cancel": Row(allowed=PROFESSIONALS, method="post"),
     "signals:detail": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "signals:placed": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "signals:end": Row(allowed=frozenset({OWNER}), kwargs=_signal),
