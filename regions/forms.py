@@ -111,10 +111,26 @@ class MunicipalityForm(NldsFormMixin, forms.ModelForm):
         pass
 
 
+class HttpsURLField(forms.URLField):
+    """A web address; typed without a scheme, it is taken as https."""
+
+    def __init__(self, **kwargs):
+        kwargs["assume_scheme"] = "https"
+        super().__init__(**kwargs)
+
+
 class MunicipalityNameForm(NldsFormMixin, forms.ModelForm):
+    """The name and where citizens ask about their data (shown on the region's public page)."""
+
     class Meta:
         model = Municipality
-        fields = ["name"]
+        fields = ["name", "contact_email", "contact_phone", "contact_url"]
+        field_classes = {"contact_url": HttpsURLField}
+        help_texts = {
+            "contact_url": _("Een pagina van de gemeente over het aanvragen van inzage, correctie of verwijdering."),
+            "contact_email": _("Staat op de openbare pagina: hier vragen ouders en jongeren om inzage of correctie."),
+            "contact_phone": _("Bijvoorbeeld 14 030 of 030 286 00 00."),
+        }
 
 
 class CoordinatorRuleForm(NldsFormMixin, forms.Form):

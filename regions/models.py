@@ -49,6 +49,10 @@ class Municipality(models.Model):
     cbs_code = models.CharField(_("CBS-code"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    # where citizens ask for inzage, correction or removal; shown on the region's public page
+    contact_email = models.EmailField(_("e-mailadres voor verzoeken"), blank=True)
+    contact_phone = models.CharField(_("telefoonnummer voor verzoeken"), max_length=32, blank=True)
+    contact_url = models.URLField(_("webpagina voor verzoeken"), blank=True)
 
     class Meta:
         verbose_name = _("gemeente")

@@ -174,9 +174,27 @@ def municipality_create(*, region: Region, cbs_code: str, name: str, actor, requ
 
 
 @transaction.atomic
-def municipality_update(*, municipality: Municipality, name: str, actor, request=None) -> Municipality:
+def municipality_update(
+    *,
+    municipality: Municipality,
+    name: str,
+    actor,
+    request=None,
+    contact_email: str | None = None,
+    contact_phone: str | None = None,
+    contact_url: str | None = None,
+) -> Municipality:
     municipality.name = name
-    municipality.save(update_fields=["name"])
+    fields = ["name"]
+    for field, value in (
+        ("contact_email", contact_email),
+        ("contact_phone", contact_phone),
+        ("contact_url", contact_url),
+    ):
+        if value is not None:
+            setattr(municipality, field, value)
+            fields.append(field)
+    municipality.save(update_fields=fields)
     log_event(
         action="municipality_changed",
         actor=actor,
