@@ -245,6 +245,8 @@ class PublicFacts:
     archive_years: int
     reminder_weeks: int
     internal_matches_reported: bool
+    address_matches: bool
+    unborn_signals_allowed: bool
     institutional_address_count: int
     followup_days: int
     request_deadline_days: int
@@ -262,11 +264,14 @@ def region_public_facts(*, region: Region) -> PublicFacts:
         names_by_sector.setdefault(sector, []).append(name)
     return PublicFacts(
         region=region,
-        max_age=legal.MAX_AGE,
-        active_years=legal.ACTIVE_YEARS,
-        archive_years=legal.ARCHIVE_YEARS,
+        # the region's own parameters, never past the legal maxima even if the law's settings were lowered since
+        max_age=min(region.max_age, legal.MAX_AGE),
+        active_years=min(region.active_years, legal.ACTIVE_YEARS),
+        archive_years=min(region.archive_years, legal.ARCHIVE_YEARS),
         reminder_weeks=region.reminder_weeks,
         internal_matches_reported=region.internal_matches_reported,
+        address_matches=region.address_matches,
+        unborn_signals_allowed=region.unborn_signals_allowed,
         institutional_address_count=InstitutionalAddress.objects.filter(region=region).count(),
         followup_days=region.followup_days,
         request_deadline_days=region.request_deadline_days,

@@ -348,8 +348,15 @@ def institutional_address_remove(*, address: InstitutionalAddress, actor, reques
 # --- region settings and look ----------------------------------------------------------------
 
 REGION_SETTINGS = (
-    "internal_matches_reported",
+    "max_age",
+    "active_years",
+    "archive_years",
     "reminder_weeks",
+    "internal_matches_reported",
+    "address_matches",
+    "unborn_signals_allowed",
+    "unborn_overdue_weeks",
+    "unborn_end_weeks",
     "followup_days",
     "request_deadline_days",
     "advice_days",
