@@ -97,6 +97,11 @@ MATRIX: dict[str, Row] = {
     "accounts:invitation_accept": Row(
         allowed=EVERYONE, open=True, open_status=404, kwargs=lambda world: {"token": "ongeldige-uitnodiging"}
     ),
+    # the one-time link after a second-factor reset: only its own user, with the token from the e-mail
+    # (tests/security/test_account_takeover.py); a made-up token is refused to everyone
+    "accounts:enrolment_link": Row(
+        allowed=frozenset(), second_factor_step=True, kwargs=lambda world: {"token": "ongeldige-link"}
+    ),
     "accounts:password_reset": OPEN,
     "accounts:password_reset_done": OPEN,
     "accounts:password_reset_confirm": Row(
