@@ -158,6 +158,13 @@ SIGNALS_PER_PAGE = 10
 MATCHES_PER_SIGNAL = 10
 
 
+def match_overview_last_visit(*, user) -> datetime | None:
+    """When the user last marked "My matches" as seen (None: never); what is newer is shown as new."""
+    from .models import MatchOverviewVisit
+
+    return MatchOverviewVisit.objects.filter(user=user).values_list("visited_at", flat=True).first()
+
+
 def my_matches(*, user, region, seen_before: datetime | None, page_number=None) -> MyMatches:
     """One page of the user's own signals in this region that have matches; matches since `seen_before` are new.
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -18,8 +18,14 @@ from .forms import DecisionForm, FollowUpForm, HandoverForm
 
 
 @role_required(Role.PROFESSIONAL)
+@require_http_methods(["GET", "POST"])
 def my_matches(request):
-    seen_before = services.match_overview_visited(user=request.user)
+    """The own matches; what is newer than the last "seen" is marked new. Only the POST (the button) marks seen:
+    opening the page changes nothing (a prefetch or a link preview must not swallow the news)."""
+    if request.method == "POST":
+        services.match_overview_visited(user=request.user)
+        return redirect("matching:my_matches")
+    seen_before = selectors.match_overview_last_visit(user=request.user)
     overview = selectors.my_matches(
         user=request.user, region=request.region, seen_before=seen_before, page_number=request.GET.get("pagina")
     )

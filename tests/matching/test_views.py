@@ -122,9 +122,12 @@ def test_my_matches_shows_what_is_new_since_the_last_visit(place, matched, haagl
     first, second, _ = matched
 
     def visit(day):
-        # a new login each day (the session would have timed out)
+        # a new login each day (the session would have timed out); the professional marks the news as seen
+        # (a POST: opening the page changes nothing)
         with time_machine.travel(timezone.now() + datetime.timedelta(days=day)):
-            page = client_for(first.professional, haaglanden).get(_url("my_matches"))
+            client = client_for(first.professional, haaglanden)
+            page = client.get(_url("my_matches"))
+            client.post(_url("my_matches"))
         assert page.status_code == 200
         return page.content.decode()
 
