@@ -69,11 +69,7 @@ def advice_tasks_for_professional(*, user, region=None) -> QuerySet[AdviceTask]:
     A request of another region is about a signal of this professional (matches are national): it is
     answered on the professional's own host, so the task is not filtered on the host's region.
     """
-    return (
-        AdviceTask.objects.filter(professional=user)
-        .select_related("request")
-        .order_by("given_at", "due_on", "id")
-    )
+    return AdviceTask.objects.filter(professional=user).select_related("request").order_by("given_at", "due_on", "id")
 
 
 def advice_task_for_professional(*, user, region, pk: int) -> AdviceTask:

@@ -38,8 +38,10 @@ def _may_read(request) -> bool:
         pass
     user = request.user
     # a session that passed only the password step reads nothing: the mailbox holds enrolment and reset links
-    return user.is_authenticated and user.is_verified() and (
-        user.is_demo or user.memberships.filter(role=Role.SYSTEM_ADMINISTRATOR, active=True).exists()
+    return (
+        user.is_authenticated
+        and user.is_verified()
+        and (user.is_demo or user.memberships.filter(role=Role.SYSTEM_ADMINISTRATOR, active=True).exists())
     )
 
 
