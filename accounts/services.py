@@ -62,6 +62,22 @@ def _scope_for(role, *, organisation, region, municipality) -> dict:
     return {"organisation": None, "region": None, "municipality": None}
 
 
+def _link_create(*, user, membership, region, invited_by) -> tuple[Invitation, str]:
+    """An e-mailed one-time link (an invitation to a role, or after a reset with no membership) and its token."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    link = Invitation.objects.create(
+        user=user,
+        membership=membership,
+        region=region,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    return link, token
+
+
 @transaction.atomic
 def user_invite(
     *,
@@ -108,17 +124,7 @@ def user_invite(
             user=user, role=Role(role), **scope, defaults={"active": False}
         )
 
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    invitation = Invitation.objects.create(
-        user=user,
-        membership=membership,
-        region=link_region,
-        token_hash=invitation_token_hash(token),
-        invited_by=invited_by,
-        created_at=now,
-        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
-    )
+    invitation, token = _link_create(user=user, membership=membership, region=link_region, invited_by=invited_by)
     log_event(
         action="user_invited",
         actor=invited_by,
@@ -214,17 +220,7 @@ def two_factor_reset(*, user, actor=None, region=None) -> None:
     if region is not None:
         user.enrolment_link_required = True
         user.save(update_fields=["enrolment_link_required"])
-        token = secrets.token_urlsafe(32)
-        now = timezone.now()
-        link = Invitation.objects.create(
-            user=user,
-            membership=None,
-            region=region,
-            token_hash=invitation_token_hash(token),
-            invited_by=actor,
-            created_at=now,
-            expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
-        )
+        link, token = _link_create(user=user, membership=None, region=region, invited_by=actor)
         transaction.on_commit(lambda: _enrolment_link_send(link=link, token=token))
     if actor is not None:
         log_event(
