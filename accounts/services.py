@@ -174,7 +174,7 @@ def _invitation_mail_send(*, invitation: Invitation, token: str) -> None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
-    """Use an invitation: set the password (None keeps an existing one) and close the user's open invitations."""
+    """Use an invitation: set the password (None keeps an existing one) and make its role active."""
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationInvalid(_("Deze uitnodiging is al gebruikt."))
@@ -184,13 +184,11 @@ def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
     if password is not None:
         user.set_password(password)
         user.save(update_fields=["password"])
-    open_invitations = Invitation.objects.filter(user=user, accepted_at__isnull=True)
-    if password is None:
-        # an existing account accepts this one role; its other invitations stay open for it to weigh
-        open_invitations = open_invitations.filter(pk=invitation.pk)
+    # this one role only: other open invitations (another organisation's, perhaps not wanted) stay open, and once
+    # the password is set their links ask for it and the second factor (views._invitation_accept_existing)
     if invitation.membership_id is not None:
         Membership.objects.filter(pk=invitation.membership_id, active=False).update(active=True)
-    open_invitations.update(accepted_at=timezone.now())
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
     log_event(action="invitation_accepted", actor=user, region_id=invitation.region_id, user_id=user.pk)
     return user
 

@@ -150,3 +150,12 @@ def test_after_a_reset_the_password_alone_does_not_enrol_a_new_authenticator(
     assert opened.status_code == 302 and opened["Location"] == reverse("accounts:enrol")
     assert "data:image/svg" in password_only.get(reverse("accounts:enrol")).content.decode()
     assert password_only.get(_link(message)).status_code == 410
+
+
+@pytest.mark.parametrize("token", ["x" * 300, "<script>alert(1)</script>", "%00", "..%2F..%2Fetc", "\u202e\u0000"])
+def test_a_hostile_enrolment_link_token_is_refused_without_an_error(flevoland, attacker, token):
+    client = Client(HTTP_HOST="flevoland.localhost")
+    client.force_login(attacker)  # the password step, as after a reset
+    response = client.get(f"/account/tweestapsverificatie-opnieuw/{token}/")
+    assert response.status_code in (400, 404)
+    assert "<script>alert(1)</script>" not in response.content.decode()
