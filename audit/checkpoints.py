@@ -1,0 +1,112 @@
+"""Signed checkpoints of the logbook (count, head hash, time), kept outside the database.
+
+A checkpoint says "at this time the chain held `seq` entries and the last one hashed to `head`", signed with an
+Ed25519 key from the environment. Whoever holds the database can neither forge one nor remove the ones already
+written elsewhere, so a deleted tail or an emptied table shows. Stores sit behind one small interface; the file
+store is the one configured (settings.LOGBOOK_CHECKPOINT_DIR). See docs/adr/0002-logbook.md.
+"""
+
+import base64
+import datetime
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+from cryptography.exceptions import InvalidSignature
+
+from .keys import KeyRing, private_key, public_key
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int  # entries in the chain
+    head: str  # entry_hash of entry `seq` (the genesis hash when there are none)
+    at: str  # UTC time, ISO 8601
+    key: str  # version of the signing key
+    signature: str = ""  # base64 Ed25519 signature of `message`
+    format: int = FORMAT
+
+    @property
+    def message(self) -> bytes:
+        content = {"format": self.format, "seq": self.seq, "head": self.head, "at": self.at, "key": self.key}
+        return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+
+    @property
+    def time(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.at)
+
+    def as_text(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, indent=1)
+
+    @classmethod
+    def from_text(cls, text: str) -> "Checkpoint":
+        data = json.loads(text)
+        return cls(
+            seq=int(data["seq"]),
+            head=str(data["head"]),
+            at=str(data["at"]),
+            key=str(data["key"]),
+            signature=str(data["signature"]),
+            format=int(data.get("format", FORMAT)),
+        )
+
+
+def checkpoint_sign(*, seq: int, head: str, at: datetime.datetime, ring: KeyRing) -> Checkpoint:
+    unsigned = Checkpoint(seq=seq, head=head, at=at.astimezone(datetime.UTC).isoformat(), key=ring.current_version)
+    signature = private_key(ring.current).sign(unsigned.message)
+    return Checkpoint(**{**asdict(unsigned), "signature": base64.b64encode(signature).decode()})
+
+
+def checkpoint_signature_valid(checkpoint: Checkpoint, ring: KeyRing) -> bool:
+    if checkpoint.key not in ring.keys:
+        return False
+    try:
+        public_key(ring.keys[checkpoint.key]).verify(base64.b64decode(checkpoint.signature), checkpoint.message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+class CheckpointStore(Protocol):
+    """Somewhere outside the database: a folder on another host, an object store with versioning or retention."""
+
+    name: str
+
+    def save(self, checkpoint: Checkpoint) -> None: ...
+
+    def load(self) -> list[tuple[str, str]]:
+        """Every stored checkpoint as (its name in the store, its text), oldest first."""
+        ...
+
+
+class FileCheckpointStore:
+    """One file per checkpoint, created exclusively and made read-only; never overwritten, never deleted here."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.name = str(self.directory)
+
+    def save(self, checkpoint: Checkpoint) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = checkpoint.time.strftime("%Y%m%dT%H%M%S%fZ")
+        path = self.directory / f"checkpoint-{stamp}-{checkpoint.seq:012d}.json"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(checkpoint.as_text())
+            file.flush()
+            os.fsync(file.fileno())
+
+    def load(self) -> list[tuple[str, str]]:
+        if not self.directory.is_dir():
+            return []
+        return [(path.name, path.read_text()) for path in sorted(self.directory.glob("checkpoint-*.json"))]
+
+
+def checkpoint_stores() -> list[CheckpointStore]:
+    from django.conf import settings
+
+    return [FileCheckpointStore(settings.LOGBOOK_CHECKPOINT_DIR)]
