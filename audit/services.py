@@ -31,6 +31,7 @@ SEAL_BATCH = 2000
 SEAL_QUEUED_CACHE_KEY = "audit:logbook-seal-queued"
 # the columns the sealer fills in; the trigger (audit/migrations/0004) lets an UPDATE change only these, only once
 SEAL_COLUMNS = ("seq", "key_version", "previous_hash", "entry_hash")
+UNSEALED = {"seq": None, "key_version": "", "previous_hash": "", "entry_hash": ""}
 
 
 def _ip_address(value: str | None) -> str | None:
@@ -71,6 +72,7 @@ def _row(event: dict, now) -> dict:
         "youth_pseudonym": details.pop("youth_pseudonym", "") or "",
         "signal_id": details.pop("signal_id", None),
         "details": _as_stored(details),
+        **UNSEALED,
     }
 
 
@@ -249,6 +251,6 @@ def logbook_checkpoint_send() -> Checkpoint:
                 "key": checkpoint.key,
                 "signature": checkpoint.signature,
             },
-            dedupe_key=f"logbook-checkpoint:{checkpoint.at}",
+            dedupe_key=f"logbook-checkpoint:{checkpoint.at[:10]}",  # a task run again the same day mails nobody twice
         )
     return checkpoint

@@ -111,4 +111,3 @@ def test_details_with_dates_and_tuples_hash_the_same_after_the_round_trip():
     assert entry.details == {"on": "2026-01-02", "ids": [1, 2], "ip": "n/a"}
     logbook_seal()
     assert logbook_chain_check().intact
-

@@ -206,8 +206,9 @@ def test_the_genesis_checkpoint_of_an_empty_chain_verifies():
 # The stopgap of audit/migrations/0003 (kept by 0004): the session setting lets TRUNCATE through only in a
 # database whose name starts with test_. Here a database named otherwise, with the logbook's trigger as migrated.
 def test_truncate_with_the_session_setting_is_refused_in_a_database_not_named_test():
-    trigger_sql = importlib.import_module("audit.migrations.0002_logbook_hash_chain").APPEND_ONLY_SQL
-    function_sql = importlib.import_module("audit.migrations.0004_logbook_keyed_chain_sealed_after_commit").APPEND_ONLY_SQL
+    migrations = "audit.migrations."
+    trigger_sql = importlib.import_module(migrations + "0002_logbook_hash_chain").APPEND_ONLY_SQL
+    function_sql = importlib.import_module(migrations + "0004_logbook_keyed_chain_sealed_after_commit").APPEND_ONLY_SQL
     settings_dict = connection.settings_dict
     name = f"logbook_attack_{uuid.uuid4().hex[:8]}"
     params = {

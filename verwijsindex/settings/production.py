@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from audit.keys import LogbookKeyError, hmac_key_ring, signing_key_ring
+
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
@@ -15,8 +17,6 @@ from .base import (
     SECRET_KEY,
     env,
 )
-from audit.keys import LogbookKeyError, hmac_key_ring, signing_key_ring
-
 from .local_secrets import DEV_MARKER, dev_secret_values
 
 DEBUG = False

@@ -1,0 +1,60 @@
+"""Signed checkpoints outside the database: written to the folder, e-mailed daily to every region's process managers."""
+
+import json
+import stat
+
+import pytest
+
+from audit.checkpoints import Checkpoint, checkpoint_signature_valid
+from audit.keys import settings_signing_ring
+from audit.services import log_event, logbook_checkpoint_send, logbook_checkpoint_write
+from audit.tasks import logbook_checkpoint_task
+from notifications.models import Notification
+from notifications.services import notification_render
+from persons.bsn import bsn_pseudonym
+from tests.accounts.factories import process_manager
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path):
+    settings.LOGBOOK_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return settings.LOGBOOK_CHECKPOINT_DIR
+
+
+def test_a_checkpoint_seals_what_is_pending_and_is_written_read_only(checkpoint_dir):
+    for n in range(3):
+        log_event(action="signal_viewed", signal_id=n)
+    assert logbook_checkpoint_task() == 3
+    (path,) = checkpoint_dir.glob("checkpoint-*.json")
+    assert not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    checkpoint = Checkpoint.from_text(path.read_text())
+    assert checkpoint.seq == 3 and len(checkpoint.head) == 64
+    assert checkpoint_signature_valid(checkpoint, settings_signing_ring())
+
+
+def test_each_checkpoint_is_a_new_file(checkpoint_dir):
+    logbook_checkpoint_write()
+    log_event(action="signal_viewed")
+    logbook_checkpoint_write()
+    seqs = [Checkpoint.from_text(path.read_text()).seq for path in sorted(checkpoint_dir.glob("*.json"))]
+    assert seqs == [0, 1]
+
+
+def test_the_daily_checkpoint_goes_to_the_process_managers_of_every_region_without_personal_data(region, other_region):
+    here, there = process_manager(region), process_manager(other_region)
+    pseudonym = bsn_pseudonym("111222333")
+    log_event(action="signal_placed", region_id=region.pk, youth_pseudonym=pseudonym, signal_id=7, reason="x")
+    checkpoint = logbook_checkpoint_send()
+    notices = Notification.objects.filter(kind="logbook_checkpoint")
+    assert {notice.recipient_id for notice in notices} == {here.pk, there.pk}
+    for notice in notices:
+        assert notice.context["seq"] == checkpoint.seq and notice.context["head"] == checkpoint.head
+        assert notice.context["signature"] == checkpoint.signature
+        text = json.dumps(notice.context) + notice.subject
+        assert pseudonym not in text and "111222333" not in text and "signal_placed" not in text
+    message = notification_render(notification=notices.get(recipient=here))
+    assert str(checkpoint.seq) in message.body and checkpoint.head in message.body
+    logbook_checkpoint_send()  # the task run again the same day (acks_late): nobody gets it twice
+    assert Notification.objects.filter(kind="logbook_checkpoint").count() == 2
