@@ -110,3 +110,20 @@ def checkpoint_stores() -> list[CheckpointStore]:
     from django.conf import settings
 
     return [FileCheckpointStore(settings.LOGBOOK_CHECKPOINT_DIR)]
+
+
+def checkpoints_load(ring: KeyRing, stores=None) -> tuple[list[Checkpoint], list[str]]:
+    """The checkpoints of every store whose signature holds, and the names of those that do not parse or hold."""
+    valid, forged = [], []
+    for store in checkpoint_stores() if stores is None else stores:
+        for name, text in store.load():
+            try:
+                checkpoint = Checkpoint.from_text(text)
+            except (ValueError, KeyError, TypeError):
+                forged.append(name)
+                continue
+            if checkpoint_signature_valid(checkpoint, ring):
+                valid.append(checkpoint)
+            else:
+                forged.append(name)
+    return valid, forged

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from .chain import GENESIS_HASH, entry_hash
-from .checkpoints import Checkpoint, checkpoint_signature_valid, checkpoint_stores
+from .checkpoints import Checkpoint, checkpoints_load
 from .keys import settings_hmac_ring, settings_signing_ring
 from .models import LogEntry
 
@@ -67,23 +67,6 @@ class ChainReport:
         return not self.problem
 
 
-def _checkpoints(ring) -> tuple[list[Checkpoint], list[str]]:
-    """The valid checkpoints of every store, and the names of those that do not parse or whose signature fails."""
-    valid, forged = [], []
-    for store in checkpoint_stores():
-        for name, text in store.load():
-            try:
-                checkpoint = Checkpoint.from_text(text)
-            except (ValueError, KeyError, TypeError):
-                forged.append(name)
-                continue
-            if checkpoint_signature_valid(checkpoint, ring):
-                valid.append(checkpoint)
-            else:
-                forged.append(name)
-    return valid, forged
-
-
 def _walk(ring, checkpoints_by_seq, batch_size):
     """Follows the chain in seq order; returns (checked, head seq, problem tuple or None)."""
     previous, expected, rank = GENESIS_HASH, 1, 0
@@ -114,7 +97,7 @@ def logbook_chain_check(*, batch_size: int = 2000) -> ChainReport:
     inserted one (gap or broken link), and, with the checkpoints, a removed tail or an emptied table.
     """
     hmac_ring, signing_ring = settings_hmac_ring(), settings_signing_ring()
-    checkpoints, forged = _checkpoints(signing_ring)
+    checkpoints, forged = checkpoints_load(signing_ring)
     # the newest checkpoint per count; a count seen twice must carry one head (checked while walking)
     by_seq = {checkpoint.seq: checkpoint for checkpoint in sorted(checkpoints, key=lambda c: c.at)}
     latest = max(checkpoints, key=lambda c: (c.seq, c.at), default=None)

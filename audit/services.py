@@ -16,7 +16,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from .chain import GENESIS_HASH, entry_hash
-from .checkpoints import Checkpoint, checkpoint_sign, checkpoint_signature_valid, checkpoint_stores
+from .checkpoints import Checkpoint, checkpoint_sign, checkpoint_stores, checkpoints_load
 from .context import log_context
 from .keys import KeyRing, settings_hmac_ring, settings_signing_ring
 from .models import LogEntry
@@ -214,17 +214,8 @@ def logbook_checkpoint_write(*, stores=None) -> Checkpoint:
 
 
 def _latest_checkpoint(stores) -> Checkpoint | None:
-    ring = settings_signing_ring()
-    latest = None
-    for store in stores:
-        for _name, text in store.load():
-            try:
-                checkpoint = Checkpoint.from_text(text)
-            except (ValueError, KeyError, TypeError):
-                continue
-            if checkpoint_signature_valid(checkpoint, ring) and (latest is None or checkpoint.seq > latest.seq):
-                latest = checkpoint
-    return latest
+    valid, _forged = checkpoints_load(settings_signing_ring(), stores)
+    return max(valid, key=lambda checkpoint: (checkpoint.seq, checkpoint.at), default=None)
 
 
 def logbook_checkpoint_send() -> Checkpoint:

@@ -8,6 +8,8 @@ The rows of the unkeyed chain (migration 0002) are checked against that chain fi
 a logbook entry of its own (action logbook_rekeyed); then every row is re-chained under the keyed HMAC.
 """
 
+from importlib import import_module
+
 from django.db import migrations, models
 
 APPEND_ONLY_SQL = r"""
@@ -34,19 +36,8 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-PREVIOUS_SQL = r"""
-CREATE OR REPLACE FUNCTION audit_logentry_append_only() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'TRUNCATE'
-       AND current_setting('verwijsindex.logbook_truncate_allowed', true) = 'on'
-       AND current_database() LIKE 'test\_%' THEN
-        RETURN NULL;
-    END IF;
-    RAISE EXCEPTION 'Het logboek is alleen aan te vullen: % is niet toegestaan', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
+# the function as migration 0003 left it, restored when this migration is reversed
+PREVIOUS_SQL = import_module("audit.migrations.0003_logbook_truncate_only_in_test_databases").APPEND_ONLY_SQL
 
 
 def rechain_under_the_key(apps, schema_editor):
