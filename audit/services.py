@@ -148,6 +148,11 @@ def log_events(events: list[dict]) -> int:
     return len(rows)
 
 
+def _chain_head(model) -> tuple[int, str]:
+    head = model.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "entry_hash").first()
+    return head or (0, GENESIS_HASH)
+
+
 def seal_batch(*, model, ring: KeyRing, batch_size: int) -> int:
     """Chain the oldest committed unsealed entries (up to batch_size) after the head; in its own transaction.
 
@@ -160,8 +165,7 @@ def seal_batch(*, model, ring: KeyRing, batch_size: int) -> int:
         rows = list(model.objects.filter(seq__isnull=True).order_by("id").values()[:batch_size])
         if not rows:
             return 0
-        head = model.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "entry_hash").first()
-        seq, previous = head or (0, GENESIS_HASH)
+        seq, previous = _chain_head(model)
         for row in rows:
             seq += 1
             row.update(seq=seq, key_version=ring.current_version, previous_hash=previous)
@@ -187,11 +191,6 @@ def logbook_seal(*, batch_size: int = SEAL_BATCH) -> int:
     return total
 
 
-def _chain_head(model=LogEntry) -> tuple[int, str]:
-    head = model.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "entry_hash").first()
-    return head or (0, GENESIS_HASH)
-
-
 class CheckpointRefused(Exception):
     """The chain no longer agrees with the last checkpoint: signing its present state would bless the tampering."""
 
@@ -200,7 +199,7 @@ def logbook_checkpoint_write(*, stores=None) -> Checkpoint:
     """Seal what is pending, then sign (count, head hash, time) and write it to every checkpoint store."""
     stores = checkpoint_stores() if stores is None else stores
     logbook_seal()
-    seq, head = _chain_head()
+    seq, head = _chain_head(LogEntry)
     previous = _latest_checkpoint(stores)
     if previous is not None:
         at_previous = LogEntry.objects.filter(seq=previous.seq).values_list("entry_hash", flat=True).first()

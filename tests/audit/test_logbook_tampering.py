@@ -106,6 +106,15 @@ def test_a_deleted_tail_is_found_through_the_checkpoint(five):
     _verify_fails("er ontbreken regels aan het eind")
 
 
+def test_a_deleted_tail_followed_by_new_entries_is_found_at_the_checkpointed_count(five):
+    """The sealer carries on after the shortened chain; the new entry takes a counted place with another hash."""
+    _as_owner(("DELETE FROM audit_logentry WHERE seq = %s", [five[4].seq]))
+    log_event(action="signal_viewed", signal_id=99)
+    logbook_seal()
+    report = logbook_chain_check()
+    assert (report.problem, report.broken_id) == ("checkpoint_head", LogEntry.objects.get(signal_id=99).pk)
+
+
 def test_a_truncated_logbook_is_not_intact(five):
     _as_owner(("TRUNCATE audit_logentry", []))
     assert LogEntry.objects.count() == 0
