@@ -59,6 +59,7 @@ class ChainReport:
     problem: str = ""
     detail: str = ""
     pending: int = 0  # entries committed but not yet sealed
+    oldest_pending: datetime.datetime | None = None
     checkpoints: int = 0  # valid checkpoints compared
     latest_checkpoint: Checkpoint | None = None
 
@@ -101,8 +102,13 @@ def logbook_chain_check(*, batch_size: int = 2000) -> ChainReport:
     # the newest checkpoint per count; a count seen twice must carry one head (checked while walking)
     by_seq = {checkpoint.seq: checkpoint for checkpoint in sorted(checkpoints, key=lambda c: c.at)}
     latest = max(checkpoints, key=lambda c: (c.seq, c.at), default=None)
-    pending = LogEntry.objects.filter(seq__isnull=True).count()
-    report = {"pending": pending, "checkpoints": len(checkpoints), "latest_checkpoint": latest}
+    unsealed = LogEntry.objects.filter(seq__isnull=True)
+    report = {
+        "pending": unsealed.count(),
+        "oldest_pending": unsealed.order_by("id").values_list("created_at", flat=True).first(),
+        "checkpoints": len(checkpoints),
+        "latest_checkpoint": latest,
+    }
     checked, problem = _walk(hmac_ring, by_seq, batch_size)
     if problem is not None:
         kind, entry_id, detail = problem

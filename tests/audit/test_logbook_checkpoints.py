@@ -1,9 +1,14 @@
 """Signed checkpoints outside the database: written to the folder, e-mailed daily to every region's process managers."""
 
+import base64
+import datetime
 import json
 import stat
 
 import pytest
+import time_machine
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.core.management import call_command
 
 from audit.checkpoints import Checkpoint, checkpoint_signature_valid
 from audit.keys import settings_signing_ring
@@ -58,3 +63,24 @@ def test_the_daily_checkpoint_goes_to_the_process_managers_of_every_region_witho
     assert str(checkpoint.seq) in message.body and checkpoint.head in message.body
     logbook_checkpoint_send()  # the task run again the same day (acks_late): nobody gets it twice
     assert Notification.objects.filter(kind="logbook_checkpoint").count() == 2
+
+
+def test_the_command_writes_a_checkpoint_and_prints_public_keys_that_check_it(checkpoint_dir, capsys):
+    log_event(action="signal_viewed")
+    call_command("logbook_checkpoint")
+    assert "Controlepunt geschreven: 1 regels" in capsys.readouterr().out
+    call_command("logbook_checkpoint", "--public-keys")
+    version, key_text = capsys.readouterr().out.strip().splitlines()[0].split(": ")
+    (path,) = checkpoint_dir.glob("checkpoint-*.json")
+    checkpoint = Checkpoint.from_text(path.read_text())
+    assert checkpoint.key == version
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key_text))
+    public.verify(base64.b64decode(checkpoint.signature), checkpoint.message)  # raises when it does not hold
+
+
+def test_verify_warns_when_entries_wait_long_for_the_sealer(capsys):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC), tick=False):
+        log_event(action="signal_viewed")
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 11, tzinfo=datetime.UTC), tick=False):
+        call_command("logbook_verify")
+    assert "draaien de Celery-worker en beat" in capsys.readouterr().out

@@ -1,6 +1,9 @@
 """Checks the logbook's keyed chain against the signed checkpoints outside the database; names what does not hold."""
 
+import datetime
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from audit.selectors import logbook_chain_check
 
@@ -13,6 +16,11 @@ PROBLEMS = {
     "checkpoint_tail": "er ontbreken regels aan het eind (of het logboek is geleegd)",
     "checkpoint_signature": "een controlepunt is vervalst of onleesbaar",
 }
+
+
+# older than this, something that should run does not: a warning, not a failure (nothing is shown to be altered)
+STALE_SEAL = datetime.timedelta(minutes=10)
+STALE_CHECKPOINT = datetime.timedelta(days=1)
 
 
 class Command(BaseCommand):
@@ -42,3 +50,18 @@ class Command(BaseCommand):
                 f"{anchor}; {report.pending} regels wachten op verzegeling."
             )
         )
+        now = timezone.now()
+        if report.oldest_pending is not None and now - report.oldest_pending > STALE_SEAL:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Let op: de oudste onverzegelde regel is van {report.oldest_pending:%Y-%m-%d %H:%M}; "
+                    "draaien de Celery-worker en beat (audit.logbook_seal)?"
+                )
+            )
+        if latest is not None and now - latest.time > STALE_CHECKPOINT:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Let op: het laatste controlepunt is van {latest.at}; schrijft beat (audit.logbook_checkpoint) "
+                    "nog in de map van LOGBOOK_CHECKPOINT_DIR?"
+                )
+            )
