@@ -1,6 +1,7 @@
 """Reads of the logbook: the region's search for process managers, a youth's entries, and the chain check."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -69,23 +70,24 @@ class ChainReport:
 
 
 def _walk(ring, checkpoints_by_seq, batch_size):
-    """Follows the chain in seq order; returns (checked, head seq, problem tuple or None)."""
-    previous, expected, rank = GENESIS_HASH, 1, 0
+    """Follows the chain in seq order; returns (entries checked, (problem, entry id, detail) or None)."""
+    previous, expected, rank = GENESIS_HASH, 1, len(ring.keys)
     for row in LogEntry.objects.filter(seq__isnull=False).order_by("seq").values().iterator(chunk_size=batch_size):
         if row["seq"] != expected:
             missing = f"{expected}" if row["seq"] == expected + 1 else f"{expected}-{row['seq'] - 1}"
             return expected - 1, ("gap", row["id"], f"entries {missing} are missing")
-        if row["key_version"] not in ring.keys or ring.rank(row["key_version"]) < rank:
+        # keys are configured newest first (rank 0): along the chain the rank may only fall, never go back to an
+        # older key (one that may have leaked since)
+        if row["key_version"] not in ring.keys or ring.rank(row["key_version"]) > rank:
             return expected - 1, ("key", row["id"], f"key version {row['key_version']!r}")
-        # keys are configured newest first: along the chain the rank may only fall (rotated to a newer key)
         rank = ring.rank(row["key_version"])
         if row["previous_hash"] != previous:
             return expected - 1, ("previous_hash", row["id"], "")
         if entry_hash(ring.keys[row["key_version"]], previous, row) != row["entry_hash"]:
             return expected - 1, ("content", row["id"], "")
-        checkpoint = checkpoints_by_seq.get(row["seq"])
-        if checkpoint is not None and checkpoint.head != row["entry_hash"]:
-            return expected - 1, ("checkpoint_head", row["id"], f"checkpoint of {checkpoint.at}")
+        for checkpoint in checkpoints_by_seq.get(row["seq"], ()):
+            if checkpoint.head != row["entry_hash"]:
+                return expected - 1, ("checkpoint_head", row["id"], f"checkpoint of {checkpoint.at}")
         previous = row["entry_hash"]
         expected += 1
     return expected - 1, None
@@ -99,8 +101,9 @@ def logbook_chain_check(*, batch_size: int = 2000) -> ChainReport:
     """
     hmac_ring, signing_ring = settings_hmac_ring(), settings_signing_ring()
     checkpoints, forged = checkpoints_load(signing_ring)
-    # the newest checkpoint per count; a count seen twice must carry one head (checked while walking)
-    by_seq = {checkpoint.seq: checkpoint for checkpoint in sorted(checkpoints, key=lambda c: c.at)}
+    by_seq = defaultdict(list)  # every checkpoint of a count must name that entry's hash
+    for checkpoint in checkpoints:
+        by_seq[checkpoint.seq].append(checkpoint)
     latest = max(checkpoints, key=lambda c: (c.seq, c.at), default=None)
     unsealed = LogEntry.objects.filter(seq__isnull=True)
     report = {

@@ -262,3 +262,30 @@ def test_in_a_test_database_the_runner_may_still_empty_the_table():
 def test_altering_a_sealed_row_without_disabling_the_trigger_is_refused(five):
     with pytest.raises(DatabaseError, match="UPDATE"), transaction.atomic():
         LogEntry.objects.filter(pk=five[0].pk).update(actor_label="vervalst")
+
+
+OLD_KEY = "2026-1:" + "o" * 40
+NEW_KEY = "2026-2:" + "n" * 40
+
+
+def test_after_rotation_old_entries_check_with_their_key_and_the_chain_never_goes_back_to_it(settings):
+    settings.LOGBOOK_HMAC_KEYS = [OLD_KEY]
+    log_event(action="under_the_old_key")
+    logbook_seal()
+    settings.LOGBOOK_HMAC_KEYS = [NEW_KEY, OLD_KEY]  # rotated: the new key first, the old one kept
+    log_event(action="under_the_new_key")
+    logbook_seal()
+    assert list(LogEntry.objects.order_by("seq").values_list("key_version", flat=True)) == ["2026-1", "2026-2"]
+    assert logbook_chain_check().intact
+    # someone holding the old key (leaked after rotation) seals a forged entry with it
+    settings.LOGBOOK_HMAC_KEYS = [OLD_KEY]
+    forged = log_event(action="forged_with_the_old_key")
+    logbook_seal()
+    settings.LOGBOOK_HMAC_KEYS = [NEW_KEY, OLD_KEY]
+    report = logbook_chain_check()
+    assert (report.problem, report.broken_id) == ("key", forged.pk)
+
+
+def test_an_entry_naming_a_key_that_is_not_configured_is_named(five, settings):
+    settings.LOGBOOK_HMAC_KEYS = [NEW_KEY]  # the key the entries were sealed with is gone
+    assert (logbook_chain_check().problem, logbook_chain_check().broken_id) == ("key", five[0].pk)
