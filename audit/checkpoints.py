@@ -76,15 +76,25 @@ class CheckpointStore(Protocol):
 
     name: str
 
-    def save(self, checkpoint: Checkpoint) -> None: ...
+    def save(self, checkpoint: Checkpoint) -> None:
+        """Keep this checkpoint for good, beside the earlier ones."""
+
+    def save_head(self, checkpoint: Checkpoint) -> None:
+        """Replace the one head checkpoint the sealer writes after every batch (with a later one only)."""
 
     def load(self) -> list[tuple[str, str]]:
-        """Every stored checkpoint as (its name in the store, its text), oldest first."""
+        """Every stored checkpoint, the head one included, as (its name in the store, its text)."""
         ...
 
 
+HEAD_FILE = "head.json"
+
+
 class FileCheckpointStore:
-    """One file per checkpoint, created exclusively and made read-only; never overwritten, never deleted here."""
+    """One file per checkpoint, created exclusively and made read-only; never overwritten, never deleted here.
+
+    Beside them `head.json`, the sealer's latest head, replaced atomically after every batch it seals.
+    """
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
@@ -100,10 +110,25 @@ class FileCheckpointStore:
             file.flush()
             os.fsync(file.fileno())
 
+    def save_head(self, checkpoint: Checkpoint) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / HEAD_FILE
+        try:
+            if Checkpoint.from_text(path.read_text()).seq >= checkpoint.seq:
+                return  # a sealer that committed later has written a later head already
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        temporary = self.directory / f".{HEAD_FILE}.{os.getpid()}.tmp"
+        temporary.write_text(checkpoint.as_text())
+        os.replace(temporary, path)
+
     def load(self) -> list[tuple[str, str]]:
         if not self.directory.is_dir():
             return []
-        return [(path.name, path.read_text()) for path in sorted(self.directory.glob("checkpoint-*.json"))]
+        paths = sorted(self.directory.glob("checkpoint-*.json"))
+        if (self.directory / HEAD_FILE).exists():
+            paths.append(self.directory / HEAD_FILE)
+        return [(path.name, path.read_text()) for path in paths]
 
 
 def checkpoint_stores() -> list[CheckpointStore]:

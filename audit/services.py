@@ -182,30 +182,55 @@ def seal_batch(*, model, ring: KeyRing, batch_size: int) -> int:
     return len(rows)
 
 
+class SealRefused(Exception):
+    """The chain in the database no longer agrees with the head or checkpoint kept outside it: sealing would go on
+    from a shortened or rewritten chain (and bless it). Nothing is sealed until someone has looked."""
+
+
+def _chain_agrees(stores) -> None:
+    """The chain holds the latest head or checkpoint kept outside: that count, with that hash at it."""
+    latest = _latest_checkpoint(stores)
+    if latest is None or latest.seq == 0:
+        return
+    seq, _head = _chain_head(LogEntry)
+    at_latest = LogEntry.objects.filter(seq=latest.seq).values_list("entry_hash", flat=True).first()
+    if seq < latest.seq or at_latest != latest.head:
+        logger.error("logbook: the chain disagrees with the checkpoint of %s; run logbook_verify", latest.at)
+        raise SealRefused(latest.at)
+
+
+def _head_write(stores) -> None:
+    seq, head = _chain_head(LogEntry)
+    checkpoint = checkpoint_sign(seq=seq, head=head, at=timezone.now(), ring=settings_signing_ring())
+    for store in stores:
+        store.save_head(checkpoint)
+
+
 def logbook_seal(*, batch_size: int = SEAL_BATCH) -> int:
-    """Chain every committed entry not yet chained, in batches; returns how many. Idempotent."""
+    """Chain every committed entry not yet chained, in batches; returns how many. Idempotent.
+
+    Goes on only from a chain that agrees with the head kept outside the database, and writes the new head there
+    after every batch: removing or rewriting sealed entries shows at the next seal, seconds later.
+    """
     ring = settings_hmac_ring()
+    stores = checkpoint_stores()
+    _chain_agrees(stores)
     total = 0
     while sealed := seal_batch(model=LogEntry, ring=ring, batch_size=batch_size):
         total += sealed
+        _head_write(stores)
     return total
 
 
-class CheckpointRefused(Exception):
-    """The chain no longer agrees with the last checkpoint: signing its present state would bless the tampering."""
-
-
 def logbook_checkpoint_write(*, stores=None) -> Checkpoint:
-    """Seal what is pending, then sign (count, head hash, time) and write it to every checkpoint store."""
+    """Seal what is pending, then sign (count, head hash, time) and write it to every checkpoint store.
+
+    Refused (SealRefused) when the chain no longer agrees with the last head or checkpoint: that would bless it.
+    """
     stores = checkpoint_stores() if stores is None else stores
     logbook_seal()
+    _chain_agrees(stores)
     seq, head = _chain_head(LogEntry)
-    previous = _latest_checkpoint(stores)
-    if previous is not None:
-        at_previous = LogEntry.objects.filter(seq=previous.seq).values_list("entry_hash", flat=True).first()
-        if seq < previous.seq or (previous.seq and at_previous != previous.head):
-            logger.error("logbook checkpoint refused: the chain disagrees with checkpoint %s", previous.at)
-            raise CheckpointRefused(previous.at)
     checkpoint = checkpoint_sign(seq=seq, head=head, at=timezone.now(), ring=settings_signing_ring())
     for store in stores:
         store.save(checkpoint)

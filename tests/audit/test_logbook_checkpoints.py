@@ -12,7 +12,8 @@ from django.core.management import call_command
 
 from audit.checkpoints import Checkpoint, checkpoint_signature_valid
 from audit.keys import settings_signing_ring
-from audit.services import log_event, logbook_checkpoint_send, logbook_checkpoint_write
+from audit.models import LogEntry
+from audit.services import log_event, logbook_checkpoint_send, logbook_checkpoint_write, logbook_seal
 from audit.tasks import logbook_checkpoint_task
 from notifications.models import Notification
 from notifications.services import notification_render
@@ -22,10 +23,14 @@ from tests.accounts.factories import process_manager
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def checkpoint_dir(settings, tmp_path):
-    settings.LOGBOOK_CHECKPOINT_DIR = tmp_path / "checkpoints"
-    return settings.LOGBOOK_CHECKPOINT_DIR
+def test_the_sealer_keeps_the_head_outside_the_database_after_every_batch(checkpoint_dir):
+    for n in range(5):
+        log_event(action="signal_viewed", signal_id=n)
+    logbook_seal(batch_size=2)
+    head = Checkpoint.from_text((checkpoint_dir / "head.json").read_text())
+    assert head.seq == 5 and head.head == LogEntry.objects.get(seq=5).entry_hash
+    assert checkpoint_signature_valid(head, settings_signing_ring())
+    assert not list(checkpoint_dir.glob("checkpoint-*.json"))  # the kept checkpoints are beat's
 
 
 def test_a_checkpoint_seals_what_is_pending_and_is_written_read_only(checkpoint_dir):
@@ -43,7 +48,7 @@ def test_each_checkpoint_is_a_new_file(checkpoint_dir):
     logbook_checkpoint_write()
     log_event(action="signal_viewed")
     logbook_checkpoint_write()
-    seqs = [Checkpoint.from_text(path.read_text()).seq for path in sorted(checkpoint_dir.glob("*.json"))]
+    seqs = [Checkpoint.from_text(path.read_text()).seq for path in sorted(checkpoint_dir.glob("checkpoint-*.json"))]
     assert seqs == [0, 1]
 
 

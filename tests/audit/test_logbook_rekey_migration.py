@@ -43,8 +43,7 @@ def _insert_unkeyed_chain(actions, *, tamper_at=None):
 
 
 @pytest.fixture
-def before_the_key(settings, tmp_path):
-    settings.LOGBOOK_CHECKPOINT_DIR = tmp_path / "checkpoints"
+def before_the_key():
     _migrate(BEFORE)
     yield
     _migrate(AFTER)

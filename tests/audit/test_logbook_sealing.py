@@ -17,11 +17,6 @@ from tests.notifications.conftest import broker_down, celery_eager  # noqa: F401
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def checkpoint_dir(settings, tmp_path):
-    settings.LOGBOOK_CHECKPOINT_DIR = tmp_path / "checkpoints"
-
-
 def test_an_entry_is_sealed_once_its_transaction_commits(celery_eager):  # noqa: F811
     with transaction.atomic():
         entry = log_event(action="signal_placed", signal_id=1)

@@ -22,15 +22,9 @@ from audit.checkpoints import Checkpoint, FileCheckpointStore, checkpoint_sign
 from audit.keys import settings_hmac_ring, signing_key_ring
 from audit.models import LogEntry
 from audit.selectors import logbook_chain_check
-from audit.services import log_event, logbook_checkpoint_write, logbook_seal
+from audit.services import SealRefused, log_event, logbook_checkpoint_write, logbook_seal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def checkpoint_dir(settings, tmp_path):
-    settings.LOGBOOK_CHECKPOINT_DIR = tmp_path / "checkpoints"
-    return settings.LOGBOOK_CHECKPOINT_DIR
 
 
 @pytest.fixture
@@ -60,7 +54,7 @@ def _verify_fails(match):
 def test_the_untouched_logbook_verifies_against_its_checkpoint(five, capsys):
     call_command("logbook_verify")
     out = capsys.readouterr().out
-    assert "Logboek in orde: 5 regels gecontroleerd, 1 controlepunten" in out
+    assert "Logboek in orde: 5 regels gecontroleerd" in out
     assert "laatste controlepunt" in out
 
 
@@ -106,13 +100,33 @@ def test_a_deleted_tail_is_found_through_the_checkpoint(five):
     _verify_fails("er ontbreken regels aan het eind")
 
 
-def test_a_deleted_tail_followed_by_new_entries_is_found_at_the_checkpointed_count(five):
-    """The sealer carries on after the shortened chain; the new entry takes a counted place with another hash."""
+def test_after_a_deleted_tail_the_sealer_stops_instead_of_carrying_on_from_the_shortened_chain(five):
     _as_owner(("DELETE FROM audit_logentry WHERE seq = %s", [five[4].seq]))
     log_event(action="signal_viewed", signal_id=99)
-    logbook_seal()
+    with pytest.raises(SealRefused):
+        logbook_seal()
+    assert LogEntry.objects.get(signal_id=99).seq is None
+    assert logbook_chain_check().problem == "checkpoint_tail"
+
+
+def test_entries_after_the_last_checkpoint_unsealed_and_rewritten_are_not_resealed(five):
+    """Set the chain columns of the newest entries back to empty, change them, and let the sealer chain them anew
+    under its key: the head kept outside after every batch stops it, and logbook_verify names the shorter chain."""
+    for n in range(3):
+        log_event(action="signal_viewed", signal_id=10 + n)
+    logbook_seal()  # entries 6-8: sealed, not yet in a ten-minute checkpoint, but in the head
+    tail = list(LogEntry.objects.filter(seq__gte=7).values_list("pk", flat=True))
+    _as_owner(
+        (
+            "UPDATE audit_logentry SET seq = NULL, key_version = '', previous_hash = '', entry_hash = '',"
+            " actor_label = 'vervalst' WHERE id = ANY(%s)",
+            [tail],
+        )
+    )
+    with pytest.raises(SealRefused):
+        logbook_seal()
     report = logbook_chain_check()
-    assert (report.problem, report.broken_id) == ("checkpoint_head", LogEntry.objects.get(signal_id=99).pk)
+    assert (report.checked, report.problem) == (6, "checkpoint_tail")
 
 
 def test_a_truncated_logbook_is_not_intact(five):
@@ -199,10 +213,8 @@ def test_an_empty_logbook_without_checkpoints_is_a_fresh_start_and_says_it_has_n
 
 
 def test_the_checkpoint_refuses_to_sign_a_chain_that_lost_its_tail(five):
-    from audit.services import CheckpointRefused
-
     _as_owner(("DELETE FROM audit_logentry WHERE seq = %s", [five[4].seq]))
-    with pytest.raises(CheckpointRefused):
+    with pytest.raises(SealRefused):
         logbook_checkpoint_write()
 
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.keys import public_key_text, settings_signing_ring
-from audit.services import CheckpointRefused, logbook_checkpoint_write
+from audit.services import SealRefused, logbook_checkpoint_write
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             return
         try:
             checkpoint = logbook_checkpoint_write()
-        except CheckpointRefused as refused:
+        except SealRefused as refused:
             raise CommandError(
                 f"Geen controlepunt geschreven: de keten klopt niet meer met het controlepunt van {refused}. "
                 "Draai logbook_verify."
