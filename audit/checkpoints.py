@@ -86,6 +86,10 @@ class CheckpointStore(Protocol):
         """Every stored checkpoint, the head one included, as (its name in the store, its text)."""
         ...
 
+    def load_latest(self) -> list[tuple[str, str]]:
+        """The head and the newest kept checkpoint only: what the sealer compares with before each seal."""
+        ...
+
 
 HEAD_FILE = "head.json"
 
@@ -122,13 +126,18 @@ class FileCheckpointStore:
         temporary.write_text(checkpoint.as_text())
         os.replace(temporary, path)
 
-    def load(self) -> list[tuple[str, str]]:
+    def load(self, *, latest_only: bool = False) -> list[tuple[str, str]]:
         if not self.directory.is_dir():
             return []
-        paths = sorted(self.directory.glob("checkpoint-*.json"))
+        paths = sorted(self.directory.glob("checkpoint-*.json"))  # by name: by time
+        if latest_only:
+            paths = paths[-1:]
         if (self.directory / HEAD_FILE).exists():
             paths.append(self.directory / HEAD_FILE)
         return [(path.name, path.read_text()) for path in paths]
+
+    def load_latest(self) -> list[tuple[str, str]]:
+        return self.load(latest_only=True)
 
 
 def checkpoint_stores() -> list[CheckpointStore]:
@@ -137,11 +146,14 @@ def checkpoint_stores() -> list[CheckpointStore]:
     return [FileCheckpointStore(settings.LOGBOOK_CHECKPOINT_DIR)]
 
 
-def checkpoints_load(ring: KeyRing, stores=None) -> tuple[list[Checkpoint], list[str]]:
-    """The checkpoints of every store whose signature holds, and the names of those that do not parse or hold."""
+def checkpoints_load(ring: KeyRing, stores=None, *, latest_only: bool = False) -> tuple[list[Checkpoint], list[str]]:
+    """The checkpoints of every store whose signature holds, and the names of those that do not parse or hold.
+
+    `latest_only`: the head and the newest kept checkpoint of each store (a year holds 50,000 checkpoints).
+    """
     valid, forged = [], []
     for store in checkpoint_stores() if stores is None else stores:
-        for name, text in store.load():
+        for name, text in store.load_latest() if latest_only else store.load():
             try:
                 checkpoint = Checkpoint.from_text(text)
             except (ValueError, KeyError, TypeError):

@@ -238,7 +238,7 @@ def logbook_checkpoint_write(*, stores=None) -> Checkpoint:
 
 
 def _latest_checkpoint(stores) -> Checkpoint | None:
-    valid, _forged = checkpoints_load(settings_signing_ring(), stores)
+    valid, _forged = checkpoints_load(settings_signing_ring(), stores, latest_only=True)
     return max(valid, key=lambda checkpoint: (checkpoint.seq, checkpoint.at), default=None)
 
 

@@ -10,7 +10,7 @@ import time_machine
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management import call_command
 
-from audit.checkpoints import Checkpoint, checkpoint_signature_valid
+from audit.checkpoints import Checkpoint, FileCheckpointStore, checkpoint_signature_valid
 from audit.keys import settings_signing_ring
 from audit.models import LogEntry
 from audit.services import log_event, logbook_checkpoint_send, logbook_checkpoint_write, logbook_seal
@@ -89,3 +89,22 @@ def test_verify_warns_when_entries_wait_long_for_the_sealer(capsys):
     with time_machine.travel(datetime.datetime(2026, 3, 1, 11, tzinfo=datetime.UTC), tick=False):
         call_command("logbook_verify")
     assert "draaien de Celery-worker en beat" in capsys.readouterr().out
+
+
+def test_before_each_seal_only_the_head_and_the_newest_checkpoint_are_read(checkpoint_dir, monkeypatch):
+    for _ in range(3):
+        log_event(action="signal_viewed")
+        logbook_checkpoint_write()
+    read = []
+    original = FileCheckpointStore.load
+
+    def counting_load(self, **kwargs):
+        files = original(self, **kwargs)
+        read.extend(name for name, _text in files)
+        return files
+
+    monkeypatch.setattr(FileCheckpointStore, "load", counting_load)
+    log_event(action="signal_viewed")
+    logbook_seal()
+    newest = sorted(path.name for path in checkpoint_dir.glob("checkpoint-*.json"))[-1]
+    assert sorted(set(read)) == sorted({newest, "head.json"})
