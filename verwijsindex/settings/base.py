@@ -29,6 +29,18 @@ BSN_PSEUDONYM_KEY = env.str("BSN_PSEUDONYM_KEY", default="")
 # BSN_PSEUDONYM_KEY_PREVIOUS: the key being rotated away from, only during `pseudonym_rotate`.
 BSN_PSEUDONYM_KEY_PREVIOUS = env.str("BSN_PSEUDONYM_KEY_PREVIOUS", default="")
 
+# The logbook's tamper evidence (docs/adr/0002-logbook.md). Dev and test generate both keys into .data/dev-secrets.env.
+# LOGBOOK_HMAC_KEYS: comma-separated `<version>:<secret>` pairs, newest first. Each logbook entry's hash is an
+# HMAC-SHA256 under the newest key, and the entry names the version; rotate by prepending a new pair and keep the
+# older ones for as long as entries hashed with them are kept (logbook_verify needs them).
+LOGBOOK_HMAC_KEYS = env.list("LOGBOOK_HMAC_KEYS", default=[])
+# LOGBOOK_CHECKPOINT_KEYS: comma-separated `<version>:<base64 of a 32-byte Ed25519 private key>` pairs, newest
+# first: the keys that sign the checkpoints (head hash, count, time) kept outside the database.
+LOGBOOK_CHECKPOINT_KEYS = env.list("LOGBOOK_CHECKPOINT_KEYS", default=[])
+# LOGBOOK_CHECKPOINT_DIR: the folder the signed checkpoints are written to. In production a mount the database's
+# administrators cannot write to (another host, a WORM or versioned bucket mounted as a folder).
+LOGBOOK_CHECKPOINT_DIR = env.path("LOGBOOK_CHECKPOINT_DIR", default=str(DATA_DIR / "logbook-checkpoints"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "verwijsindex.tenancy.RegionMiddleware",
+    "audit.context.LogContextMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
