@@ -13,8 +13,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,8 +28,15 @@ from verwijsindex.links import region_url
 from .forms import LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required
 from .models import Role, User
+from .oidc import provider_logout_url
 from .permissions import role_required
-from .selectors import has_second_factor, invitation_by_token, users_manageable_by
+from .selectors import (
+    has_second_factor,
+    identity_provider_required_for,
+    identity_providers_in_region,
+    invitation_by_token,
+    users_manageable_by,
+)
 from .services import (
     InvitationInvalid,
     invitation_accept,
@@ -44,10 +51,19 @@ TWO_FACTOR_RESETTERS = (Role.ORGANISATION_COORDINATOR, Role.PROCESS_MANAGER)
 
 @login_not_required
 def login(request):
+    if request.method == "POST":
+        # an organisation that makes its people sign in through its own provider: off there, no password here
+        provider = identity_provider_required_for(email=request.POST.get("username", ""), region=request.region)
+        if provider is not None:
+            query = urlencode({"login_hint": request.POST["username"]})
+            return redirect(f"{reverse('accounts:oidc_start', args=[provider.pk])}?{query}")
     return auth_views.LoginView.as_view(
         template_name="accounts/login.html",
         authentication_form=LoginForm,
-        extra_context={"title": _("Inloggen")},
+        extra_context={
+            "title": _("Inloggen"),
+            "identity_providers": identity_providers_in_region(region=request.region),
+        },
     )(request)
 
 
@@ -97,9 +113,11 @@ def dev_shortcut(request):
 @login_not_required
 @require_POST
 def logout_view(request):
+    # signed in through the organisation: end its session too, where its provider offers that
+    provider_logout = provider_logout_url(request, return_to=request.build_absolute_uri(reverse("accounts:login")))
     logout(request)
     messages.success(request, _("U bent uitgelogd."))
-    return redirect("accounts:login")
+    return redirect(provider_logout or "accounts:login")
 
 
 @otp_not_required

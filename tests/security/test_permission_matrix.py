@@ -104,6 +104,16 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts:password_reset_complete": OPEN,
     "accounts:user_list": Row(allowed=frozenset({COORDINATOR, PROCESS_MANAGER})),
+    # signing in through the organisation's own provider: open; no provider of that id here answers 404, and
+    # a callback without a started sign-in goes back to the login page
+    "accounts:oidc_start": Row(
+        allowed=EVERYONE, open=True, open_status=404, kwargs=lambda world: {"provider_id": 999999}
+    ),
+    "accounts:oidc_callback": Row(allowed=EVERYONE, open=True, lands_on_login=True),
+    "accounts:identity_provider": Row(
+        allowed=frozenset({COORDINATOR, PROCESS_MANAGER}),
+        kwargs=lambda world: {"organisation_id": world.objects["organisation"].pk},
+    ),
     "accounts:two_factor_reset": Row(allowed=frozenset({COORDINATOR, PROCESS_MANAGER}), kwargs=_owner_user),
     "rights:queue": Row(allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER})),
     "rights:request_register": Row(allowed=frozenset({MUNICIPAL_STAFF})),

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "verwijsindex.tenancy.RegionMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.ProviderSessionMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,6 +166,15 @@ AXES_RESET_ON_SUCCESS = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Verwijsindex")
+
+# Sign-in through an organisation's own OpenID Connect provider (accounts/oidc.py, docs/adr/0004); each provider
+# is configured per organisation in the database. OIDC_CLIENT_SECRETS: client secrets kept out of the database,
+# "client-id=secret,other-client-id=secret"; a secret found here wins over one stored (encrypted) in the database.
+OIDC_CLIENT_SECRETS = env.dict("OIDC_CLIENT_SECRETS", default={})
+# OIDC_TIMEOUT: seconds per call to a provider (discovery, token, userinfo, keys).
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# http (not https) issuers: only the dev and test profiles allow them; production refuses to start with it on.
+OIDC_ALLOW_INSECURE_TRANSPORT = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

@@ -31,3 +31,5 @@ WHITENOISE_AUTOREFRESH = True
 # The logbook's trigger refuses TRUNCATE unless the connection allows it; the test runner empties
 # every table after a transactional test, so test connections do (audit/migrations/0002).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c verwijsindex.logbook_truncate_allowed=on"  # noqa: F405
+# OpenID Connect providers on http://127.0.0.1 (the test provider); production refuses this
+OIDC_ALLOW_INSECURE_TRANSPORT = True
