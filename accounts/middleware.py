@@ -51,14 +51,20 @@ class ProviderSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .oidc import SESSION_EXPIRES_AT, session_renew
+        from .oidc import SESSION_EXPIRES_AT, SESSION_LOGOUT_ORIGIN, session_renew
 
         expires_at = request.session.get(SESSION_EXPIRES_AT) if request.user.is_authenticated else None
         if expires_at is not None and time.time() >= expires_at and not session_renew(request):
             logout(request)
             messages.info(request, _("Uw inlogsessie bij uw organisatie is afgelopen. Log opnieuw in."))
             return redirect(settings.LOGIN_URL)
-        return self.get_response(request)
+        logout_origin = request.session.get(SESSION_LOGOUT_ORIGIN) if expires_at is not None else None
+        response = self.get_response(request)
+        if logout_origin:
+            # the logout button posts here and is sent on to the provider's end_session_endpoint: the browser
+            # applies form-action to that redirect too
+            response._csp_update = {"form-action": [logout_origin]}
+        return response
 
 
 class LoginRequiredMiddleware:

@@ -30,6 +30,7 @@ SESSION_ID_TOKEN = "oidc_id_token"  # noqa: S105 - a session key, not a secret
 SESSION_REFRESH_TOKEN = "oidc_refresh_token"  # noqa: S105
 SESSION_EXPIRES_AT = "oidc_expires_at"
 SESSION_SUBJECT = "oidc_subject"
+SESSION_LOGOUT_ORIGIN = "oidc_logout_origin"
 _DISCOVERY_SECONDS = 600
 
 
@@ -171,6 +172,8 @@ class OrganisationOIDCBackend(_PerProvider, OIDCAuthenticationBackend):
         session[SESSION_REFRESH_TOKEN] = self.token_info.get("refresh_token", "")
         session[SESSION_EXPIRES_AT] = session_expiry(self.token_info, self.id_token_claims)
         session[SESSION_SUBJECT] = self.id_token_claims.get("sub", "")
+        end_session = urlparse(self.oidc_settings.get("OIDC_OP_END_SESSION_ENDPOINT") or "")
+        session[SESSION_LOGOUT_ORIGIN] = f"{end_session.scheme}://{end_session.netloc}" if end_session.netloc else ""
 
     def get_or_create_user(self, access_token, id_token, payload):
         from .services import external_identity_sign_in

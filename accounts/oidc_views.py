@@ -18,6 +18,7 @@ from .models import IdentityProvider, Role
 from .oidc import (
     SESSION_EXPIRES_AT,
     SESSION_ID_TOKEN,
+    SESSION_LOGOUT_ORIGIN,
     SESSION_PROVIDER,
     SESSION_REFRESH_TOKEN,
     SESSION_SUBJECT,
@@ -30,7 +31,14 @@ from .oidc import (
 from .permissions import role_required
 from .services import identity_provider_device, identity_provider_save
 
-_SESSION_KEYS = (SESSION_PROVIDER, SESSION_ID_TOKEN, SESSION_REFRESH_TOKEN, SESSION_EXPIRES_AT, SESSION_SUBJECT)
+_SESSION_KEYS = (
+    SESSION_PROVIDER,
+    SESSION_ID_TOKEN,
+    SESSION_REFRESH_TOKEN,
+    SESSION_EXPIRES_AT,
+    SESSION_SUBJECT,
+    SESSION_LOGOUT_ORIGIN,
+)
 
 
 def _provider_here(request, provider_id) -> IdentityProvider:

@@ -21,7 +21,7 @@ const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCode
 
 function page(title, body) {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head>`
-    + `<body><h1>${escape(title)}</h1>${body}</body></html>`;
+    + `<body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
 }
 
 async function readForm(req) {
@@ -77,6 +77,12 @@ server.listen(0, '127.0.0.1', () => {
   const callback = provider.callback();
 
   server.on('request', async (req, res) => {
+    if (req.url === '/static/axe/axe.min.js') {
+      // the browser suite checks every page it visits with axe, this provider's pages too
+      res.setHeader('Content-Type', 'text/javascript');
+      res.end(readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)));
+      return undefined;
+    }
     const match = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
     if (!match) return callback(req, res);
     try {
