@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.services import log_event
 from verwijsindex.links import region_url
@@ -187,12 +188,13 @@ def two_factor_confirm(*, user, device: TOTPDevice) -> list[str]:
 
 @transaction.atomic
 def two_factor_reset(*, user, actor=None, region=None) -> None:
-    """Remove every second factor; the user enrols again at the next login.
+    """Remove every second factor (authenticator app, backup codes, passkeys); the user enrols again at the next login.
 
     `actor` and `region` (optional) are recorded in the logbook.
     """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     if actor is not None:
         log_event(
             action="two_factor_reset",
@@ -327,3 +329,23 @@ def identity_provider_device(*, user, provider):
         user=user, provider=provider, defaults={"name": str(provider.organisation), "confirmed": True}
     )
     return device
+
+
+class PasskeyRemovalRefused(Exception):
+    """Removing this passkey would leave no second factor (the message is shown to the user)."""
+
+
+@transaction.atomic
+def passkey_remove(*, user, passkey_id: int, request=None) -> None:
+    """Remove one of the user's own passkeys, unless it is their only second factor."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from .selectors import has_second_factor
+
+    passkey = WebAuthnCredential.objects.select_for_update().get(pk=passkey_id, user=user)
+    passkey.delete()
+    if not has_second_factor(user=user):
+        raise PasskeyRemovalRefused(
+            _("Dit is uw enige tweede stap. Stel eerst een authenticator-app of een andere passkey in.")
+        )
+    log_event(action="passkey_removed", actor=user, request=request, user_id=user.pk)

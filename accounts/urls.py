@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import oidc_views, views
+from . import oidc_views, passkey_views, views
 
 app_name = "accounts"
 
@@ -15,6 +15,8 @@ urlpatterns = [
         oidc_views.identity_provider_edit,
         name="identity_provider",
     ),
+    path("passkeys/", passkey_views.passkey_list, name="passkeys"),
+    path("passkeys/<int:passkey_id>/verwijderen/", passkey_views.passkey_remove_view, name="passkey_remove"),
     path("tweede-stap/", views.two_factor, name="two_factor"),
     path("tweede-stap/demo/", views.dev_shortcut, name="dev_shortcut"),
     path("tweestapsverificatie-instellen/", views.enrol, name="enrol"),

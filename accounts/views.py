@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from verwijsindex.form_pages import form_data
 from verwijsindex.links import region_url
@@ -95,7 +96,12 @@ def two_factor(request):
     return render(
         request,
         "accounts/two_factor.html",
-        {"form": form, "title": _("Tweede stap"), "dev_shortcut": _dev_shortcut_offered(request.user)},
+        {
+            "form": form,
+            "title": _("Tweede stap"),
+            "dev_shortcut": _dev_shortcut_offered(request.user),
+            "has_passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
+        },
     )
 
 
@@ -145,6 +151,7 @@ def enrol(request):
             "secret": b32encode(device.bin_key).decode(),
             "title": _("Tweestapsverificatie instellen"),
             "dev_shortcut": _dev_shortcut_offered(request.user),
+            "passkey_next": reverse("home"),
         },
     )
 
