@@ -21,7 +21,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from persons.bsn import key_ring
 
-from .models import IdentityProvider
+from .models import IdentityProvider, Invitation
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ SESSION_REFRESH_TOKEN = "oidc_refresh_token"  # noqa: S105
 SESSION_EXPIRES_AT = "oidc_expires_at"
 SESSION_SUBJECT = "oidc_subject"
 SESSION_LOGOUT_ORIGIN = "oidc_logout_origin"
+SESSION_INVITATION = "oidc_invitation_id"
 _DISCOVERY_SECONDS = 600
 
 
@@ -132,8 +133,9 @@ class OrganisationAuthenticationRequestView(_PerProvider, OIDCAuthenticationRequ
         self.oidc_settings = provider_settings(provider)
         super().__init__(**kwargs)
 
-    def get(self, request):
+    def get(self, request, *, invitation=None):
         request.session[SESSION_PROVIDER] = self.provider.pk
+        request.session[SESSION_INVITATION] = invitation.pk if invitation is not None else None
         return super().get(request)
 
     post = get
@@ -184,11 +186,13 @@ class OrganisationOIDCBackend(_PerProvider, OIDCAuthenticationBackend):
             if userinfo.get("sub") != payload.get("sub"):
                 raise SuspiciousOperation("userinfo is about someone else")
             claims.update(userinfo)
+        invitation = Invitation.objects.filter(pk=self.request.session.get(SESSION_INVITATION)).first()
         return external_identity_sign_in(
             provider=self.provider,
             subject=str(payload["sub"]),
             email=str(claims.get("email") or ""),
             email_verified=claims.get("email_verified"),
+            invitation=invitation,
         )
 
     def sign_in(self, request, *, nonce: str, code_verifier: str | None):

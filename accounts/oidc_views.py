@@ -18,6 +18,7 @@ from .models import IdentityProvider, Role
 from .oidc import (
     SESSION_EXPIRES_AT,
     SESSION_ID_TOKEN,
+    SESSION_INVITATION,
     SESSION_LOGOUT_ORIGIN,
     SESSION_PROVIDER,
     SESSION_REFRESH_TOKEN,
@@ -29,6 +30,7 @@ from .oidc import (
     two_factors_proved,
 )
 from .permissions import role_required
+from .selectors import invitation_by_token
 from .services import identity_provider_device, identity_provider_save
 
 _SESSION_KEYS = (
@@ -38,6 +40,7 @@ _SESSION_KEYS = (
     SESSION_EXPIRES_AT,
     SESSION_SUBJECT,
     SESSION_LOGOUT_ORIGIN,
+    SESSION_INVITATION,
 )
 
 
@@ -62,7 +65,12 @@ def oidc_start(request, provider_id: int):
         messages.error(request, str(error))
         return redirect("accounts:login")
     view.setup(request)
-    return view.get(request)
+    # followed from the invitation e-mail: the first sign-in links to the invited account whatever e-mail
+    # address the provider gives
+    invitation = invitation_by_token(token=request.GET.get("uitnodiging", ""), region=request.region)
+    if invitation is not None and getattr(invitation.membership, "organisation_id", None) != provider.organisation_id:
+        invitation = None
+    return view.get(request, invitation=invitation)
 
 
 def _refused(request, message: str):

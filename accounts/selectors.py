@@ -115,3 +115,18 @@ def identity_provider_required_for_user(*, user):
         .select_related("organisation")
         .first()
     )
+
+
+def identity_provider_of(*, invitation: Invitation):
+    """The active provider of the organisation an invitation is for, if it has one."""
+    from .models import IdentityProvider
+
+    if invitation.membership is None or invitation.membership.organisation_id is None:
+        return None
+    return (
+        IdentityProvider.objects.filter(
+            organisation_id=invitation.membership.organisation_id, active=True, organisation__active=True
+        )
+        .select_related("organisation")
+        .first()
+    )

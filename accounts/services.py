@@ -225,12 +225,16 @@ def _sign_in_refused(message: str):
 
 
 @transaction.atomic
-def external_identity_sign_in(*, provider, subject: str, email: str, email_verified) -> User:
+def external_identity_sign_in(
+    *, provider, subject: str, email: str, email_verified, invitation: Invitation | None = None
+) -> User:
     """The account a provider's subject signs in to: the linked one, or on first use the invited one.
 
-    The first time, the subject is linked to the account invited (for a role in the provider's organisation) at
-    the e-mail address the provider gives; the invitation is then used. Nobody gets an account or a role here:
-    someone without an invitation, without an active role in the organisation or disabled here is refused.
+    The first time, the subject is linked to the account of `invitation` (the link from the invitation e-mail was
+    followed to this sign-in: still open, for a role in the provider's organisation), or else to the account
+    invited for a role in that organisation at the e-mail address the provider gives; the invitation is used.
+    Nobody gets an account or a role here: someone without an invitation, without an active role in the
+    organisation or disabled here is refused.
     """
     from .models import ExternalIdentity
 
@@ -239,7 +243,7 @@ def external_identity_sign_in(*, provider, subject: str, email: str, email_verif
     ).first()
     if identity is None:
         identity = _external_identity_link(
-            provider=provider, subject=subject, email=email, email_verified=email_verified
+            provider=provider, subject=subject, email=email, email_verified=email_verified, invitation=invitation
         )
     user = identity.user
     if not user.is_active:
@@ -260,21 +264,28 @@ def external_identity_sign_in(*, provider, subject: str, email: str, email_verif
     return user
 
 
-def _external_identity_link(*, provider, subject: str, email: str, email_verified):
+def _external_identity_link(*, provider, subject: str, email: str, email_verified, invitation):
     from .models import ExternalIdentity
 
     unknown = _(
         "Uw organisatie kent u, maar de verwijsindex nog niet. Vraag de coördinator van uw organisatie om een "
         "uitnodiging voor het e-mailadres dat uw organisatie doorgeeft."
     )
-    if not email or email_verified is False:
+    if invitation is not None:
+        invitation = Invitation.objects.select_related("user", "membership").get(pk=invitation.pk)
+        if invitation.accepted_at is not None or invitation.is_expired:
+            raise _sign_in_refused(_("Deze uitnodiging is al gebruikt of verlopen. Vraag om een nieuwe uitnodiging."))
+        user = invitation.user
+        invited = getattr(invitation.membership, "organisation_id", None) == provider.organisation_id
+    elif not email or email_verified is False:
         raise _sign_in_refused(unknown)
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    invited = (
-        user is not None
-        and Invitation.objects.filter(user=user, membership__organisation=provider.organisation).exists()
-        and Membership.objects.filter(user=user, organisation=provider.organisation, active=True).exists()
-    )
+    else:
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        invited = (
+            user is not None
+            and Invitation.objects.filter(user=user, membership__organisation=provider.organisation).exists()
+            and Membership.objects.filter(user=user, organisation=provider.organisation, active=True).exists()
+        )
     if not invited:
         raise _sign_in_refused(unknown)
     if ExternalIdentity.objects.filter(provider=provider, user=user).exists():

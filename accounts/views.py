@@ -33,6 +33,7 @@ from .oidc import provider_logout_url
 from .permissions import role_required
 from .selectors import (
     has_second_factor,
+    identity_provider_of,
     identity_provider_required_for,
     identity_providers_in_region,
     invitation_by_token,
@@ -175,6 +176,7 @@ def invitation_accept_view(request, token):
             410,
         )
     user = invitation.user
+    provider = identity_provider_of(invitation=invitation)
     if user.has_usable_password():
         # someone with an account got a new role: nothing to set, they log in as usual
         invitation_accept(invitation=invitation, password=None)
@@ -192,7 +194,14 @@ def invitation_accept_view(request, token):
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"form": form, "invitation": invitation, "invitee": user, "title": _("Welkom bij de verwijsindex")},
+        {
+            "form": form,
+            "invitation": invitation,
+            "invitee": user,
+            "title": _("Welkom bij de verwijsindex"),
+            "identity_provider": provider,
+            "token": token,
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """Signing in with the organisation's own account, against a real OpenID Connect provider on 127.0.0.1."""
 
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -97,6 +98,28 @@ def test_a_linked_person_is_found_by_subject_even_when_the_provider_changed_the_
     _sign_in(client, provider, jgz, "noor")
 
     assert client.get(reverse("home")).wsgi_request.user == user
+
+
+def test_the_invitation_link_links_the_account_whatever_address_the_provider_gives(
+    region, organisation, provider, jgz, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = user_invite(
+            email="m.bakker@thuis.example", full_name="Mila Bakker", role="professional",
+            organisation=organisation, invited_by=None,
+        )  # fmt: skip
+    token = re.search(r"/account/uitnodiging/([^/\s]+)/", mailoutbox[-1].body).group(1)
+    provider.user_add("mila", email="mila.bakker@jgz.example.nl", amr=["mfa"])
+    client = Client(HTTP_HOST=host_of(region))
+    page = client.get(reverse("accounts:invitation_accept", args=[token])).content.decode()
+    assert f"Inloggen met {organisation.name}" in page
+
+    start = client.get(reverse("accounts:oidc_start", args=[jgz.pk]) + f"?uitnodiging={token}")
+    back = provider.sign_in(requests.Session(), start.url, "mila")
+    client.get(back.removeprefix(HOST))
+
+    assert client.get(reverse("home")).wsgi_request.user == invitation.user
+    assert ExternalIdentity.objects.get(provider=jgz).user == invitation.user
 
 
 def test_without_two_factors_in_the_id_token_this_systems_second_factor_is_asked(region, organisation, provider, jgz):
@@ -330,3 +353,24 @@ def test_the_id_token_lifetime_bounds_the_session(region, organisation, provider
     client = Client(HTTP_HOST=host_of(region))
     _sign_in(client, provider, jgz, "joost")
     assert timezone.now().timestamp() < client.session[SESSION_EXPIRES_AT] <= timezone.now().timestamp() + 601
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"iss": "http://127.0.0.1:1", "aud": "verwijsindex-jgz", "sub": "x"},
+        {"iss": "ISSUER", "aud": "verwijsindex-vt", "sub": "x"},
+        {"iss": "ISSUER", "aud": ["verwijsindex-vt", "other"], "sub": "x"},
+        {"iss": "ISSUER", "aud": "verwijsindex-jgz", "sub": ""},
+    ],
+    ids=["other issuer", "other client", "other clients", "no subject"],
+)
+def test_an_id_token_from_another_issuer_or_for_another_client_is_refused(jgz, provider, claims):
+    from django.core.exceptions import SuspiciousOperation
+
+    from accounts.oidc import claims_check
+
+    claims = {**claims, "iss": claims["iss"].replace("ISSUER", provider.issuer)}
+    with pytest.raises(SuspiciousOperation):
+        claims_check(claims, provider=jgz)
+    claims_check({"iss": provider.issuer, "aud": ["verwijsindex-jgz"], "sub": "x"}, provider=jgz)
