@@ -374,3 +374,8 @@ def test_an_id_token_from_another_issuer_or_for_another_client_is_refused(jgz, p
     with pytest.raises(SuspiciousOperation):
         claims_check(claims, provider=jgz)
     claims_check({"iss": provider.issuer, "aud": ["verwijsindex-jgz"], "sub": "x"}, provider=jgz)
+
+
+def test_the_login_page_offers_the_organisation_in_english_too(region, jgz):
+    page = Client(HTTP_HOST=host_of(region), HTTP_ACCEPT_LANGUAGE="en").get(reverse("accounts:login"))
+    assert f"Sign in with {jgz.organisation.name}" in page.content.decode()
