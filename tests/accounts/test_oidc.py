@@ -301,42 +301,27 @@ def test_the_coordinator_configures_the_provider_with_the_secret_stored_encrypte
     assert provider_client_secret(saved) == SECRET
 
 
+def _provider_form_posted(organisation, region, *, issuer: str):
+    client = client_for(organisation_coordinator(organisation), region)
+    form = {"issuer": issuer, "client_id": "x", "client_secret": "y", "scopes": "openid email", "use": "optional"}
+    return client.post(
+        reverse("accounts:identity_provider", args=[organisation.pk]), {**form, "two_factor_amr": "mfa", "active": "on"}
+    )
+
+
 def test_an_http_issuer_is_refused_outside_development(region, organisation, provider, settings):
     settings.OIDC_ALLOW_INSECURE_TRANSPORT = False
-    client = client_for(organisation_coordinator(organisation), region)
-    response = client.post(
-        reverse("accounts:identity_provider", args=[organisation.pk]),
-        {
-            "issuer": provider.issuer,
-            "client_id": "x",
-            "client_secret": "y",
-            "scopes": "openid email",
-            "use": "optional",
-            "two_factor_amr": "mfa",
-            "active": "on",
-        },
-    )
+    response = _provider_form_posted(organisation, region, issuer=provider.issuer)
     assert response.status_code == 200
     assert "moet met https:// beginnen" in response.content.decode()
     assert not IdentityProvider.objects.exists()
 
 
-def test_an_unreachable_provider_gives_a_dutch_message_not_an_error(region, organisation, settings):
-    client = client_for(organisation_coordinator(organisation), region)
-    response = client.post(
-        reverse("accounts:identity_provider", args=[organisation.pk]),
-        {
-            "issuer": "http://127.0.0.1:9",
-            "client_id": "x",
-            "client_secret": "y",
-            "scopes": "openid email",
-            "use": "optional",
-            "two_factor_amr": "mfa",
-            "active": "on",
-        },
-    )
+def test_an_unreachable_provider_gives_a_dutch_message_not_an_error(region, organisation):
+    response = _provider_form_posted(organisation, region, issuer="http://127.0.0.1:9")
     assert response.status_code == 200
     assert "niet bereikbaar" in response.content.decode()
+    assert not IdentityProvider.objects.exists()
 
 
 def test_production_refuses_http_identity_providers():
