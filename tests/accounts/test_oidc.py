@@ -168,6 +168,23 @@ def test_someone_the_provider_knows_but_nobody_invited_gets_no_account(region, o
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_an_e_mail_address_the_provider_has_not_verified_links_nobody(region, organisation, provider, jgz):
+    _invited(organisation, "kim@jgz.example.nl")
+    provider.user_add("kim", email="kim@jgz.example.nl", amr=["mfa"], email_verified=False)
+    client = Client(HTTP_HOST=host_of(region))
+
+    response = _sign_in(client, provider, jgz, "kim")
+
+    assert response.url == reverse("accounts:login")
+    assert not ExternalIdentity.objects.exists()
+
+
+def test_a_coordinator_of_another_organisation_cannot_configure_this_ones_provider(region, organisation):
+    elsewhere = organisation_coordinator(OrganisationFactory(region=region))
+    url = reverse("accounts:identity_provider", args=[organisation.pk])
+    assert client_for(elsewhere, region).get(url).status_code == 404
+
+
 def test_an_account_of_another_organisation_is_not_linked_through_this_provider(region, provider, jgz):
     elsewhere = professional(OrganisationFactory(region=region))
     provider.user_add("other", email=elsewhere.email, amr=["mfa"])

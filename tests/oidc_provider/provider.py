@@ -71,8 +71,13 @@ class TestProvider:
     def _write(self):
         self.state_path.write_text(json.dumps({"clients": self.clients, "users": self.users}))
 
-    def user_add(self, login: str, *, email: str, amr=("pwd",), acr: str = "urn:test:loa:low", sub: str | None = None):
-        self.users[login] = {"sub": sub or f"sub-{login}", "email": email, "name": login, "amr": list(amr), "acr": acr}
+    def user_add(
+        self, login: str, *, email: str, amr=("pwd",), acr: str = "urn:test:loa:low", email_verified: bool = True
+    ):
+        self.users[login] = {
+            "sub": f"sub-{login}", "email": email, "email_verified": email_verified,
+            "name": login, "amr": list(amr), "acr": acr,
+        }  # fmt: skip
         self._write()
         return self.users[login]
 

@@ -66,7 +66,7 @@ server.listen(0, '127.0.0.1', () => {
       if (!user || user.disabled) return undefined;
       return {
         accountId: sub,
-        claims: async () => ({ sub, email: user.email, email_verified: true, name: user.name }),
+        claims: async () => ({ sub, email: user.email, email_verified: user.email_verified ?? true, name: user.name }),
       };
     },
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
