@@ -130,3 +130,12 @@ def identity_provider_of(*, invitation: Invitation):
         .select_related("organisation")
         .first()
     )
+
+
+def second_factor_enrolment_open(*, user) -> bool:
+    """Whether a session without a verified second factor may enrol one (an app or a passkey) now.
+
+    Only someone without a second factor may; and after a reset that demands the one-time link from the e-mail
+    (`enrolment_link_required`, issue 16), not before that link was used.
+    """
+    return not has_second_factor(user=user) and not getattr(user, "enrolment_link_required", False)

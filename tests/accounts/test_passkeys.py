@@ -103,3 +103,36 @@ def test_the_coordinators_reset_removes_passkeys_too(region, organisation, profe
 
     assert not WebAuthnCredential.objects.filter(user=professional_user).exists()
     assert not has_second_factor(user=professional_user)
+
+
+def _unverified(user, region):
+    from django.test import Client
+
+    from tests.conftest import host_of
+
+    client = Client(HTTP_HOST=host_of(region))
+    client.force_login(user)
+    return client
+
+
+def test_someone_without_a_second_factor_may_begin_a_passkey_as_enrolment(region, professional_user):
+    response = _unverified(professional_user, region).post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 200
+    assert response.json()["rp"]["id"] == "midden-nederland.localhost"
+
+
+def test_a_password_alone_cannot_add_a_passkey_to_an_account_with_a_second_factor(region, professional_user):
+    TOTPDevice.objects.create(user=professional_user, name="app", confirmed=True)
+    response = _unverified(professional_user, region).post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 403
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("accounts.models").models.User, "enrolment_link_required"),
+    reason="the one-time enrolment link after a reset (issue 16) is not on this branch yet",
+)
+def test_after_a_reset_a_passkey_too_waits_for_the_link_from_the_e_mail(region, professional_user):
+    professional_user.enrolment_link_required = True
+    professional_user.save()
+    response = _unverified(professional_user, region).post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 403
