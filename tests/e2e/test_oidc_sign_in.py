@@ -82,7 +82,9 @@ def test_a_professional_signs_in_through_her_organisation_and_places_a_signal(re
     page.get_by_label("Ik heb het signaleringsprofiel van mijn organisatie gewogen").check()
     browser.click(page.get_by_role("button", name="Volgende"))
     page.get_by_label("Geïnformeerd", exact=True).check()
-    page.get_by_label("de ouders/gezaghebbenden").check()
+    # everyone informed: who must be depends on the youth's age on the day the test runs
+    for party in page.locator('input[name="whom"]').all():
+        party.check()
     page.get_by_label("Wanneer?").fill(datetime.date.today().isoformat())
     page.get_by_label("Hoe?").fill("In een gesprek met de moeder")
     browser.click(page.get_by_role("button", name="Signaal afgeven"))
