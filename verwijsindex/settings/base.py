@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "anymail",
     "rest_framework",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "verwijsindex.tenancy.RegionMiddleware",
     "audit.context.LogContextMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.ProviderSessionMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -175,9 +177,27 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Locking by user name is the point (an account under attack is protected whatever the source address);
 # the per-IP variant axes suggests would lock whole municipal offices behind one NAT address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "otp_webauthn.E030"]
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Verwijsindex")
+
+# Passkeys (WebAuthn, django-otp-webauthn) are a second factor beside the authenticator app, never a login of their
+# own. The relying party is the region's host and the allowed origin the host the request came in on (which the
+# tenancy middleware checked): accounts/passkeys.py. Hence no static OTP_WEBAUTHN_ALLOWED_ORIGINS (check E030).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.RegionWebAuthnHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "accounts.passkeys.relying_party_name"
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
+
+# Sign-in through an organisation's own OpenID Connect provider (accounts/oidc.py, docs/adr/0004); each provider
+# is configured per organisation in the database. OIDC_CLIENT_SECRETS: client secrets kept out of the database,
+# "client-id=secret,other-client-id=secret"; a secret found here wins over one stored (encrypted) in the database.
+OIDC_CLIENT_SECRETS = env.dict("OIDC_CLIENT_SECRETS", default={})
+# OIDC_TIMEOUT: seconds per call to a provider (discovery, token, userinfo, keys).
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# http (not https) issuers: only the dev and test profiles allow them; production refuses to start with it on.
+OIDC_ALLOW_INSECURE_TRANSPORT = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

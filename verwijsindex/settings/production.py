@@ -83,6 +83,9 @@ else:
     }
 
 BRP_SERVE_EMBEDDED_ENDPOINT = False
+if env.bool("OIDC_ALLOW_INSECURE_TRANSPORT", default=False):
+    _require("OIDC_ALLOW_INSECURE_TRANSPORT", "x", problem="http identity providers are for development only.")
+OIDC_ALLOW_INSECURE_TRANSPORT = False
 if env.str("BRP_CLIENT", default="haal_centraal") == "haal_centraal":
     _require("BRP_BASE_URL", env.str("BRP_BASE_URL", default=""))
 

@@ -35,3 +35,5 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c verwijsindex.logbook_truncate_allowed=on"  # noqa: F405
 # checkpoints of one test run only: a folder shared with `make run` would hold counts this database never had
 LOGBOOK_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="vi-logbook-checkpoints-"))
+# OpenID Connect providers on http://127.0.0.1 (the test provider); production refuses this
+OIDC_ALLOW_INSECURE_TRANSPORT = True
