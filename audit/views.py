@@ -14,9 +14,9 @@ from persons.bsn import bsn_pseudonym
 from persons.exceptions import PersonLookupError
 from persons.guards import lookup_rate_check
 
+from .events import logbook_searched_by_bsn
 from .forms import LogbookBsnForm, LogbookFilterForm
 from .selectors import logbook_actions_for_region, logbook_for_region
-from .services import log_event
 
 PAGE_SIZE = 50
 # the pseudonym of the last BSN searched for is kept in the session, so it never travels in a URL
@@ -50,9 +50,7 @@ def logbook(request):
                 bound.add_error("bsn", str(refused.message))
             else:
                 request.session[SESSION_PSEUDONYM] = pseudonym
-                log_event(
-                    action="logbook_searched_by_bsn", request=request, region_id=region.pk, youth_pseudonym=pseudonym
-                )
+                logbook_searched_by_bsn(youth_pseudonym=pseudonym)
                 query = {**_filter_query(request.POST), "persoon": "1"}
                 return redirect(f"{reverse('audit:logbook')}?{urlencode(query)}")
         # the typed value is never rendered back: only the message
