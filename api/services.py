@@ -12,7 +12,7 @@ from django.utils.crypto import salted_hmac
 
 from audit.services import log_event
 from matching.exceptions import MatchActionRefused, NotCoordinator
-from matching.selectors import coordinator_of_youth
+from matching.selectors import match_of_signal, participants_of
 from matching.services import match_follow_up_record
 from persons.exceptions import PersonLookupError
 from persons.services import youth_by_bsn
@@ -211,20 +211,29 @@ def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> d
 
 def api_follow_up_record(
     *, signal, contact_made_on: datetime.date | None, coordination_agreed_on: datetime.date | None
-):
-    """Record the follow-up of the signal's youth on behalf of its professional, who must be the coordinator."""
-    coordinator = coordinator_of_youth(signal.youth_id)
+) -> dict:
+    """Record the follow-up of the signal's match on behalf of its professional, who must be its coordinator.
+
+    `contact_made_on` is recorded for every other active participant of the match (the API has one date for all).
+    """
+    match = match_of_signal(signal)
     try:
-        if coordinator is None:
+        if match is None or match.coordinator_signal_id != signal.pk:
             raise NotCoordinator()
-        return match_follow_up_record(
-            coordinator=coordinator,
+        others = [s.pk for s in participants_of(match) if s.professional_id != signal.professional_id]
+        match = match_follow_up_record(
+            match=match,
             actor=signal.professional,
-            contact_made_on=contact_made_on,
+            contacts=dict.fromkeys(others, contact_made_on),
             coordination_agreed_on=coordination_agreed_on,
         )
     except MatchActionRefused as error:
         raise refusal_error(error) from None
+    return {
+        "contact_made_on": contact_made_on,
+        "coordination_agreed_on": match.coordination_agreed_on,
+        "recorded_at": timezone.now(),
+    }
 
 
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:

@@ -24,10 +24,6 @@ def on_signal_placed(signal) -> None:
     transaction.on_commit(partial(_dispatch, match_detect_task, signal.pk), robust=True)
 
 
-def on_signal_ending(signal, reason) -> None:
-    services.match_signal_ending(signal=signal, reason=reason)
-
-
 def on_signals_ending(signals, reason) -> None:
     services.match_signals_ending(signals=signals, reason=reason)
 
