@@ -8,7 +8,7 @@ recorded for a sibling's professional counts for that professional in the one sh
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from audit.services import log_event
@@ -21,12 +21,12 @@ ACTIVE = SignalStatus.ACTIVE
 
 
 def _waiting(cutoff):
-    """Active participations without contact that joined on or before `cutoff`."""
+    """Active participations without contact that joined on or before `cutoff` (the coordinator's own aside)."""
     return Q(
         participations__signal__status=ACTIVE,
         participations__contact_made_on__isnull=True,
         participations__joined_at__lte=cutoff,
-    )
+    ) & ~Q(participations__signal_id=F("coordinator_signal_id"))
 
 
 def matches_overdue(*, region, as_of: datetime.datetime | None = None):
@@ -34,7 +34,7 @@ def matches_overdue(*, region, as_of: datetime.datetime | None = None):
     cutoff = (as_of or timezone.now()) - datetime.timedelta(days=region.followup_days)
     waiting = MatchParticipation.objects.filter(
         match=OuterRef("pk"), signal__status=ACTIVE, contact_made_on__isnull=True, joined_at__lte=cutoff
-    )
+    ).exclude(signal_id=OuterRef("coordinator_signal_id"))
     return (
         Match.objects.filter(region=region, coordinator_signal__isnull=False)
         .filter(Exists(waiting))
@@ -53,7 +53,7 @@ def match_of_region(*, region, reference: str) -> Match | None:
 
 
 def waiting_participants(matches) -> dict[int, list[Signal]]:
-    """Per match: the active signals without recorded contact (their professionals' contact details only)."""
+    """Per match: the active signals without recorded contact, the coordinator's own aside (contact details only)."""
     result: dict[int, list[Signal]] = {match.pk: [] for match in matches}
     for signal in (
         Signal.objects.filter(
@@ -65,7 +65,8 @@ def waiting_participants(matches) -> dict[int, list[Signal]]:
         .order_by("placed_at", "id")
     ):
         result[signal.match_participation.match_id].append(signal)
-    return result
+    coordinators = {match.pk: match.coordinator_signal_id for match in matches}
+    return {pk: [s for s in signals if s.pk != coordinators[pk]] for pk, signals in result.items()}
 
 
 def checks_of(*, region, matches) -> dict[int, list[FollowUpCheck]]:
