@@ -99,9 +99,8 @@ def _match_or_404(request, reference):
 def handover_propose(request, reference: str):
     view = _view_or_404(request, reference)
     form = _handover_form(request, view, request.POST)
-    if form is None:
-        messages.error(request, _("Alleen de matchregisseur kan dit doen."))
-        return redirect("matching:match", reference=view.reference)
+    if form is None:  # only the coordinator proposes
+        raise Http404
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -120,8 +119,10 @@ def handover_propose(request, reference: str):
 
 @role_required(Role.PROFESSIONAL)
 def handover(request, reference: str):
-    """The page the proposed professional's e-mail links to: accept or decline."""
+    """The page the proposed professional's e-mail links to: accept or decline (for nobody else)."""
     view = _view_or_404(request, reference)
+    if not view.proposed_to_viewer:
+        raise Http404
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if not form.is_valid():

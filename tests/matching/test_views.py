@@ -199,9 +199,9 @@ def test_hand_over_to_someone_outside_the_match_shows_a_dutch_message(matched, h
 def test_only_the_coordinator_may_propose_a_hand_over(matched, haaglanden):
     first, second, match = matched
     response = client_for(second.professional, haaglanden).post(
-        _url("handover_propose", match.reference), {"signal": first.pk}, follow=True
+        _url("handover_propose", match.reference), {"signal": first.pk}
     )
-    assert "Alleen de matchregisseur kan dit doen." in response.content.decode()
+    assert response.status_code == 404
     match.refresh_from_db()
     assert match.proposed_signal is None
 
@@ -212,10 +212,8 @@ def test_only_the_proposed_professional_may_accept(matched, haaglanden):
     outsider = professional(OrganisationFactory(region=haaglanden))
     assert client_for(outsider, haaglanden).post(_url("handover", match.reference),
                                                  {"decision": "accept"}).status_code == 404
-    response = client_for(first.professional, haaglanden).post(
-        _url("handover", match.reference), {"decision": "accept"}, follow=True
-    )
-    assert "Er is geen voorstel om de matchregie aan u over te dragen." in response.content.decode()
+    response = client_for(first.professional, haaglanden).post(_url("handover", match.reference), {"decision": "accept"})
+    assert response.status_code == 404
     match.refresh_from_db()
     assert match.coordinator_signal_id == first.pk
 
