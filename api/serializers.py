@@ -129,8 +129,9 @@ class ContactSerializer(serializers.Serializer):
 class MatchYouthSerializer(serializers.Serializer):
     """A youth in the match as the signal's professional may see it: their own youth by name, others not."""
 
-    label = serializers.CharField(help_text='The own youth\'s name; another youth as "broer/zus" or "jeugdige op '
-                                  'hetzelfde adres".')
+    label = serializers.CharField(
+        help_text='The own youth\'s name; another youth as "broer/zus" or "jeugdige op hetzelfde adres".'
+    )
     birth_year = serializers.IntegerField()
     own = serializers.BooleanField(source="is_own")
 

@@ -259,16 +259,12 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
             link._state.db = connection.alias
         ends = {pk: present[pk] for link in new for pk in (link.signal_a_id, link.signal_b_id)}
         match_id, before, joined = _match_join(ends=ends, now=now)
-        match, members, changed = coordination.match_coordinator_after_join(
-            match_id=match_id, before=before, now=now
-        )
+        match, members, changed = coordination.match_coordinator_after_join(match_id=match_id, before=before, now=now)
         emails.match_notify(trigger=signal, links=new, signals=signals, match=match, members=members)
         if changed and before:
             # a merge moved the role: the participants who get no match e-mail now hear it this way
             told = {signals[pk].professional_id for link in new for pk in (link.signal_a_id, link.signal_b_id)}
-            emails.coordinator_changed_notify(
-                [(match, [m for m in members if m.professional_id not in told])]
-            )
+            emails.coordinator_changed_notify([(match, [m for m in members if m.professional_id not in told])])
         hooks.links_created(new, signals, match=match, match_is_new=not before)
         # last: the logbook's lock serialises every writer until this transaction commits
         log_event(

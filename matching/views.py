@@ -107,9 +107,7 @@ def handover_propose(request, reference: str):
                 messages.error(request, error)
         return redirect("matching:match", reference=view.reference)
     try:
-        services.match_handover_propose(
-            match=view.match, actor=request.user, to_signal_id=form.cleaned_data["signal"]
-        )
+        services.match_handover_propose(match=view.match, actor=request.user, to_signal_id=form.cleaned_data["signal"])
     except MatchActionRefused as refusal:
         messages.error(request, refusal.message)
     else:

@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from matching.exceptions import NoProposalForYou, NotAParticipant, NotCoordinator
-from matching.exceptions import MatchActionRefused
+from matching.exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
 from matching.models import Match, MatchParticipation
 from matching.services import (
     match_follow_up_record,
@@ -36,8 +35,10 @@ def _at(minutes: int):
 
 def _coordinator(youth) -> Match:
     """The one match the youth's signals are in."""
-    (match,) = Match.objects.filter(participations__signal__youth=youth).distinct().select_related(
-        "coordinator_signal__professional"
+    (match,) = (
+        Match.objects.filter(participations__signal__youth=youth)
+        .distinct()
+        .select_related("coordinator_signal__professional")
     )
     return match
 
@@ -61,7 +62,9 @@ def test_the_rules_of_the_region_where_the_youth_lives_choose_the_coordinator(br
     youth_care = place(youth=youth, organisation=_org(elsewhere), placed_at=_at(2))
     assert _coordinator(youth).coordinator_signal == youth_care  # rule 2 matches, rule 1 has no signal yet
     jgz = place(youth=youth, organisation=_org(elsewhere, Sector.YOUTH_HEALTH_CARE, Subtype.GGD), placed_at=_at(3))
-    assert _coordinator(youth).coordinator_signal == jgz  # rule 1 now has a signal: the rules decide over the active signals
+    assert (
+        _coordinator(youth).coordinator_signal == jgz
+    )  # rule 1 now has a signal: the rules decide over the active signals
 
 
 def test_a_rule_with_a_subtype_needs_that_subtype_and_ties_go_to_the_earliest(brp_youth, place, haaglanden):

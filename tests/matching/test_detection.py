@@ -208,7 +208,7 @@ def test_match_email_names_contacts_coordinator_and_own_signal_but_never_bsn_nam
     assert second.reference in message.subject
     match = MatchParticipation.objects.get(signal=second).match
     assert match.coordinator_signal == first  # earliest active signal, no rules in the region
-    assert f"Matchregisseur van deze match: Fatima El Amrani" in message.body
+    assert "Matchregisseur van deze match: Fatima El Amrani" in message.body
     assert match.reference in message.subject and match.reference in message.body
 
 

@@ -124,7 +124,9 @@ def test_a_note_that_cannot_be_kept_is_refused_with_the_reason(matched, region, 
     with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
         client = client_for(followup_monitor(region), region)
         response = client.post(
-            reverse("matching:monitor_check", args=[coordinator.reference]), {f"m{coordinator.pk}-note": note}, follow=True
+            reverse("matching:monitor_check", args=[coordinator.reference]),
+            {f"m{coordinator.pk}-note": note},
+            follow=True,
         )
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [message]

@@ -52,7 +52,9 @@ def test_the_family_placed_across_two_regions_has_one_coordinator_chosen_by_the_
 ):
     # the rules of the region where the youth of the earliest active signal lives (Haaglanden) decide:
     # wijkteam first; Midden-Nederland's own rule (school first) does not apply to this family
-    CoordinatorRule.objects.create(region=haaglanden, position=1, sector=Sector.SOCIAL_SUPPORT, subtype=Subtype.WIJKTEAM)
+    CoordinatorRule.objects.create(
+        region=haaglanden, position=1, sector=Sector.SOCIAL_SUPPORT, subtype=Subtype.WIJKTEAM
+    )
     CoordinatorRule.objects.create(region=utrecht_region, position=1, sector=Sector.EDUCATION)
     with time_machine.travel(DAY, tick=True):
         youths = [brp_youth(bsn) for bsn in CHILDREN]
@@ -100,7 +102,9 @@ def test_the_family_placed_across_two_regions_has_one_coordinator_chosen_by_the_
 def test_when_the_coordinators_signal_ends_the_role_moves_on_by_the_rules_and_everyone_is_told(
     brp_youth, place, haaglanden, utrecht_region
 ):
-    CoordinatorRule.objects.create(region=haaglanden, position=1, sector=Sector.SOCIAL_SUPPORT, subtype=Subtype.WIJKTEAM)
+    CoordinatorRule.objects.create(
+        region=haaglanden, position=1, sector=Sector.SOCIAL_SUPPORT, subtype=Subtype.WIJKTEAM
+    )
     with time_machine.travel(DAY, tick=True):
         youths = [brp_youth(bsn) for bsn in CHILDREN]
         school = place(youth=youths[0], organisation=_org(utrecht_region, Sector.EDUCATION, Subtype.SCHOOL))
@@ -188,8 +192,12 @@ def test_siblings_who_share_only_a_deceased_parent_still_match(brp_embedded, set
 
     # a father who died, two children by different mothers: they share only him, and are siblings
     records = [
-        {"burgerservicenummer": "999990032", "naam": {"voornamen": "Henk", "geslachtsnaam": "Doe"},
-         "geboorte": {"datum": "19800101"}, "overlijden": {"datum": "20240101"}},
+        {
+            "burgerservicenummer": "999990032",
+            "naam": {"voornamen": "Henk", "geslachtsnaam": "Doe"},
+            "geboorte": {"datum": "19800101"},
+            "overlijden": {"datum": "20240101"},
+        },
         *(
             {
                 "burgerservicenummer": bsn,

@@ -54,8 +54,15 @@ def test_professional_sees_the_match_with_contact_details_coordinator_and_own_yo
     page = client_for(second.professional, haaglanden).get(_url("match", match.reference))
     assert page.status_code == 200
     html = page.content.decode()
-    for text in (match.reference, "Fatima El Amrani", "Jeugdteam Centrum", "fatima@jeugdteam.example.nl",
-                 "070 111 2222", "Maya", "actief"):
+    for text in (
+        match.reference,
+        "Fatima El Amrani",
+        "Jeugdteam Centrum",
+        "fatima@jeugdteam.example.nl",
+        "070 111 2222",
+        "Maya",
+        "actief",
+    ):
         assert text in html
     assert "999970021" not in html  # never the BSN
 
@@ -113,8 +120,12 @@ def test_other_roles_may_not_see_match_pages(matched, haaglanden):
 def test_anonymous_is_sent_to_login(matched, anonymous_client, haaglanden):
     _, _, match = matched
     anonymous_client.defaults["HTTP_HOST"] = host_of(haaglanden)
-    for url in (_url("my_matches"), _url("match", match.reference), _url("follow_up", match.reference),
-                _url("handover", match.reference)):
+    for url in (
+        _url("my_matches"),
+        _url("match", match.reference),
+        _url("follow_up", match.reference),
+        _url("handover", match.reference),
+    ):
         response = anonymous_client.get(url)
         assert response.status_code == 302 and reverse("accounts:login") in response.url
 
@@ -150,16 +161,18 @@ def test_my_matches_lists_only_own_matches(matched, haaglanden):
 # --- hand-over -------------------------------------------------------------------------------------------------
 
 
-def test_coordinator_proposes_the_email_links_to_accept_and_decline_and_everyone_hears(matched, brp_youth, place,
-                                                                                       haaglanden):
+def test_coordinator_proposes_the_email_links_to_accept_and_decline_and_everyone_hears(
+    matched, brp_youth, place, haaglanden
+):
     first, second, match = matched
     third = place(youth=brp_youth(MAYA), organisation=OrganisationFactory(region=haaglanden))
     coordinator_page = client_for(first.professional, haaglanden).get(_url("match", match.reference)).content.decode()
     # each active participant once in the hand-over list (and not the coordinator)
     assert coordinator_page.count(f'value="{second.pk}"') == 1 and coordinator_page.count(f'value="{third.pk}"') == 1
     mail.outbox.clear()
-    response = client_for(first.professional, haaglanden).post(_url("handover_propose", match.reference),
-                                                               {"signal": second.pk})
+    response = client_for(first.professional, haaglanden).post(
+        _url("handover_propose", match.reference), {"signal": second.pk}
+    )
     assert response.status_code == 302
     proposal = Notification.objects.get(kind="match_handover_proposed")
     assert proposal.recipient == second.professional
@@ -210,9 +223,13 @@ def test_only_the_proposed_professional_may_accept(matched, haaglanden):
     first, second, match = matched
     client_for(first.professional, haaglanden).post(_url("handover_propose", match.reference), {"signal": second.pk})
     outsider = professional(OrganisationFactory(region=haaglanden))
-    assert client_for(outsider, haaglanden).post(_url("handover", match.reference),
-                                                 {"decision": "accept"}).status_code == 404
-    response = client_for(first.professional, haaglanden).post(_url("handover", match.reference), {"decision": "accept"})
+    assert (
+        client_for(outsider, haaglanden).post(_url("handover", match.reference), {"decision": "accept"}).status_code
+        == 404
+    )
+    response = client_for(first.professional, haaglanden).post(
+        _url("handover", match.reference), {"decision": "accept"}
+    )
     assert response.status_code == 404
     match.refresh_from_db()
     assert match.coordinator_signal_id == first.pk
@@ -266,9 +283,11 @@ def test_follow_up_dates_cannot_lie_before_the_match_arose_nor_in_the_future(mat
 def test_afgestemd_needs_contact_with_everyone_first(matched, haaglanden):
     first, _second, match = matched
     today = timezone.localdate().isoformat()
-    html = client_for(first.professional, haaglanden).post(
-        _url("follow_up", match.reference), {"coordination_agreed_on": today}
-    ).content.decode()
+    html = (
+        client_for(first.professional, haaglanden)
+        .post(_url("follow_up", match.reference), {"coordination_agreed_on": today})
+        .content.decode()
+    )
     assert "Leg eerst vast dat er met iedere betrokkene contact is." in html
     assert Match.objects.get(pk=match.pk).coordination_agreed_on is None
 

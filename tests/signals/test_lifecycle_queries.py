@@ -30,8 +30,12 @@ def _coordinated(ending, colleague) -> tuple:
     """`ending` coordinates a match with the youth's other signal, which will take the role over."""
     other = SignalFactory(organisation=ending.organisation, professional=colleague, youth=ending.youth)
     # a third signal linked to the other keeps the match when `ending` is destroyed (alone, a signal is in no match)
-    third = SignalFactory(organisation=ending.organisation, professional=professional(ending.organisation),
-                          youth=ending.youth, placed_at=other.placed_at + datetime.timedelta(minutes=1))
+    third = SignalFactory(
+        organisation=ending.organisation,
+        professional=professional(ending.organisation),
+        youth=ending.youth,
+        placed_at=other.placed_at + datetime.timedelta(minutes=1),
+    )
     MatchLink.objects.create(signal_a=ending, signal_b=other, kind=MatchKind.SAME_YOUTH)
     MatchLink.objects.create(signal_a=other, signal_b=third, kind=MatchKind.SAME_YOUTH)
     match = Match.objects.create(coordinator_signal=ending, coordinator_since=ending.placed_at)
