@@ -17,6 +17,8 @@ from signals.exceptions import SignalRefused
 from signals.models import EndReason, Signal, SignalStatus
 from signals.services import signal_end, signal_place, signal_transfer
 from tests.accounts.factories import professional
+from tests.matching.conftest import brp_youth, haaglanden  # noqa: F401 - shared fixtures
+from tests.notifications.conftest import celery_eager  # noqa: F401 - shared fixture
 from tests.regions.factories import OrganisationFactory
 from tests.signals.factories import informed
 
