@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from regions.models import CoordinatorRule, Municipality, Organisation, Region, Sector, Subtype
 
@@ -236,8 +237,15 @@ def demo_load() -> dict[str, int]:
         )
         municipalities = {}
         for code, name in spec.municipalities:
+            town = slugify(name)
             municipalities[code], _created = Municipality.objects.update_or_create(
-                cbs_code=code, defaults={"name": name, "region": region}
+                cbs_code=code,
+                defaults={
+                    "name": name,
+                    "region": region,
+                    "contact_email": f"privacy@{town}.example",
+                    "contact_url": f"https://www.{town}.example/verwijsindex",
+                },
             )
         organisations = {}
         for org in spec.organisations:

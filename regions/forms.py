@@ -4,10 +4,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from . import legal
 from .models import InstitutionalAddress, Municipality, Organisation, Region, Sector, Subtype
 from .services import POSTCODE
 
@@ -111,10 +112,26 @@ class MunicipalityForm(NldsFormMixin, forms.ModelForm):
         pass
 
 
+class HttpsURLField(forms.URLField):
+    """A web address; typed without a scheme, it is taken as https."""
+
+    def __init__(self, **kwargs):
+        kwargs["assume_scheme"] = "https"
+        super().__init__(**kwargs)
+
+
 class MunicipalityNameForm(NldsFormMixin, forms.ModelForm):
+    """The name and where citizens ask about their data (shown on the region's public page)."""
+
     class Meta:
         model = Municipality
-        fields = ["name"]
+        fields = ["name", "contact_email", "contact_phone", "contact_url"]
+        field_classes = {"contact_url": HttpsURLField}
+        help_texts = {
+            "contact_url": _("Een pagina van de gemeente over het aanvragen van inzage, correctie of verwijdering."),
+            "contact_email": _("Staat op de openbare pagina: hier vragen ouders en jongeren om inzage of correctie."),
+            "contact_phone": _("Bijvoorbeeld 14 030 of 030 286 00 00."),
+        }
 
 
 class CoordinatorRuleForm(NldsFormMixin, forms.Form):
@@ -173,16 +190,39 @@ class InstitutionalAddressForm(NldsFormMixin, forms.ModelForm):
 
 
 class RegionSettingsForm(NldsFormMixin, forms.ModelForm):
+    """The region's own parameters; the legal maxima (regions/legal.py) are the guard rails."""
+
     class Meta:
         model = Region
         fields = [
-            "internal_matches_reported",
+            "max_age",
+            "active_years",
+            "archive_years",
             "reminder_weeks",
+            "internal_matches_reported",
+            "address_matches",
+            "unborn_signals_allowed",
+            "unborn_overdue_weeks",
+            "unborn_end_weeks",
             "followup_days",
             "request_deadline_days",
             "advice_days",
         ]
         help_texts = {
+            "max_age": _("Tot welke leeftijd een signaal kan worden afgegeven. De wet staat hoogstens %(max)s toe."),
+            "active_years": _("Hoe lang een signaal actief is. De wet staat hoogstens %(max)s jaar toe."),
+            "archive_years": _(
+                "Hoe lang een beëindigd signaal in het archief blijft. De wet staat hoogstens %(max)s jaar toe."
+            ),
+            "address_matches": _(
+                "Zet dit uit als de lijst met instellingsadressen niet bijgehouden wordt: dan geven jeugdigen op "
+                "hetzelfde adres geen match meer, broers, zussen en dezelfde jeugdige nog wel."
+            ),
+            "unborn_overdue_weeks": _(
+                "Is het kind zoveel weken na de verwachte datum nog niet in de BRP, dan vragen we de professional het "
+                "signaal bij te werken of te beëindigen."
+            ),
+            "unborn_end_weeks": _("Gebeurt er daarna niets, dan eindigt het signaal vanzelf na zoveel weken."),
             "reminder_weeks": _(
                 "Hoeveel weken voor het einde van een signaal de meldingsbevoegde een herinnering krijgt."
             ),
@@ -190,6 +230,24 @@ class RegionSettingsForm(NldsFormMixin, forms.ModelForm):
             "request_deadline_days": _("De termijn voor het afhandelen van verzoeken van burgers."),
             "advice_days": _("Binnen hoeveel dagen de meldingsbevoegde advies geeft over een verzoek."),
         }
+
+    # field -> the legal maximum it may not exceed
+    LEGAL_LIMITS = {"max_age": "MAX_AGE", "active_years": "ACTIVE_YEARS", "archive_years": "ARCHIVE_YEARS"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in self.LEGAL_LIMITS.items():
+            field = self.fields[name]
+            maximum = getattr(legal, limit)
+            field.help_text = field.help_text % {"max": maximum}
+            field.max_value = maximum
+            field.widget.attrs["max"] = maximum
+            field.validators.append(
+                MaxValueValidator(
+                    maximum,
+                    message=_("Zolang de wet dit voorschrijft, kan dit hoogstens %(limit_value)s zijn."),
+                )
+            )
 
 
 def _luminance(colour: str) -> float:

@@ -33,6 +33,36 @@ class Region(models.Model):
     advice_days = models.PositiveSmallIntegerField(
         _("termijn advies (dagen)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
+    # the region's own parameters within the legal maxima (regions/legal.py; checked by the settings form)
+    max_age = models.PositiveSmallIntegerField(
+        _("maximumleeftijd"), default=23, validators=[MinValueValidator(12), MaxValueValidator(30)]
+    )
+    active_years = models.PositiveSmallIntegerField(
+        _("looptijd signaal (jaren)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    archive_years = models.PositiveSmallIntegerField(
+        _("bewaartermijn archief (jaren)"), default=5, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    address_matches = models.BooleanField(
+        _("matches op woonadres"),
+        default=True,
+        help_text=_("Of signalen op jeugdigen die op hetzelfde woonadres wonen een match geven."),
+    )
+    unborn_signals_allowed = models.BooleanField(
+        _("signalen op ongeboren kinderen"),
+        default=False,
+        help_text=_("Of professionals een signaal mogen afgeven op het ongeboren kind van een zwangere vrouw."),
+    )
+    unborn_overdue_weeks = models.PositiveSmallIntegerField(
+        _("ongeboren kind: weken na de verwachte datum"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+    )
+    unborn_end_weeks = models.PositiveSmallIntegerField(
+        _("ongeboren kind: daarna vanzelf beëindigd na (weken)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+    )
 
     class Meta:
         verbose_name = _("regio")
@@ -49,6 +79,10 @@ class Municipality(models.Model):
     cbs_code = models.CharField(_("CBS-code"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    # where citizens ask for inzage, correction or removal; shown on the region's public page
+    contact_email = models.EmailField(_("e-mailadres voor verzoeken"), blank=True)
+    contact_phone = models.CharField(_("telefoonnummer voor verzoeken"), max_length=32, blank=True)
+    contact_url = models.URLField(_("webpagina voor verzoeken"), blank=True)
 
     class Meta:
         verbose_name = _("gemeente")

@@ -2,11 +2,13 @@
 
 import copy
 import time
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
+from . import legal
+from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region, Sector
 
 # Every request looks up its region by host name, and regions change seldom: each process keeps the regions it
 # found for HOST_CACHE_SECONDS. A change made in this process clears it at once (regions.apps); another process
@@ -157,3 +159,53 @@ def organisation_member(*, organisation: Organisation, pk: int):
     from accounts.models import Membership
 
     return get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+
+
+# --- the public page for parents and youths ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicFacts:
+    """What the region's public page says, read from the region's own data so it is never out of date."""
+
+    region: Region
+    max_age: int
+    active_years: int
+    archive_years: int
+    reminder_weeks: int
+    internal_matches_reported: bool
+    address_matches: bool
+    unborn_signals_allowed: bool
+    institutional_address_count: int
+    followup_days: int
+    request_deadline_days: int
+    # (sector label, [organisation names]) in the order of the sectors in the law
+    organisations_by_sector: list[tuple[str, list[str]]]
+    municipalities: list[Municipality]
+
+
+def region_public_facts(*, region: Region) -> PublicFacts:
+    """The region's rules and participants as they are now; nothing about any person."""
+    names_by_sector: dict[str, list[str]] = {}
+    for name, sector in (
+        Organisation.objects.filter(region=region, active=True).order_by("name").values_list("name", "sector")
+    ):
+        names_by_sector.setdefault(sector, []).append(name)
+    return PublicFacts(
+        region=region,
+        # the region's own parameters, never past the legal maxima even if the law's settings were lowered since
+        max_age=min(region.max_age, legal.MAX_AGE),
+        active_years=min(region.active_years, legal.ACTIVE_YEARS),
+        archive_years=min(region.archive_years, legal.ARCHIVE_YEARS),
+        reminder_weeks=region.reminder_weeks,
+        internal_matches_reported=region.internal_matches_reported,
+        address_matches=region.address_matches,
+        unborn_signals_allowed=region.unborn_signals_allowed,
+        institutional_address_count=InstitutionalAddress.objects.filter(region=region).count(),
+        followup_days=region.followup_days,
+        request_deadline_days=region.request_deadline_days,
+        organisations_by_sector=[
+            (label, names_by_sector[value]) for value, label in Sector.choices if value in names_by_sector
+        ],
+        municipalities=list(Municipality.objects.filter(region=region).order_by("name")),
+    )

@@ -174,9 +174,27 @@ def municipality_create(*, region: Region, cbs_code: str, name: str, actor, requ
 
 
 @transaction.atomic
-def municipality_update(*, municipality: Municipality, name: str, actor, request=None) -> Municipality:
+def municipality_update(
+    *,
+    municipality: Municipality,
+    name: str,
+    actor,
+    request=None,
+    contact_email: str | None = None,
+    contact_phone: str | None = None,
+    contact_url: str | None = None,
+) -> Municipality:
     municipality.name = name
-    municipality.save(update_fields=["name"])
+    fields = ["name"]
+    for field, value in (
+        ("contact_email", contact_email),
+        ("contact_phone", contact_phone),
+        ("contact_url", contact_url),
+    ):
+        if value is not None:
+            setattr(municipality, field, value)
+            fields.append(field)
+    municipality.save(update_fields=fields)
     log_event(
         action="municipality_changed",
         actor=actor,
@@ -330,8 +348,15 @@ def institutional_address_remove(*, address: InstitutionalAddress, actor, reques
 # --- region settings and look ----------------------------------------------------------------
 
 REGION_SETTINGS = (
-    "internal_matches_reported",
+    "max_age",
+    "active_years",
+    "archive_years",
     "reminder_weeks",
+    "internal_matches_reported",
+    "address_matches",
+    "unborn_signals_allowed",
+    "unborn_overdue_weeks",
+    "unborn_end_weeks",
     "followup_days",
     "request_deadline_days",
     "advice_days",

@@ -55,6 +55,20 @@ def theme_css(request):
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
+@login_not_required
+@cache_control(max_age=300, public=True)
+def public_information(request):
+    """The region's page for parents and youths: what the verwijsindex is and how to use their rights."""
+    if request.region is None:
+        raise Http404
+    facts = selectors.region_public_facts(region=request.region)
+    return render(
+        request,
+        "regions/public_information.html",
+        {"facts": facts, "title": _("Informatie voor ouders en jongeren")},
+    )
+
+
 def _files(request):
     return request.FILES if request.method == "POST" else None
 
@@ -243,11 +257,25 @@ def municipality_list(request):
 @process_manager_required
 def municipality_edit(request, pk):
     municipality = selectors.municipality_of_region(region=request.region, pk=pk)
-    form = MunicipalityNameForm(form_data(request), initial={"name": municipality.name})
+    form = MunicipalityNameForm(
+        form_data(request),
+        initial={
+            "name": municipality.name,
+            "contact_email": municipality.contact_email,
+            "contact_phone": municipality.contact_phone,
+            "contact_url": municipality.contact_url,
+        },
+    )
 
     def update():
         services.municipality_update(
-            municipality=municipality, name=form.cleaned_data["name"], actor=request.user, request=request
+            municipality=municipality,
+            name=form.cleaned_data["name"],
+            contact_email=form.cleaned_data["contact_email"],
+            contact_phone=form.cleaned_data["contact_phone"],
+            contact_url=form.cleaned_data["contact_url"],
+            actor=request.user,
+            request=request,
         )
         messages.success(request, _("De gemeente is opgeslagen."))
         return redirect("regions:municipality_list")

@@ -4,9 +4,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-MAX_AGE = 23
-ACTIVE_YEARS = 2
-ARCHIVE_YEARS = 5
+from regions.legal import ACTIVE_YEARS, ARCHIVE_YEARS, MAX_AGE
 
 
 class Party:

@@ -8,6 +8,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from regions import views as region_views
+
 from . import views
 
 
@@ -19,6 +21,8 @@ def _anymail_tracking_webhook(provider: str) -> list:
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # the region's page for parents and youths, no login
+    path("informatie/", region_views.public_information, name="public_information"),
     # the language switch works before login too (the login page has it)
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("account/", include("accounts.urls")),

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("matching", "0003_carry_over_to_matches"),
-        ("regions", "0004_delete_followupcheck"),
+        ("regions", "0006_delete_followupcheck"),
     ]
 
     operations = [

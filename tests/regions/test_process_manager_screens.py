@@ -214,8 +214,24 @@ def test_institutional_address_is_removed(pm, world):
     assert not InstitutionalAddress.objects.filter(pk=world.address.pk).exists()
 
 
+# the region's periods and unborn-child weeks as the settings page shows them (regions/test_region_parameters.py)
+PARAMETERS = {
+    "max_age": "23",
+    "active_years": "2",
+    "archive_years": "5",
+    "unborn_overdue_weeks": "4",
+    "unborn_end_weeks": "4",
+}
+
+
 def test_region_settings_are_saved(pm, world):
-    data = {"reminder_weeks": "6", "followup_days": "21", "request_deadline_days": "42", "advice_days": "7"}
+    data = {
+        **PARAMETERS,
+        "reminder_weeks": "6",
+        "followup_days": "21",
+        "request_deadline_days": "42",
+        "advice_days": "7",
+    }
     response = pm.post(reverse("regions:region_settings"), data)  # internal matches unticked
     region = Region.objects.get(pk=world.region.pk)
     assert response.status_code == 302
@@ -224,7 +240,13 @@ def test_region_settings_are_saved(pm, world):
 
 
 def test_region_settings_out_of_range_are_refused(pm, world):
-    data = {"reminder_weeks": "0", "followup_days": "21", "request_deadline_days": "42", "advice_days": "7"}
+    data = {
+        **PARAMETERS,
+        "reminder_weeks": "0",
+        "followup_days": "21",
+        "request_deadline_days": "42",
+        "advice_days": "7",
+    }
     response = pm.post(reverse("regions:region_settings"), data)
     assert response.status_code == 200
     assert Region.objects.get(pk=world.region.pk).reminder_weeks == 4

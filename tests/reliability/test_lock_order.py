@@ -83,7 +83,7 @@ def _assert_consistent():
             assert match.coordinator_signal_id is None
 
 
-def test_every_write_path_against_each_other_on_one_family(celery_eager, brp_youth, haaglanden):
+def test_every_write_path_against_each_other_on_one_family(celery_eager, brp_youth, haaglanden):  # noqa: F811
     rng = random.Random(15)
     youths = [brp_youth(bsn) for bsn in FAMILY]
     organisations = [OrganisationFactory(region=haaglanden) for _ in range(6)]

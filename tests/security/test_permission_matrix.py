@@ -84,6 +84,8 @@ PM_ONLY = Row(allowed=PM)
 MATRIX: dict[str, Row] = {
     "home": Row(allowed=LOGGED_IN),
     "health": OPEN,
+    # the region's page for parents and youths: open, and about no person
+    "public_information": OPEN,
     "set_language": Row(allowed=EVERYONE, open=True, method="post"),
     "accounts:login": OPEN,
     "accounts:logout": Row(allowed=EVERYONE, open=True, method="post", lands_on_login=True),

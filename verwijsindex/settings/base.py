@@ -245,6 +245,12 @@ BRP_OIN = env.str("BRP_OIN", default="")
 BRP_PURPOSE = env.str("BRP_PURPOSE", default="Verwijsindex risicojongeren (Jeugdwet art. 7.1.1.1)")
 # BSN_LOOKUP_LIMIT_PER_HOUR: different youths one user may look up per hour before look-ups are refused
 # and the region's process managers are alerted (a guard against BSN enumeration).
+# The legal maxima of the Jeugdwet §7.1 within which each region sets its own parameters (regions/legal.py).
+# While the law applies these are 23 years of age, 2 years active and 5 years in the archive; they are settings
+# so that a deployment can follow a change of the law without a release.
+LEGAL_MAX_AGE = env.int("LEGAL_MAX_AGE", default=23)
+LEGAL_ACTIVE_YEARS = env.int("LEGAL_ACTIVE_YEARS", default=2)
+LEGAL_ARCHIVE_YEARS = env.int("LEGAL_ARCHIVE_YEARS", default=5)
 BSN_LOOKUP_LIMIT_PER_HOUR = env.int("BSN_LOOKUP_LIMIT_PER_HOUR", default=30)
 # BRP_TIMEOUT: seconds per BRP call.
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("regions", "0003_followupcheck"),
+        ("regions", "0005_region_parameters"),
         ("matching", "0003_carry_over_to_matches"),
     ]
 
