@@ -40,7 +40,9 @@ def _state(professionals, region):
             (
                 row.reference,
                 row.coordinator.pk if row.coordinator else None,
-                sorted((p.signal.pk, p.signal.status, p.youth_label, p.joined_at.isoformat()) for p in row.participants),
+                sorted(
+                    (p.signal.pk, p.signal.status, p.youth_label, p.joined_at.isoformat()) for p in row.participants
+                ),
             )
             for row in page.rows
         )
