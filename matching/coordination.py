@@ -128,11 +128,12 @@ def match_coordinator_after_join(*, match_id: int, before: dict[int, Match], now
     return match, active, changed
 
 
-def match_signals_ending(*, signals: list[Signal], reason: str) -> None:
+def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True) -> list[dict]:
     """Before signals are archived or destroyed: their matches split (when destroyed), the role moves on, all told.
 
     The caller holds the signal rows; this locks their Match rows (sorted) and then writes, in a fixed number
-    of statements however many signals end (the life cycle ends thousands a night).
+    of statements however many signals end (the life cycle ends thousands a night). Returns the logbook events;
+    with `log=False` the caller writes them, last in its transaction (the logbook's lock is held to the commit).
     """
     ending = {signal.pk for signal in signals}
     with transaction.atomic():
@@ -140,7 +141,7 @@ def match_signals_ending(*, signals: list[Signal], reason: str) -> None:
             MatchParticipation.objects.filter(signal_id__any=list(ending)).values_list("match_id", flat=True)
         )
         if not match_ids:
-            return
+            return []
         matches = _matches_lock(match_ids)
         before = {pk: match.coordinator_signal_id for pk, match in matches.items()}
         members = match_members(list(matches))
@@ -162,18 +163,19 @@ def match_signals_ending(*, signals: list[Signal], reason: str) -> None:
                 changed.append((match, active, previous))
         Match.objects.bulk_update([matches[pk] for pk in sorted(members)], _DECIDED_FIELDS)
         emails.coordinator_changed_notify([(match, active) for match, active, _previous in changed if active])
-        log_events(
-            [
-                {
-                    "action": "match_coordinator_changed",
-                    "signal_id": match.coordinator_signal_id,
-                    "previous_signal_id": previous if previous != -1 else None,
-                    "match": match.reference,
-                    "reason": str(reason),
-                }
-                for match, _active, previous in changed
-            ]
-        )
+        events = [
+            {
+                "action": "match_coordinator_changed",
+                "signal_id": match.coordinator_signal_id,
+                "previous_signal_id": previous if previous != -1 else None,
+                "match": match.reference,
+                "reason": str(reason),
+            }
+            for match, _active, previous in changed
+        ]
+        if log:
+            log_events(events)
+    return events
 
 
 def _matches_lock(match_ids) -> dict[int, Match]:
