@@ -12,6 +12,7 @@ from accounts.models import Membership, Role
 from audit.services import log_event
 from notifications.links import region_absolute_url
 from persons.models import Youth
+from persons.services import birth_date_matches  # noqa: F401 - the one comparison, for callers of signals
 
 from . import hooks
 from .bulk import rows_delete
@@ -106,6 +107,27 @@ def signal_place_check(*, professional, organisation, youth: Youth, as_of: datet
         raise YouthTooOld()
     if Signal.objects.filter(professional=professional, youth=youth, status=SignalStatus.ACTIVE).exists():
         raise SignalAlreadyActive()
+
+
+def signal_place_lookup(
+    *, professional, organisation, bsn: str, birth_date: datetime.date, request=None, api_organisation=None
+) -> Youth:
+    """The first part of placing, for the browser and the API alike: the youth by BSN and date of birth, checked.
+
+    Refuses (SignalRefused, or persons' PersonLookupError) before anything is written: the organisation may not
+    place, no person has this BSN and date of birth (one answer: docs/adr/0003-look-up-limits.md), or the youth
+    cannot get a signal from this professional. The BRP look-up is persons.services.youth_by_bsn, with its own
+    limits and logbook entry: call this outside a transaction, so that the entry stays when placing fails.
+    `api_organisation`: the API client's organisation, whose look-ups are limited together.
+    """
+    from persons.services import youth_by_bsn
+
+    signal_place_check_organisation(professional=professional, organisation=organisation)
+    youth = youth_by_bsn(
+        bsn=bsn, birth_date=birth_date, actor=professional, request=request, organisation=api_organisation
+    )
+    signal_place_check(professional=professional, organisation=organisation, youth=youth)
+    return youth
 
 
 def signal_place(

@@ -15,7 +15,7 @@ from regions.models import Municipality
 from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
-from .exceptions import SignalRefused
+from .exceptions import BirthDateMismatch, SignalRefused
 from .forms import ConfirmForm, EndForm, InformingForm, LookupForm, ProfileForm, TransferForm
 from .models import EndReason, SignalStatus
 from .rules import Party, age_on, parties_to_inform
@@ -74,18 +74,17 @@ def place(request):
     if request.method == "POST" and form.is_valid():
         organisation = form.chosen_organisation()
         try:
-            services.signal_place_check_organisation(professional=request.user, organisation=organisation)
-            from persons.services import youth_by_bsn
-
-            youth = youth_by_bsn(
+            youth = services.signal_place_lookup(
+                professional=request.user,
+                organisation=organisation,
                 bsn=form.cleaned_data["bsn"],
                 birth_date=form.cleaned_data["birth_date"],
-                actor=request.user,
                 request=request,
             )
-            services.signal_place_check(professional=request.user, organisation=organisation, youth=youth)
             _flow_save(request, {"youth_id": youth.pk, "organisation_id": organisation.pk, "step": 2})
             return redirect("signals:place_confirm")
+        except BirthDateMismatch as error:
+            form.add_error("birth_date", error.message)
         except (PersonLookupError, SignalRefused) as error:
             form.add_error(None, error.message)
     return render(request, "signals/place_lookup.html", {"form": form, "title": _("Signaal afgeven"), "step": 1})

@@ -116,13 +116,3 @@ def test_a_session_past_only_the_password_step_cannot_read_the_dev_mailbox(mailb
     verified = client_for(demo_user, region)
     assert verified.get(reverse("devmail:list"), REMOTE_ADDR="192.0.2.10").status_code == 200
 
-
-def test_opening_my_matches_changes_nothing_and_marking_seen_needs_a_post(region, professional_user):
-    from matching.models import MatchOverviewVisit
-
-    client = client_for(professional_user, region)
-    assert client.get(reverse("matching:my_matches")).status_code == 200
-    assert client.get(reverse("matching:my_matches")).status_code == 200
-    assert not MatchOverviewVisit.objects.filter(user=professional_user).exists()
-    assert client.post(reverse("matching:my_matches")).status_code == 302
-    assert MatchOverviewVisit.objects.filter(user=professional_user).exists()
