@@ -140,6 +140,14 @@ def api_signal_place(
     body; the same key with another body is refused. Failed calls store nothing, so they can be retried.
     """
     fingerprint = _request_hmac(data)
+    if idempotency_key:
+        # a retry of a placement that succeeded is answered as before, without a new look-up (which would now
+        # be refused: the signal exists); a retry racing the first call is caught under the lock below
+        done = IdempotencyRecord.objects.filter(client=client, key_hmac=idempotency_key_hmac(idempotency_key)).first()
+        if done is not None:
+            if done.request_hmac != fingerprint:
+                raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
+            return done.response_status, done.response_body, True
     professional = professional_of_client(client=client, email=data["professional_email"])
     if professional is None:
         raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
@@ -157,7 +165,12 @@ def api_signal_place(
     except PersonLookupError as error:
         raise refusal_error(error, field="bsn") from None
     except SignalRefused as error:
-        raise refusal_error(error) from None
+        if not idempotency_key:
+            raise refusal_error(error) from None
+        # a simultaneous retry whose first call just placed the signal: answered below, under the key's lock
+        youth, refused = None, error
+    else:
+        refused = None
     with transaction.atomic():
         if idempotency_key:
             _lock_idempotency_key(client, idempotency_key)
@@ -168,6 +181,8 @@ def api_signal_place(
                 if record.request_hmac != fingerprint:
                     raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
                 return record.response_status, record.response_body, True
+        if refused is not None:
+            raise refusal_error(refused)
         informing = data["informing"]
         try:
             signal = signal_place(
