@@ -78,6 +78,23 @@ class RegionPasswordResetForm(PasswordResetForm):
         ]
 
 
+class InvitationConfirmForm(forms.Form):
+    """An existing account accepts a new role with its password and (if enrolled) a code of its second factor."""
+
+    password = forms.CharField(label=_("Uw wachtwoord"), strip=False, widget=forms.PasswordInput)
+    token = forms.CharField(
+        label=_("Code uit uw authenticator-app (of een back-upcode)"), max_length=16, required=False
+    )
+
+    def __init__(self, *args, needs_token: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_token = needs_token
+        if needs_token:
+            self.fields["token"].required = True
+        else:
+            del self.fields["token"]
+
+
 class IdentityProviderForm(forms.ModelForm):
     """The organisation's own OpenID Connect provider, as its IT department gives it (see the README)."""
 

@@ -47,6 +47,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_failing_since = models.DateTimeField(_("e-mail komt niet aan sinds"), null=True, blank=True)
     # demo accounts (manage.py load_demo) may use the dev two-factor shortcut, and only in the dev profile
     is_demo = models.BooleanField(_("demo-account"), default=False)
+    # after a second-factor reset: a new authenticator is enrolled only after the link e-mailed to the user
+    enrolment_link_required = models.BooleanField(_("koppeling via e-mail vereist"), default=False)
 
     objects = UserManager()
 

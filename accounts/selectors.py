@@ -54,7 +54,9 @@ def users_manageable_by(*, membership: Membership) -> QuerySet[User]:
 
     An organisation coordinator: the other people with an active role in their own organisation.
     A process manager: the other people with an active role anywhere in their region (not system
-    administrators). Anyone else: nobody.
+    administrators). Anyone else: nobody. In both cases only people *all* of whose active roles lie in
+    that scope: a role elsewhere (another organisation, another region) puts them out of reach, so that
+    nobody resets the second factor of an account that also serves somewhere else (issue #16, 4).
     """
     if membership.role == Role.ORGANISATION_COORDINATOR:
         scope = Q(organisation_id=membership.organisation_id)
@@ -67,8 +69,10 @@ def users_manageable_by(*, membership: Membership) -> QuerySet[User]:
     else:
         return User.objects.none()
     member_ids = Membership.objects.filter(scope, active=True).values("user_id")
+    elsewhere_ids = Membership.objects.filter(active=True).exclude(scope).values("user_id")
     return (
         User.objects.filter(pk__in=member_ids)
+        .exclude(pk__in=elsewhere_ids)
         .exclude(pk=membership.user_id)
         .exclude(memberships__role=Role.SYSTEM_ADMINISTRATOR)
         .order_by("full_name", "email")

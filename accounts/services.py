@@ -63,6 +63,22 @@ def _scope_for(role, *, organisation, region, municipality) -> dict:
     return {"organisation": None, "region": None, "municipality": None}
 
 
+def _link_create(*, user, membership, region, invited_by) -> tuple[Invitation, str]:
+    """An e-mailed one-time link (an invitation to a role, or after a reset with no membership) and its token."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    link = Invitation.objects.create(
+        user=user,
+        membership=membership,
+        region=region,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    return link, token
+
+
 @transaction.atomic
 def user_invite(
     *,
@@ -83,14 +99,16 @@ def user_invite(
       ORGANISATION_COORDINATOR, `region` for PROCESS_MANAGER and FOLLOWUP_MONITOR, `municipality` for
       MUNICIPAL_STAFF. For SYSTEM_ADMINISTRATOR pass only `region`: the host the link points to.
     - An existing user with this e-mail address (case-insensitive) is reused: their name and password
-      stay; the membership is created or made active again. A new user gets no usable password until
-      they accept.
+      stay, and the membership stays *pending* (inactive) until they accept it with their password and
+      second factor (`invitation_accept`): nobody gains a role over an account by inviting it. A new user
+      gets no usable password until they accept; their membership is active at once.
     - Creates an `Invitation` valid for 7 days; only the token's SHA-256 hash is stored. The e-mail,
       with a link on the host of the scope's region, is sent after the transaction commits.
     - Raises `django.core.exceptions.ValidationError` (Dutch message) when the scope does not fit the
       role or the organisation is inactive.
 
-    Returns the Invitation (`invitation.user`, `invitation.membership`).
+    Returns the Invitation (`invitation.user`, `invitation.membership`); once the transaction committed,
+    `invitation.mail_sent` says whether the e-mail went out (None while it waits for the commit).
     """
     scope = _scope_for(role, organisation=organisation, region=region, municipality=municipality)
     link_region = (
@@ -100,25 +118,14 @@ def user_invite(
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
-    elif not user.full_name and full_name.strip():
-        user.full_name = full_name.strip()
-        user.save(update_fields=["full_name"])
-    membership, created = Membership.objects.get_or_create(user=user, role=Role(role), **scope)
-    if not created and not membership.active:
-        membership.active = True
-        membership.save(update_fields=["active"])
+        membership, _created = Membership.objects.get_or_create(user=user, role=Role(role), **scope)
+    else:
+        # an existing account: the role waits for its holder (issue #16, finding 4)
+        membership, _created = Membership.objects.get_or_create(
+            user=user, role=Role(role), **scope, defaults={"active": False}
+        )
 
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    invitation = Invitation.objects.create(
-        user=user,
-        membership=membership,
-        region=link_region,
-        token_hash=invitation_token_hash(token),
-        invited_by=invited_by,
-        created_at=now,
-        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
-    )
+    invitation, token = _link_create(user=user, membership=membership, region=link_region, invited_by=invited_by)
     log_event(
         action="user_invited",
         actor=invited_by,
@@ -127,8 +134,14 @@ def user_invite(
         role=str(Role(role).value),
         membership_id=membership.pk,
     )
+    invitation.mail_sent = None
     transaction.on_commit(lambda: _invitation_mail_send(invitation=invitation, token=token))
     return invitation
+
+
+def mail_header_text(value) -> str:
+    """A text fit for an e-mail header: a line break (a region's name, a user's name) would make the mail fail."""
+    return " ".join(str(value).split())
 
 
 def _invitation_mail_send(*, invitation: Invitation, token: str) -> None:
@@ -144,7 +157,7 @@ def _invitation_mail_send(*, invitation: Invitation, token: str) -> None:
         "expires_at": invitation.expires_at,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        subject = mail_header_text(render_to_string("accounts/email/invitation_subject.txt", context))
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("accounts/email/invitation.txt", context),
@@ -155,11 +168,14 @@ def _invitation_mail_send(*, invitation: Invitation, token: str) -> None:
         message.send()
     except Exception:  # noqa: BLE001 - the invitation stays valid; the inviter can send it again
         logger.exception("invitation e-mail could not be sent (invitation %s)", invitation.pk)
+        invitation.mail_sent = False
+    else:
+        invitation.mail_sent = True
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
-    """Use an invitation: set the password (None keeps an existing one) and close the user's open invitations."""
+    """Use an invitation: set the password (None keeps an existing one) and make its role active."""
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationInvalid(_("Deze uitnodiging is al gebruikt."))
@@ -169,7 +185,11 @@ def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
     if password is not None:
         user.set_password(password)
         user.save(update_fields=["password"])
-    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    # this one role only: other open invitations (another organisation's, perhaps not wanted) stay open, and once
+    # the password is set their links ask for it and the second factor (views._invitation_accept_existing)
+    if invitation.membership_id is not None:
+        Membership.objects.filter(pk=invitation.membership_id, active=False).update(active=True)
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
     log_event(action="invitation_accepted", actor=user, region_id=invitation.region_id, user_id=user.pk)
     return user
 
@@ -188,13 +208,21 @@ def two_factor_confirm(*, user, device: TOTPDevice) -> list[str]:
 
 @transaction.atomic
 def two_factor_reset(*, user, actor=None, region=None) -> None:
-    """Remove every second factor (authenticator app, backup codes, passkeys); the user enrols again at the next login.
+    """Remove every second factor (authenticator app, backup codes, passkeys); the user enrols again, but only
+    through a one-time link e-mailed to them.
 
-    `actor` and `region` (optional) are recorded in the logbook.
+    The password alone must not be enough to enrol a new authenticator (whoever knows it would take the
+    account over), so `enrolment_link_required` is set until the link from the e-mail was used. Without a
+    `region` (a system job), no link is sent and the flag stays off. `actor` and `region` go to the logbook.
     """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     WebAuthnCredential.objects.filter(user=user).delete()
+    if region is not None:
+        user.enrolment_link_required = True
+        user.save(update_fields=["enrolment_link_required"])
+        link, token = _link_create(user=user, membership=None, region=region, invited_by=actor)
+        transaction.on_commit(lambda: _enrolment_link_send(link=link, token=token))
     if actor is not None:
         log_event(
             action="two_factor_reset",
@@ -202,6 +230,37 @@ def two_factor_reset(*, user, actor=None, region=None) -> None:
             region_id=region.pk if region is not None else None,
             user_id=user.pk,
         )
+
+
+def _enrolment_link_send(*, link: Invitation, token: str) -> None:
+    url = region_url(link.region, reverse("accounts:enrolment_link", kwargs={"token": token}))
+    context = {"user": link.user, "region": link.region, "link": url, "valid_days": INVITATION_VALID_DAYS}
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMultiAlternatives(
+            subject=mail_header_text(_("Verwijsindex: stel uw tweestapsverificatie opnieuw in")),
+            body=render_to_string("accounts/email/enrolment_link.txt", context),
+            to=[link.user.email],
+        )
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - the manager can reset again, which sends a fresh link
+        logger.exception("enrolment link e-mail could not be sent (link %s)", link.pk)
+
+
+@transaction.atomic
+def enrolment_link_use(*, link: Invitation, user) -> None:
+    """The one-time link from the reset e-mail was opened by its own user: enrolment is allowed again."""
+    link = Invitation.objects.select_for_update().get(pk=link.pk)
+    if link.user_id != user.pk or link.membership_id is not None:
+        raise InvitationInvalid(_("Deze link is niet voor u bedoeld."))
+    if link.accepted_at is not None:
+        raise InvitationInvalid(_("Deze link is al gebruikt."))
+    if link.is_expired:
+        raise InvitationInvalid(_("Deze link is verlopen. Vraag uw coördinator of procesmanager opnieuw."))
+    link.accepted_at = timezone.now()
+    link.save(update_fields=["accepted_at"])
+    User.objects.filter(pk=user.pk).update(enrolment_link_required=False)
+    log_event(action="enrolment_link_used", actor=user, region_id=link.region_id, user_id=user.pk)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ urlpatterns = [
     path("tweestapsverificatie-instellen/", views.enrol, name="enrol"),
     path("uitloggen/", views.logout_view, name="logout"),
     path("uitnodiging/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("tweestapsverificatie-opnieuw/<str:token>/", views.enrolment_link, name="enrolment_link"),
     path("wachtwoord-vergeten/", views.password_reset, name="password_reset"),
     path("wachtwoord-vergeten/verstuurd/", views.password_reset_done, name="password_reset_done"),
     path(

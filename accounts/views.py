@@ -6,8 +6,8 @@ import segno
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -26,7 +26,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from verwijsindex.form_pages import form_data
 from verwijsindex.links import region_url
 
-from .forms import LoginForm, RegionPasswordResetForm, TokenForm
+from .forms import InvitationConfirmForm, LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required
 from .models import Role, User
 from .oidc import provider_logout_url
@@ -41,6 +41,7 @@ from .selectors import (
 )
 from .services import (
     InvitationInvalid,
+    enrolment_link_use,
     invitation_accept,
     two_factor_confirm,
     two_factor_dev_shortcut,
@@ -80,6 +81,12 @@ def _safe_next(request) -> str:
     return ""
 
 
+def _second_factor_login(request, device) -> None:
+    """Mark the session verified and give it a new key: a key seen before the second step is worth nothing."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @otp_not_required
 def two_factor(request):
     """Second step of the login: a TOTP code or a backup code."""
@@ -91,7 +98,7 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
-            otp_login(request, device)
+            _second_factor_login(request, device)
             return redirect(_safe_next(request) or "home")
         form.add_error("token", _("Deze code klopt niet of is verlopen. Probeer de nieuwste code uit uw app."))
     return render(
@@ -112,7 +119,7 @@ def dev_shortcut(request):
     """Development only: log a demo account in without a code. Does not exist for anyone else."""
     if not _dev_shortcut_offered(request.user):
         raise Http404
-    otp_login(request, two_factor_dev_shortcut(user=request.user))
+    _second_factor_login(request, two_factor_dev_shortcut(user=request.user))
     messages.warning(request, _("U bent ingelogd met de ontwikkel-snelkoppeling, zonder tweede factor."))
     return redirect("home")
 
@@ -132,6 +139,9 @@ def enrol(request):
     """First login: link an authenticator app by QR code, confirm with a code, receive backup codes."""
     if has_second_factor(user=request.user):
         return redirect("accounts:two_factor")
+    if request.user.enrolment_link_required:
+        # after a reset the password alone is not enough: the link from the e-mail must be opened first
+        return render(request, "accounts/enrolment_link_sent.html", {"title": _("Controleer uw e-mail")})
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator-app"), confirmed=False)
@@ -139,7 +149,7 @@ def enrol(request):
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             codes = two_factor_confirm(user=request.user, device=device)
-            otp_login(request, device)
+            _second_factor_login(request, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "title": _("Uw back-upcodes")})
         form.add_error("token", _("Deze code klopt niet. Controleer of de tijd op uw telefoon goed staat."))
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
@@ -178,10 +188,7 @@ def invitation_accept_view(request, token):
     user = invitation.user
     provider = identity_provider_of(invitation=invitation)
     if user.has_usable_password():
-        # someone with an account got a new role: nothing to set, they log in as usual
-        invitation_accept(invitation=invitation, password=None)
-        messages.success(request, _("Uw nieuwe rol is actief. Log in met uw bestaande wachtwoord."))
-        return redirect("accounts:login")
+        return _invitation_accept_existing(request, invitation)
     form = SetPasswordForm(user, form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,6 +210,46 @@ def invitation_accept_view(request, token):
             "token": token,
         },
     )
+
+
+def _invitation_accept_existing(request, invitation):
+    """Someone with an account got a new role: it becomes active only when they prove it is them.
+
+    Password and second factor on this page (their account may have no role in this region, so they cannot log
+    in here first). An inviter who does not hold both gains nothing: the role stays pending (issue #16, 4).
+    """
+    user = invitation.user
+    form = InvitationConfirmForm(form_data(request), needs_token=has_second_factor(user=user))
+    if request.method == "POST" and form.is_valid():
+        proven = authenticate(request, username=user.email, password=form.cleaned_data["password"])
+        token = form.cleaned_data.get("token", "").replace(" ", "")
+        if proven is None or proven.pk != user.pk or (form.needs_token and match_token(user, token) is None):
+            form.add_error(None, _("Het wachtwoord of de code klopt niet."))
+        else:
+            try:
+                invitation_accept(invitation=invitation, password=None)
+            except InvitationInvalid as error:
+                return _invitation_invalid(request, str(error), 410)
+            messages.success(request, _("Uw nieuwe rol is actief. Log in met uw bestaande wachtwoord."))
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/invitation_confirm.html",
+        {"form": form, "invitation": invitation, "title": _("Nieuwe rol aanvaarden")},
+    )
+
+
+@otp_not_required
+def enrolment_link(request, token):
+    """The one-time link e-mailed after a second-factor reset: opened by its own user, it allows enrolment."""
+    link = invitation_by_token(token=token, region=request.region)
+    if link is None or link.user_id != request.user.pk or link.membership_id is not None:
+        return _invitation_invalid(request, _("Deze link is ongeldig of niet voor u bedoeld."))
+    try:
+        enrolment_link_use(link=link, user=request.user)
+    except InvitationInvalid as error:
+        return _invitation_invalid(request, str(error), 410)
+    return redirect("accounts:enrol")
 
 
 def _invitation_invalid(request, reason: str, status: int = 404):

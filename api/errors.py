@@ -63,12 +63,25 @@ MESSAGES = {
     "professional_unknown": _(
         "Er is geen actieve meldingsbevoegde met dit e-mailadres bij de organisatie van deze API-koppeling."
     ),
-    "birth_date_mismatch": _(
-        "De geboortedatum komt niet overeen met de BRP. Controleer het burgerservicenummer en de geboortedatum."
-    ),
     # refusals of the persons and signals services: their own Dutch message is used; these give the English
     "bsn_invalid": _("Dit is geen geldig burgerservicenummer. Controleer de negen cijfers."),
-    "person_not_found": _("Er is geen persoon met dit burgerservicenummer gevonden in de BRP."),
+    # one answer for an unknown BSN and a wrong date of birth: neither can be told apart (persons/guards.py)
+    "person_not_matched": _(
+        "Er is geen persoon gevonden met dit burgerservicenummer en deze geboortedatum. Controleer beide gegevens."
+    ),
+    "lookup_rate_limited": _(
+        "U heeft in korte tijd erg veel verschillende burgerservicenummers opgezocht. Om misbruik te voorkomen "
+        "kunt u een uur lang niemand meer opzoeken. De procesmanager van uw regio is hiervan op de hoogte."
+    ),
+    "organisation_lookup_rate_limited": _(
+        "Via de API-koppelingen van uw organisatie zijn in korte tijd erg veel verschillende burgerservicenummers "
+        "opgezocht. Om misbruik te voorkomen kan uw organisatie een uur lang niemand meer opzoeken. De "
+        "procesmanager van uw regio is hiervan op de hoogte."
+    ),
+    "birth_date_attempts_exceeded": _(
+        "U heeft voor dit burgerservicenummer te vaak een geboortedatum opgegeven die er niet bij past. U kunt "
+        "deze persoon 24 uur lang niet opzoeken. De procesmanager van uw regio is hiervan op de hoogte."
+    ),
     "person_deceased": _(
         "Deze persoon is volgens de BRP overleden. Op een overleden persoon kan geen signaal worden afgegeven."
     ),

@@ -48,7 +48,8 @@ class IdempotencyRecord(models.Model):
     """The response to a placement, replayed when the client retries with the same Idempotency-Key."""
 
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="idempotency_records")
-    key = models.CharField(max_length=255)
+    # keyed hash (HMAC) of the Idempotency-Key: clients choose the key, and some build it from the BSN
+    key_hmac = models.CharField(max_length=64)
     # keyed hash (HMAC) of the request body: the body holds a BSN, and a plain hash of nine digits is reversible
     request_hmac = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField()
@@ -56,7 +57,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_once_per_client")]
+        constraints = [models.UniqueConstraint(fields=["client", "key_hmac"], name="idempotency_key_once_per_client")]
 
     def __str__(self):
-        return f"{self.client_id}:{self.key}"
+        return f"{self.client_id}:{self.key_hmac[:12]}"

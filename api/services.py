@@ -15,7 +15,7 @@ from matching.exceptions import MatchActionRefused, NotCoordinator
 from matching.selectors import match_of_signal, participants_of
 from matching.services import match_follow_up_record
 from persons.exceptions import PersonLookupError
-from signals.exceptions import BirthDateMismatch, InformingIncomplete, SignalRefused
+from signals.exceptions import InformingIncomplete, SignalRefused
 from signals.services import signal_end, signal_place, signal_place_lookup
 
 from .authentication import fingerprint_normalise, secret_hash
@@ -119,6 +119,11 @@ def _request_hmac(data: dict) -> str:
     return salted_hmac("api.idempotency", canonical, algorithm="sha256").hexdigest()
 
 
+def idempotency_key_hmac(key: str) -> str:
+    """What is stored of an Idempotency-Key: a keyed hash (a key built from a BSN must not be readable)."""
+    return salted_hmac("api.idempotency-key", key, algorithm="sha256").hexdigest()
+
+
 def _lock_idempotency_key(client: ApiClient, key: str) -> None:
     second = zlib.crc32(f"{client.pk}:{key}".encode()) - 2**31
     with connection.cursor() as cursor:
@@ -135,32 +140,49 @@ def api_signal_place(
     body; the same key with another body is refused. Failed calls store nothing, so they can be retried.
     """
     fingerprint = _request_hmac(data)
+    if idempotency_key:
+        # a retry of a placement that succeeded is answered as before, without a new look-up (which would now
+        # be refused: the signal exists); a retry racing the first call is caught under the lock below
+        done = IdempotencyRecord.objects.filter(client=client, key_hmac=idempotency_key_hmac(idempotency_key)).first()
+        if done is not None:
+            if done.request_hmac != fingerprint:
+                raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
+            return done.response_status, done.response_body, True
+    professional = professional_of_client(client=client, email=data["professional_email"])
+    if professional is None:
+        raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
+    _note(request, professional=professional)
+    try:
+        # before the transaction: the look-up's logbook entry stays when the placement is refused
+        youth = signal_place_lookup(
+            professional=professional,
+            organisation=client.organisation,
+            bsn=data["bsn"],
+            birth_date=data["birth_date"],
+            request=request,
+            api_organisation=client.organisation,
+        )
+    except PersonLookupError as error:
+        raise refusal_error(error, field="bsn") from None
+    except SignalRefused as error:
+        if not idempotency_key:
+            raise refusal_error(error) from None
+        # a simultaneous retry whose first call just placed the signal: answered below, under the key's lock
+        youth, refused = None, error
+    else:
+        refused = None
     with transaction.atomic():
         if idempotency_key:
             _lock_idempotency_key(client, idempotency_key)
-            record = IdempotencyRecord.objects.filter(client=client, key=idempotency_key).first()
+            record = IdempotencyRecord.objects.filter(
+                client=client, key_hmac=idempotency_key_hmac(idempotency_key)
+            ).first()
             if record is not None:
                 if record.request_hmac != fingerprint:
                     raise ApiError(code="idempotency_key_reused", status_code=422, field="Idempotency-Key")
                 return record.response_status, record.response_body, True
-        professional = professional_of_client(client=client, email=data["professional_email"])
-        if professional is None:
-            raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
-        _note(request, professional=professional)
-        try:
-            youth = signal_place_lookup(
-                professional=professional,
-                organisation=client.organisation,
-                bsn=data["bsn"],
-                birth_date=data["birth_date"],
-                request=request,
-            )
-        except PersonLookupError as error:
-            raise refusal_error(error, field="bsn") from None
-        except BirthDateMismatch:
-            raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date") from None
-        except SignalRefused as error:
-            raise refusal_error(error) from None
+        if refused is not None:
+            raise refusal_error(refused)
         informing = data["informing"]
         try:
             signal = signal_place(
@@ -184,7 +206,11 @@ def api_signal_place(
         body = render(signal)
         if idempotency_key:
             IdempotencyRecord.objects.create(
-                client=client, key=idempotency_key, request_hmac=fingerprint, response_status=201, response_body=body
+                client=client,
+                key_hmac=idempotency_key_hmac(idempotency_key),
+                request_hmac=fingerprint,
+                response_status=201,
+                response_body=body,
             )
     return 201, body, False
 

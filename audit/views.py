@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import role_required
 from persons.bsn import bsn_pseudonym
+from persons.exceptions import PersonLookupError
+from persons.guards import lookup_rate_check
 
 from .events import logbook_searched_by_bsn
 from .forms import LogbookBsnForm, LogbookFilterForm
@@ -34,10 +37,22 @@ def logbook(request):
         bound = LogbookBsnForm(request.POST)
         if bound.is_valid():
             pseudonym = bsn_pseudonym(bound.cleaned_data["bsn"])
-            request.session[SESSION_PSEUDONYM] = pseudonym
-            logbook_searched_by_bsn(youth_pseudonym=pseudonym)
-            query = {**_filter_query(request.POST), "persoon": "1"}
-            return redirect(f"{reverse('audit:logbook')}?{urlencode(query)}")
+            try:
+                # a search by BSN tells whether the youth appears here: limited like every look-up
+                lookup_rate_check(
+                    actor=request.user,
+                    request=request,
+                    pseudonym=pseudonym,
+                    limit=settings.RIGHTS_LOOKUP_LIMIT_PER_HOUR,
+                    region=region,
+                )
+            except PersonLookupError as refused:
+                bound.add_error("bsn", str(refused.message))
+            else:
+                request.session[SESSION_PSEUDONYM] = pseudonym
+                logbook_searched_by_bsn(youth_pseudonym=pseudonym)
+                query = {**_filter_query(request.POST), "persoon": "1"}
+                return redirect(f"{reverse('audit:logbook')}?{urlencode(query)}")
         # the typed value is never rendered back: only the message
         bsn_form.errors_only = bound.errors.get("bsn")
     filter_form = LogbookFilterForm(request.GET or None, actions=actions)

@@ -22,6 +22,17 @@ class PersonNotFound(PersonLookupError):
     message = _("Er is geen persoon met dit burgerservicenummer gevonden in de BRP.")
 
 
+class PersonNotMatched(PersonLookupError):
+    """No person with this BSN and this date of birth: the BRP does not know the BSN, or the date is not theirs.
+
+    One answer for both, so that nobody learns whether a BSN exists or guesses a date of birth.
+    """
+
+    message = _(
+        "Er is geen persoon gevonden met dit burgerservicenummer en deze geboortedatum. Controleer beide gegevens."
+    )
+
+
 class PersonDeceased(PersonLookupError):
     message = _("Deze persoon is volgens de BRP overleden. Op een overleden persoon kan geen signaal worden afgegeven.")
 

@@ -16,8 +16,8 @@ from .brp import BrpPerson, get_client
 from .brp.types import SUSPENDED_ERROR
 from .bsn import bag_pseudonym, bsn_decrypt, bsn_encrypt, bsn_normalise, bsn_pseudonym, bsn_reencrypt
 from .events import YouthChange, youth_change_dispatch
-from .exceptions import BrpUnavailable, PersonDeceased, PersonLookupError, PersonNotFound
-from .guards import lookup_rate_check
+from .exceptions import BrpUnavailable, PersonDeceased, PersonLookupError, PersonNotFound, PersonNotMatched
+from .guards import LOOKUP_ACTION, NOT_MATCHED, birth_date_guess_record, lookup_rate_check
 from .models import Youth
 from .pseudonyms import pseudonym_columns
 from .redaction import redact_bsn
@@ -88,25 +88,61 @@ def _lookup(client, bsn: str) -> BrpPerson:
     return person
 
 
-def youth_by_bsn(*, bsn: str, actor=None, request=None) -> Youth:
-    """The youth with this BSN, created or refreshed from the BRP.
+def birth_date_matches(*, brp_date: str, given: datetime.date) -> bool:
+    """Whether a date of birth agrees with the BRP's; an unknown BRP month or day ("00") matches anything."""
+    if len(brp_date) != 8 or not brp_date.isdigit():
+        return False
+    year, month, day = int(brp_date[:4]), int(brp_date[4:6]), int(brp_date[6:])
+    return given.year == year and month in (0, given.month) and (day == 0 or (month, day) == (given.month, given.day))
 
-    Raises BsnInvalid, PersonNotFound, PersonDeceased or BrpUnavailable (each with its own Dutch message).
+
+def _lookup_log(*, actor, request, pseudonym: str, outcome: str, organisation) -> None:
+    """The look-up's logbook entry; outside a transaction it is committed at once (kept when the caller fails)."""
+    details = {"api_organisation_id": organisation.pk} if organisation is not None else {}
+    log_event(action=LOOKUP_ACTION, actor=actor, request=request, youth_pseudonym=pseudonym, outcome=outcome, **details)
+
+
+def youth_by_bsn(
+    *, bsn: str, birth_date: datetime.date | None = None, actor=None, request=None, organisation=None
+) -> Youth:
+    """The youth with this BSN and date of birth, created or refreshed from the BRP.
+
+    Every look-up for a user is limited and logged (persons/guards.py, docs/adr/0003-look-up-limits.md):
+    call it outside a transaction, so that the logbook entry stays when what the caller does next fails.
+    A user must give the date of birth; only system jobs (no `actor`) look up by BSN alone. `organisation`
+    is the API client's organisation, whose look-ups are limited together.
+
+    Raises BsnInvalid; PersonNotMatched when the BRP knows no such BSN *or* the date does not agree (one
+    answer, so the date cannot be guessed); PersonDeceased only when BSN and date agree; BrpUnavailable;
+    LookupRateLimited or BirthDateAttemptsExceeded. Nothing is stored unless BSN and date agree.
     A person without an address is returned without address fields and with an empty BAG pseudonym.
     """
+    if actor is not None and birth_date is None:
+        raise ValueError("a look-up on behalf of a user needs the date of birth")
     normalised = bsn_normalise(bsn)
     pseudonym = bsn_pseudonym(normalised)
-    lookup_rate_check(actor=actor, request=request, pseudonym=pseudonym)
+    lookup_rate_check(actor=actor, request=request, pseudonym=pseudonym, organisation=organisation)
     try:
         # the BRP is asked outside the transaction: no row locks are held while waiting for it
         person = _lookup(get_client(), normalised)
-        if person.is_deceased:
-            raise PersonDeceased()
+    except PersonNotFound:
+        person = None
     except PersonLookupError as exc:
-        log_event(
-            action="brp_lookup", actor=actor, request=request, youth_pseudonym=pseudonym, outcome=type(exc).__name__
+        _lookup_log(
+            actor=actor, request=request, pseudonym=pseudonym, outcome=type(exc).__name__, organisation=organisation
         )
         raise
+    if person is None or (
+        birth_date is not None and not birth_date_matches(brp_date=person.birth_date_brp, given=birth_date)
+    ):
+        _lookup_log(actor=actor, request=request, pseudonym=pseudonym, outcome=NOT_MATCHED, organisation=organisation)
+        birth_date_guess_record(actor=actor, request=request, pseudonym=pseudonym)
+        raise PersonNotMatched() if birth_date is not None else PersonNotFound()
+    if person.is_deceased:
+        _lookup_log(
+            actor=actor, request=request, pseudonym=pseudonym, outcome="PersonDeceased", organisation=organisation
+        )
+        raise PersonDeceased()
 
     fields = _person_fields(person)
     with transaction.atomic():
@@ -119,12 +155,12 @@ def youth_by_bsn(*, bsn: str, actor=None, request=None) -> Youth:
             change = _youth_apply(youth, person, as_of=None)
             if change is not None:
                 youth_change_dispatch(change)
-        log_event(
-            action="brp_lookup",
+        _lookup_log(
             actor=actor,
             request=request,
-            youth_pseudonym=pseudonym,
+            pseudonym=pseudonym,
             outcome="created" if created else "refreshed",
+            organisation=organisation,
         )
     return youth
 

@@ -4,7 +4,7 @@ import copy
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import legal
@@ -135,13 +135,20 @@ def municipality_names(*, codes) -> dict[str, str]:
 
 
 def organisation_members(*, organisation: Organisation):
-    """The organisation's professionals and coordinators with their number of active signals."""
-    from accounts.models import Membership, Role
+    """The organisation's professionals and coordinators with their number of active signals.
+
+    A role offered to an existing account and not yet accepted is left out: the page must not show whose
+    account an invited address is (issue #16, finding 4).
+    """
+    from accounts.models import Invitation, Membership, Role
     from signals.models import SignalStatus
 
     return (
         Membership.objects.filter(
             organisation=organisation, role__in=[Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR]
+        )
+        .exclude(
+            Q(active=False) & Exists(Invitation.objects.filter(membership=OuterRef("pk"), accepted_at__isnull=True))
         )
         .select_related("user")
         .annotate(

@@ -193,13 +193,20 @@ def _invite(request, *, organisation, role, template, back):
     form = InviteForm(form_data(request))
 
     def invite():
-        services.organisation_member_invite(
+        invitation = services.organisation_member_invite(
             organisation=organisation,
             role=role,
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             invited_by=request.user,
         )
+        if invitation.mail_sent is False:
+            form.add_error(
+                None,
+                _("De uitnodiging kon niet worden verstuurd. Probeer het later opnieuw of meld het aan de beheerder."),
+            )
+            return None
+        # the same words whether or not the address has an account: the page does not tell
         messages.success(
             request,
             _("Er is een uitnodiging gestuurd naar %(email)s. De link is 7 dagen geldig.")

@@ -39,6 +39,16 @@ def statistics(request):
     )
 
 
+# a cell that starts with one of these is a formula to a spreadsheet program (CSV injection): names of
+# organisations and municipalities are typed by people, so every text cell is escaped with a leading quote
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else value
+
+
 @role_required(Role.PROCESS_MANAGER)
 def statistics_csv(request):
     _form, first, last = _period(request)
@@ -53,7 +63,7 @@ def statistics_csv(request):
     for table in figures.tables:
         for row in [*table.rows, table.total]:
             for column, cell in zip(table.columns, row.cells, strict=True):
-                writer.writerow([table.title, table.dimension, row.label, column, cell.shown])
+                writer.writerow([csv_cell(v) for v in (table.title, table.dimension, row.label, column, cell.shown)])
             for column, value in zip(table.extra_columns, row.extra, strict=False):
-                writer.writerow([table.title, table.dimension, row.label, column, value])
+                writer.writerow([csv_cell(v) for v in (table.title, table.dimension, row.label, column, value)])
     return response

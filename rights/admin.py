@@ -1,4 +1,4 @@
-"""Technical admin of requests: read-only, without the encrypted BSN."""
+"""Technical admin of requests: read-only and not deletable, without the encrypted BSN."""
 
 from django.contrib import admin
 
@@ -15,6 +15,10 @@ class RightsRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # a request records that staff looked a youth up; the database refuses the delete as well
         return False
 
 

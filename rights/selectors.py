@@ -1,9 +1,14 @@
 """Reads of requests and advice tasks, scoped to the acting user's memberships; the youth's overview."""
 
-from django.db.models import Q, QuerySet
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from audit.selectors import logbook_for_youth
 from persons.models import Youth
 
@@ -58,13 +63,13 @@ def is_process_manager_for(*, memberships, rights_request: RightsRequest) -> boo
     return any(m.role == Role.PROCESS_MANAGER and m.region_id == rights_request.region_id for m in memberships)
 
 
-def advice_tasks_for_professional(*, user, region) -> QuerySet[AdviceTask]:
-    """A professional's own advice tasks in this region, open ones first."""
-    return (
-        AdviceTask.objects.filter(professional=user, request__region=region)
-        .select_related("request")
-        .order_by("given_at", "due_on", "id")
-    )
+def advice_tasks_for_professional(*, user, region=None) -> QuerySet[AdviceTask]:
+    """A professional's own advice tasks, open ones first, whichever region's municipality asks.
+
+    A request of another region is about a signal of this professional (matches are national): it is
+    answered on the professional's own host, so the task is not filtered on the host's region.
+    """
+    return AdviceTask.objects.filter(professional=user).select_related("request").order_by("given_at", "due_on", "id")
 
 
 def advice_task_for_professional(*, user, region, pk: int) -> AdviceTask:
@@ -81,4 +86,93 @@ def youth_overview(*, rights_request: RightsRequest) -> dict:
             signal_ids=[s.pk for s in signals] + list(rights_request.signal_ids),
         )
     )
-    return {"youth": youth, "signals": signals, "entries": entries}
+    # who registered requests about the youth (a request cannot be deleted: this is the whole list)
+    requests = list(
+        RightsRequest.objects.filter(youth_pseudonym=rights_request.youth_pseudonym)
+        .select_related("registered_by", "municipality")
+        .order_by("registered_at", "pk")
+    )
+    return {"youth": youth, "signals": signals, "entries": entries, "requests": requests}
+
+
+# a staff member's week is an outlier above this many look-ups, or above this many times the region's median week
+OUTLIER_MINIMUM = 5
+OUTLIER_FACTOR = 3
+
+
+@dataclass
+class StaffActivity:
+    """One staff member's look-ups for requests, per week (oldest first), and whether they stand out."""
+
+    actor_id: int
+    name: str
+    weeks: list[int]
+    requests: int
+    refused: int
+    alerted: bool
+    outlier_weeks: list[bool]
+
+    @property
+    def flagged(self) -> bool:
+        return self.alerted or any(self.outlier_weeks)
+
+
+def staff_activity_for_region(*, region, as_of: datetime.date, weeks: int = 12) -> tuple[list, list[StaffActivity]]:
+    """Per municipal staff member of the region: look-ups for requests per week over `weeks` weeks up to `as_of`.
+
+    Counted from the logbook (every look-up, also those that did not become a request) and the requests
+    themselves (which cannot be deleted). A week is flagged above OUTLIER_MINIMUM look-ups and above
+    OUTLIER_FACTOR times the median week of the region's staff; an alert or refusal flags the person.
+    """
+    from audit.models import LogEntry
+    from persons.guards import ALERT_ACTION, REFUSED_ACTION, RIGHTS_LOOKUP_ACTION
+
+    monday = as_of - datetime.timedelta(days=as_of.weekday())
+    starts = [monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    staff = {
+        m.user_id: m.user
+        for m in Membership.objects.filter(role=Role.MUNICIPAL_STAFF, municipality__region=region).select_related(
+            "user"
+        )
+    }
+    since = starts[0]
+    counts = (
+        LogEntry.objects.filter(
+            action=RIGHTS_LOOKUP_ACTION, region_id=region.pk, actor_id__in=list(staff), created_at__date__gte=since
+        )
+        .annotate(week=TruncWeek("created_at"))
+        .values("actor_id", "week")
+        .annotate(n=Count("id"))
+    )
+    per_week: dict[int, dict[datetime.date, int]] = {}
+    for row in counts:
+        per_week.setdefault(row["actor_id"], {})[row["week"].date()] = row["n"]
+    # the typical week of the region's staff, quiet weeks included
+    all_weeks = [per_week.get(actor_id, {}).get(start, 0) for actor_id in staff for start in starts]
+    threshold = max(OUTLIER_MINIMUM, OUTLIER_FACTOR * statistics.median(all_weeks)) if all_weeks else OUTLIER_MINIMUM
+    requests = dict(
+        RightsRequest.objects.filter(region=region, registered_at__date__gte=since)
+        .values_list("registered_by_id")
+        .annotate(n=Count("id"))
+    )
+    flagged_actions = LogEntry.objects.filter(
+        actor_id__in=list(staff), action__in=(ALERT_ACTION, REFUSED_ACTION), created_at__date__gte=since
+    )
+    refused = dict(flagged_actions.filter(action=REFUSED_ACTION).values_list("actor_id").annotate(n=Count("id")))
+    alerted = set(flagged_actions.filter(action=ALERT_ACTION).values_list("actor_id", flat=True))
+    rows = []
+    for actor_id, user in staff.items():
+        weekly = [per_week.get(actor_id, {}).get(start, 0) for start in starts]
+        rows.append(
+            StaffActivity(
+                actor_id=actor_id,
+                name=user.full_name or user.email,
+                weeks=weekly,
+                requests=requests.get(actor_id, 0),
+                refused=refused.get(actor_id, 0),
+                alerted=actor_id in alerted,
+                outlier_weeks=[n > threshold for n in weekly],
+            )
+        )
+    rows.sort(key=lambda row: (not row.flagged, -sum(row.weeks), row.name))
+    return starts, rows

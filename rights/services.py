@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
 from persons.exceptions import PersonLookupError
+from persons.guards import RIGHTS_LOOKUP_ACTION, lookup_rate_check
 from regions.services import process_managers_notify
 
 from .models import (
@@ -27,19 +29,48 @@ from .selectors import signals_of_youth, youth_by_pseudonym
 logger = logging.getLogger(__name__)
 
 
-def _notify(*, recipient, region, kind: str, subject: str, template: str, context: dict, dedupe_key: str, path: str):
-    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name."""
+def _notify(
+    *,
+    recipient,
+    region,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    path: str,
+    link_region=None,
+):
+    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name.
+
+    The link points at the recipient's own region's host (a professional of another region is asked for
+    advice too: on the asking region's host they have no role), the text names the region that asks.
+    """
     from notifications.links import region_absolute_url
     from notifications.services import notification_enqueue
 
+    link_region = link_region or _own_region(recipient) or region
     notification_enqueue(
         recipient=recipient,
         kind=kind,
         subject=subject,
         template=template,
-        context={**context, "region_name": region.name, "url": region_absolute_url(region=region, path=path)},
+        context={**context, "region_name": region.name, "url": region_absolute_url(region=link_region, path=path)},
         dedupe_key=dedupe_key,
     )
+
+
+def _own_region(user):
+    """The region of the user's first active role as a professional (None if they have none)."""
+    from accounts.models import Membership, Role
+
+    membership = (
+        Membership.objects.filter(user=user, role=Role.PROFESSIONAL, active=True)
+        .select_related("organisation__region")
+        .order_by("pk")
+        .first()
+    )
+    return membership.organisation.region if membership is not None else None
 
 
 def _brp_person(bsn: str):
@@ -79,7 +110,9 @@ def rights_request_register(
 
     `birth_date` (from the checked identity document) is only used when the youth is not in the
     verwijsindex; otherwise the BRP date of birth kept with the youth decides the age rule.
-    Raises BsnInvalid for a bad BSN and ValidationError for a request that cannot be registered.
+    Raises BsnInvalid for a bad BSN, LookupRateLimited when the staff member registered requests about too
+    many youths this hour, and ValidationError for a request that cannot be registered. Call it outside a
+    transaction: the look-up stays logged when the request is then refused.
     """
     if not identity_checked:
         raise ValidationError(_("Controleer eerst de identiteit van de verzoeker."))
@@ -88,6 +121,14 @@ def rights_request_register(
     bsn = bsn_normalise(bsn)
     pseudonym = bsn_pseudonym(bsn)
     region = municipality.region
+    # the answer tells whether the youth is in the verwijsindex: limited like every look-up (persons/guards.py)
+    lookup_rate_check(
+        actor=actor,
+        request=request,
+        pseudonym=pseudonym,
+        limit=settings.RIGHTS_LOOKUP_LIMIT_PER_HOUR,
+        region=region,
+    )
     youth = youth_by_pseudonym(pseudonym=pseudonym)
     lives_in = youth.municipality_code if youth is not None else ""
     person = _brp_person(bsn) if youth is None else None
@@ -98,7 +139,7 @@ def rights_request_register(
     # the look-up is logged in its own transaction: it stays logged when the request is then refused
     with transaction.atomic():
         log_event(
-            action="rights_youth_lookup",
+            action=RIGHTS_LOOKUP_ACTION,
             actor=actor,
             request=request,
             region_id=region.pk,
@@ -234,6 +275,7 @@ def rights_advice_request(*, rights_request: RightsRequest, signal_ids, actor, r
                 },
                 dedupe_key=f"rights-advice-requested:{task.pk}",
                 path=reverse("rights:advice_detail", args=[task.pk]),
+                link_region=signal.organisation.region,
             )
         rights_request.signal_ids = [s.pk for s in signals]
         rights_request.status = RequestStatus.ADVICE_REQUESTED

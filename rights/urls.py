@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/afhandelen/", views.request_complete, name="request_complete"),
     path("<int:pk>/advies-vragen/", views.request_advice, name="request_advice"),
     path("<int:pk>/besluit/", views.request_decide, name="request_decide"),
+    path("per-medewerker/", views.staff_activity, name="staff_activity"),
     path("advies/", views.advice_list, name="advice_list"),
     path("advies/<int:pk>/", views.advice_detail, name="advice_detail"),
 ]

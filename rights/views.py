@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from persons.bsn import bsn_decrypt
-from persons.exceptions import BsnInvalid
+from persons.exceptions import BsnInvalid, PersonLookupError
 from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
@@ -45,10 +45,17 @@ def queue(request):
     today = timezone.localdate()
     rows = [(r, r.is_overdue(today)) for r in requests]
     can_register = any(m.role == Role.MUNICIPAL_STAFF for m in request.memberships)
+    is_manager = any(m.role == Role.PROCESS_MANAGER for m in request.memberships)
     return render(
         request,
         "rights/queue.html",
-        {"title": _("Verzoeken"), "rows": rows, "show_all": show_all, "can_register": can_register},
+        {
+            "title": _("Verzoeken"),
+            "rows": rows,
+            "show_all": show_all,
+            "can_register": can_register,
+            "is_manager": is_manager,
+        },
     )
 
 
@@ -78,6 +85,9 @@ def request_register(request):
             )
         except BsnInvalid as exc:
             form.add_error("bsn", str(exc.message))
+            return None
+        except PersonLookupError as exc:
+            form.add_error(None, str(exc.message))
             return None
         messages.success(request, _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference})
         return redirect("rights:request_detail", pk=rights_request.pk)
@@ -214,6 +224,21 @@ def request_decide(request, pk):
             "title": _("Besluiten over %(ref)s") % {"ref": rights_request.reference},
             "rights_request": rights_request,
             "advice_tasks": list(rights_request.advice_tasks.select_related("professional")),
+        },
+    )
+
+
+@role_required(Role.PROCESS_MANAGER)
+def staff_activity(request):
+    """Each municipal staff member's look-ups for requests over the last weeks, unusual ones flagged."""
+    starts, rows = selectors.staff_activity_for_region(region=request.region, as_of=timezone.localdate())
+    return render(
+        request,
+        "rights/staff_activity.html",
+        {
+            "title": _("Verzoeken per medewerker"),
+            "starts": starts,
+            "rows": [(row, list(zip(row.weeks, row.outlier_weeks, strict=True))) for row in rows],
         },
     )
 

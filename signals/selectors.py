@@ -82,6 +82,11 @@ def archive_for_new_signal(*, signal: Signal) -> QuerySet[Signal]:
     )
 
 
+def signals_shown_with(*, signal: Signal, signal_ids) -> list[Signal]:
+    """The archived signals that were shown once with `signal` (ids kept in the placer's session), still there."""
+    return list(archive_for_new_signal(signal=signal).filter(pk__in=list(signal_ids)))
+
+
 def match_counts(signal_ids) -> dict[int, int]:
     """Number of matches per signal, from matching when it provides them; empty otherwise."""
     try:

@@ -22,6 +22,8 @@ from .rules import Party, age_on, parties_to_inform
 
 # The placing flow keeps only ids in the session, never the BSN: the youth is looked up once in step 1.
 FLOW = "signal_place"
+# the ids of the archived signals shown once with a newly placed signal (see place_informing)
+PLACED_ARCHIVE = "signal_placed_archive:"
 
 
 def _professional_organisations(request):
@@ -153,6 +155,10 @@ def place_informing(request):
             request=request,
         )
         request.session.pop(FLOW, None)
+        # the archive of others is shown once, and that showing is decided (and logged) here, in the POST:
+        # opening the next page (a GET) changes nothing
+        archive = services.signal_archive_show(signal=signal, request=request)
+        request.session[f"{PLACED_ARCHIVE}{signal.pk}"] = [entry.pk for entry in archive]
         return redirect("signals:placed", signal_id=signal.pk)
 
     return form_page(
@@ -170,7 +176,7 @@ def place_informing(request):
 
 
 @role_required(Role.PROFESSIONAL)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["POST"])
 def place_cancel(request):
     request.session.pop(FLOW, None)
     messages.info(request, _("Het afgeven van het signaal is afgebroken. Er is niets vastgelegd."))
@@ -188,7 +194,9 @@ def _own_signal(request, signal_id):
 def placed(request, signal_id: int):
     """Step 5: what happens next; the archive of others on this youth is shown here once."""
     signal = _own_signal(request, signal_id)
-    archive = services.signal_archive_show(signal=signal, request=request)
+    archive = selectors.signals_shown_with(
+        signal=signal, signal_ids=request.session.get(f"{PLACED_ARCHIVE}{signal.pk}", [])
+    )
     return render(
         request, "signals/placed.html", {"signal": signal, "archive": archive, "title": _("Signaal afgegeven")}
     )

@@ -1,7 +1,8 @@
 """Development mailbox: the mail that scripts/mailsink.py kept, readable in the browser (dev profile only).
 
 Mounted by verwijsindex/urls.py only when settings.DEV_MAILBOX_DIR is set (never in test or production).
-Open to requests from this machine itself, and to logged-in demo accounts and system administrators:
+Open to requests from this machine itself, and to demo accounts and system administrators logged in with
+both factors:
 whoever runs the demo locally must be able to read an invitation or password-reset mail before
 they can log in at all, while the dev server listening on 0.0.0.0 must not show mail to the network.
 """
@@ -36,8 +37,11 @@ def _may_read(request) -> bool:
     except ValueError:
         pass
     user = request.user
-    return user.is_authenticated and (
-        user.is_demo or user.memberships.filter(role=Role.SYSTEM_ADMINISTRATOR, active=True).exists()
+    # a session that passed only the password step reads nothing: the mailbox holds enrolment and reset links
+    return (
+        user.is_authenticated
+        and user.is_verified()
+        and (user.is_demo or user.memberships.filter(role=Role.SYSTEM_ADMINISTRATOR, active=True).exists())
     )
 
 

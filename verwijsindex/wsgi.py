@@ -8,6 +8,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.dev")
 application = get_wsgi_application()
 
+# production does not serve while an account with the published demo password exists (issue #16, finding 5)
+from accounts.startup import demo_accounts_refuse  # noqa: E402 - needs the apps loaded above
+
+demo_accounts_refuse()
+
 
 def _warm() -> None:
     """Load at start what each process would otherwise load inside a user's request.

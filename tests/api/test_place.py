@@ -45,18 +45,20 @@ def test_place_for_own_professional_returns_the_signal_without_bsn(brp, api_a, p
 
 
 def test_date_of_birth_must_equal_the_brps(brp, api_a, prof_a):
-    assert_error(
-        api_a.post(SIGNALS, place_body(prof_a, birth_date="2015-02-02")), 422, "birth_date_mismatch", "birth_date"
-    )
+    assert_error(api_a.post(SIGNALS, place_body(prof_a, birth_date="2015-02-02")), 422, "person_not_matched", "bsn")
     assert not Signal.objects.exists() and not Youth.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("bsn", "code"),
-    [("123456789", "bsn_invalid"), ("111222333", "person_not_found"), (DECEASED, "person_deceased")],
+    ("bsn", "birth_date", "code"),
+    [
+        ("123456789", "2015-02-01", "bsn_invalid"),
+        ("111222333", "2015-02-01", "person_not_matched"),
+        (DECEASED, "1998-12-01", "person_deceased"),
+    ],
 )
-def test_person_lookup_refusals_name_the_bsn_field(brp, api_a, prof_a, bsn, code):
-    body = assert_error(api_a.post(SIGNALS, place_body(prof_a, bsn=bsn)), 422, code, "bsn")
+def test_person_lookup_refusals_name_the_bsn_field(brp, api_a, prof_a, bsn, birth_date, code):
+    body = assert_error(api_a.post(SIGNALS, place_body(prof_a, bsn=bsn, birth_date=birth_date)), 422, code, "bsn")
     assert bsn not in str(body)
 
 

@@ -345,7 +345,7 @@ def test_signal_placing_form_errors_are_in_english(brp, region, professional_use
     assert "Enter a valid date, for example 2015-06-01." in assert_english(not_a_date, *data)
 
     mismatch = client.post(reverse("signals:place"), {"bsn": "999970033", "birth_date": "2017-01-02"})
-    assert "The date of birth does not match this citizen service number. Check both." in assert_english(
+    assert "No person was found with this citizen service number and this date of birth. Check both." in assert_english(
         mismatch, *data
     )
 

@@ -99,6 +99,11 @@ MATRIX: dict[str, Row] = {
     "accounts:invitation_accept": Row(
         allowed=EVERYONE, open=True, open_status=404, kwargs=lambda world: {"token": "ongeldige-uitnodiging"}
     ),
+    # the one-time link after a second-factor reset: only its own user, with the token from the e-mail
+    # (tests/security/test_account_takeover.py); a made-up token is refused to everyone
+    "accounts:enrolment_link": Row(
+        allowed=frozenset(), second_factor_step=True, kwargs=lambda world: {"token": "ongeldige-link"}
+    ),
     "accounts:password_reset": OPEN,
     "accounts:password_reset_done": OPEN,
     "accounts:password_reset_confirm": Row(
@@ -140,6 +145,7 @@ MATRIX: dict[str, Row] = {
         allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("objection"), method="post"
     ),
     "rights:request_decide": Row(allowed=frozenset({PROCESS_MANAGER}), kwargs=_object("objection")),
+    "rights:staff_activity": Row(allowed=PM),
     "rights:advice_list": Row(allowed=PROFESSIONALS),
     "rights:advice_detail": Row(allowed=frozenset({OWNER}), kwargs=_object("advice_task")),
     "audit:logbook": Row(allowed=frozenset({PROCESS_MANAGER})),
@@ -174,7 +180,7 @@ MATRIX: dict[str, Row] = {
     "signals:place_confirm": Row(allowed=PROFESSIONALS),
     "signals:place_profile": Row(allowed=PROFESSIONALS),
     "signals:place_informing": Row(allowed=PROFESSIONALS),
-    "signals:place_cancel": Row(allowed=PROFESSIONALS),
+    "signals:place_cancel": Row(allowed=PROFESSIONALS, method="post"),
     "signals:detail": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "signals:placed": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "signals:end": Row(allowed=frozenset({OWNER}), kwargs=_signal),

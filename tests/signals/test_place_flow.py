@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import LogEntry
+from persons.services import birth_date_matches
 from signals.models import Signal
-from signals.services import birth_date_matches
 from tests.conftest import client_for
 from tests.persons.factories import YouthFactory
 from tests.signals.factories import SignalFactory

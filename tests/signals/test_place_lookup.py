@@ -42,7 +42,7 @@ def test_bsn_with_spaces_and_dots_is_accepted(brp, professional_user, region):
 def test_date_of_birth_that_does_not_match_the_brp_is_refused_and_input_kept(brp, professional_user, region):
     response = lookup(client_for(professional_user, region), MIRA, "2017-01-02")
     content = response.content.decode()
-    assert "De geboortedatum past niet bij dit burgerservicenummer" in content
+    assert "Er is geen persoon gevonden met dit burgerservicenummer en deze geboortedatum" in content
     assert 'value="2017-01-02"' in content
 
 
@@ -53,7 +53,7 @@ def test_invalid_bsn_is_refused_with_a_clear_message(brp, professional_user, reg
 
 def test_unknown_person_is_refused(brp, professional_user, region):
     response = lookup(client_for(professional_user, region), UNKNOWN, "2017-01-01")
-    assert "Er is geen persoon met dit burgerservicenummer gevonden" in response.content.decode()
+    assert "Er is geen persoon gevonden met dit burgerservicenummer en deze geboortedatum" in response.content.decode()
 
 
 def test_deceased_person_is_refused(brp, professional_user, region):

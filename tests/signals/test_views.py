@@ -112,7 +112,7 @@ def test_ending_without_a_reason_shows_a_dutch_message(professional_user, region
 
 
 def test_placed_page_shows_the_archive_of_others_once(professional_user, organisation, colleague, region):
-    youth = YouthFactory()
+    youth = YouthFactory(birth_date=datetime.date.today() - datetime.timedelta(days=5 * 365))
     old = SignalFactory(
         professional=colleague,
         organisation=organisation,
@@ -120,16 +120,25 @@ def test_placed_page_shows_the_archive_of_others_once(professional_user, organis
         status=SignalStatus.ARCHIVED,
         ended_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
     )
-    new = SignalFactory(professional=professional_user, organisation=organisation, youth=youth)
     client = client_for(professional_user, region)
-    url = reverse("signals:placed", args=[new.pk])
-    first = client.get(url)
+    session = client.session
+    session["signal_place"] = {"youth_id": youth.pk, "organisation_id": organisation.pk, "step": 4}
+    session.save()
+    # the showing is decided when the signal is placed (a POST); the page after it only shows it
+    placed = client.post(
+        reverse("signals:place_informing"),
+        {"status": "informed", "whom": ["parents"], "on": datetime.date.today().isoformat(), "how": "gesprek"},
+    )
+    assert placed.status_code == 302
+    first = client.get(placed["Location"])
     assert [entry.pk for entry in first.context["archive"]] == [old.pk]
     assert old.contact_email in first.content.decode()
-    second = client.get(url)
-    assert second.context["archive"] == []
-    assert old.contact_email not in second.content.decode()
-    assert LogEntry.objects.filter(action="signal_archive_shown", signal_id=new.pk).count() == 1
+    assert client.get(placed["Location"]).status_code == 200  # opening it again changes and logs nothing
+    assert LogEntry.objects.filter(action="signal_archive_shown").count() == 1
+    # another session (another day) does not see it again
+    later = client_for(professional_user, region).get(placed["Location"])
+    assert later.context["archive"] == []
+    assert old.contact_email not in later.content.decode()
 
 
 # Organisation coordinators

@@ -285,6 +285,15 @@ LEGAL_MAX_AGE = env.int("LEGAL_MAX_AGE", default=23)
 LEGAL_ACTIVE_YEARS = env.int("LEGAL_ACTIVE_YEARS", default=2)
 LEGAL_ARCHIVE_YEARS = env.int("LEGAL_ARCHIVE_YEARS", default=5)
 BSN_LOOKUP_LIMIT_PER_HOUR = env.int("BSN_LOOKUP_LIMIT_PER_HOUR", default=30)
+# RIGHTS_LOOKUP_LIMIT_PER_HOUR: different youths one municipal staff member may register requests about per hour
+# (and a process manager may search the logbook for by BSN).
+RIGHTS_LOOKUP_LIMIT_PER_HOUR = env.int("RIGHTS_LOOKUP_LIMIT_PER_HOUR", default=10)
+# BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION: different youths all API clients of one organisation may look up per
+# hour, whichever professional they act for.
+BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION = env.int("BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION", default=200)
+# BSN_BIRTH_DATE_ATTEMPTS: look-ups of one BSN whose date of birth does not match, per user per 24 hours, before
+# that user is stopped for that BSN and the process managers are alerted.
+BSN_BIRTH_DATE_ATTEMPTS = env.int("BSN_BIRTH_DATE_ATTEMPTS", default=3)
 # BRP_TIMEOUT: seconds per BRP call.
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=5.0)
 # BRP_TEST_DATA: the embedded register's JSON; by default the repository's own copy of the RvIG test set
@@ -361,3 +370,6 @@ DEV_MAILBOX_DIR = None
 # ALLOW_DEMO_DATA: whether `manage.py load_demo` may create accounts with known passwords (dev and test do;
 # elsewhere only a demo installation such as docker compose sets it).
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=False)
+# REFUSE_DEMO_ACCOUNTS: the application does not start while an account with a published demo password exists
+# (accounts/startup.py; the production profile sets it, whatever ALLOW_DEMO_DATA says).
+REFUSE_DEMO_ACCOUNTS = False

@@ -23,6 +23,7 @@ ALLOWED_HOSTS = [".localhost", "localhost", "127.0.0.1"]
 BRP_CLIENT = "embedded"
 # the benchmark's professionals look up far more youths an hour than people do; the guard's query still runs
 BSN_LOOKUP_LIMIT_PER_HOUR = env.int("BSN_LOOKUP_LIMIT_PER_HOUR", default=1_000_000)
+BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION = env.int("BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION", default=1_000_000)
 # BENCH_EMAIL_URL: the SMTP sink run_all.py starts; the worker delivers match e-mail there.
 vars().update(env.email_url_config(env.str("BENCH_EMAIL_URL", default="smtp://127.0.0.1:8025")))
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

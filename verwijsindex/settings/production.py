@@ -86,6 +86,10 @@ BRP_SERVE_EMBEDDED_ENDPOINT = False
 if env.bool("OIDC_ALLOW_INSECURE_TRANSPORT", default=False):
     _require("OIDC_ALLOW_INSECURE_TRANSPORT", "x", problem="http identity providers are for development only.")
 OIDC_ALLOW_INSECURE_TRANSPORT = False
+# accounts with the published demo password never exist in production, whatever ALLOW_DEMO_DATA says:
+# `load_demo` refuses, and the web process refuses to start while one exists (accounts/startup.py)
+ALLOW_DEMO_DATA = False
+REFUSE_DEMO_ACCOUNTS = True
 if env.str("BRP_CLIENT", default="haal_centraal") == "haal_centraal":
     _require("BRP_BASE_URL", env.str("BRP_BASE_URL", default=""))
 
