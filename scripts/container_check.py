@@ -38,6 +38,13 @@ STATE = Path("/var/lib/verwijsindex-container-check")  # dockerd's data root, re
 RUN = Path("/run/verwijsindex-container-check")  # its exec root, pid file and socket
 SOCKET = RUN / "docker.sock"
 BASE_IMAGE = "verwijsindex-debian/base:bookworm"
+LOCAL_CAS = Path("/usr/local/share/ca-certificates")  # this machine's own certificate authorities, if any
+# the builds' TLS clients trust the system bundle (with this machine's CAs): pip's own copy and node's do not
+CA_ENVIRONMENT = {
+    "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
+    "PIP_CERT": "/etc/ssl/certs/ca-certificates.crt",
+    "NODE_EXTRA_CA_CERTS": "/etc/ssl/certs/ca-certificates.crt",
+}
 COMPOSE_FILES = ["-f", "docker-compose.yml", "-f", "docker-compose.debian.yml"]
 SERVICES = ["postgres", "redis", "mail", "web", "worker", "beat"]
 SIBLINGS = [("999970021", "2015-02-01"), ("999970033", "2017-01-01")]  # children of 999999126 in the BRP test set
@@ -132,13 +139,19 @@ def base_image_build(workdir: Path) -> None:
     sources = rootfs / "etc" / "apt" / "sources.list"
     lines = [f"deb {e['uri']} {suite} {' '.join(e['components'])}\n" for e in entries for suite in e["suites"]]
     sources.write_text("".join(lines))
+    # a proxy between this machine and the registries may present a certificate of this machine's own authority;
+    # the base trusts what this machine trusts (certificates are public; nothing secret is copied)
+    if LOCAL_CAS.is_dir() and any(LOCAL_CAS.rglob("*.crt")):
+        shutil.copytree(LOCAL_CAS, rootfs / LOCAL_CAS.relative_to("/"), dirs_exist_ok=True)
+        run(["chroot", str(rootfs), "update-ca-certificates"], stdout=subprocess.DEVNULL)
     for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):
         for item in (rootfs / cache).glob("*"):
             if item.is_file():
                 item.unlink()
     say(f"importing it as {BASE_IMAGE}")
     tar = subprocess.Popen(["tar", "-C", str(rootfs), "--numeric-owner", "-c", "."], stdout=subprocess.PIPE)
-    run(docker("import", "-", BASE_IMAGE), stdin=tar.stdout, stdout=subprocess.DEVNULL)
+    changes = [f"--change=ENV {name}={value}" for name, value in CA_ENVIRONMENT.items()]
+    run(docker("import", *changes, "-", BASE_IMAGE), stdin=tar.stdout, stdout=subprocess.DEVNULL)
     tar.wait()
     shutil.rmtree(rootfs)
 
@@ -248,7 +261,7 @@ def wait_healthy(environment: dict, timeout: float = 600) -> None:
 
 
 SETUP = """
-import json, secrets
+import datetime, json, secrets
 from django.db import transaction
 from accounts.models import Role
 from accounts.services import invitation_accept, user_invite
@@ -262,7 +275,8 @@ out = {}
 for code, name, sector in (("check-school", "Check School", "education"), ("check-zorg", "Check Zorg", "youth_care")):
     with transaction.atomic():
         organisation = organisation_create(region=region, actor=None,
-                                           data={"name": name, "code": code, "sector": sector})
+                                           data={"name": name, "code": code, "sector": sector,
+                                                 "convenant_date": datetime.date.today()})
         invitation = user_invite(email=f"prof@{code}.example", full_name=f"Professional {name}",
                                  role=Role.PROFESSIONAL, organisation=organisation, invited_by=None)
     invitation_accept(invitation=invitation, password=secrets.token_urlsafe(24))
@@ -378,6 +392,12 @@ def remove_everything(environment: dict) -> None:
         say(f"$ docker {' '.join(command)}\n{output.rstrip()}")
 
 
+def our_mounts() -> list[str]:
+    """Mounts under our paths that dockerd left (its network namespace file under the exec root), deepest first."""
+    points = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
+    return sorted((p for p in points if p.startswith((str(STATE), str(RUN)))), key=len, reverse=True)
+
+
 def processes_left() -> list[str]:
     """Processes that belong to this run: dockerd, containerd and shims with our paths, and container processes."""
     left = []
@@ -408,7 +428,9 @@ def main() -> int:
         base_image_build(workdir)
         environment = run_environment(workdir)
         say("building the images and starting the stack (production settings, host network, 127.0.0.1)")
-        compose(environment, "build", stdout=open(workdir / "build.log", "wb"), stderr=subprocess.STDOUT)
+        # one build of the application image (migrate, web, worker and beat all run verwijsindex:latest)
+        compose(environment, "build", "postgres", "redis", "mail", "migrate", stdout=open(workdir / "build.log", "wb"),
+                stderr=subprocess.STDOUT)  # fmt: skip
         compose(environment, "up", "-d", stderr=subprocess.STDOUT)
         wait_healthy(environment)
         accounts = setup_region(environment)
@@ -428,13 +450,17 @@ def main() -> int:
                 remove_everything(environment)
             say("stopping dockerd")
             dockerd_stop(daemon)
+        for mount in our_mounts():
+            subprocess.run(["umount", mount], check=False)
         shutil.rmtree(STATE, ignore_errors=True)
         shutil.rmtree(RUN, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
         left = processes_left()
         say("processes of this run left: " + ("none" if not left else "\n".join(left)))
-        if left:
-            failure = failure or CheckFailed("processes left behind")
+        remains = our_mounts() + [str(path) for path in (STATE, RUN) if path.exists()]
+        say("mounts and folders of this run left: " + (", ".join(remains) or "none"))
+        if left or remains:
+            failure = failure or CheckFailed("processes, mounts or folders left behind")
     say("PASSED" if failure is None else "FAILED")
     return 0 if failure is None else 1
 
