@@ -42,15 +42,18 @@ COPY --from=frontend --chown=verwijsindex:verwijsindex /build/node_modules ./nod
 
 # collectstatic imports the production settings, which refuse to load without their secrets; these
 # build-only values exist during this one command and are not part of the image's environment.
-# The media folder exists owned by the application's user, so that the volume mounted on it is writable.
+# The media and logbook checkpoint folders exist owned by the application's user, so that the volumes mounted
+# on them are writable.
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret \
     BSN_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMzItYnl0ZXM= \
     BSN_PSEUDONYM_KEY=build-only-not-a-secret-build-only \
+    LOGBOOK_HMAC_KEYS=1:build-only-not-a-secret-build-only \
+    LOGBOOK_CHECKPOINT_KEYS=1:YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMzItYnl0ZXM= \
     ALLOWED_HOSTS=build.invalid DATABASE_URL=postgres://build@build.invalid/build REDIS_URL=redis://build.invalid/0 \
     DEFAULT_FROM_EMAIL=build@build.invalid EMAIL_URL=smtp://build.invalid:25 BRP_CLIENT=embedded \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media \
-    && chown -R verwijsindex:verwijsindex /app/staticfiles /app/media
+    && mkdir -p /app/media /app/checkpoints \
+    && chown -R verwijsindex:verwijsindex /app/staticfiles /app/media /app/checkpoints
 
 USER verwijsindex
 # gunicorn listens on GUNICORN_BIND: all addresses of the container's own network by default; with host

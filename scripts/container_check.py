@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from base64 import urlsafe_b64encode
+from base64 import b64encode, urlsafe_b64encode
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -211,6 +211,8 @@ def run_environment(workdir: Path) -> dict:
                 f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
                 f"BSN_ENCRYPTION_KEYS={urlsafe_b64encode(os.urandom(32)).decode()}",
                 f"BSN_PSEUDONYM_KEY={secrets.token_urlsafe(50)}",
+                f"LOGBOOK_HMAC_KEYS=1:{secrets.token_urlsafe(48)}",
+                f"LOGBOOK_CHECKPOINT_KEYS=1:{b64encode(os.urandom(32)).decode()}",
                 "ALLOWED_HOSTS=.localhost,localhost,127.0.0.1",
                 "DEFAULT_FROM_EMAIL=Verwijsindex <noreply@verwijsindex.example>",
                 "SITE_SCHEME=https",
