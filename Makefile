@@ -10,7 +10,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 export MAIL_PORT
 
-.PHONY: audit run test install services stop bench lint clean messages chromium
+.PHONY: audit run test install services stop bench lint clean messages chromium container-check
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ test: services chromium
 
 bench: services
 	. ./$(SERVICES_ENV) && $(PY) benchmarks/run_all.py
+
+# The container stack for real (Dockerfile, docker-compose.yml + docker-compose.debian.yml): its own dockerd, a
+# Debian base image made with debootstrap, the production settings, a match through the API and its e-mail, the
+# production headers; removes everything it made afterwards. Needs root; takes ~10 minutes. Not part of `make test`.
+container-check:
+	$(PYTHON) scripts/container_check.py
 
 clean: stop
 	rm -rf .data $(VENV) node_modules staticfiles

@@ -11,7 +11,9 @@ Steps (each printed as it runs; a table at the end, also written to benchmarks/r
    BENCH_THINK seconds of think time after every answer (16 people at work);
 4. benchmarks/scale_ops.py: match detection for new signals among all stored ones, and the daily
    life-cycle run over all stored signals;
-5. the other engineers' benchmark scripts (benchmarks/lifecycle*.py, matching*.py, persons_*.py),
+5. the logbook (benchmarks/logbook.py: single and concurrent writers, a bulk write of BENCH_LOGBOOK_ROWS,
+   default 1,000,000 x BENCH_SCALE but at least 10,000, and the chain check) on `<name>_bench_logbook`;
+6. the other engineers' benchmark scripts (benchmarks/lifecycle*.py, matching*.py, persons_*.py),
    each in its own process with a time limit (full runs only: BENCH_SCALE >= 1, or BENCH_OTHERS=1).
 
 Environment: DATABASE_URL, REDIS_URL (as `make` sets them), BENCH_SCALE, BENCH_USERS,
@@ -79,6 +81,19 @@ def bench_urls() -> tuple[str, str]:
     database = urlunsplit(parts._replace(path=f"/{name}_bench"))
     redis_base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rstrip("/").rsplit("/", 1)[0]
     return database, f"{redis_base}/{BENCH_REDIS_DB}"
+
+
+def database_server(database: str) -> tuple[str, str]:
+    """The PostgreSQL server's version and its durability settings, e.g. ('15.20', 'fsync=on, synchronous_commit=on').
+    The project-local server runs with fsync=off; a production server (and the machine's own) with fsync=on."""
+    import psycopg
+
+    parts = urlsplit(database)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0].split()[0]
+        fsync = connection.execute("SHOW fsync").fetchone()[0]
+        commit = connection.execute("SHOW synchronous_commit").fetchone()[0]
+    return version, f"fsync={fsync}, synchronous_commit={commit}"
 
 
 def prepare_database(database: str, env: dict) -> float:
@@ -189,6 +204,9 @@ def main() -> None:
     description = machine()
     say(description)
     database, redis_url = bench_urls()
+    version, durability = database_server(database)
+    description += f"; PostgreSQL {version} at {urlsplit(database).netloc.rsplit('@', 1)[-1]} with {durability}"
+    say(f"database server: PostgreSQL {version}, {durability}")
     env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis_url,
            "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.bench", "BENCH_SCALE": str(SCALE)}  # fmt: skip
     load_seconds = prepare_database(database, env)
@@ -218,12 +236,20 @@ def main() -> None:
     ops_json = workdir / "ops.json"
     subprocess.run([PY, "benchmarks/scale_ops.py", "--json", str(ops_json)], cwd=ROOT, env=env, check=True)
     ops = json.loads(ops_json.read_text())
+    logbook_rows = int(os.environ.get("BENCH_LOGBOOK_ROWS", max(10_000, int(1_000_000 * SCALE))))
+    say(f"the logbook ({logbook_rows} rows in bulk)")
+    logbook = subprocess.run(
+        [PY, "benchmarks/logbook.py", "--rows", str(logbook_rows)], cwd=ROOT, env={**os.environ}, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    ops["logbook"] = logbook.stdout.strip().splitlines()
     other_rows = others({**os.environ})
 
     report = render(started, description, load_seconds, http_rows, http_load_average, ops, other_rows)
     print(report)
     RESULTS.mkdir(exist_ok=True)
-    name = "national.txt" if SCALE >= 1 else f"national-scale-{SCALE:g}.txt"
+    fsync = durability.split(",")[0].replace("=", "-")
+    name = f"national-{fsync}.txt" if SCALE >= 1 else f"national-scale-{SCALE:g}-{fsync}.txt"
     (RESULTS / name).write_text(report)
     say(f"written to benchmarks/results/{name}")
 
@@ -278,6 +304,8 @@ def render(started, description, load_seconds, http_rows, http_load_average, ops
     for number, run in enumerate(ops["lifecycle"]["runs"], 1):
         outcome = "ok" if run["ok"] else "FAILED"
         lines.append(f"  run {number}: {run['seconds']:.1f} s ({outcome}) {run['output'].splitlines()[-1:]}")
+    if ops.get("logbook"):
+        lines += ["", "The logbook (benchmarks/logbook.py):", *(f"  {line}" for line in ops["logbook"])]
     lines += [
         "",
         "Targets (issue 10): place p95 < 150 ms at 16 users; page views p95 < 100 ms; place <= 4x the trivial page.",

@@ -1,18 +1,26 @@
-"""A backup restored into a new database holds the same rows, an intact logbook and the same matches."""
+"""A backup restored into a new database holds the same rows, an intact logbook, the same matches and the same
+citizens' request."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from matching.selectors import my_matches
+from regions.models import Municipality
+from tests.accounts.factories import municipal_staff
+from tests.conftest import client_for
 from tests.matching.conftest import brp_youth, haaglanden, place  # noqa: F401 - shared fixtures
 from tests.notifications.conftest import celery_eager  # noqa: F401
 from tests.regions.factories import OrganisationFactory
+from tests.rights.conftest import register
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SIBLING_1, SIBLING_2 = "999970033", "999970045"  # BRP test persons: same parents, same dwelling
@@ -49,7 +57,14 @@ def _state(professionals, region):
     return counts, seen
 
 
-def test_restored_backup_has_the_same_rows_an_intact_logbook_and_the_same_matches(
+def _served(user, region, rights_request) -> str:
+    """The request's page as the municipal staff member gets it, without what differs per response."""
+    response = client_for(user, region).get(reverse("rights:request_detail", args=[rights_request.pk]))
+    assert response.status_code == 200
+    return re.sub(r'(nonce|value)="[^"]*"', "", response.content.decode())
+
+
+def test_restored_backup_has_the_same_rows_an_intact_logbook_the_same_matches_and_request(
     brp_youth,  # noqa: F811
     place,  # noqa: F811
     haaglanden,  # noqa: F811
@@ -59,9 +74,15 @@ def test_restored_backup_has_the_same_rows_an_intact_logbook_and_the_same_matche
     b = place(youth=brp_youth(SIBLING_2), organisation=OrganisationFactory(region=haaglanden))
     c = place(youth=a.youth, organisation=OrganisationFactory(region=haaglanden))
     professionals = [a.professional, b.professional, c.professional]
+    staff = municipal_staff(Municipality.objects.get(cbs_code="0518"))
+    with time_machine.travel("2026-06-01 10:00 +0200", tick=True):  # the youth is 9 then: the parents ask
+        rights_request = register(staff, staff.memberships.get().municipality, bsn=SIBLING_1)
+    page_before = _served(staff, haaglanden, rights_request)
+    assert rights_request.reference in page_before
     before = _state(professionals, haaglanden)
     assert any(before[1].values()), "the data set must hold matches"
     assert before[0]["audit_logentry"] > 0 and before[0]["notifications_notification"] > 0
+    assert before[0]["rights_rightsrequest"] == 1
 
     original = connection.settings_dict["NAME"]
     restored = f"{original}_restored"
@@ -83,10 +104,12 @@ def test_restored_backup_has_the_same_rows_an_intact_logbook_and_the_same_matche
         try:
             call_command("logbook_verify")
             after = _state(professionals, haaglanden)
+            page_after = _served(staff, haaglanden, rights_request)
         finally:
             connection.close()
             connection.settings_dict["NAME"] = original
         assert after == before
+        assert page_after == page_before, "the restored database serves the same request page"
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')

@@ -1,6 +1,7 @@
 """The repository alone runs: nothing refers to a folder beside it (a clone with nothing next to it passes)."""
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -22,11 +23,12 @@ def test_no_tracked_file_refers_to_a_folder_outside_the_repository():
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     outside = "../" + "shared"  # spelled in two parts so that this file does not find itself
     offenders = [
-        name for name in files
+        name
+        for name in files
         if not name.endswith(".json") and outside in (ROOT / name).read_text(encoding="utf-8", errors="ignore")
     ]
     assert offenders == []
 
 
 def test_settings_read_the_register_inside_the_repository_unless_told_otherwise():
-    assert Path(settings.BRP_TEST_DATA).resolve().is_relative_to(ROOT) or "BRP_TEST_DATA" in __import__("os").environ
+    assert Path(settings.BRP_TEST_DATA).resolve().is_relative_to(ROOT) or "BRP_TEST_DATA" in os.environ

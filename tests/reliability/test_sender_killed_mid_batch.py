@@ -9,25 +9,18 @@ nothing may arrive twice, and the bound asserted is the documented one.
 
 import asyncio
 import email
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.conf import settings as django_settings
-from django.db import connection
 
 from notifications.models import Notification
 from notifications.services import notifications_enqueue, notifications_send_pending
 from tests.accounts.factories import professional
-from tests.matching.test_reliability import RedisServer, _free_port
-from tests.notifications.conftest import _reset_broker_pools
-from verwijsindex.celery import app as celery_app
+
+from .servers import celery_worker_sending_to
 
 BATCH = 12
 DELIVERED_BEFORE_KILL = 5
@@ -57,45 +50,7 @@ class CountingMailServer:
 @pytest.mark.django_db(transaction=True)
 def test_sender_killed_mid_batch_sends_at_most_one_e_mail_twice(tmp_path, settings):
     mail_server = CountingMailServer(hang_after=DELIVERED_BEFORE_KILL)
-    smtp = Controller(mail_server, hostname="127.0.0.1", port=_free_port())
-    smtp.start()
-    redis = RedisServer(tmp_path, _free_port())
-    redis.start()
-    broker = f"redis://127.0.0.1:{redis.port}/0"
-    old_broker = celery_app.conf.broker_url
-    celery_app.conf.broker_url = broker
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-    _reset_broker_pools()
-    worker = None
-    try:
-        database = connection.settings_dict
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.dev",
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-            "REDIS_URL": broker,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-        }
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "verwijsindex",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=django_settings.BASE_DIR,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    with celery_worker_sending_to(mail_server, tmp_path, settings) as worker:
         recipients = [professional() for _ in range(BATCH)]
         # one call: the rows are queued as one batch (one task message)
         notifications_enqueue(
@@ -130,10 +85,3 @@ def test_sender_killed_mid_batch_sends_at_most_one_e_mail_twice(tmp_path, settin
             f"batch {BATCH}, killed after {DELIVERED_BEFORE_KILL}: {len(mail_server.delivered)} delivered, "
             f"{duplicates} duplicates"
         )
-    finally:
-        if worker is not None and worker.poll() is None:
-            worker.kill()
-        smtp.stop()
-        redis.stop()
-        celery_app.conf.broker_url = old_broker
-        _reset_broker_pools()

@@ -8,24 +8,17 @@ causes one duplicate; the outbox chooses a rare duplicate over a lost e-mail.
 """
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.conf import settings as django_settings
-from django.db import connection
 
 from notifications.models import Notification
 from notifications.services import notification_enqueue, notifications_send_pending
 from tests.accounts.factories import professional
-from tests.matching.test_reliability import RedisServer, _free_port
-from tests.notifications.conftest import _reset_broker_pools
-from verwijsindex.celery import app as celery_app
+
+from .servers import celery_worker_sending_to
 
 
 class SlowMailServer:
@@ -50,45 +43,7 @@ class SlowMailServer:
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_while_sending_loses_no_e_mail_and_sends_none_twice(tmp_path, settings):
     mail_server = SlowMailServer(delay=30)
-    smtp = Controller(mail_server, hostname="127.0.0.1", port=_free_port())
-    smtp.start()
-    redis = RedisServer(tmp_path, _free_port())
-    redis.start()
-    broker = f"redis://127.0.0.1:{redis.port}/0"
-    old_broker = celery_app.conf.broker_url
-    celery_app.conf.broker_url = broker
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-    _reset_broker_pools()
-    worker = None
-    try:
-        database = connection.settings_dict
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.dev",
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-            "REDIS_URL": broker,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-        }
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "verwijsindex",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=django_settings.BASE_DIR,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    with celery_worker_sending_to(mail_server, tmp_path, settings) as worker:
         recipient = professional()
         notification_enqueue(
             recipient=recipient,
@@ -112,10 +67,3 @@ def test_worker_killed_while_sending_loses_no_e_mail_and_sends_none_twice(tmp_pa
         row.refresh_from_db()
         assert row.sent_at is not None
         assert len(mail_server.delivered) == 1
-    finally:
-        if worker is not None and worker.poll() is None:
-            worker.kill()
-        smtp.stop()
-        redis.stop()
-        celery_app.conf.broker_url = old_broker
-        _reset_broker_pools()
