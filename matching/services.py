@@ -26,6 +26,7 @@ from notifications.services import notification_enqueue, notifications_enqueue
 from persons.models import Youth
 from regions.models import CoordinatorRule, InstitutionalAddress
 from signals.models import Signal, SignalStatus
+from verwijsindex.sweeps import sweep_each
 
 from . import hooks
 from .exceptions import NoProposalForYou, NotAParticipant, NotCoordinator
@@ -216,11 +217,10 @@ def matches_detect_pending(*, limit: int = 500) -> int:
     ids = list(
         Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True)[:limit]
     )
-    for signal_id in ids:
-        match_detect(signal_id=signal_id)
+    outcome = sweep_each(name="match sweep", ids=ids, action=lambda signal_id: match_detect(signal_id=signal_id))
     if ids:
-        logger.info("match sweep: detection ran for %s signals", len(ids))
-    return len(ids)
+        logger.info("match sweep: detection ran for %s signals, %s failed", outcome.done, outcome.failed)
+    return outcome.done
 
 
 def matches_redetect_youth(*, youth_id: int) -> int:
