@@ -166,8 +166,9 @@ def notifications_send(*, notification_ids: list[int]) -> int:
 
     One session with the mail provider (SMTP, or HTTP for an anymail provider) for the lot, but each row is
     claimed, sent and marked sent in its own short transaction (`verwijsindex.sweeps.sweep_each`): the row is
-    locked (SKIP LOCKED, so a second worker skips it), the e-mail goes out, and the row's outcome and its logbook entry are committed before the
-    next row is claimed. A worker killed, or a database that goes away, therefore repeats at most the one
+    locked (SKIP LOCKED, so a second worker skips it), the e-mail goes out, and the row's outcome and its
+    logbook entry are committed before the next row is claimed. A worker killed, or a database that goes away,
+    therefore repeats at most the one
     e-mail that the provider accepted in the instant before that commit; every e-mail delivered earlier in the
     batch is already marked sent. That repeat carries the same `Message-ID` (`notification_message_id`), so a
     provider or mail client can drop it. A row that cannot be sent records its own failed attempt and is
