@@ -285,17 +285,18 @@ def scenario_storm(stack, world, caller, clients: int) -> str:
     (region, _parents), youths = max(
         ((key, value) for key, value in world.families.items() if len(value) >= 2), key=lambda kv: len(kv[1])
     )
-    own = [(token, email) for r, token, emails in world.clients if r == region for email in emails][:clients]
-    barrier = threading.Barrier(len(own))
+    own = [(token, email) for r, token, emails in world.clients if r == region for email in emails]
+    barrier = threading.Barrier(clients)
 
     def place(index):
-        token, email = own[index]
+        # professional i % n on child i % m: no professional twice on one child, so the rules refuse none
+        token, email = own[index % len(own)]
         bsn, birth = youths[index % len(youths)]
         barrier.wait()
         caller.place(token, email, bsn, birth)
 
-    run_threads(len(own), place)
-    return f"{len(own)} clients at once on one family of {len(youths)} children"
+    run_threads(clients, place)
+    return f"{clients} clients at once on one family of {len(youths)} children"
 
 
 def scenario_kill(stack, world, caller, clients: int) -> str:
@@ -386,8 +387,10 @@ def scenario_mixed(stack, world, caller, clients: int, minutes: float, memory: l
     sampler_stop = threading.Event()
 
     def sample_memory():
+        minute = 0
         while not sampler_stop.wait(60):
-            memory.append((f"{len(memory)} min", stack.worker_rss_mb()))
+            minute += 1
+            memory.append((f"mixed load, {minute} min", stack.worker_rss_mb()))
 
     sampler = threading.Thread(target=sample_memory, daemon=True)
     sampler.start()

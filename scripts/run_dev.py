@@ -41,10 +41,10 @@ def _start(name: str, env: dict) -> subprocess.Popen:
 
 
 def _restart_delay(recent_starts: list[float]) -> float:
-    """No delay for an occasional crash; a child that keeps dying is restarted at most every 10 s."""
+    """No delay for an occasional crash; a child that keeps dying (5 starts in a minute) waits 10 s."""
     now = time.monotonic()
     recent_starts[:] = [t for t in recent_starts if now - t < 60]
-    return 0.0 if len(recent_starts) < 3 else 10.0
+    return 0.0 if len(recent_starts) < 5 else 10.0
 
 
 def main() -> None:
