@@ -18,7 +18,8 @@ from tests.api.test_authentication import assert_error
 from tests.conftest import client_for
 from tests.matching.test_reliability import RedisServer, _free_port
 from tests.notifications.conftest import _reset_broker_pools
-from tests.reliability.servers import local_postgres_dir, postgres_stopped
+from tests.reliability.servers import postgres_stopped
+from tests.reliability.test_database_restart import restartable_postgres  # noqa: F401 - shared fixture
 from tests.signals.factories import SignalFactory
 from verwijsindex import views
 from verwijsindex.celery import app as celery_app
@@ -44,17 +45,16 @@ def assert_api_retry(response):
     assert response["Retry-After"] == "30"
 
 
-@pytest.fixture
-def stoppable_postgres():
-    if local_postgres_dir() is None:
-        pytest.skip("the tests run against a PostgreSQL this project did not start, so it may not stop it")
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restartable_postgres")
 @pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
 def test_database_stopped_answers_503_with_retry_after_never_500(
-    stoppable_postgres, debug, settings, professional_user, organisation, region
+    debug,
+    settings,
+    professional_user,
+    organisation,
+    region,  # noqa: F811
 ):
     settings.DEBUG = debug
     signal = SignalFactory(professional=professional_user, organisation=organisation)
