@@ -188,6 +188,7 @@ class World:
         from regions.models import Municipality, Organisation
 
         self.clients = []  # (region_id, token, [professional e-mails])
+        self.organisation_of = {}  # token -> organisation id
         for organisation in Organisation.objects.filter(active=True).order_by("pk"):
             emails = sorted(
                 Membership.objects.filter(organisation=organisation, role=Role.PROFESSIONAL, active=True).values_list(
@@ -197,6 +198,7 @@ class World:
             if emails:
                 _client, token = api_client_create(organisation=organisation, name=f"soak {uuid.uuid4().hex[:6]}")
                 self.clients.append((organisation.region_id, f"Bearer {token}", emails))
+                self.organisation_of[f"Bearer {token}"] = organisation.pk
         served = dict(Municipality.objects.values_list("cbs_code", "region_id"))
         today = datetime.date.today()
         families = collections.defaultdict(list)
@@ -227,6 +229,7 @@ class Caller:
     def __init__(self, stack: Stack, statuses: collections.Counter, lock: threading.Lock):
         self.stack, self.statuses, self.lock = stack, statuses, lock
         self.placed: list[int] = []  # ids answered 201
+        self.destroyed: set[int] = set()  # ids ended as placed by mistake (destroyed, not archived)
         self.keys: dict[str, int] = {}
 
     def call(self, method: str, path: str, token: str, body=None, headers=None, retry_503: bool = False):
@@ -359,14 +362,26 @@ def scenario_redis(stack, world, caller, clients: int) -> str:
 
 
 def scenario_mixed(stack, world, caller, clients: int, minutes: float, memory: list) -> str:
+    from django.db import connection
+
+    from signals.models import Signal, SignalStatus
+
+    connection.close()  # the harness's own connection died when the pg scenario stopped the server
     memory.append(("start of mixed load", stack.worker_rss_mb()))
+    active = collections.defaultdict(list)
+    for signal_id, organisation_id in Signal.objects.filter(status=SignalStatus.ACTIVE).values_list(
+        "pk", "organisation_id"
+    ):
+        active[organisation_id].append(signal_id)
     deadline = time.monotonic() + minutes * 60
     requests_made = collections.Counter()
 
     def work(index):
         rng = random.Random(1000 + index)
         region, token, emails = world.clients[index % len(world.clients)]
-        mine: list[int] = []
+        # the organisation's active signals (from the scenarios before), shared out over its clients
+        sharing = [i for i in range(clients) if i % len(world.clients) == index % len(world.clients)]
+        mine: list[int] = active[world.organisation_of[token]][sharing.index(index) :: len(sharing)]
         while time.monotonic() < deadline:
             roll = rng.random()
             if roll < 0.35 or not mine:
@@ -374,12 +389,17 @@ def scenario_mixed(stack, world, caller, clients: int, minutes: float, memory: l
                 response = caller.place(token, rng.choice(emails), bsn, birth)
                 if response is not None and response.status_code == 201:
                     mine.append(response.json()["id"])
+                elif mine:  # refused (this professional has a signal on this youth): end one, as people do
+                    roll = 0.5
                 requests_made["place"] += 1
-            elif roll < 0.55:
+            if 0.35 <= roll < 0.55 and mine:
                 signal_id = mine.pop(rng.randrange(len(mine)))
-                caller.call("POST", f"/api/v1/signals/{signal_id}/end/", token, {"reason": "concern_gone"})
+                reason = "placed_wrongly" if rng.random() < 0.2 else "concern_gone"
+                ended = caller.call("POST", f"/api/v1/signals/{signal_id}/end/", token, {"reason": reason})
+                if ended is not None and ended.status_code == 200 and ended.json().get("outcome") == "destroyed":
+                    caller.destroyed.add(signal_id)  # placed by mistake: destroyed at once, as the rules say
                 requests_made["end"] += 1
-            else:
+            elif roll >= 0.55 and mine:
                 caller.call("GET", f"/api/v1/signals/{rng.choice(mine)}/matches/", token)
                 requests_made["matches"] += 1
             time.sleep(rng.uniform(0.05, 0.3))
@@ -487,7 +507,8 @@ def count(stack, caller) -> dict:
     expected = {notification_message_id(row): row for row in rows if row.sent_at is not None}
     return {
         "signals answered 201": len(caller.placed),
-        "signals lost (201 but not stored)": len(set(caller.placed) - stored),
+        "signals destroyed by the clients (ended as placed by mistake)": len(caller.destroyed),
+        "signals lost (201, not destroyed, but not stored)": len(set(caller.placed) - stored - caller.destroyed),
         "idempotency keys with more than one signal": len(caller.keys) - len(set(caller.keys.values())),
         "match links": links,
         "pairs sharing a key, not linked": unlinked,
@@ -562,7 +583,7 @@ def main() -> None:
     )
     ok = (
         total_500 == 0
-        and figures["signals lost (201 but not stored)"] == 0
+        and figures["signals lost (201, not destroyed, but not stored)"] == 0
         and figures["pairs sharing a key, not linked"] == 0
         and figures["outbox rows sent, no e-mail arrived"] == 0
         and figures["e-mails delivered twice or more (extra copies)"] <= window
