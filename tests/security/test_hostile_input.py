@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from matching.models import MatchCoordinator
+from matching.models import FollowUpCheck, Match
 from persons.bsn import bsn_decrypt
-from regions.models import FollowUpCheck, InstitutionalAddress, MoveNotice, Organisation
+from regions.models import InstitutionalAddress, MoveNotice, Organisation
 from rights.models import AdviceTask, IdentityCheckMethod, RequesterCapacity, RequestKind, RequestStatus, RightsRequest
 from rights.services import rights_request_register
 from signals.models import Signal
@@ -204,46 +204,49 @@ def _check_demo_logged_in(scene, client, url):
     assert _is_verified(client)
 
 
-def _coordinator(world: World) -> MatchCoordinator:
-    return MatchCoordinator.objects.get(pk=world.objects["coordinator"].pk)
+def _match(world: World) -> Match:
+    return Match.objects.get(pk=world.objects["match"].pk)
+
+
+def _reference(world: World) -> dict:
+    return {"reference": world.objects["match"].reference}
 
 
 def _prepare_decision(scene):
     own = scene.own
-    page = reverse("matching:signal_matches", kwargs={"signal_id": own.objects["matched_signal"].pk})
-    post = reverse("matching:coordinator_decision", kwargs={"coordinator_id": own.objects["coordinator"].pk})
-    return own.client(MATCHED), page, post
+    page = reverse("matching:handover", kwargs=_reference(own))
+    return own.client(MATCHED), page, page
 
 
 def _check_proposal_stands(scene, client, url):
-    coordinator = _coordinator(scene.own)
-    assert coordinator.signal_id == scene.own.objects["signal"].pk
-    assert coordinator.proposed_signal_id == scene.own.objects["matched_signal"].pk
+    match = _match(scene.own)
+    assert match.coordinator_signal_id == scene.own.objects["signal"].pk
+    assert match.proposed_signal_id == scene.own.objects["matched_signal"].pk
 
 
 def _prepare_handover(scene):
     own = scene.own
-    page = reverse("matching:signal_matches", kwargs={"signal_id": own.objects["signal"].pk})
-    post = reverse("matching:coordinator_handover", kwargs={"coordinator_id": own.objects["coordinator"].pk})
+    page = reverse("matching:match", kwargs=_reference(own))
+    post = reverse("matching:handover_propose", kwargs=_reference(own))
     return own.client(OWNER), page, post
 
 
 def _check_coordinator_unchanged(scene, client, url):
     # a proposal never makes anyone coordinator, and only a participant can be proposed
-    coordinator = _coordinator(scene.own)
-    assert coordinator.signal_id == scene.own.objects["signal"].pk
-    assert coordinator.proposed_signal_id == scene.own.objects["matched_signal"].pk
+    match = _match(scene.own)
+    assert match.coordinator_signal_id == scene.own.objects["signal"].pk
+    assert match.proposed_signal_id == scene.own.objects["matched_signal"].pk
 
 
 def _prepare_followup_check(scene):
     own = scene.own
-    post = reverse("regions:followup_check", kwargs={"pk": own.objects["coordinator"].pk})
-    return own.client(MONITOR), reverse("regions:followup_monitor"), post
+    post = reverse("matching:monitor_check", kwargs=_reference(own))
+    return own.client(MONITOR), reverse("matching:monitor"), post
 
 
 def _check_notes_of_this_match_only(scene, client, url):
     checks = FollowUpCheck.objects.filter(region=scene.own.region)
-    assert set(checks.values_list("coordinator_id", flat=True)) <= {scene.own.objects["coordinator"].pk}
+    assert set(checks.values_list("match_id", flat=True)) <= {scene.own.objects["match"].pk}
     assert all(len(note) <= 500 and "\x00" not in note for note in checks.values_list("note", flat=True))
 
 
@@ -382,7 +385,32 @@ def _check_flow_at(*steps: int):
     return check
 
 
+def _prepare_passkey_remove(scene):
+    import secrets
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    owner = scene.own.users[OWNER]
+    passkey = WebAuthnCredential.objects.create(
+        user=owner, name="Sleutel", confirmed=True, credential_id=secrets.token_bytes(32),
+        public_key=secrets.token_bytes(77), aaguid="00000000-0000-0000-0000-000000000000",
+    )  # fmt: skip
+    post = reverse("accounts:passkey_remove", kwargs={"passkey_id": passkey.pk})
+    return scene.own.client(OWNER), reverse("accounts:passkeys"), post
+
+
+def _check_passkey_removed(scene, client, url):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    assert not WebAuthnCredential.objects.filter(pk=resolve(url).kwargs["passkey_id"]).exists()
+
+
 STAGED: dict[str, Staged] = {
+    "accounts:passkey_remove": Staged(
+        why="a button per passkey on the list of one's own passkeys",
+        prepare=_prepare_passkey_remove,
+        check=_check_passkey_removed,
+    ),
     "accounts:two_factor": Staged(
         why="shown only to someone logged in with a password and not yet with the second factor",
         prepare=_prepare_two_factor,
@@ -398,24 +426,34 @@ STAGED: dict[str, Staged] = {
         prepare=_prepare_dev_shortcut,
         check=_check_demo_logged_in,
     ),
-    "matching:coordinator_decision": Staged(
+    "matching:handover": Staged(
         why="the decision buttons on the match page of the professional the hand-over is proposed to",
         prepare=_prepare_decision,
         check=_check_proposal_stands,
-        other_region_kwargs=lambda world: {"coordinator_id": world.objects["coordinator"].pk},
+        other_region_kwargs=_reference,
     ),
-    "matching:coordinator_handover": Staged(
+    "matching:handover_propose": Staged(
         why="the hand-over form on the match page of the coordinator",
         prepare=_prepare_handover,
         check=_check_coordinator_unchanged,
-        other_region_kwargs=lambda world: {"coordinator_id": world.objects["coordinator"].pk},
+        other_region_kwargs=_reference,
         other_region_fields=lambda world: {"signal": world.objects["matched_signal"].pk},
     ),
-    "regions:followup_check": Staged(
+    "matching:signal_matches": Staged(
+        why="the old link of a signal's matches leads to the match page, whose form is the hand-over",
+        prepare=_prepare_handover,
+        check=_check_coordinator_unchanged,
+    ),
+    "matching:match": Staged(
+        why="the match page shows the coordinator the hand-over form, which posts to its own URL",
+        prepare=_prepare_handover,
+        check=_check_coordinator_unchanged,
+    ),
+    "matching:monitor_check": Staged(
         why="a note per overdue match on the follow-up monitor's list",
         prepare=_prepare_followup_check,
         check=_check_notes_of_this_match_only,
-        other_region_kwargs=lambda world: {"pk": world.objects["coordinator"].pk},
+        other_region_kwargs=_reference,
     ),
     "regions:institutional_address_remove": Staged(
         why="a button per address on the list of institutional addresses",
@@ -478,10 +516,10 @@ def _region_state(world: World) -> dict:
     region = world.region
     return {
         "signals": sorted(Signal.objects.filter(organisation__region=region).values_list("pk", "status")),
-        "coordinators": sorted(
-            MatchCoordinator.objects.filter(youth=world.objects["youth"]).values_list(
-                "pk", "signal_id", "proposed_signal_id"
-            )
+        "matches": sorted(
+            Match.objects.filter(participations__signal__youth=world.objects["youth"])
+            .distinct()
+            .values_list("pk", "coordinator_signal_id", "proposed_signal_id", "coordination_agreed_on")
         ),
         "organisations": sorted(Organisation.objects.filter(region=region).values_list("pk", "active")),
         "addresses": sorted(InstitutionalAddress.objects.filter(region=region).values_list("pk", flat=True)),
@@ -653,13 +691,47 @@ def test_hostile_periods_on_the_statistics_page_get_a_dutch_message(worlds):  # 
     get_hostile()
 
 
+# --- the passkey ceremonies: JSON from django-otp-webauthn's script, not forms ------------------
+
+CEREMONIES = {
+    "otp_webauthn:credential-registration-begin": "asks the server for the options of a new passkey",
+    "otp_webauthn:credential-registration-complete": "sends the authenticator's new credential",
+    "otp_webauthn:credential-authentication-begin": "asks the server for a challenge at the second step",
+    "otp_webauthn:credential-authentication-complete": "sends the authenticator's signed challenge",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CEREMONIES))
+def test_hostile_bodies_never_break_a_passkey_ceremony_nor_pass_the_second_step(worlds, name):  # noqa: F811
+    own, _ = worlds
+    client = _unverified(own.users[OWNER], own)
+    url = reverse(name)
+    body = st.one_of(
+        HOSTILE_TEXT,
+        st.dictionaries(st.sampled_from(["id", "rawId", "type", "response", "clientDataJSON"]), HOSTILE_VALUE),
+    )
+
+    @_hostile_settings(8)
+    @given(body=body)
+    def post_hostile(body):
+        client.post(reverse("otp_webauthn:credential-authentication-begin"))
+        payload = body if isinstance(body, str) else __import__("json").dumps(body)
+        response = client.post(url, payload, content_type="application/json")
+        assert response.status_code < 500, f"{name}: {response.status_code} for {payload!r:.200}"
+        assert SCRIPT.encode() not in response.content
+        assert not _is_verified(client), f"{name}: a hostile body passed the second step"
+
+    post_hostile()
+
+
 # --- pages that show their own form -------------------------------------------------------------
 
 
 def _form_pages():
     """(url name, row, role) for every page with its own form that some role may open."""
     for name, row in sorted(MATRIX.items()):
-        if (row.open and name not in ("accounts:login",)) or name in STAGED or name in DOWNLOADS:
+        if (row.open and name not in ("accounts:login",)) or name in STAGED or name in DOWNLOADS or name in CEREMONIES:
             continue
         role = next((r for r in ROLES if r in row.allowed and r != ANONYMOUS), ANONYMOUS)
         yield name, row, role
