@@ -453,7 +453,7 @@ def _unlinked_pairs() -> tuple[int, int]:
     two colleagues of one organisation unless its region reports internal matches, family and address only
     between different youths, no address on an institutional list."""
     from matching.models import MatchKey, MatchKeyKind, MatchLink
-    from matching.services import KEY_TO_MATCH_KIND
+    from matching.detection import KEY_TO_MATCH_KIND
     from regions.models import InstitutionalAddress
     from signals.models import Signal
 
