@@ -452,8 +452,8 @@ def _unlinked_pairs() -> tuple[int, int]:
     the number of links. The rules: a shared key of one kind (in any region), not the same professional, not
     two colleagues of one organisation unless its region reports internal matches, family and address only
     between different youths, no address on an institutional list."""
-    from matching.models import MatchKey, MatchKeyKind, MatchLink
     from matching.detection import KEY_TO_MATCH_KIND
+    from matching.models import MatchKey, MatchKeyKind, MatchLink
     from regions.models import InstitutionalAddress
     from signals.models import Signal
 
