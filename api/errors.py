@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from persons.exceptions import BrpUnavailable, PersonLookupError
+from verwijsindex.outages import RETRY_AFTER_SECONDS, outage_of
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ MESSAGES = {
     "unsupported_media_type": _("Stuur de inhoud als JSON (Content-Type: application/json)."),
     "not_acceptable": _("Dit antwoord is alleen beschikbaar als JSON."),
     "throttled": _("Te veel verzoeken van deze API-koppeling. Probeer het over %(seconds)s seconden opnieuw."),
+    "service_unavailable": _(
+        "De verwijsindex is even niet beschikbaar; er is niets opgeslagen. Probeer het over een halve minuut "
+        "opnieuw, met dezelfde Idempotency-Key."
+    ),
     "server_error": _("Er ging iets mis aan onze kant. Probeer het later opnieuw; blijft het misgaan, meld het dan."),
     "refused": _("Het verzoek is geweigerd volgens de regels van de verwijsindex."),
     "idempotency_key_reused": _(
@@ -205,6 +210,10 @@ def _as_api_error(exc) -> ApiError:
         return ApiError(code=code, status_code=exc.status_code)
     if isinstance(exc, PersonLookupError):
         return refusal_error(exc)
+    outage = outage_of(exc)
+    if outage is not None:
+        logger.warning("API call: service unavailable (%s); answered 503", type(outage).__name__)
+        return ApiError(code="service_unavailable", status_code=503)
     logger.exception("API call failed with an unexpected error")
     return ApiError(code="server_error", status_code=500)
 
@@ -219,7 +228,7 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         headers["Retry-After"] = str(math.ceil(exc.wait))
     if error.status_code == 503:
-        headers["Retry-After"] = "60"
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS) if error.code == "service_unavailable" else "60"
     body = error_body(code=error.code, message=error.message, field=error.field, params=error.params)
     return Response(body, status=error.status_code, headers=headers)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from audit.services import log_event
 from regions.models import InstitutionalAddress
 from signals.models import Signal
+from verwijsindex.sweeps import sweep_each
 
 from . import coordination, emails, hooks
 from .models import Match, MatchKey, MatchKeyKind, MatchKind, MatchLink, MatchParticipation
@@ -284,11 +285,10 @@ def matches_detect_pending(*, limit: int = 500) -> int:
     ids = list(
         Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True)[:limit]
     )
-    for signal_id in ids:
-        match_detect(signal_id=signal_id)
+    outcome = sweep_each(name="match sweep", ids=ids, action=lambda signal_id: match_detect(signal_id=signal_id))
     if ids:
-        logger.info("match sweep: detection ran for %s signals", len(ids))
-    return len(ids)
+        logger.info("match sweep: detection ran for %s signals, %s failed", outcome.done, outcome.failed)
+    return outcome.done
 
 
 def matches_redetect_youth(*, youth_id: int) -> int:

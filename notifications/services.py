@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role, User
 from audit.services import log_event
 from persons.redaction import redact_bsn
+from verwijsindex.sweeps import sweep_each
 
 from .models import DIGEST_KINDS, Notification, NotificationKind
 
@@ -164,9 +165,10 @@ def notifications_send(*, notification_ids: list[int]) -> int:
     """Send these outbox rows if nobody sent them yet; returns how many this call sent.
 
     One session with the mail provider (SMTP, or HTTP for an anymail provider) for the lot, but each row is
-    claimed, sent and marked sent in its own short transaction: the row is locked (SKIP LOCKED, so a second
-    worker skips it), the e-mail goes out, and the row's outcome and its logbook entry are committed before the
-    next row is claimed. A worker killed, or a database that goes away, therefore repeats at most the one
+    claimed, sent and marked sent in its own short transaction (`verwijsindex.sweeps.sweep_each`): the row is
+    locked (SKIP LOCKED, so a second worker skips it), the e-mail goes out, and the row's outcome and its
+    logbook entry are committed before the next row is claimed. A worker killed, or a database that goes away,
+    therefore repeats at most the one
     e-mail that the provider accepted in the instant before that commit; every e-mail delivered earlier in the
     batch is already marked sent. That repeat carries the same `Message-ID` (`notification_message_id`), so a
     provider or mail client can drop it. A row that cannot be sent records its own failed attempt and is
@@ -180,31 +182,29 @@ def notifications_send(*, notification_ids: list[int]) -> int:
     except Exception:  # noqa: BLE001 - each row below tries again and records the failure
         logger.warning("mail provider not reachable; sending %s outbox rows one by one", len(notification_ids))
     sent = 0
+
+    def send_one(notification_id: int) -> None:
+        nonlocal sent
+        row = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
+            .first()
+        )
+        if row is None:
+            return
+        delivered = _deliver(row, connection=connection, now=timezone.now())
+        row.save(
+            update_fields=["provider_message_id", "sent_at", "attempts", "last_error", "failed_at", "next_attempt_at"]
+        )
+        if delivered:
+            log_event(action="notification_sent", kind=row.kind, recipient_id=row.recipient_id)
+            sent += 1
+
     try:
-        for notification_id in sorted(set(notification_ids)):
-            with transaction.atomic():
-                row = (
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient")
-                    .filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True, held_for_digest=False)
-                    .first()
-                )
-                if row is None:
-                    continue
-                delivered = _deliver(row, connection=connection, now=timezone.now())
-                row.save(
-                    update_fields=[
-                        "provider_message_id",
-                        "sent_at",
-                        "attempts",
-                        "last_error",
-                        "failed_at",
-                        "next_attempt_at",
-                    ]
-                )
-                if delivered:
-                    log_event(action="notification_sent", kind=row.kind, recipient_id=row.recipient_id)
-                    sent += 1
+        # each row in its own transaction (sweep_each's); a row whose bookkeeping fails (a deadlock, the
+        # database away) is reported and tried again later, the rows after it still go out
+        sweep_each(name="outbox", ids=sorted(set(notification_ids)), action=send_one)
         return sent
     finally:
         _connection_close(connection)

@@ -3,7 +3,10 @@
 import logging
 import re
 import traceback
+from contextlib import ExitStack
 
+from django.db import connections
+from django.db.models import QuerySet
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -73,9 +76,32 @@ class RedactBsnExceptionReporterFilter(SafeExceptionReporterFilter):
         return cleansed
 
     def get_traceback_frame_variables(self, request, tb_frame):
-        return [
-            (name, redact_bsn(str(value))) for name, value in super().get_traceback_frame_variables(request, tb_frame)
-        ]
+        # shown without a query: a queryset or a lazy user would otherwise query the database (which may be
+        # the very thing that failed) and break the error page itself
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(_refuse_query))
+            return [
+                (name, redact_bsn(_shown(value)))
+                for name, value in super().get_traceback_frame_variables(request, tb_frame)
+            ]
+
+
+class _QueryRefused(Exception):
+    pass
+
+
+def _refuse_query(execute, sql, params, many, context):
+    raise _QueryRefused
+
+
+def _shown(value) -> str:
+    if isinstance(value, QuerySet):
+        return f"<QuerySet of {value.model.__name__}, not evaluated>"
+    try:
+        return str(value)
+    except Exception as error:  # noqa: BLE001 - a value that cannot be shown must not break the error page
+        return f"<{type(value).__name__}, not shown: {type(error).__name__}>"
 
 
 class RedactBsnExceptionReporter(ExceptionReporter):

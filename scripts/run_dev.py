@@ -1,4 +1,8 @@
-"""`make run`: web, Celery worker and beat and the SMTP sink together; Ctrl-C stops them all, and the servers."""
+"""`make run`: web, Celery worker and beat and the SMTP sink together; Ctrl-C stops them all, and the servers.
+
+A child that dies (kill the worker to try a crash) is started again and the restart is printed; the rest of the
+stack, PostgreSQL and Redis included, keeps running. Only Ctrl-C (or SIGTERM) stops everything.
+"""
 
 import os
 import signal
@@ -30,6 +34,19 @@ PROCESSES = {
 }
 
 
+def _start(name: str, env: dict) -> subprocess.Popen:
+    child = subprocess.Popen(PROCESSES[name], cwd=ROOT, env=env)
+    print(f"[run] {name} started (pid {child.pid})", flush=True)
+    return child
+
+
+def _restart_delay(recent_starts: list[float]) -> float:
+    """No delay for an occasional crash; a child that keeps dying (5 starts in a minute) waits 10 s."""
+    now = time.monotonic()
+    recent_starts[:] = [t for t in recent_starts if now - t < 60]
+    return 0.0 if len(recent_starts) < 5 else 10.0
+
+
 def main() -> None:
     env = {
         **os.environ,
@@ -38,7 +55,9 @@ def main() -> None:
         "PORT": PORT,
         "MAIL_PORT": MAIL_PORT,
     }
-    children = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in PROCESSES.items()}
+    children = {name: _start(name, env) for name in PROCESSES}
+    starts = {name: [time.monotonic()] for name in PROCESSES}
+    due = {}  # name -> when a dead child is started again
     stopping = False
 
     def stop(*_):
@@ -53,9 +72,19 @@ def main() -> None:
     try:
         while not stopping:
             for name, child in children.items():
-                if child.poll() is not None:
-                    print(f"[run] {name} stopped with code {child.returncode}; stopping everything", flush=True)
-                    stopping = True
+                if child.poll() is not None and name not in due:
+                    delay = _restart_delay(starts[name])
+                    print(
+                        f"[run] {name} stopped with code {child.returncode}; restarting it"
+                        + (f" in {delay:.0f} s" if delay else ""),
+                        flush=True,
+                    )
+                    due[name] = time.monotonic() + delay
+            for name, when in list(due.items()):
+                if time.monotonic() >= when and not stopping:
+                    del due[name]
+                    children[name] = _start(name, env)
+                    starts[name].append(time.monotonic())
             time.sleep(0.5)
     finally:
         for child in children.values():

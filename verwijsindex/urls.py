@@ -58,5 +58,6 @@ if settings.DEV_MAILBOX_DIR:
 
     urlpatterns.append(path("dev/mail/", include((devmailbox.urlpatterns, "devmail"))))
 
+handler403 = "verwijsindex.views.permission_denied"
 handler404 = "verwijsindex.views.page_not_found"
 handler500 = "verwijsindex.views.server_error"

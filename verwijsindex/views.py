@@ -3,12 +3,14 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from verwijsindex.outages import outage_of, outage_response
 
 
 def home(request):
@@ -25,12 +27,20 @@ def page_not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def permission_denied(request, exception=None):
+    """The 403 handler: the API's JSON error shape under /api/, the normal page elsewhere."""
+    if request.path.startswith("/api/"):
+        from api.errors import error_response
+
+        return error_response(code="permission_denied", status_code=403)
+    return defaults.permission_denied(request, exception)
+
+
 def server_error(request, *args, **kwargs):
-    """The 500 handler: a lost database connection gets a retry page (503), anything else the plain 500 page."""
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        page = render_to_string("errors/database_unavailable.html")
-        return HttpResponse(page, status=503, headers={"Retry-After": "30"})
+    """The 500 handler: a lost database or Redis gets the retry answer (503; OutageMiddleware gives it first),
+    anything else the plain 500 page. Neither renders with a request context: no query."""
+    if outage_of(sys.exc_info()[1]) is not None:
+        return outage_response(request)
     return HttpResponseServerError(render_to_string("500.html"))
 
 

@@ -1,5 +1,6 @@
 """Control of the project-local PostgreSQL and Redis that `make test` started, for the failure tests."""
 
+import contextlib
 import importlib.util
 import os
 import subprocess
@@ -94,3 +95,20 @@ def celery_worker_sending_to(mail_handler, tmp_path: Path, test_settings) -> Ite
         redis.stop()
         celery_app.conf.broker_url = old_broker
         _reset_broker_pools()
+
+
+@contextlib.contextmanager
+def postgres_stopped():
+    """The server stopped (fast shutdown: every connection closed) for the body of the with-block, then started."""
+    devservices = _devservices()
+    pg_ctl = devservices._pg_bin() / "pg_ctl"
+    subprocess.run(
+        [pg_ctl, "-D", devservices.PG_DIR, "-m", "fast", "-w", "stop"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        **devservices._as_pg_user(),
+    )
+    try:
+        yield
+    finally:
+        devservices.postgres_up()
