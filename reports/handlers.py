@@ -1,5 +1,7 @@
 """Feeds the counters from the hooks of signals (placed, ended) and matching (new links, recorded follow-up)."""
 
+import datetime
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from .services import counter_increment, counters_increment
 _ENDED_EARLY = {"concern_gone", "placed_wrongly"}
 _EXPIRED = {"expired"}
 _NOT_AN_END = {"archive_ended"}
+ONE_DAY = datetime.timedelta(days=1)
 _LINK_METRIC = {"same_youth": Metric.MATCH_SAME_YOUTH, "family": Metric.MATCH_SIBLING, "address": Metric.MATCH_ADDRESS}
 
 
@@ -42,8 +45,9 @@ def on_signals_ending(signals, reason) -> None:
         [
             {
                 "region_id": row["organisation__region_id"],
-                # an expiry counts in the month the signal was due to end, whenever the nightly run handled it
-                "at": row["ends_on"] if metric == Metric.SIGNAL_EXPIRED else today,
+                # an expiry counts in the month of its archiving day (the day after the last active day), whenever
+                # the nightly run handled it
+                "at": row["ends_on"] + ONE_DAY if metric == Metric.SIGNAL_EXPIRED else today,
                 "metric": metric,
                 "municipality_code": row["youth__municipality_code"],
                 "sector": row["organisation__sector"],
