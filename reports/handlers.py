@@ -26,6 +26,17 @@ def on_signal_placed(signal) -> None:
     )
 
 
+def on_signal_extended(signal) -> None:
+    """An extension counts as an extension in the month it was made, never as a new signal."""
+    counter_increment(
+        region_id=signal.organisation.region_id,
+        at=signal.extended_at,
+        metric=Metric.SIGNAL_EXTENDED,
+        municipality_code=signal.youth.municipality_code,
+        sector=signal.organisation.sector,
+    )
+
+
 def on_signals_ending(signals, reason) -> None:
     """One upsert for the counters of a whole batch (the life cycle ends thousands of signals a night)."""
     from signals.models import Signal
@@ -147,6 +158,7 @@ def register() -> None:
     from signals import hooks as signal_hooks
 
     signal_hooks.register_signal_placed(on_signal_placed)
+    signal_hooks.register_signal_extended(on_signal_extended)
     signal_hooks.register_signals_ending(on_signals_ending)
     matching_hooks.register_links_created(on_links_created)
     matching_hooks.register_follow_up_recorded(on_follow_up_recorded)

@@ -61,3 +61,19 @@ class SignalNotActive(SignalRefused):
 
 class TransferRefused(SignalRefused):
     message = _("Het signaal kan niet worden overgedragen.")
+
+
+class NotYourSignal(SignalRefused):
+    message = _("U kunt alleen handelen op uw eigen signalen, of op signalen van een collega die u waarneemt.")
+
+
+class ExtensionRefused(SignalRefused):
+    message = _("Het signaal kan niet worden verlengd.")
+
+
+class InformingUpdateRefused(SignalRefused):
+    message = _("Het informeren kan niet worden bijgewerkt.")
+
+
+class CoverRefused(SignalRefused):
+    message = _("De waarneming kan niet worden vastgelegd.")

@@ -1,4 +1,4 @@
-"""An explicit registry through which other apps react to a signal's placement, end and transfer.
+"""An explicit registry through which other apps react to a signal's placement, end, transfer and extension.
 
 Handlers run inside the caller's transaction: whatever they write commits or rolls back with the
 signal itself. Work that must happen after the commit (a Celery task) is for the handler to enqueue
@@ -12,6 +12,7 @@ _placed: list[Callable] = []
 _ending: list[Callable] = []
 _transferred: list[Callable] = []
 _ending_batch: list[Callable] = []
+_extended: list[Callable] = []
 
 
 def _register(handlers: list[Callable], fn: Callable) -> Callable:
@@ -43,6 +44,11 @@ def register_signal_transferred(fn: Callable) -> Callable:
     return _register(_transferred, fn)
 
 
+def register_signal_extended(fn: Callable) -> Callable:
+    """fn(signal): called inside the extending transaction, after the signal got its new end (same signal)."""
+    return _register(_extended, fn)
+
+
 def signal_placed(signal) -> None:
     for fn in tuple(_placed):
         fn(signal)
@@ -67,3 +73,8 @@ def signals_ending(signals, reason) -> None:
 def signal_transferred(signal, old_professional) -> None:
     for fn in tuple(_transferred):
         fn(signal, old_professional)
+
+
+def signal_extended(signal) -> None:
+    for fn in tuple(_extended):
+        fn(signal)
