@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -12,6 +13,7 @@ from accounts.models import Membership, Role
 from audit.services import log_event
 from notifications.links import region_absolute_url
 from persons.models import Youth
+from regions.models import Organisation
 
 from . import hooks
 from .bulk import rows_delete
@@ -578,7 +580,7 @@ def professional_contact_update(
     """Change the name, phone and e-mail matched colleagues see; with `update_signals` also on the user's active
     signals (archived ones keep the details of their time). Returns the number of signals updated."""
     with transaction.atomic():
-        user = type(user).objects.select_for_update().get(pk=user.pk)
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
         user.full_name = full_name.strip()
         user.phone = phone.strip()
         user.contact_email = "" if contact_email.strip().lower() == user.email.lower() else contact_email.strip()
@@ -593,7 +595,7 @@ def professional_contact_update(
 def organisation_team_contact_set(*, organisation, team_email: str, team_phone: str, actor, request=None) -> int:
     """Set (or clear) the organisation's team mailbox and phone shown on its active signals; returns how many."""
     with transaction.atomic():
-        organisation = type(organisation).objects.select_for_update().get(pk=organisation.pk)
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         organisation.team_email = team_email.strip()
         organisation.team_phone = team_phone.strip()
         organisation.save(update_fields=["team_email", "team_phone"])

@@ -61,7 +61,9 @@ def test_extension_on_the_last_active_day_is_allowed_the_day_after_it_is_refused
     with at(datetime.date(2028, 11, 22)), pytest.raises(ExtensionRefused, match="verlopen op 22 november 2028"):
         signal_extend(signal=placed, actor=professional_user, informing=informed(datetime.date(2028, 11, 22)))
     with at(datetime.date(2028, 11, 21)):
-        extended = signal_extend(signal=placed, actor=professional_user, informing=informed(datetime.date(2028, 11, 21)))
+        extended = signal_extend(
+            signal=placed, actor=professional_user, informing=informed(datetime.date(2028, 11, 21))
+        )
     assert extended.ends_on == datetime.date(2030, 11, 20)
 
 
@@ -69,7 +71,10 @@ def test_extension_never_runs_past_the_23rd_birthday(organisation, professional_
     youth = YouthFactory(birth_date=datetime.date(2006, 3, 15))  # 23 on 15 March 2029
     with at(PLACED):
         signal = signal_place(
-            professional=professional_user, organisation=organisation, youth=youth, informing=informed(PLACED, ("youth",))
+            professional=professional_user,
+            organisation=organisation,
+            youth=youth,
+            informing=informed(PLACED, ("youth",)),
         )
     assert signal.ends_on == datetime.date(2028, 11, 21)
     with at(EXTENDED):
@@ -130,7 +135,13 @@ def test_extend_page_extends_and_says_until_when(placed, professional_user, regi
         assert "30 september 2030" in page.content.decode()
         response = client.post(
             url,
-            {"status": "informed", "whom": ["youth", "parents"], "on": "2028-10-01", "how": "gesprek", "confirmed": "on"},
+            {
+                "status": "informed",
+                "whom": ["youth", "parents"],
+                "on": "2028-10-01",
+                "how": "gesprek",
+                "confirmed": "on",
+            },
             follow=True,
         )
     assert "actief tot en met 30 september 2030" in response.content.decode()
