@@ -158,6 +158,19 @@ MATRIX: dict[str, Row] = {
     "signals:organisation_professionals": Row(allowed=frozenset({COORDINATOR})),
     "signals:organisation_professional": Row(allowed=frozenset({COORDINATOR}), kwargs=_membership),
     "signals:organisation_signal_transfer": Row(allowed=frozenset({COORDINATOR}), kwargs=_signal),
+    # issue 19: extending, informing later, the profile, team contact and cover (the colleague's cover starts
+    # tomorrow, so today only the owner may act on the signal)
+    "signals:extend": Row(allowed=frozenset({OWNER}), kwargs=_signal),
+    "signals:informing": Row(allowed=frozenset({OWNER}), kwargs=_signal),
+    "signals:profile": Row(allowed=PROFESSIONALS),
+    "signals:cover_own": Row(allowed=PROFESSIONALS),
+    "signals:cover_withdraw": Row(
+        allowed=frozenset({OWNER, COLLEAGUE, COORDINATOR}),
+        kwargs=lambda world: {"cover_id": world.objects["cover"].pk},
+        method="post",
+    ),
+    "signals:organisation_covers": Row(allowed=frozenset({COORDINATOR})),
+    "signals:organisation_team_contact": Row(allowed=frozenset({COORDINATOR})),
     "matching:my_matches": Row(allowed=PROFESSIONALS),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "matching:coordinator_handover": Row(allowed=frozenset({OWNER}), kwargs=_coordinator, method="post"),

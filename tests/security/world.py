@@ -18,7 +18,7 @@ from matching.services import match_coordinator_propose, match_detect
 from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
 from rights.services import rights_advice_request, rights_request_register
-from signals.models import Signal
+from signals.models import Cover, Signal
 from tests.accounts.factories import (
     MembershipFactory,
     UserFactory,
@@ -143,6 +143,15 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     move_notice = MoveNotice.objects.create(
         region=region, from_municipality_code="0000", to_municipality_code=cbs_code, signal_references=["VI-0000001"]
     )
+    # the colleague will cover for the owner from tomorrow (so today the colleague may not act on the signal)
+    cover = Cover.objects.create(
+        organisation=own_org,
+        absent=owner,
+        covering=users[COLLEAGUE],
+        starts_on=datetime.date.today() + datetime.timedelta(days=1),
+        ends_on=datetime.date.today() + datetime.timedelta(days=8),
+        created_by=owner,
+    )
     api_client, _token = api_client_create(
         organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
     )
@@ -159,6 +168,7 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "owner_membership": Membership.objects.get(user=owner, role=Role.PROFESSIONAL),
             "coordinator": MatchCoordinator.objects.filter(youth=youth).first(),
             "api_client": api_client,
+            "cover": cover,
             "copy_request": copy_request,
             "institutional_address": institutional_address,
             "move_notice": move_notice,
