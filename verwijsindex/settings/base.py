@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rights",
     "audit",
     "reports",
+    "letters",
     "api",
 ]
 
