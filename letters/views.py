@@ -73,8 +73,8 @@ def informing_letter(request, group: str):
 def informing_letter_pdf(request, group: str):
     return _pdf(
         request,
-        template="letters/informing_pdf.html",
-        context=_informing_context(request, group),
+        template="letters/letter_pdf.html",
+        context={**_informing_context(request, group), "body": "letters/_informing.html"},
         filename=f"brief-verwijsindex-{group}.pdf",
     )
 
@@ -134,7 +134,7 @@ def decision_letter_pdf(request, pk: int):
     _decision_logged(request, rights_request, "pdf")
     return _pdf(
         request,
-        template="letters/decision_pdf.html",
-        context=context,
+        template="letters/letter_pdf.html",
+        context={**context, "body": "letters/_decision.html"},
         filename=f"besluit-{rights_request.reference}.pdf",
     )

@@ -547,8 +547,30 @@ def profile(request):
     )
 
 
-def _professional_colleagues(request, organisation):
-    return _colleagues(organisation, excluding_user_id=request.user.pk)
+def _cover_page(request, *, organisation, form, absent, done_message, done_url: str, context):
+    """The cover form of a professional (for themself) or a coordinator (for anyone): record it, or show why not."""
+
+    def create():
+        data = form.cleaned_data
+        absent_user = absent(data)
+        covering = selectors.colleague_of_organisation(organisation=organisation, user_id=data["covering"])
+        if absent_user is None or covering is None:
+            raise CoverRefused(_("De waarnemer moet een meldingsbevoegde collega van dezelfde organisatie zijn."))
+        services.cover_create(
+            organisation=organisation,
+            absent=absent_user,
+            covering=covering,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, done_message)
+        return redirect(done_url)
+
+    return form_page(
+        request, form, act=create, refusals=(SignalRefused,), template="signals/cover.html", context=context
+    )
 
 
 @role_required(Role.PROFESSIONAL)
@@ -556,30 +578,13 @@ def _professional_colleagues(request, organisation):
 def cover_own(request):
     """A professional names a colleague of their organisation to cover for them (waarneming)."""
     organisation = _professional_organisations(request)[0]
-    form = CoverForm(form_data(request), colleagues=_professional_colleagues(request, organisation))
-
-    def create():
-        covering = selectors.colleague_of_organisation(organisation=organisation, user_id=form.cleaned_data["covering"])
-        if covering is None:
-            raise CoverRefused(_("De waarnemer moet een meldingsbevoegde collega van dezelfde organisatie zijn."))
-        services.cover_create(
-            organisation=organisation,
-            absent=request.user,
-            covering=covering,
-            starts_on=form.cleaned_data["starts_on"],
-            ends_on=form.cleaned_data["ends_on"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(request, _("De waarneming is vastgelegd. Uw collega krijgt bericht."))
-        return redirect("signals:cover_own")
-
-    return form_page(
+    return _cover_page(
         request,
-        form,
-        act=create,
-        refusals=(SignalRefused,),
-        template="signals/cover.html",
+        organisation=organisation,
+        form=CoverForm(form_data(request), colleagues=_colleagues(organisation, excluding_user_id=request.user.pk)),
+        absent=lambda data: request.user,
+        done_message=_("De waarneming is vastgelegd. Uw collega krijgt bericht."),
+        done_url="signals:cover_own",
         context=lambda: {
             "covers": selectors.covers_of_user(user=request.user),
             "organisation": organisation,
@@ -596,35 +601,16 @@ def organisation_covers(request):
     professionals = [
         m.user for m in selectors.professionals_of_organisation(organisation=organisation) if m.user.is_active
     ]
-    form = CoverForm(form_data(request), colleagues=professionals, absentees=professionals)
-
-    def create():
-        absent = selectors.colleague_of_organisation(organisation=organisation, user_id=form.cleaned_data["absent"])
-        covering = selectors.colleague_of_organisation(organisation=organisation, user_id=form.cleaned_data["covering"])
-        if absent is None or covering is None:
-            raise CoverRefused(_("De waarnemer moet een meldingsbevoegde collega van dezelfde organisatie zijn."))
-        services.cover_create(
-            organisation=organisation,
-            absent=absent,
-            covering=covering,
-            starts_on=form.cleaned_data["starts_on"],
-            ends_on=form.cleaned_data["ends_on"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(request, _("De waarneming is vastgelegd. De waarnemer krijgt bericht."))
-        return redirect("signals:organisation_covers")
-
-    return form_page(
+    return _cover_page(
         request,
-        form,
-        act=create,
-        refusals=(SignalRefused,),
-        template="signals/cover.html",
+        organisation=organisation,
+        form=CoverForm(form_data(request), colleagues=professionals, absentees=professionals),
+        absent=lambda data: selectors.colleague_of_organisation(organisation=organisation, user_id=data["absent"]),
+        done_message=_("De waarneming is vastgelegd. De waarnemer krijgt bericht."),
+        done_url="signals:organisation_covers",
         context=lambda: {
             "covers": selectors.covers_of_organisation(organisation=organisation),
             "organisation": organisation,
-            "coordinator": True,
             "title": _("Waarnemingen van %(organisation)s") % {"organisation": organisation.name},
         },
     )

@@ -180,10 +180,10 @@ MATRIX: dict[str, Row] = {
         allowed=PROFESSIONALS, kwargs=lambda world: {"group": "onder-12"}, kwargs_name_objects=False
     ),
     "letters:decision_letter": Row(
-        allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("copy_request")
+        allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("completed_request")
     ),
     "letters:decision_letter_pdf": Row(
-        allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("copy_request")
+        allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("completed_request")
     ),
     "signals:organisation_team_contact": Row(allowed=frozenset({COORDINATOR})),
     "matching:my_matches": Row(allowed=PROFESSIONALS),

@@ -17,7 +17,7 @@ from matching.models import MatchCoordinator, MatchLink
 from matching.services import match_coordinator_propose, match_detect
 from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
-from rights.services import rights_advice_request, rights_request_register
+from rights.services import rights_advice_request, rights_request_complete, rights_request_register
 from signals.models import Cover, Signal
 from tests.accounts.factories import (
     MembershipFactory,
@@ -133,6 +133,10 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
         )
 
     copy_request = rights_request(RequestKind.COPY)
+    # an inspection already handed over: its decision letter can be made
+    completed_request = rights_request_complete(
+        rights_request=rights_request(RequestKind.INSPECTION), actor=users[MUNICIPAL_STAFF]
+    )
     objection = rights_request(RequestKind.OBJECTION)
     (advice_task,) = rights_advice_request(
         rights_request=objection, signal_ids=[own_signal.pk], actor=users[MUNICIPAL_STAFF]
@@ -170,6 +174,7 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "api_client": api_client,
             "cover": cover,
             "copy_request": copy_request,
+            "completed_request": completed_request,
             "institutional_address": institutional_address,
             "move_notice": move_notice,
             "objection": objection,

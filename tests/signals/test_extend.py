@@ -178,3 +178,15 @@ def test_factory_signal_can_be_extended(organisation, professional_user):
     with at(today):
         extended = signal_extend(signal=signal, actor=professional_user, informing=informed(today))
     assert extended.ends_on > signal.ends_on
+
+
+def test_the_inzage_overview_shows_one_signal_extended_and_the_extension_in_the_logbook(placed, professional_user):
+    from rights.models import RightsRequest
+    from rights.selectors import youth_overview
+
+    with at(EXTENDED):
+        signal_extend(signal=placed, actor=professional_user, informing=informed(EXTENDED))
+    overview = youth_overview(rights_request=RightsRequest(youth_pseudonym=placed.youth.pseudonym, signal_ids=[]))
+    assert [signal.pk for signal in overview["signals"]] == [placed.pk]
+    actions = [entry.action for entry in overview["entries"]]
+    assert actions.count("signal_placed") == 1 and actions.count("signal_extended") == 1
