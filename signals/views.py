@@ -241,6 +241,7 @@ def signal_list(request):
             "active": [s for s in signals if s.status == SignalStatus.ACTIVE and s not in covered],
             "archived": [s for s in signals if s.status == SignalStatus.ARCHIVED],
             "covered": covered,
+            "tasks": selectors.tasks_of_professional(user=request.user, region=request.region),
             "counts_known": bool(counts) or _matching_counts_available(),
             "title": _("Mijn signalen"),
         },

@@ -121,3 +121,11 @@ def test_informing_page_records_and_shows_refusals_on_the_form(postponed, profes
 
 def test_informing_page_of_someone_elses_signal_is_not_found(postponed, colleague, region):
     assert client_for(colleague, region).get(reverse("signals:informing", args=[postponed.pk])).status_code == 404
+
+
+def test_my_signals_lists_the_due_tasks(postponed, professional_user, region):
+    due = PLACED + datetime.timedelta(weeks=region.informing_postponed_weeks)
+    with at(due):
+        response = client_for(professional_user, region).get(reverse("signals:list"))
+    assert [task.kind for task in response.context["tasks"]] == ["informing_due"]
+    assert reverse("signals:informing", args=[postponed.pk]) in response.content.decode()
