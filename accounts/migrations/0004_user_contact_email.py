@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_invitation_demo_flag'),
+        ('accounts', '0003_identity_providers'),
     ]
 
     operations = [
