@@ -63,6 +63,11 @@ class TransferRefused(SignalRefused):
     message = _("Het signaal kan niet worden overgedragen.")
 
 
+class BirthDateMismatch(SignalRefused):
+    code = "birth_date_mismatch"
+    message = _("De geboortedatum past niet bij dit burgerservicenummer. Controleer beide gegevens.")
+
+
 class NotYourSignal(SignalRefused):
     message = _("U kunt alleen handelen op uw eigen signalen, of op signalen van een collega die u waarneemt.")
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('regions', '0005_region_parameters'),
+        ('regions', '0006_delete_followupcheck'),
     ]
 
     operations = [
