@@ -34,6 +34,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mailadres"), unique=True)
     full_name = models.CharField(_("naam"), max_length=200)
     phone = models.CharField(_("telefoonnummer"), max_length=32, blank=True)
+    # the e-mail address matched colleagues see (signals/profile); empty: the login address
+    contact_email = models.EmailField(_("e-mailadres voor collega's"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     is_staff = models.BooleanField(_("toegang tot technisch beheer"), default=False)
     date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)

@@ -21,14 +21,23 @@ from .serializers import (
     SIGNAL_STATUSES,
     ErrorSerializer,
     FollowUpSerializer,
+    InformingUpdateSerializer,
     SignalEndResultSerializer,
     SignalEndSerializer,
+    SignalExtendSerializer,
     SignalFilterSerializer,
     SignalMatchesSerializer,
     SignalPlaceSerializer,
     SignalSerializer,
 )
-from .services import api_call_log, api_follow_up_record, api_signal_end, api_signal_place
+from .services import (
+    api_call_log,
+    api_follow_up_record,
+    api_signal_end,
+    api_signal_extend,
+    api_signal_informing_update,
+    api_signal_place,
+)
 from .throttling import ApiClientThrottle, ApiPlaceThrottle
 
 logger = logging.getLogger(__name__)
@@ -341,3 +350,56 @@ class SignalFollowUp(ApiView):
             coordination_agreed_on=serializer.validated_data["coordination_agreed_on"],
         )
         return Response(FollowUpSerializer(follow_up).data)
+
+
+class SignalExtend(ApiView):
+    endpoint = "signal_extend"
+
+    @extend_schema(
+        operation_id="signal_extend",
+        summary="Extend a signal",
+        description=(
+            "Extend an active signal of the organisation on behalf of its professional, before its end: a new "
+            "period from today (last active day: the day before the second anniversary of today), never on or after "
+            "the 23rd birthday, with the informing recorded again. It stays the same signal with the same matches; "
+            "the logbook and the statistics count an extension. Refused with 422 after the end (`extension_refused`), "
+            "for an archived signal, when the youth turns 23 before a later end, or when the informing is "
+            "incomplete (`informing_incomplete`)."
+        ),
+        parameters=[SIGNAL_ID],
+        request=SignalExtendSerializer,
+        responses={200: SignalSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
+    )
+    def post(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        serializer = SignalExtendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extended = api_signal_extend(
+            signal=signal, informing=serializer.validated_data["informing"], request=request._request
+        )
+        return Response(SignalSerializer(extended).data)
+
+
+class SignalInforming(ApiView):
+    endpoint = "signal_informing_update"
+
+    @extend_schema(
+        operation_id="signal_informing_update",
+        summary="Record a postponed informing later",
+        description=(
+            "For a signal whose informing was postponed: record that it was done (`informed` with whom, on, how) "
+            "or postponed again with the renewed `reason`. Refused with 422 `informing_update_refused` when the "
+            "informing was not postponed or the signal is archived."
+        ),
+        parameters=[SIGNAL_ID],
+        request=InformingUpdateSerializer,
+        responses={200: SignalSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
+    )
+    def post(self, request, signal_id):
+        signal = self.signal_or_404(signal_id)
+        serializer = InformingUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = api_signal_informing_update(
+            signal=signal, informing=serializer.validated_data, request=request._request
+        )
+        return Response(SignalSerializer(updated).data)

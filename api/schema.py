@@ -5,8 +5,10 @@ from functools import cache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 DESCRIPTION = """\
-The API through which client record systems of participating organisations place and end signals in the
-Verwijsindex, on the same rules as the browser. A readable version of this document is at `/api/v1/docs/`.
+The API through which client record systems of participating organisations place, extend and end signals in the
+Verwijsindex and record a postponed informing later, on the same rules as the browser. Dates: `ends_on` is the
+last active day, the signal is archived the day after, and `archive_until` is the day it is destroyed.
+A readable version of this document is at `/api/v1/docs/`.
 
 **Authentication.** `Authorization: Bearer <client_id>.<secret>`. The organisation coordinator creates a client
 in the browser (or `manage.py api_client_create --organisation CODE`) and sees the secret once. A client acts

@@ -50,6 +50,19 @@ class SignalPlaceSerializer(serializers.Serializer):
     informing = InformingSerializer()
 
 
+class SignalExtendSerializer(serializers.Serializer):
+    informing = InformingSerializer(
+        help_text="The informing recorded again for the extension: informed on or after the previous informing, "
+        "or postponed/omitted with the reason."
+    )
+
+
+class InformingUpdateSerializer(InformingSerializer):
+    """A postponed informing, later: `informed` (whom, on, how) or `postponed` again with the renewed reason."""
+
+    status = serializers.ChoiceField(choices=("informed", "postponed"))
+
+
 class SignalFilterSerializer(serializers.Serializer):
     """The list's query parameters."""
 
@@ -86,10 +99,15 @@ class SignalSerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=SIGNAL_STATUSES)
     placed_at = serializers.DateTimeField()
-    ends_on = serializers.DateField(help_text="The planned end (at most 2 years after placing).")
+    ends_on = serializers.DateField(
+        help_text="The last active day (at most 2 years after placing or extending, minus a day; never on or after "
+        "the 23rd birthday). The signal is archived the day after."
+    )
+    extension_count = serializers.IntegerField(help_text="How often the signal was extended (the same signal).")
+    informing_status = serializers.ChoiceField(choices=INFORMING_STATUSES)
     ended_at = serializers.DateTimeField(allow_null=True)
     end_reason = serializers.SerializerMethodField()
-    archive_until = serializers.DateField(allow_null=True)
+    archive_until = serializers.DateField(allow_null=True, help_text="The day an archived signal is destroyed.")
     professional = ProfessionalSerializer()
     youth = YouthSerializer()
 

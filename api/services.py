@@ -16,7 +16,13 @@ from matching.selectors import match_of_signal, participants_of
 from matching.services import match_follow_up_record
 from persons.exceptions import PersonLookupError
 from signals.exceptions import InformingIncomplete, SignalRefused
-from signals.services import signal_end, signal_place, signal_place_lookup
+from signals.services import (
+    signal_end,
+    signal_extend,
+    signal_informing_update,
+    signal_place,
+    signal_place_lookup,
+)
 
 from .authentication import fingerprint_normalise, secret_hash
 from .errors import ApiError, refusal_error
@@ -230,6 +236,37 @@ def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> d
         "end_reason": reason,
         "archive_until": ended.archive_until if archived else None,
     }
+
+
+def _informing(data: dict) -> dict:
+    """The informing answers of a request body in the shape of signals.services.informing_clean."""
+    return {
+        "status": data["status"],
+        "whom": data.get("whom") or [],
+        "on": data.get("on"),
+        "how": data.get("how", ""),
+        "reason": data.get("reason", ""),
+        "objection_voiced": data.get("objection_voiced", False),
+        "objection_override_reason": data.get("objection_override_reason", ""),
+    }
+
+
+def api_signal_extend(*, signal, informing: dict, request=None):
+    """Extend a signal of the client's organisation on behalf of its professional (same rules as the browser)."""
+    try:
+        return signal_extend(signal=signal, actor=signal.professional, informing=_informing(informing), request=request)
+    except SignalRefused as error:
+        raise refusal_error(error, field="informing" if isinstance(error, InformingIncomplete) else None) from None
+
+
+def api_signal_informing_update(*, signal, informing: dict, request=None):
+    """Record a postponed informing as done, or postponed again, on behalf of the signal's professional."""
+    try:
+        return signal_informing_update(
+            signal=signal, actor=signal.professional, informing=_informing(informing), request=request
+        )
+    except SignalRefused as error:
+        raise refusal_error(error, field="status" if isinstance(error, InformingIncomplete) else None) from None
 
 
 def api_follow_up_record(

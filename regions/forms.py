@@ -199,6 +199,7 @@ class RegionSettingsForm(NldsFormMixin, forms.ModelForm):
             "active_years",
             "archive_years",
             "reminder_weeks",
+            "informing_postponed_weeks",
             "internal_matches_reported",
             "address_matches",
             "unborn_signals_allowed",

@@ -53,6 +53,12 @@ class Region(models.Model):
         default=False,
         help_text=_("Of professionals een signaal mogen afgeven op het ongeboren kind van een zwangere vrouw."),
     )
+    informing_postponed_weeks = models.PositiveSmallIntegerField(
+        _("uitgesteld informeren: weken tot herinnering"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text=_("Na hoeveel weken een uitgesteld informeren op de takenlijst van de professional komt."),
+    )
     unborn_overdue_weeks = models.PositiveSmallIntegerField(
         _("ongeboren kind: weken na de verwachte datum"),
         default=4,
@@ -134,6 +140,9 @@ class Organisation(models.Model):
     active = models.BooleanField(_("actief"), default=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=32, blank=True)
+    # a team mailbox and phone shown to matched colleagues instead of the professional's own (empty: their own)
+    team_email = models.EmailField(_("e-mailadres team"), blank=True)
+    team_phone = models.CharField(_("telefoonnummer team"), max_length=32, blank=True)
     signalling_profile = models.TextField(
         _("signaleringsprofiel"),
         blank=True,

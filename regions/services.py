@@ -352,6 +352,7 @@ REGION_SETTINGS = (
     "active_years",
     "archive_years",
     "reminder_weeks",
+    "informing_postponed_weeks",
     "internal_matches_reported",
     "address_matches",
     "unborn_signals_allowed",

@@ -1,5 +1,7 @@
 """Feeds the counters from the hooks of signals (placed, ended) and matching (new links, recorded follow-up)."""
 
+import datetime
+
 from django.utils import timezone
 
 from .models import Metric
@@ -9,6 +11,7 @@ from .services import counter_increment, counters_increment
 _ENDED_EARLY = {"concern_gone", "placed_wrongly"}
 _EXPIRED = {"expired"}
 _NOT_AN_END = {"archive_ended"}
+ONE_DAY = datetime.timedelta(days=1)
 _LINK_METRIC = {"same_youth": Metric.MATCH_SAME_YOUTH, "family": Metric.MATCH_SIBLING, "address": Metric.MATCH_ADDRESS}
 
 
@@ -17,6 +20,17 @@ def on_signal_placed(signal) -> None:
         region_id=signal.organisation.region_id,
         at=signal.placed_at,
         metric=Metric.SIGNAL_PLACED,
+        municipality_code=signal.youth.municipality_code,
+        sector=signal.organisation.sector,
+    )
+
+
+def on_signal_extended(signal) -> None:
+    """An extension counts as an extension in the month it was made, never as a new signal."""
+    counter_increment(
+        region_id=signal.organisation.region_id,
+        at=signal.extended_at,
+        metric=Metric.SIGNAL_EXTENDED,
         municipality_code=signal.youth.municipality_code,
         sector=signal.organisation.sector,
     )
@@ -41,8 +55,9 @@ def on_signals_ending(signals, reason) -> None:
         [
             {
                 "region_id": row["organisation__region_id"],
-                # an expiry counts in the month the signal was due to end, whenever the nightly run handled it
-                "at": row["ends_on"] if metric == Metric.SIGNAL_EXPIRED else today,
+                # an expiry counts in the month of its archiving day (the day after the last active day), whenever
+                # the nightly run handled it
+                "at": row["ends_on"] + ONE_DAY if metric == Metric.SIGNAL_EXPIRED else today,
                 "metric": metric,
                 "municipality_code": row["youth__municipality_code"],
                 "sector": row["organisation__sector"],
@@ -115,6 +130,7 @@ def register() -> None:
     from signals import hooks as signal_hooks
 
     signal_hooks.register_signal_placed(on_signal_placed)
+    signal_hooks.register_signal_extended(on_signal_extended)
     signal_hooks.register_signals_ending(on_signals_ending)
     matching_hooks.register_links_created(on_links_created)
     matching_hooks.register_follow_up_recorded(on_follow_up_recorded)

@@ -15,6 +15,7 @@ class Metric(models.TextChoices):
     SIGNAL_ENDED_EARLY = "signal_ended_early", _("Signalen eerder beëindigd")
     SIGNAL_EXPIRED = "signal_expired", _("Signalen verlopen")
     SIGNAL_ENDED_OTHERWISE = "signal_ended_otherwise", _("Signalen anders beëindigd")
+    SIGNAL_EXTENDED = "signal_extended", _("Signalen verlengd")
     MATCH_SAME_YOUTH = "match_same_youth", _("Matches op dezelfde jeugdige")
     MATCH_SIBLING = "match_sibling", _("Matches op broers en zussen")
     MATCH_ADDRESS = "match_address", _("Matches op hetzelfde adres")

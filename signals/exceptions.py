@@ -66,3 +66,19 @@ class TransferRefused(SignalRefused):
 class BirthDateMismatch(SignalRefused):
     code = "birth_date_mismatch"
     message = _("De geboortedatum past niet bij dit burgerservicenummer. Controleer beide gegevens.")
+
+
+class NotYourSignal(SignalRefused):
+    message = _("U kunt alleen handelen op uw eigen signalen, of op signalen van een collega die u waarneemt.")
+
+
+class ExtensionRefused(SignalRefused):
+    message = _("Het signaal kan niet worden verlengd.")
+
+
+class InformingUpdateRefused(SignalRefused):
+    message = _("Het informeren kan niet worden bijgewerkt.")
+
+
+class CoverRefused(SignalRefused):
+    message = _("De waarneming kan niet worden vastgelegd.")

@@ -1,5 +1,6 @@
 """Forms of the placing flow, ending a signal and the coordinator's transfers."""
 
+import phonenumbers
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,3 +158,138 @@ class TransferForm(forms.Form):
         self.fields["to_professional"].choices = [("", _("— kies een collega —"))] + [
             (user.pk, user.full_name or user.email) for user in colleagues
         ]
+
+
+class ExtendForm(InformingForm):
+    """Extending: the informing is recorded again for the new period."""
+
+    confirmed = forms.BooleanField(
+        label=_("Ik verleng dit signaal omdat de zorg er nog is"),
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
+        error_messages={"required": _("Bevestig dat de zorg er nog is.")},
+    )
+
+    def informing(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "confirmed"}
+
+
+class InformingUpdateForm(InformingForm):
+    """Later: informed after all, or postponed again with the renewed reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (InformingStatus.INFORMED, _("Ik heb nu geïnformeerd")),
+            (InformingStatus.POSTPONED, _("Ik stel het informeren opnieuw uit")),
+        ]
+        self.fields["reason"].label = _("Reden om het informeren opnieuw uit te stellen")
+        del self.fields["objection_voiced"]
+        del self.fields["objection_override_reason"]
+
+
+class ContactForm(forms.Form):
+    """The profile: what matched colleagues see of the professional."""
+
+    full_name = forms.CharField(
+        label=_("Naam"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input", "autocomplete": "name"}),
+        error_messages={"required": _("Vul uw naam in.")},
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mailadres voor collega's"),
+        help_text=_("Leeg: het e-mailadres waarmee u inlogt."),
+        required=False,
+        widget=forms.EmailInput(
+            attrs={"class": "utrecht-textbox utrecht-textbox--html-input", "autocomplete": "email"}
+        ),
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")},
+    )
+    phone = forms.CharField(
+        label=_("Telefoonnummer"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input", "autocomplete": "tel"}),
+    )
+    update_signals = forms.BooleanField(
+        label=_("Pas ook de contactgegevens aan op mijn actieve signalen"),
+        help_text=_(
+            "Collega's met een match zien dan meteen de nieuwe gegevens. Gearchiveerde signalen houden "
+            "de gegevens van toen."
+        ),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self):
+        return _phone_clean(self.cleaned_data["phone"])
+
+
+class TeamContactForm(forms.Form):
+    team_email = forms.EmailField(
+        label=_("E-mailadres van het team"),
+        required=False,
+        widget=forms.EmailInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld team@organisatie.nl.")},
+    )
+    team_phone = forms.CharField(
+        label=_("Telefoonnummer van het team"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+    )
+
+    def clean_team_phone(self):
+        return _phone_clean(self.cleaned_data["team_phone"])
+
+
+def _phone_clean(raw: str) -> str:
+    """A Dutch or international phone number, written the way people read it; empty stays empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "NL")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise forms.ValidationError(_("Vul een geldig telefoonnummer in, bijvoorbeeld 030 123 4567."))
+    region = phonenumbers.region_code_for_number(number)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if region == "NL" else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+class CoverForm(forms.Form):
+    covering = forms.TypedChoiceField(
+        label=_("Waarnemer (collega)"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+        error_messages={"required": _("Kies een collega."), "invalid_choice": _("Kies een collega uit de lijst.")},
+    )
+    starts_on = forms.DateField(
+        label=_("Van"),
+        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+        error_messages={"required": _("Vul de eerste dag in."), "invalid": _("Vul een geldige datum in.")},
+    )
+    ends_on = forms.DateField(
+        label=_("Tot en met"),
+        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+        error_messages={"required": _("Vul de laatste dag in."), "invalid": _("Vul een geldige datum in.")},
+    )
+
+    def __init__(self, *args, colleagues=(), absentees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["covering"].choices = [("", _("— kies een collega —"))] + [
+            (user.pk, user.full_name or user.email) for user in colleagues
+        ]
+        if absentees is not None:
+            self.fields["absent"] = forms.TypedChoiceField(
+                label=_("Afwezige meldingsbevoegde"),
+                coerce=int,
+                choices=[("", _("— kies een meldingsbevoegde —"))]
+                + [(user.pk, user.full_name or user.email) for user in absentees],
+                widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+                error_messages={"required": _("Kies wie afwezig is.")},
+            )
+            self.order_fields(["absent", "covering", "starts_on", "ends_on"])

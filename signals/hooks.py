@@ -1,4 +1,4 @@
-"""An explicit registry through which other apps react to a signal's placement, end and transfer.
+"""An explicit registry through which other apps react to a signal's placement, end, transfer and extension.
 
 Handlers run inside the caller's transaction: whatever they write commits or rolls back with the
 signal itself. Work that must happen after the commit (a Celery task) is for the handler to enqueue
@@ -15,6 +15,7 @@ _ending_batch: list[Callable] = []
 # handlers that write to the logbook run after all others: its lock is held until the commit, so nothing may
 # wait for another row after it (the lock order in docs/adr/0001-the-match.md)
 _ending_batch_last: list[Callable] = []
+_extended: list[Callable] = []
 
 
 def _register(handlers: list[Callable], fn: Callable) -> Callable:
@@ -47,6 +48,11 @@ def register_signal_transferred(fn: Callable) -> Callable:
     return _register(_transferred, fn)
 
 
+def register_signal_extended(fn: Callable) -> Callable:
+    """fn(signal): called inside the extending transaction, after the signal got its new end (same signal)."""
+    return _register(_extended, fn)
+
+
 def signal_placed(signal) -> None:
     for fn in tuple(_placed):
         fn(signal)
@@ -73,3 +79,8 @@ def signals_ending(signals, reason) -> None:
 def signal_transferred(signal, old_professional) -> None:
     for fn in tuple(_transferred):
         fn(signal, old_professional)
+
+
+def signal_extended(signal) -> None:
+    for fn in tuple(_extended):
+        fn(signal)

@@ -23,7 +23,7 @@ from . import hooks
 from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
-from .rules import MAX_AGE, born_on_or_before_for_age
+from .rules import MAX_AGE, born_on_or_before_for_age, ends_at_23rd_birthday
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ def signals_archive_ended(*, as_of: datetime.date) -> QuerySet[Signal]:
 
 
 def signals_expired(*, as_of: datetime.date) -> QuerySet[Signal]:
+    """Active signals whose last active day (`ends_on`) is before `as_of`: archived on the day after it."""
     return Signal.objects.filter(status=SignalStatus.ACTIVE, ends_on__lt=as_of)
 
 
@@ -124,7 +125,8 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
         with transaction.atomic():
             signals = _lock_batch(due, ids)
             hooks.signals_ending(signals, EndReason.EXPIRED)
-            # the archive term runs from the first day the signal was no longer active
+            # the archive term runs from the day of archiving, ends_on + 1 (rules.archived_on), also when the run was
+            # late; archive_until is the day of destruction (rules.archive_until, here for a whole batch at once)
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"""
@@ -173,7 +175,7 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                 signals = list(
                     due.filter(pk__any=ids)
                     .select_for_update(of=("self",))
-                    .select_related("professional", "organisation__region")
+                    .select_related("professional", "organisation__region", "youth")
                     .order_by("pk")
                 )
                 notify_many(
@@ -190,6 +192,10 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                                 "organisation": signal.organisation.name,
                                 "link": signal_url(signal),
                                 "name": signal.professional.full_name,
+                                # at the 23rd birthday the signal is destroyed, not archived, and cannot be extended
+                                "destroyed": ends_at_23rd_birthday(
+                                    ends_on=signal.ends_on, birth_date=signal.youth.birth_date
+                                ),
                             },
                             "dedupe_key": f"signal-expiry-reminder:{signal.pk}",
                         }

@@ -59,6 +59,10 @@ class Signal(models.Model):
     # set when the archived signals of others on this youth were shown after placing: they are shown once
     archive_shown_at = models.DateTimeField(null=True, blank=True)
 
+    # extensions (verlengen): the signal stays the same signal with a new last active day
+    extended_at = models.DateTimeField(_("laatst verlengd op"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("aantal keer verlengd"), default=0)
+
     # Informing (who was told, when and how; or why not)
     informing_status = models.CharField(_("informeren"), max_length=16, choices=InformingStatus.choices)
     informed_whom = models.CharField(_("wie is geïnformeerd"), max_length=200, blank=True)
@@ -67,6 +71,9 @@ class Signal(models.Model):
     informing_reason = models.TextField(_("reden uitstel of niet informeren"), blank=True)
     objection_voiced = models.BooleanField(_("bezwaar geuit"), default=False)
     objection_override_reason = models.TextField(_("reden om toch te signaleren"), blank=True)
+    # the day the informing above was recorded (placement, extension or a later update); a postponed informing
+    # comes back on the professional's task list `Region.informing_postponed_weeks` after it
+    informing_recorded_on = models.DateField(_("informeren vastgelegd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signaal")
@@ -90,3 +97,35 @@ class Signal(models.Model):
     def reference(self) -> str:
         """The reference by which e-mails and pages name this signal (never the youth)."""
         return f"VI-{self.pk:07d}"
+
+
+class Cover(models.Model):
+    """Waarneming: a colleague of the same organisation acts for an absent professional from one day to another.
+
+    The colleague receives the match e-mails of the absent professional's active signals and may act on them;
+    the signals stay the absent professional's. It ends by itself after `ends_on` (inclusive)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="covers")
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covered_by", verbose_name=_("afwezige")
+    )
+    covering = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covering", verbose_name=_("waarnemer")
+    )
+    starts_on = models.DateField(_("van"))
+    ends_on = models.DateField(_("tot en met"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waarneming")
+        verbose_name_plural = _("waarnemingen")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cover_ends_after_start"),
+            models.CheckConstraint(condition=~Q(absent=models.F("covering")), name="cover_not_oneself"),
+        ]
+        indexes = [models.Index(fields=["absent", "ends_on"], name="cover_absent_ends_on")]
+
+    def __str__(self):
+        return gettext("Waarneming %(pk)s") % {"pk": self.pk}

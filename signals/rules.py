@@ -43,13 +43,32 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+# The date convention (docs/adr/0007-exact-legal-dates.md): `ends_on` is the LAST active day, the signal is
+# archived the day after, and `archive_until` is the day it is destroyed. Placed on 22 November 2026: active up to
+# and including 21 November 2028, archived on 22 November 2028, destroyed on 22 November 2033.
+ONE_DAY = datetime.timedelta(days=1)
+
+
 def planned_end(*, placed_on: datetime.date, birth_date: datetime.date) -> datetime.date:
-    """Two years after placement, but never on or after the 23rd birthday."""
-    return min(add_years(placed_on, ACTIVE_YEARS), turns_23_on(birth_date) - datetime.timedelta(days=1))
+    """The last active day: the day before the second anniversary, or the day before the 23rd birthday if earlier.
+
+    Also the end of an extension (`placed_on` is then the day of extension)."""
+    return min(add_years(placed_on, ACTIVE_YEARS) - ONE_DAY, turns_23_on(birth_date) - ONE_DAY)
+
+
+def archived_on(ends_on: datetime.date) -> datetime.date:
+    """The first day a signal that runs its course is no longer active: the day after its last active day."""
+    return ends_on + ONE_DAY
+
+
+def ends_at_23rd_birthday(*, ends_on: datetime.date, birth_date: datetime.date) -> bool:
+    """True when the day after the last active day is the 23rd birthday: the signal is then destroyed, not archived."""
+    return archived_on(ends_on) >= turns_23_on(birth_date)
 
 
 def archive_until(*, ended_on: datetime.date, birth_date: datetime.date) -> datetime.date:
-    """Five years after the end, but destroyed at the 23rd birthday if that comes first."""
+    """The day an archived signal is destroyed: five years after the day it was archived (`ended_on`), or the
+    23rd birthday if that comes first."""
     return min(add_years(ended_on, ARCHIVE_YEARS), turns_23_on(birth_date))
 
 

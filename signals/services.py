@@ -3,9 +3,10 @@
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
@@ -13,25 +14,31 @@ from audit.services import log_event
 from notifications.links import region_absolute_url
 from persons.models import Youth
 from persons.services import birth_date_matches  # noqa: F401 - the one comparison, for callers of signals
+from regions.models import Organisation
 
 from . import hooks
 from .bulk import rows_delete
 from .exceptions import (
     ConvenantNotStarted,
+    CoverRefused,
+    ExtensionRefused,
     InformingIncomplete,
+    InformingUpdateRefused,
     NotAProfessional,
+    NotYourSignal,
     OrganisationInactive,
     SignalAlreadyActive,
     SignalNotActive,
+    SignalRefused,
     TransferRefused,
     YouthDeceased,
     YouthTooOld,
 )
 from .logbook import log_events
-from .models import ARCHIVING_REASONS, EndReason, InformingStatus, Signal, SignalStatus
+from .models import ARCHIVING_REASONS, Cover, EndReason, InformingStatus, Signal, SignalStatus
 from .notify import notify
 from .rules import MAX_AGE, Party, age_on, archive_until, parties_to_inform, planned_end
-from .selectors import archive_for_new_signal, is_professional_of
+from .selectors import archive_for_new_signal, is_coordinator_of, is_professional_of, may_act_on_signal
 
 logger = logging.getLogger(__name__)
 
@@ -145,11 +152,10 @@ def signal_place(
                 youth=youth,
                 professional=professional,
                 organisation=organisation,
-                contact_name=professional.full_name or professional.email,
-                contact_email=professional.email,
-                contact_phone=professional.phone or organisation.phone,
+                **contact_details(professional=professional, organisation=organisation),
                 placed_at=now,
                 ends_on=planned_end(placed_on=today, birth_date=youth.birth_date),
+                informing_recorded_on=today,
                 **fields,
             )
         except IntegrityError as error:
@@ -317,9 +323,8 @@ def _check_transfer(signal: Signal, to_professional) -> None:
 def _transfer(signal: Signal, to_professional, actor, request) -> Signal:
     old_professional = signal.professional
     signal.professional = to_professional
-    signal.contact_name = to_professional.full_name or to_professional.email
-    signal.contact_email = to_professional.email
-    signal.contact_phone = to_professional.phone or signal.organisation.phone
+    for name, value in contact_details(professional=to_professional, organisation=signal.organisation).items():
+        setattr(signal, name, value)
     signal.save(update_fields=["professional", "contact_name", "contact_email", "contact_phone"])
     log_event(
         action="signal_transferred",
@@ -447,6 +452,294 @@ def professional_deactivate(*, membership: Membership, transfer_to=None, actor, 
             organisation_id=membership.organisation_id,
         )
     return membership
+
+
+# Everyday work beside placing (issue 19): extending, informing later, contact details, cover (waarneming)
+
+
+def contact_details(*, professional, organisation) -> dict:
+    """The contact details matched colleagues see on a signal: the professional's name, and the organisation's team
+    mailbox and phone where it set them, else the professional's own (profile) address and phone."""
+    return {
+        "contact_name": professional.full_name or professional.email,
+        "contact_email": organisation.team_email or professional.contact_email or professional.email,
+        "contact_phone": organisation.team_phone or professional.phone or organisation.phone,
+    }
+
+
+def _lock_active_for(signal: Signal, actor, today: datetime.date, refusal: type[SignalRefused]) -> Signal:
+    """The signal locked, refused unless it is active and the actor is its professional or covers for them today."""
+    locked = Signal.objects.select_for_update(of=("self",)).filter(pk=signal.pk).first()
+    if locked is None:
+        raise SignalNotActive(_("Dit signaal bestaat niet meer."))
+    locked = Signal.objects.select_related("youth", "organisation__region", "professional").get(pk=locked.pk)
+    if not may_act_on_signal(user=actor, signal=locked, as_of=today):
+        raise NotYourSignal()
+    if locked.status != SignalStatus.ACTIVE:
+        raise refusal(_("Dit signaal is gearchiveerd. Een gearchiveerd signaal kan niet meer worden gewijzigd."))
+    return locked
+
+
+def signal_extend(
+    *, signal: Signal, actor, informing: dict, request=None, as_of: datetime.date | None = None
+) -> Signal:
+    """Extend an active signal before its end: a new period from today (rules.planned_end), informing recorded again.
+
+    The signal keeps its id, reference and matches; the logbook and the statistics count an extension, not a new
+    signal (action `signal_extended`, hook `signal_extended`)."""
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock_active_for(signal, actor, today, ExtensionRefused)
+        if locked.ends_on < today:
+            raise ExtensionRefused(
+                _(
+                    "Dit signaal is verlopen op %(day)s. Verlengen kan alleen vóór het einde; geef zo nodig een nieuw "
+                    "signaal af."
+                )
+                % {"day": formats.date_format(locked.ends_on + datetime.timedelta(days=1))}
+            )
+        birth_date = locked.youth.birth_date
+        if age_on(birth_date, today) >= MAX_AGE:
+            raise ExtensionRefused(YouthTooOld.message)
+        new_end = planned_end(placed_on=today, birth_date=birth_date)
+        if new_end <= locked.ends_on:
+            raise ExtensionRefused(
+                _(
+                    "Verlengen kan niet: het signaal loopt al tot de dag voor de 23e verjaardag van de jeugdige, "
+                    "en een signaal loopt nooit langer."
+                )
+            )
+        fields = informing_clean(informing, age=age_on(birth_date, today), placed_on=today)
+        # informing again means after the informing recorded for the current period
+        previous = max(filter(None, (locked.informed_on, timezone.localdate(locked.extended_at or locked.placed_at))))
+        if fields["informed_on"] is not None and fields["informed_on"] <= previous and fields["informed_on"] < today:
+            raise InformingIncomplete(
+                _(
+                    "Informeer opnieuw voor de verlenging: de datum van informeren moet na %(day)s liggen, "
+                    "de vorige keer dat u informeerde of het begin van de huidige periode."
+                )
+                % {"day": formats.date_format(previous)}
+            )
+        ends_on_before = locked.ends_on
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.ends_on = new_end
+        locked.extended_at = timezone.now() if as_of is None else _noon(today)
+        locked.extension_count += 1
+        locked.reminder_sent_at = None
+        locked.informing_recorded_on = today
+        locked.save(
+            update_fields=[
+                *fields,
+                "ends_on",
+                "extended_at",
+                "extension_count",
+                "reminder_sent_at",
+                "informing_recorded_on",
+            ]
+        )
+        hooks.signal_extended(locked)
+        log_event(
+            action="signal_extended",
+            actor=actor,
+            request=request,
+            region_id=locked.organisation.region_id,
+            youth_pseudonym=locked.youth.pseudonym,
+            signal_id=locked.pk,
+            ends_on_before=ends_on_before.isoformat(),
+            ends_on=new_end.isoformat(),
+            informing_status=locked.informing_status,
+            **_on_behalf_of(locked, actor),
+        )
+    return locked
+
+
+def signal_informing_update(
+    *, signal: Signal, actor, informing: dict, request=None, as_of: datetime.date | None = None
+) -> Signal:
+    """Record later that a postponed informing was done (whom, when, how), or the renewed reason to postpone it."""
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock_active_for(signal, actor, today, InformingUpdateRefused)
+        if locked.informing_status != InformingStatus.POSTPONED:
+            raise InformingUpdateRefused(
+                _(
+                    "Alleen een uitgesteld informeren kan later worden bijgewerkt. Bij dit signaal is het informeren "
+                    "al vastgelegd als: %(status)s."
+                )
+                % {"status": locked.get_informing_status_display()}
+            )
+        if informing.get("status") == InformingStatus.OMITTED:
+            raise InformingUpdateRefused(_("Kies: geïnformeerd, of opnieuw uitgesteld met de reden."))
+        fields = informing_clean(informing, age=age_on(locked.youth.birth_date, today), placed_on=today)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.informing_recorded_on = today
+        locked.save(update_fields=[*fields, "informing_recorded_on"])
+        log_event(
+            action="signal_informing_updated",
+            actor=actor,
+            request=request,
+            region_id=locked.organisation.region_id,
+            youth_pseudonym=locked.youth.pseudonym,
+            signal_id=locked.pk,
+            informing_status=locked.informing_status,
+            **_on_behalf_of(locked, actor),
+        )
+    return locked
+
+
+def _on_behalf_of(signal: Signal, actor) -> dict:
+    """For the logbook: who acted when it was not the signal's own professional (a colleague covering)."""
+    if actor is None or actor.pk == signal.professional_id:
+        return {}
+    return {"on_behalf_of_user_id": signal.professional_id, "acted_as": "cover"}
+
+
+def professional_contact_update(
+    *, user, full_name: str, phone: str, contact_email: str, update_signals: bool, request=None
+) -> int:
+    """Change the name, phone and e-mail matched colleagues see; with `update_signals` also on the user's active
+    signals (archived ones keep the details of their time). Returns the number of signals updated."""
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user.full_name = full_name.strip()
+        user.phone = phone.strip()
+        user.contact_email = "" if contact_email.strip().lower() == user.email.lower() else contact_email.strip()
+        user.save(update_fields=["full_name", "phone", "contact_email"])
+        updated = _signals_contact_refresh(Signal.objects.filter(professional=user)) if update_signals else 0
+        log_event(
+            action="contact_details_changed", actor=user, request=request, user_id=user.pk, signals_updated=updated
+        )
+    return updated
+
+
+def organisation_team_contact_set(*, organisation, team_email: str, team_phone: str, actor, request=None) -> int:
+    """Set (or clear) the organisation's team mailbox and phone shown on its active signals; returns how many."""
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        organisation.team_email = team_email.strip()
+        organisation.team_phone = team_phone.strip()
+        organisation.save(update_fields=["team_email", "team_phone"])
+        updated = _signals_contact_refresh(Signal.objects.filter(organisation=organisation))
+        log_event(
+            action="organisation_team_contact_set",
+            actor=actor,
+            request=request,
+            region_id=organisation.region_id,
+            organisation_id=organisation.pk,
+            signals_updated=updated,
+        )
+    return updated
+
+
+def _signals_contact_refresh(signals) -> int:
+    """Recompute the contact details of these signals' active ones (locked, in id order)."""
+    locked = list(
+        signals.filter(status=SignalStatus.ACTIVE)
+        .select_for_update(of=("self",))
+        .select_related("professional", "organisation")
+        .order_by("pk")
+    )
+    for signal in locked:
+        for name, value in contact_details(professional=signal.professional, organisation=signal.organisation).items():
+            setattr(signal, name, value)
+    Signal.objects.bulk_update(locked, ["contact_name", "contact_email", "contact_phone"])
+    return len(locked)
+
+
+# a cover is for an absence, not a hand-over: longer than this, the coordinator transfers the signals
+COVER_MAX_DAYS = 366
+
+
+def cover_create(
+    *,
+    organisation,
+    absent,
+    covering,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    actor,
+    request=None,
+    as_of: datetime.date | None = None,
+) -> Cover:
+    """A colleague of the same organisation covers for an absent professional from `starts_on` to `ends_on`
+    inclusive. Named by the organisation's coordinator or by the absent professional themself."""
+    today = as_of or timezone.localdate()
+    if not (actor.pk == absent.pk or is_coordinator_of(user=actor, organisation=organisation)):
+        raise CoverRefused(
+            _("Alleen de coördinator van de organisatie of de professional zelf kan een waarnemer aanwijzen.")
+        )
+    if not is_professional_of(user=absent, organisation=organisation):
+        raise CoverRefused(
+            _("Alleen voor een meldingsbevoegde van deze organisatie kan een waarnemer worden aangewezen.")
+        )
+    if covering.pk == absent.pk:
+        raise CoverRefused(_("Kies een collega: iemand kan niet voor zichzelf waarnemen."))
+    if not is_professional_of(user=covering, organisation=organisation):
+        raise CoverRefused(_("De waarnemer moet een meldingsbevoegde collega van dezelfde organisatie zijn."))
+    if starts_on < today:
+        raise CoverRefused(_("Een waarneming kan niet in het verleden beginnen. Kies vandaag of een latere datum."))
+    if ends_on < starts_on:
+        raise CoverRefused(_("De einddatum ligt vóór de begindatum."))
+    if (ends_on - starts_on).days >= COVER_MAX_DAYS:
+        raise CoverRefused(_("Een waarneming duurt hoogstens een jaar. Draag de signalen anders over aan de collega."))
+    with transaction.atomic():
+        cover = Cover.objects.create(
+            organisation=organisation,
+            absent=absent,
+            covering=covering,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=actor,
+        )
+        log_event(
+            action="cover_created",
+            actor=actor,
+            request=request,
+            region_id=organisation.region_id,
+            organisation_id=organisation.pk,
+            cover_id=cover.pk,
+            absent_user_id=absent.pk,
+            covering_user_id=covering.pk,
+            starts_on=starts_on.isoformat(),
+            ends_on=ends_on.isoformat(),
+        )
+        notify(
+            recipient=covering,
+            kind="cover_assigned",
+            subject=_("U neemt waar voor een collega"),
+            template="signals/email/cover_assigned",
+            context={
+                "absent": absent.full_name or absent.email,
+                "organisation": organisation.name,
+                "starts_on": formats.date_format(starts_on),
+                "ends_on": formats.date_format(ends_on),
+                "link": region_absolute_url(region=organisation.region, path=reverse("signals:list")),
+            },
+            dedupe_key=f"cover-assigned:{cover.pk}",
+        )
+    return cover
+
+
+def cover_withdraw(*, cover: Cover, actor, request=None) -> Cover:
+    """End a cover early (the coordinator, the absent professional or the colleague covering)."""
+    allowed = {cover.absent_id, cover.covering_id}
+    if actor.pk not in allowed and not is_coordinator_of(user=actor, organisation=cover.organisation):
+        raise CoverRefused(_("U kunt deze waarneming niet intrekken."))
+    with transaction.atomic():
+        cover = Cover.objects.select_for_update().get(pk=cover.pk)
+        if cover.withdrawn_at is None:
+            cover.withdrawn_at = timezone.now()
+            cover.save(update_fields=["withdrawn_at"])
+            log_event(
+                action="cover_withdrawn",
+                actor=actor,
+                request=request,
+                region_id=cover.organisation.region_id,
+                cover_id=cover.pk,
+            )
+    return cover
 
 
 def _noon(day: datetime.date) -> datetime.datetime:

@@ -16,6 +16,13 @@ urlpatterns = [
     path("<int:signal_id>/", views.signal_detail, name="detail"),
     path("<int:signal_id>/afgegeven/", views.placed, name="placed"),
     path("<int:signal_id>/beeindigen/", views.signal_end, name="end"),
+    path("<int:signal_id>/verlengen/", views.signal_extend, name="extend"),
+    path("<int:signal_id>/informeren/", views.signal_informing, name="informing"),
+    path("profiel/", views.profile, name="profile"),
+    path("waarneming/", views.cover_own, name="cover_own"),
+    path("waarneming/<int:cover_id>/intrekken/", views.cover_withdraw, name="cover_withdraw"),
+    path("organisatie/waarneming/", views.organisation_covers, name="organisation_covers"),
+    path("organisatie/teamcontact/", views.organisation_team_contact, name="organisation_team_contact"),
     path("organisatie/", views.organisation_professionals, name="organisation_professionals"),
     path("organisatie/<int:membership_id>/", views.organisation_professional, name="organisation_professional"),
     path(

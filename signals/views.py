@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,10 +16,22 @@ from regions.models import Municipality
 from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
-from .exceptions import BirthDateMismatch, SignalRefused
-from .forms import ConfirmForm, EndForm, InformingForm, LookupForm, ProfileForm, TransferForm
+from .exceptions import BirthDateMismatch, CoverRefused, SignalRefused
+from .forms import (
+    ConfirmForm,
+    ContactForm,
+    CoverForm,
+    EndForm,
+    ExtendForm,
+    InformingForm,
+    InformingUpdateForm,
+    LookupForm,
+    ProfileForm,
+    TeamContactForm,
+    TransferForm,
+)
 from .models import EndReason, SignalStatus
-from .rules import Party, age_on, parties_to_inform
+from .rules import Party, age_on, parties_to_inform, planned_end
 
 # The placing flow keeps only ids in the session, never the BSN: the youth is looked up once in step 1.
 FLOW = "signal_place"
@@ -141,8 +154,6 @@ def place_informing(request):
     youth, organisation = _flow_youth_and_organisation(request, step=4)
     if youth is None:
         return _restart(request)
-    from django.utils import timezone
-
     age = age_on(youth.birth_date, timezone.localdate())
     form = InformingForm(form_data(request))
 
@@ -184,7 +195,8 @@ def place_cancel(request):
 
 
 def _own_signal(request, signal_id):
-    signal = selectors.signal_of_professional(user=request.user, signal_id=signal_id, region=request.region)
+    """A signal the user may act on: their own, or a colleague's they cover for today (waarneming)."""
+    signal = selectors.signal_actable_by(user=request.user, signal_id=signal_id, region=request.region)
     if signal is None:
         raise Http404()
     return signal
@@ -206,6 +218,8 @@ def placed(request, signal_id: int):
 def signal_list(request):
     """My signals: active and archived, only the user's own, in this region."""
     signals = list(selectors.signals_of_professional(user=request.user).filter(organisation__region=request.region))
+    covered = list(selectors.signals_covered_by(user=request.user).filter(organisation__region=request.region))
+    signals += covered
     counts = selectors.match_counts([signal.pk for signal in signals])
     if signals:
         log_event(
@@ -220,8 +234,10 @@ def signal_list(request):
         request,
         "signals/list.html",
         {
-            "active": [s for s in signals if s.status == SignalStatus.ACTIVE],
+            "active": [s for s in signals if s.status == SignalStatus.ACTIVE and s not in covered],
             "archived": [s for s in signals if s.status == SignalStatus.ARCHIVED],
+            "covered": covered,
+            "tasks": selectors.tasks_of_professional(user=request.user, region=request.region),
             "counts_known": bool(counts) or _matching_counts_available(),
             "title": _("Mijn signalen"),
         },
@@ -257,6 +273,8 @@ def signal_detail(request, signal_id: int):
             "birth_date": brp_date_display(signal.youth.birth_date_brp),
             "informed_whom": whom,
             "match_count": counts.get(signal.pk),
+            "covering_for": signal.professional if signal.professional_id != request.user.pk else None,
+            "may_extend": signal.status == SignalStatus.ACTIVE and signal.ends_on >= timezone.localdate(),
             "title": _("Signaal %(reference)s") % {"reference": signal.reference},
         },
     )
@@ -413,4 +431,236 @@ def organisation_signal_transfer(request, signal_id: int):
         refusals=(SignalRefused,),
         template="signals/organisation_transfer.html",
         context={"signal": signal, "title": _("Signaal %(reference)s overdragen") % {"reference": signal.reference}},
+    )
+
+
+# Everyday work (issue 19): extending, informing later, the profile, team contact, cover
+
+
+@role_required(Role.PROFESSIONAL)
+@require_http_methods(["GET", "POST"])
+def signal_extend(request, signal_id: int):
+    """Extend before the end: a new period from today, informing recorded again; the same signal and matches."""
+    signal = _own_signal(request, signal_id)
+    today = timezone.localdate()
+    new_end = planned_end(placed_on=today, birth_date=signal.youth.birth_date)
+    form = ExtendForm(form_data(request))
+
+    def extend():
+        extended = services.signal_extend(
+            signal=signal, actor=request.user, informing=form.informing(), request=request
+        )
+        messages.success(
+            request,
+            _("Signaal %(reference)s is verlengd. Het is nu actief tot en met %(day)s.")
+            % {"reference": extended.reference, "day": formats.date_format(extended.ends_on)},
+        )
+        return redirect("signals:detail", signal_id=extended.pk)
+
+    return form_page(
+        request,
+        form,
+        act=extend,
+        refusals=(SignalRefused,),
+        template="signals/extend.html",
+        context={
+            "signal": signal,
+            "new_end": new_end,
+            "parties": [Party.LABELS[party] for party in parties_to_inform(age_on(signal.youth.birth_date, today))],
+            "title": _("Signaal %(reference)s verlengen") % {"reference": signal.reference},
+        },
+    )
+
+
+@role_required(Role.PROFESSIONAL)
+@require_http_methods(["GET", "POST"])
+def signal_informing(request, signal_id: int):
+    """A postponed informing, later: informed after all (whom, when, how), or the renewed reason."""
+    signal = _own_signal(request, signal_id)
+    form = InformingUpdateForm(form_data(request))
+
+    def update():
+        services.signal_informing_update(signal=signal, actor=request.user, informing=form.informing(), request=request)
+        messages.success(request, _("Het informeren is bijgewerkt."))
+        return redirect("signals:detail", signal_id=signal.pk)
+
+    age = age_on(signal.youth.birth_date, timezone.localdate())
+    return form_page(
+        request,
+        form,
+        act=update,
+        refusals=(SignalRefused,),
+        template="signals/informing_update.html",
+        context={
+            "signal": signal,
+            "parties": [Party.LABELS[party] for party in parties_to_inform(age)],
+            "title": _("Informeren bij signaal %(reference)s") % {"reference": signal.reference},
+        },
+    )
+
+
+@role_required(Role.PROFESSIONAL)
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The name, e-mail and phone matched colleagues see; changing them on the active signals asks to confirm."""
+    user = request.user
+    initial = {"full_name": user.full_name, "contact_email": user.contact_email or user.email, "phone": user.phone}
+    form = ContactForm(form_data(request), initial=initial)
+    active_count = selectors.signals_of_professional(user=user).filter(status=SignalStatus.ACTIVE).count()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["update_signals"] and active_count and not data["confirmed"]:
+            return render(
+                request,
+                "signals/profile_confirm.html",
+                {"form": form, "data": data, "active_count": active_count, "title": _("Bevestig uw wijziging")},
+            )
+        updated = services.professional_contact_update(
+            user=user,
+            full_name=data["full_name"],
+            phone=data["phone"],
+            contact_email=data["contact_email"] or user.email,
+            update_signals=data["update_signals"],
+            request=request,
+        )
+        if updated:
+            messages.success(
+                request,
+                _("Uw gegevens zijn opgeslagen en op %(count)s actieve signalen aangepast.") % {"count": updated},
+            )
+        else:
+            messages.success(request, _("Uw gegevens zijn opgeslagen. Nieuwe signalen krijgen deze gegevens."))
+        return redirect("signals:profile")
+    return render(
+        request,
+        "signals/profile.html",
+        {
+            "form": form,
+            "active_count": active_count,
+            "covers": selectors.covers_of_user(user=user),
+            "organisations": _professional_organisations(request),
+            "title": _("Mijn gegevens"),
+        },
+    )
+
+
+def _cover_page(request, *, organisation, form, absent, done_message, done_url: str, context):
+    """The cover form of a professional (for themself) or a coordinator (for anyone): record it, or show why not."""
+
+    def create():
+        data = form.cleaned_data
+        absent_user = absent(data)
+        covering = selectors.colleague_of_organisation(organisation=organisation, user_id=data["covering"])
+        if absent_user is None or covering is None:
+            raise CoverRefused(_("De waarnemer moet een meldingsbevoegde collega van dezelfde organisatie zijn."))
+        services.cover_create(
+            organisation=organisation,
+            absent=absent_user,
+            covering=covering,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, done_message)
+        return redirect(done_url)
+
+    return form_page(
+        request, form, act=create, refusals=(SignalRefused,), template="signals/cover.html", context=context
+    )
+
+
+@role_required(Role.PROFESSIONAL)
+@require_http_methods(["GET", "POST"])
+def cover_own(request):
+    """A professional names a colleague of their organisation to cover for them (waarneming)."""
+    organisation = _professional_organisations(request)[0]
+    return _cover_page(
+        request,
+        organisation=organisation,
+        form=CoverForm(form_data(request), colleagues=_colleagues(organisation, excluding_user_id=request.user.pk)),
+        absent=lambda data: request.user,
+        done_message=_("De waarneming is vastgelegd. Uw collega krijgt bericht."),
+        done_url="signals:cover_own",
+        context=lambda: {
+            "covers": selectors.covers_of_user(user=request.user),
+            "organisation": organisation,
+            "title": _("Waarneming"),
+        },
+    )
+
+
+@role_required(Role.ORGANISATION_COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def organisation_covers(request):
+    """The organisation's coordinator names a colleague to cover for an absent professional."""
+    organisation = _coordinated_organisation(request)
+    professionals = [
+        m.user for m in selectors.professionals_of_organisation(organisation=organisation) if m.user.is_active
+    ]
+    return _cover_page(
+        request,
+        organisation=organisation,
+        form=CoverForm(form_data(request), colleagues=professionals, absentees=professionals),
+        absent=lambda data: selectors.colleague_of_organisation(organisation=organisation, user_id=data["absent"]),
+        done_message=_("De waarneming is vastgelegd. De waarnemer krijgt bericht."),
+        done_url="signals:organisation_covers",
+        context=lambda: {
+            "covers": selectors.covers_of_organisation(organisation=organisation),
+            "organisation": organisation,
+            "title": _("Waarnemingen van %(organisation)s") % {"organisation": organisation.name},
+        },
+    )
+
+
+@role_required(Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR)
+@require_http_methods(["POST"])
+def cover_withdraw(request, cover_id: int):
+    cover = selectors.cover_visible_to(user=request.user, cover_id=cover_id, region=request.region)
+    if cover is None:
+        raise Http404()
+    try:
+        services.cover_withdraw(cover=cover, actor=request.user, request=request)
+    except SignalRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("De waarneming is beëindigd."))
+    if request.membership.role == Role.ORGANISATION_COORDINATOR:
+        return redirect("signals:organisation_covers")
+    return redirect("signals:cover_own")
+
+
+@role_required(Role.ORGANISATION_COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def organisation_team_contact(request):
+    """A team mailbox and phone shown to matched colleagues on all the organisation's active signals."""
+    organisation = _coordinated_organisation(request)
+    form = TeamContactForm(
+        form_data(request), initial={"team_email": organisation.team_email, "team_phone": organisation.team_phone}
+    )
+
+    def save():
+        count = services.organisation_team_contact_set(
+            organisation=organisation,
+            team_email=form.cleaned_data["team_email"],
+            team_phone=form.cleaned_data["team_phone"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(
+            request,
+            _("Opgeslagen. De contactgegevens van %(count)s actieve signalen zijn aangepast.") % {"count": count},
+        )
+        return redirect("signals:organisation_team_contact")
+
+    return form_page(
+        request,
+        form,
+        act=save,
+        refusals=(SignalRefused,),
+        template="signals/team_contact.html",
+        context={
+            "organisation": organisation,
+            "title": _("Teamcontact van %(organisation)s") % {"organisation": organisation.name},
+        },
     )

@@ -36,6 +36,7 @@ urlpatterns = [
     path("verzoeken/", include("rights.urls")),
     path("logboek/", include("audit.urls")),
     path("statistiek/", include("reports.urls")),
+    path("brieven/", include("letters.urls")),
     path("api/v1/", include("api.urls")),
     path("api-koppelingen/", include("api.client_urls")),
     # the admin logs in through our own two-factor login, never through its password-only form

@@ -221,6 +221,7 @@ PARAMETERS = {
     "archive_years": "5",
     "unborn_overdue_weeks": "4",
     "unborn_end_weeks": "4",
+    "informing_postponed_weeks": "6",
 }
 
 

@@ -20,6 +20,7 @@ CURRENT = {
     "active_years": 2,
     "archive_years": 5,
     "reminder_weeks": 4,
+    "informing_postponed_weeks": 6,
     "internal_matches_reported": "on",
     "address_matches": "on",
     "unborn_overdue_weeks": 4,
@@ -100,3 +101,16 @@ def test_the_settings_page_explains_each_parameter_and_its_legal_maximum(pm):
     assert "De wet staat hoogstens 23 toe." in content
     assert "De wet staat hoogstens 2 jaar toe." in content
     assert "instellingsadressen niet bijgehouden" in content
+
+
+def test_the_process_manager_sets_when_a_postponed_informing_comes_back_on_the_task_list(pm, region):
+    assert pm.post(URL, {**CURRENT, "informing_postponed_weeks": 3}).status_code == 302
+    region.refresh_from_db()
+    assert region.informing_postponed_weeks == 3
+    assert (
+        LogEntry.objects.filter(action="region_settings_changed").latest("id").details["informing_postponed_weeks"] == 3
+    )
+    refused = pm.post(URL, {**CURRENT, "informing_postponed_weeks": 0})
+    assert refused.status_code == 200
+    region.refresh_from_db()
+    assert region.informing_postponed_weeks == 3

@@ -67,6 +67,8 @@ def known(region, other_region):
         counter_increment(
             region_id=region.pk, at=JAN, metric=Metric.MATCH_SIBLING, municipality_code="0355", sector="education"
         )
+    # extensions count as extensions, not as new signals (issue 19)
+    counter_increment(region_id=region.pk, at=JAN, metric=Metric.SIGNAL_EXTENDED, sector="youth_care", by=5)
     counter_increment(region_id=region.pk, at=JAN, metric=Metric.FOLLOWUP_DUE, sector="youth_care", by=10)
     for days in (1, 2, 3, 3, 10, 20):
         counter_increment(region_id=region.pk, at=JAN, metric=Metric.FOLLOWUP_RECORDED, sector="youth_care", days=days)
@@ -81,10 +83,11 @@ def _table(stats, key):
 def test_signals_per_month_are_counted_and_small_counts_hidden(known, region):
     stats = region_statistics(region=region, first_month=JAN, last_month=MAR)
     table = _table(stats, "signals_month")
-    assert table["2026-01"] == ["10", SUPPRESSED, SUPPRESSED]
-    assert table["2026-02"] == ["6", SUPPRESSED, SUPPRESSED]
-    assert table["2026-03"] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]
-    assert table["Totaal"] == ["16", SUPPRESSED, SUPPRESSED]
+    # placed, extended, ended early, expired
+    assert table["2026-01"] == ["10", "5", SUPPRESSED, SUPPRESSED]
+    assert table["2026-02"] == ["6", SUPPRESSED, SUPPRESSED, SUPPRESSED]
+    assert table["2026-03"] == [SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED]
+    assert table["Totaal"] == ["16", "5", SUPPRESSED, SUPPRESSED]
 
 
 def test_a_single_small_cell_is_not_left_computable_from_the_total(known, region):

@@ -32,6 +32,7 @@ from signals.views import FLOW
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.security.test_permission_matrix import ANONYMOUS, MATRIX, worlds  # noqa: F401 - the fixture
 from tests.security.world import (
+    COLLEAGUE,
     MATCHED,
     MONITOR,
     MUNICIPAL_STAFF,
@@ -334,6 +335,29 @@ def _check_completed(scene, client, url):
     assert RightsRequest.objects.get(pk=resolve(url).kwargs["pk"]).status == RequestStatus.COMPLETED
 
 
+def _prepare_cover_withdraw(scene):
+    """A fresh cover of the owner (from tomorrow), met in the owner's cover list with its 'end' button."""
+    from signals.models import Cover
+
+    own = scene.own
+    cover = Cover.objects.create(
+        organisation=own.objects["organisation"],
+        absent=own.users[OWNER],
+        covering=own.users[COLLEAGUE],
+        starts_on=datetime.date.today() + datetime.timedelta(days=1),
+        ends_on=datetime.date.today() + datetime.timedelta(days=3),
+        created_by=own.users[OWNER],
+    )
+    post = reverse("signals:cover_withdraw", kwargs={"cover_id": cover.pk})
+    return own.client(OWNER), reverse("signals:cover_own"), post
+
+
+def _check_cover_withdrawn(scene, client, url):
+    from signals.models import Cover
+
+    assert Cover.objects.get(pk=resolve(url).kwargs["cover_id"]).withdrawn_at is not None
+
+
 # a youth of the embedded BRP (born 1 January 2017) on whom nobody in the world has a signal
 FLOW_BSN, FLOW_BIRTH_DATE = "999970033", "2017-01-01"
 
@@ -479,6 +503,12 @@ STAGED: dict[str, Staged] = {
         check=_check_advice_on_this_youth_only,
         other_region_kwargs=lambda world: {"pk": world.objects["objection"].pk},
         other_region_fields=lambda world: {"signals": [world.objects["signal"].pk, world.objects["matched_signal"].pk]},
+    ),
+    "signals:cover_withdraw": Staged(
+        why="an 'end' button per cover in the list of covers",
+        prepare=_prepare_cover_withdraw,
+        check=_check_cover_withdrawn,
+        other_region_kwargs=lambda world: {"cover_id": world.objects["cover"].pk},
     ),
     "rights:request_complete": Staged(
         why="a button on the page of an open request for inspection or a copy",
@@ -640,6 +670,20 @@ DOWNLOADS: dict[str, Download] = {
         role=PROCESS_MANAGER,
         parameters=("first", "last"),
         content_type="text/csv",
+    ),
+    "letters:informing_letter_pdf": Download(
+        why="the informing letter as a PDF; reads nothing from the request (WeasyPrint is slow)",
+        role=OWNER,
+        parameters=(),
+        content_type="application/pdf",
+        max_examples=2,
+    ),
+    "letters:decision_letter_pdf": Download(
+        why="the decision letter as a PDF; reads nothing from the request (WeasyPrint is slow)",
+        role=MUNICIPAL_STAFF,
+        parameters=(),
+        content_type="application/pdf",
+        max_examples=2,
     ),
     "rights:request_pdf": Download(
         why="a PDF copy for the requester; reads nothing from the request (few examples: WeasyPrint is slow)",

@@ -17,8 +17,8 @@ from matching.models import Match, MatchLink, MatchParticipation
 from matching.services import match_detect, match_handover_propose
 from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
-from rights.services import rights_advice_request, rights_request_register
-from signals.models import Signal
+from rights.services import rights_advice_request, rights_request_complete, rights_request_register
+from signals.models import Cover, Signal
 from tests.accounts.factories import (
     MembershipFactory,
     UserFactory,
@@ -136,6 +136,10 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
         )
 
     copy_request = rights_request(RequestKind.COPY)
+    # an inspection already handed over: its decision letter can be made
+    completed_request = rights_request_complete(
+        rights_request=rights_request(RequestKind.INSPECTION), actor=users[MUNICIPAL_STAFF]
+    )
     objection = rights_request(RequestKind.OBJECTION)
     (advice_task,) = rights_advice_request(
         rights_request=objection, signal_ids=[own_signal.pk], actor=users[MUNICIPAL_STAFF]
@@ -145,6 +149,15 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     )
     move_notice = MoveNotice.objects.create(
         region=region, from_municipality_code="0000", to_municipality_code=cbs_code, signal_references=["VI-0000001"]
+    )
+    # the colleague will cover for the owner from tomorrow (so today the colleague may not act on the signal)
+    cover = Cover.objects.create(
+        organisation=own_org,
+        absent=owner,
+        covering=users[COLLEAGUE],
+        starts_on=datetime.date.today() + datetime.timedelta(days=1),
+        ends_on=datetime.date.today() + datetime.timedelta(days=8),
+        created_by=owner,
     )
     api_client, _token = api_client_create(
         organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
@@ -162,7 +175,9 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "owner_membership": Membership.objects.get(user=owner, role=Role.PROFESSIONAL),
             "match": Match.objects.get(pk=match.pk),
             "api_client": api_client,
+            "cover": cover,
             "copy_request": copy_request,
+            "completed_request": completed_request,
             "institutional_address": institutional_address,
             "move_notice": move_notice,
             "objection": objection,

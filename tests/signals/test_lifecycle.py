@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from audit.models import LogEntry
 from notifications.models import Notification
+from notifications.services import notification_render
 from persons.models import Youth
 from signals.lifecycle import lifecycle_run, youth_died
 from signals.models import EndReason, Signal, SignalStatus
@@ -36,23 +37,23 @@ def test_whole_life_placed_reminded_expired_archived_shown_once_destroyed(organi
         signal = signal_place(
             professional=placer, organisation=organisation, youth=youth, informing=informed(placed_on, ("parents",))
         )
-    assert signal.ends_on == datetime.date(2028, 1, 15)
+    assert signal.ends_on == datetime.date(2028, 1, 14)
 
-    # reminder 4 weeks (the region's setting) before the end, once
+    # reminder 4 weeks (the region's setting) before the last active day, once
+    assert run(datetime.date(2027, 12, 16))["reminded"] == 0
+    assert run(datetime.date(2027, 12, 17))["reminded"] == 1
     assert run(datetime.date(2027, 12, 17))["reminded"] == 0
-    assert run(datetime.date(2027, 12, 18))["reminded"] == 1
     assert run(datetime.date(2027, 12, 18))["reminded"] == 0
-    assert run(datetime.date(2027, 12, 19))["reminded"] == 0
     reminder = Notification.objects.get(kind="signal_expiry_reminder")
     assert reminder.recipient_id == placer.pk
     assert signal.reference in reminder.subject
 
-    # still active on its last day, archived the day after
-    assert run(datetime.date(2028, 1, 15))["expired"] == 0
-    assert run(datetime.date(2028, 1, 16))["expired"] == 1
+    # still active on its last day (the day before the second anniversary), archived on the anniversary
+    assert run(datetime.date(2028, 1, 14))["expired"] == 0
+    assert run(datetime.date(2028, 1, 15))["expired"] == 1
     signal.refresh_from_db()
     assert signal.status == SignalStatus.ARCHIVED and signal.end_reason == EndReason.EXPIRED
-    assert signal.archive_until == datetime.date(2033, 1, 16)
+    assert signal.archive_until == datetime.date(2033, 1, 15)
     assert LogEntry.objects.filter(action="signal_expired", signal_id=signal.pk).exists()
 
     # a later signaller sees the archive once; the showing is logged
@@ -70,8 +71,8 @@ def test_whole_life_placed_reminded_expired_archived_shown_once_destroyed(organi
     assert shown.details["shown_signal_ids"] == [signal.pk] and shown.signal_id == later.pk
 
     # destroyed when the 5 years in the archive are over, not a day earlier
-    assert run(datetime.date(2033, 1, 15))["archive_ended"] == 0
-    assert run(datetime.date(2033, 1, 16))["archive_ended"] == 1
+    assert run(datetime.date(2033, 1, 14))["archive_ended"] == 0
+    assert run(datetime.date(2033, 1, 15))["archive_ended"] == 1
     assert not Signal.objects.filter(pk=signal.pk).exists()
     assert Youth.objects.filter(pk=youth.pk).exists()  # the later signal still refers to the youth
     assert LogEntry.objects.get(action="signal_destroyed", signal_id=signal.pk).details["reason"] == "archive_ended"
@@ -182,3 +183,92 @@ def test_expired_signals_of_one_batch_are_counted_for_the_statistics(organisatio
     run(day)
     counter = Counter.objects.get(metric=Metric.SIGNAL_EXPIRED)
     assert counter.count == 3
+
+
+def _lifecycle_command(day: str, capsys) -> str:
+    with at(datetime.date.fromisoformat(day)):
+        call_command("run_lifecycle", "--as-of", day)
+    return capsys.readouterr().out
+
+
+def test_placed_22_november_2026_active_until_21_november_2028_archived_22nd_destroyed_22_november_2033(
+    organisation, capsys
+):
+    youth = YouthFactory(birth_date=datetime.date(2015, 3, 1))
+    with at(datetime.date(2026, 11, 22)):
+        signal = signal_place(
+            professional=professional(organisation),
+            organisation=organisation,
+            youth=youth,
+            informing=informed(datetime.date(2026, 11, 22), ("youth", "parents")),
+        )
+    assert signal.ends_on == datetime.date(2028, 11, 21)
+
+    assert "expired=0" in _lifecycle_command("2028-11-21", capsys)
+    assert Signal.objects.get(pk=signal.pk).status == SignalStatus.ACTIVE
+    assert "expired=1" in _lifecycle_command("2028-11-22", capsys)
+    signal.refresh_from_db()
+    assert signal.status == SignalStatus.ARCHIVED
+    assert signal.archive_until == datetime.date(2033, 11, 22)
+
+    assert "archive_ended=0" in _lifecycle_command("2033-11-21", capsys)
+    assert Signal.objects.filter(pk=signal.pk).exists()
+    assert "archive_ended=1" in _lifecycle_command("2033-11-22", capsys)
+    assert not Signal.objects.filter(pk=signal.pk).exists()
+
+
+def test_a_late_run_archives_from_the_day_after_the_last_active_day(organisation, capsys):
+    signal = SignalFactory(organisation=organisation, ends_on=datetime.date(2028, 11, 21))
+    assert "expired=1" in _lifecycle_command("2028-11-25", capsys)
+    signal.refresh_from_db()
+    assert signal.archive_until == datetime.date(2033, 11, 22)
+
+
+def test_archive_of_a_youth_turning_23_first_is_destroyed_on_the_birthday(organisation, capsys):
+    youth = YouthFactory(birth_date=datetime.date(2010, 6, 30))
+    with at(datetime.date(2026, 11, 22)):
+        signal = signal_place(
+            professional=professional(organisation),
+            organisation=organisation,
+            youth=youth,
+            informing=informed(datetime.date(2026, 11, 22), ("youth",)),
+        )
+    assert "expired=1" in _lifecycle_command("2028-11-22", capsys)
+    signal.refresh_from_db()
+    assert signal.archive_until == datetime.date(2033, 6, 30)
+    assert "turned_23=0" in _lifecycle_command("2033-06-29", capsys)
+    assert "turned_23=1" in _lifecycle_command("2033-06-30", capsys)
+    assert not Signal.objects.filter(pk=signal.pk).exists()
+
+
+def test_signal_of_a_youth_turning_23_within_two_years_is_active_until_the_day_before_and_then_destroyed(
+    organisation, capsys
+):
+    youth = YouthFactory(birth_date=datetime.date(2004, 2, 10))
+    with at(datetime.date(2026, 11, 22)):
+        signal = signal_place(
+            professional=professional(organisation),
+            organisation=organisation,
+            youth=youth,
+            informing=informed(datetime.date(2026, 11, 22), ("youth",)),
+        )
+    assert signal.ends_on == datetime.date(2027, 2, 9)
+    out = _lifecycle_command("2027-02-09", capsys)
+    assert "turned_23=0" in out and "expired=0" in out
+    out = _lifecycle_command("2027-02-10", capsys)
+    assert "turned_23=1" in out and "expired=0" in out
+    assert not Signal.objects.filter(pk=signal.pk).exists()
+
+
+def test_reminder_before_the_23rd_birthday_says_the_signal_will_be_destroyed_not_archived(organisation):
+    about_to_turn_23 = YouthFactory(birth_date=datetime.date(2004, 7, 1))
+    SignalFactory(youth=about_to_turn_23, organisation=organisation, ends_on=datetime.date(2027, 6, 30))
+    ordinary = SignalFactory(organisation=organisation, ends_on=datetime.date(2027, 6, 30))
+    run(datetime.date(2027, 6, 10))
+    reminders = {n.recipient_id: n for n in Notification.objects.filter(kind="signal_expiry_reminder")}
+    assert len(reminders) == 2
+    ordinary_text = notification_render(notification=reminders.pop(ordinary.professional_id)).body
+    (turning_23_text,) = (notification_render(notification=n).body for n in reminders.values())
+    assert "vernietigd" in turning_23_text and "archief" not in turning_23_text
+    assert "archief" in ordinary_text and "vernietigd" not in ordinary_text
+    assert "Verleng" in ordinary_text

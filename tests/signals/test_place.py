@@ -44,7 +44,7 @@ def test_signal_is_active_for_two_years_and_logged(professional_user, organisati
     youth = YouthFactory(birth_date=datetime.date(2015, 6, 1))
     signal = place(professional_user, organisation, youth)
     assert signal.status == SignalStatus.ACTIVE
-    assert signal.ends_on == datetime.date(2028, 3, 2)
+    assert signal.ends_on == datetime.date(2028, 3, 1)  # the day before the second anniversary
     assert signal.contact_email == professional_user.email
     entry = LogEntry.objects.get(action="signal_placed")
     assert (entry.signal_id, entry.youth_pseudonym, entry.actor_id) == (
@@ -222,7 +222,7 @@ def test_placing_without_as_of_uses_today(professional_user, organisation):
             youth=YouthFactory(),
             informing=informed(TODAY, whom=("parents",)),
         )
-    assert signal.ends_on == datetime.date(2028, 3, 2)
+    assert signal.ends_on == datetime.date(2028, 3, 1)  # the day before the second anniversary
 
 
 def test_a_placement_that_loses_the_race_to_the_database_gets_the_same_message_and_leaves_nothing(

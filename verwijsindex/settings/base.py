@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rights",
     "audit",
     "reports",
+    "letters",
     "api",
 ]
 
