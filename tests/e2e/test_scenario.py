@@ -172,14 +172,17 @@ def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world,
     browser = visitors["Bram"]
     page = browser.page
     browser.goto("/")
-    # from the start page into the placing flow by keyboard: the skip link, then the link in the content
+    # the skip link is the first stop and shows where focus is
     browser.tab_to(page.get_by_role("link", name="Naar de inhoud"))
     assert browser.focused_visible(), "the skip link shows no focus indicator"
-    page.keyboard.press("Enter")
-    browser.check()
-    browser.tab_to(page.locator("main").get_by_role("link", name="Signaal afgeven"))
+    # from the start page into the placing flow by keyboard, through the main navigation
+    navigation = page.get_by_role("navigation", name="Hoofdmenu")
+    assert navigation.get_by_role("link", name="Start").get_attribute("aria-current") == "page"
+    browser.tab_to(navigation.get_by_role("link", name="Signaal afgeven"))
+    assert browser.focused_visible(), "the navigation link shows no focus indicator"
     browser.press("Enter")
     assert page.url.endswith(place_url), page.url
+    assert navigation.get_by_role("link", name="Signaal afgeven").get_attribute("aria-current") == "page"
 
     browser.tab_to(page.get_by_label("Burgerservicenummer (BSN)"))
     page.keyboard.type(MIRA_BSN)
