@@ -46,7 +46,9 @@ def professional_tasks(*, user, region, today: datetime.date) -> list[TaskGroup]
 
     groups = [_new_matches(user=user, region=region), _handovers(user=user, region=region)]
 
-    advice = TaskGroup(_("Adviesvragen over verzoeken"), _("Er wacht geen adviesvraag op u."), more_url=_url("rights:advice_list"))
+    advice = TaskGroup(
+        _("Adviesvragen over verzoeken"), _("Er wacht geen adviesvraag op u."), more_url=_url("rights:advice_list")
+    )
     for task in advice_tasks_for_professional(user=user, region=region).filter(given_at__isnull=True):
         advice.tasks.append(
             Task(
@@ -60,9 +62,13 @@ def professional_tasks(*, user, region, today: datetime.date) -> list[TaskGroup]
 
     horizon = today + datetime.timedelta(weeks=region.reminder_weeks)
     expiring = TaskGroup(
-        _("Signalen die binnenkort aflopen"), _("Geen van uw signalen loopt binnenkort af."), more_url=_url("signals:list")
+        _("Signalen die binnenkort aflopen"),
+        _("Geen van uw signalen loopt binnenkort af."),
+        more_url=_url("signals:list"),
     )
-    postponed = TaskGroup(_("Informeren nog uitgesteld"), _("Bij geen van uw signalen is het informeren nog uitgesteld."))
+    postponed = TaskGroup(
+        _("Informeren nog uitgesteld"), _("Bij geen van uw signalen is het informeren nog uitgesteld.")
+    )
     # one read for both groups
     signals = (
         signals_of_professional(user=user)
@@ -149,9 +155,7 @@ def municipal_staff_tasks(*, memberships, region, today) -> list[TaskGroup]:
     from rights.selectors import requests_for_user
 
     staff = [m for m in memberships if m.role == Role.MUNICIPAL_STAFF]
-    group = TaskGroup(
-        _("Open verzoeken van burgers"), _("Er zijn geen open verzoeken."), more_url=_url("rights:queue")
-    )
+    group = TaskGroup(_("Open verzoeken van burgers"), _("Er zijn geen open verzoeken."), more_url=_url("rights:queue"))
     for rights_request in requests_for_user(memberships=staff, region=region).exclude(status__in=CLOSED_STATUSES):
         group.tasks.append(_request_task(rights_request, today))
     return [group]
@@ -163,7 +167,9 @@ def process_manager_tasks(*, memberships, region, today) -> list[TaskGroup]:
 
     managers = [m for m in memberships if m.role == Role.PROCESS_MANAGER]
     requests = requests_for_user(memberships=managers, region=region).exclude(status__in=CLOSED_STATUSES)
-    decisions = TaskGroup(_("Besluiten die op u wachten"), _("Er wacht geen besluit op u."), more_url=_url("rights:queue"))
+    decisions = TaskGroup(
+        _("Besluiten die op u wachten"), _("Er wacht geen besluit op u."), more_url=_url("rights:queue")
+    )
     for rights_request in requests.filter(status=RequestStatus.ADVICE_REQUESTED):
         decisions.tasks.append(_request_task(rights_request, today))
     overdue = TaskGroup(_("Verzoeken over de termijn"), _("Geen verzoek is over de termijn."))

@@ -39,17 +39,22 @@ _LAYOUT = """() => {
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1) {
-    const wide = [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-      .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
-      .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
-    problems.push(`the page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window (widest: ${wide.join(', ')})`);
+    const over = el => el.getBoundingClientRect().right > window.innerWidth + 1;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter(el => over(el) && !(el.parentElement && over(el.parentElement))).slice(0, 3)
+      .map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
+    problems.push(`the page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window`
+      + ` (widest: ${wide.join(', ')})`);
   }
   const shown = el => {
     const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && !el.closest('.vi-skip-link, .vi-visually-hidden');
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden'
+      && !el.closest('.vi-skip-link, .vi-visually-hidden');
   };
-  const name = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.htmlFor ? '[for=' + el.htmlFor + ']' : ''} "${(el.innerText || el.value || '').trim().slice(0, 30)}"`;
-  const items = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, label, legend')].filter(shown);
+  const name = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+    + `${el.htmlFor ? '[for=' + el.htmlFor + ']' : ''} "${(el.innerText || el.value || '').trim().slice(0, 30)}"`;
+  const items = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, label, legend')]
+    .filter(shown);
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       const a = items[i], b = items[j];
@@ -72,7 +77,8 @@ _PROBES_ADD = """() => {
     seen.add(key);
     const probe = el.cloneNode(false);
     probe.removeAttribute('id'); probe.name = 'vi-probe-' + pairs.length; probe.checked = !el.checked;
-    probe.setAttribute('data-vi-probe', String(pairs.length)); probe.setAttribute('aria-hidden', 'true'); probe.tabIndex = -1;
+    probe.setAttribute('data-vi-probe', String(pairs.length));
+    probe.setAttribute('aria-hidden', 'true'); probe.tabIndex = -1;
     el.setAttribute('data-vi-probed', String(pairs.length));
     el.after(probe);
     pairs.push(key);

@@ -55,9 +55,11 @@ def test_overlapping_form_controls_fail_the_check(region, visitors):
     # the fault of issue 18: a radio drawn over the label of the field below it
     browser.page.evaluate(
         """() => { const label = document.querySelector('main label');
-                   const radio = document.createElement('input'); radio.type = 'radio'; radio.setAttribute('aria-label', 'x');
+                   const radio = document.createElement('input'); radio.type = 'radio';
+                   radio.setAttribute('aria-label', 'x');
                    const box = label.getBoundingClientRect();
-                   radio.style.position = 'absolute'; radio.style.left = box.left + 'px'; radio.style.top = box.top + window.scrollY + 'px';
+                   radio.style.position = 'absolute'; radio.style.left = box.left + 'px';
+                   radio.style.top = box.top + window.scrollY + 'px';
                    document.querySelector('main').append(radio); }"""
     )
     with pytest.raises(LayoutFault, match="overlaps"):
