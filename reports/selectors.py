@@ -162,7 +162,7 @@ def region_statistics(*, region: Region, first_month: datetime.date, last_month:
     month_labels = [(m, f"{m:%Y-%m}") for m in months]
     sector_labels = [(str(value), str(label)) for value, label in Sector.choices]
     municipality_labels = [
-        (m.cbs_code, f"{m.name} ({m.cbs_code})") for m in Municipality.objects.filter(region=region).order_by("name")
+        (m.cbs_code, m.name) for m in Municipality.objects.filter(region=region).order_by("name")
     ]
     # counters of youths living outside the region's municipalities (or without a known one) are kept together
     known = {code for code, _label in municipality_labels}
