@@ -28,7 +28,9 @@ def entry_sentences(entries) -> dict:
     user_ids = {_int(e.details.get(key)) for e in entries for key in ("user_id", "to_user_id")}
     organisations = dict(Organisation.objects.filter(pk__in=organisation_ids - {None}).values_list("pk", "name"))
     users = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "full_name"))
-    municipalities = municipality_labels(codes=[e.details.get("cbs_code") for e in entries if e.details.get("cbs_code")])
+    municipalities = municipality_labels(
+        codes=[e.details.get("cbs_code") for e in entries if e.details.get("cbs_code")]
+    )
     sectors, subtypes = dict(Sector.choices), dict(Subtype.choices)
 
     sentences = {}

@@ -37,9 +37,7 @@ def test_logbook_lines_name_the_rule_the_municipality_and_the_organisation(regio
 def test_a_coordinator_rule_line_names_the_sector_in_english_too(region, manager):
     from regions.models import Sector, Subtype
 
-    log_event(
-        action="coordinator_rule_added", region_id=region.pk, sector=Sector.EDUCATION, subtype=Subtype.values[0]
-    )
+    log_event(action="coordinator_rule_added", region_id=region.pk, sector=Sector.EDUCATION, subtype=Subtype.values[0])
     client = client_for(manager, region)
 
     dutch = _cells(client.get(URL).content.decode())
