@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from verwijsindex.form_pages import form_data
 from verwijsindex.links import region_url
 
-from .forms import LoginForm, RegionPasswordResetForm, TokenForm
+from .forms import EnrolForm, LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required
 from .models import Role, User
 from .permissions import role_required
@@ -110,7 +110,7 @@ def enrol(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator-app"), confirmed=False)
-    form = TokenForm(form_data(request))
+    form = EnrolForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             codes = two_factor_confirm(user=request.user, device=device)

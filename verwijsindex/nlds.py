@@ -44,11 +44,16 @@ def described_by(field) -> str:
     return " ".join(ids)
 
 
+# limits of short technical fields (a BSN, a postcode) are not news to anyone; those of free text are
+SHOWN_LIMIT_FROM = 100
+
+
 @register.filter
 def max_length(field) -> int | None:
-    """The character limit of a text field (shown under it and enforced by the form), else None."""
+    """The character limit of a free-text field (shown under it and enforced by the form), else None."""
     if field.widget_type in ("text", "textarea", "email"):
-        return getattr(field.field, "max_length", None)
+        limit = getattr(field.field, "max_length", None)
+        return limit if limit and limit >= SHOWN_LIMIT_FROM else None
     return None
 
 
@@ -78,3 +83,10 @@ def first_control_id(field) -> str:
 @register.simple_tag
 def limit_text(limit: int) -> str:
     return _("Hoogstens %(limit)s tekens.") % {"limit": f"{limit:,}".replace(",", ".")}
+
+
+@register.filter
+def in_fours(key: str) -> str:
+    """A key to type over, in groups of four characters ("ABCD EFGH ..."); apps ignore the spaces."""
+    key = "".join(str(key).split())
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))

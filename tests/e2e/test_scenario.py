@@ -113,6 +113,14 @@ def test_a_professional_enrols_two_factor_login_on_first_login(world, story, vis
     browser.page.get_by_label("Code uit uw authenticator-app").fill(totp_token_from_secret(secret))
     browser.click(browser.page.get_by_role("button", name="Koppelen"))
     assert browser.page.get_by_role("heading", name="Uw back-upcodes").is_visible()
+    # the codes can be printed, and copied to the clipboard in one go
+    assert browser.page.get_by_role("button", name="Afdrukken").is_visible()
+    browser.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    browser.page.get_by_role("button", name="Kopiëren").click()
+    browser.page.get_by_text("De codes staan op het klembord.").wait_for()
+    copied = browser.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.split() == browser.page.locator("#backup-codes code").all_inner_texts()
+    browser.screenshot("02b-backup-codes")
     browser.goto("/")
     assert browser.page.get_by_role("heading", name="Welkom, Anna de Vries").is_visible()
     story.done.add("anna enrolled")
@@ -282,15 +290,26 @@ def test_municipal_staff_handle_a_parents_inzage_request_and_download_the_pdf(wo
     register_url = feature("rights:request_register", "The citizens' requests pages")
     browser = visitors.open(world["regions"]["haaglanden"], "Gemma")
     browser.login(world["people"]["gemma"], world["devices"]["gemma"])
-    browser.goto(register_url)
     page = browser.page
+    browser.click(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Verzoek registreren"))
+    assert page.url.endswith(register_url), page.url
+    # "Ontvangen op" starts at today
+    assert page.get_by_label("Ontvangen op").input_value() == _today()
+    # an empty submit: the error summary on top takes focus and links to each field; the date is kept
+    browser.click(page.locator("main form button[type=submit]").first)
+    summary = page.locator(".vi-error-summary")
+    assert summary.evaluate("(el) => el === document.activeElement"), "the error summary did not take focus"
+    assert summary.get_by_role("link", name="Burgerservicenummer van de jeugdige").is_visible()
+    assert page.get_by_label("Ontvangen op").input_value() == _today()
+    browser.screenshot("12a-rights-request-errors")
+    summary.get_by_role("link", name="Burgerservicenummer van de jeugdige").click()
+    assert page.get_by_label("Burgerservicenummer van de jeugdige").evaluate("(el) => el === document.activeElement")
     page.get_by_label("Soort verzoek").select_option(label="Inzage")
     page.get_by_label("Burgerservicenummer van de jeugdige").fill(MAYA_BSN)
     page.get_by_label("Naam verzoeker").fill("Manon Maasland")
     page.get_by_label("Ouder met gezag").check()
     page.get_by_label("Ik heb de identiteit van de verzoeker gecontroleerd").check()
     page.get_by_label("Identiteitsbewijs aan de balie").check()
-    page.get_by_label("Ontvangen op").fill(_today())
     browser.screenshot("12-rights-request-register")
     browser.click(page.locator("main form button[type=submit]").first)
     assert "/verzoeken/" in page.url and "/nieuw/" not in page.url, browser.messages()
