@@ -25,7 +25,7 @@ def entry_sentences(entries) -> dict:
 
     entries = list(entries)
     organisation_ids = {_int(e.details.get(key)) for e in entries for key in ("organisation", "organisation_id")}
-    user_ids = {_int(e.details.get(key)) for e in entries for key in ("user_id", "to_user_id")}
+    user_ids = {_int(e.details.get(key)) for e in entries for key in ("user_id", "from_user_id", "to_user_id")}
     organisations = dict(Organisation.objects.filter(pk__in=organisation_ids - {None}).values_list("pk", "name"))
     users = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "full_name"))
     municipalities = municipality_labels(
@@ -42,7 +42,7 @@ def entry_sentences(entries) -> dict:
         for key in ("organisation", "organisation_id"):
             if _int(details.get(key)) in organisations:
                 objects.append(_("organisatie %(name)s") % {"name": organisations[_int(details[key])]})
-        for key, word in (("user_id", _("gebruiker")), ("to_user_id", _("aan"))):
+        for key, word in (("user_id", _("gebruiker")), ("from_user_id", _("van")), ("to_user_id", _("aan"))):
             if _int(details.get(key)) in users:
                 objects.append(f"{word} {users[_int(details[key])]}")
         if details.get("cbs_code"):
