@@ -66,15 +66,20 @@ def test_overlapping_form_controls_fail_the_check(region, visitors):
         browser.audit()
 
 
+def _checked_radio(browser, classes: str) -> None:
+    browser.page.evaluate(
+        """(classes) => { const radio = document.createElement('input'); radio.type = 'radio'; radio.checked = true;
+                   radio.className = classes; radio.setAttribute('aria-label', 'Gekozen');
+                   document.querySelector('main').append(radio); }""",
+        classes,
+    )
+
+
 def test_a_radio_without_a_visible_checked_state_fails_the_check(region, visitors):
     browser = visitors["Anonymous"]
     _fresh_login_page(browser)
     # the fault of issue 18: Utrecht's radio class without its --html-input modifier draws both states alike
-    browser.page.evaluate(
-        """() => { const radio = document.createElement('input'); radio.type = 'radio'; radio.checked = true;
-                   radio.className = 'utrecht-radio-button'; radio.setAttribute('aria-label', 'Gekozen');
-                   document.querySelector('main').append(radio); }"""
-    )
+    _checked_radio(browser, "utrecht-radio-button")
     with pytest.raises(LayoutFault, match="checked and an unchecked radio"):
         browser.audit()
 
@@ -82,9 +87,5 @@ def test_a_radio_without_a_visible_checked_state_fails_the_check(region, visitor
 def test_a_radio_with_its_modifier_shows_its_checked_state(region, visitors):
     browser = visitors["Anonymous"]
     _fresh_login_page(browser)
-    browser.page.evaluate(
-        """() => { const radio = document.createElement('input'); radio.type = 'radio'; radio.checked = true;
-                   radio.className = 'utrecht-radio-button utrecht-radio-button--html-input';
-                   radio.setAttribute('aria-label', 'Gekozen'); document.querySelector('main').append(radio); }"""
-    )
+    _checked_radio(browser, "utrecht-radio-button utrecht-radio-button--html-input")
     browser.audit()

@@ -319,18 +319,6 @@ def _check_advice_on_this_youth_only(scene, client, url):
     assert rights_request.status == expected
 
 
-def _prepare_complete(scene):
-    own = scene.own
-    copy_request = _new_request(own, RequestKind.COPY)
-    page = reverse("rights:request_detail", kwargs={"pk": copy_request.pk})
-    post = reverse("rights:request_complete", kwargs={"pk": copy_request.pk})
-    return own.client(MUNICIPAL_STAFF), page, post
-
-
-def _check_completed(scene, client, url):
-    assert RightsRequest.objects.get(pk=resolve(url).kwargs["pk"]).status == RequestStatus.COMPLETED
-
-
 # a youth of the embedded BRP (born 1 January 2017) on whom nobody in the world has a signal
 FLOW_BSN, FLOW_BIRTH_DATE = "999970033", "2017-01-01"
 
@@ -441,12 +429,6 @@ STAGED: dict[str, Staged] = {
         check=_check_advice_on_this_youth_only,
         other_region_kwargs=lambda world: {"pk": world.objects["objection"].pk},
         other_region_fields=lambda world: {"signals": [world.objects["signal"].pk, world.objects["matched_signal"].pk]},
-    ),
-    "rights:request_complete": Staged(
-        why="a button on the page of an open request for inspection or a copy",
-        prepare=_prepare_complete,
-        check=_check_completed,
-        other_region_kwargs=lambda world: {"pk": world.objects["copy_request"].pk},
     ),
     "signals:place_confirm": Staged(
         why="step 2 of placing: needs step 1 done in the session",
