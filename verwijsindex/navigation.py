@@ -35,7 +35,9 @@ _PAGES_BY_ROLE = {
         ("accounts:user_list", _("Gebruikers")),
     ],
     "followup_monitor": [
+        # the monitor moves from regions to matching with the match object; whichever is mounted is shown
         ("regions:followup_monitor", _("Opvolging")),
+        ("matching:monitor", _("Opvolging")),
     ],
 }
 
@@ -52,7 +54,7 @@ def navigation_for(*, roles, path: str) -> list[NavItem]:
     seen = {"home"}
     for role in roles:
         for name, label in _PAGES_BY_ROLE.get(role, ()):
-            if name in seen:
+            if name in seen or any(str(label) == str(shown) for _n, _u, shown in pages):
                 continue
             try:
                 url = reverse(name)
