@@ -120,15 +120,22 @@ def _handovers(*, user, region) -> TaskGroup:
         if model is None:
             continue
         try:
-            signal_ids = list(
+            proposals = list(
                 model.objects.filter(
                     proposed_signal__professional=user, proposed_signal__organisation__region=region
-                ).values_list("proposed_signal_id", flat=True)
+                ).only("pk", "proposed_signal_id")
             )
         except FieldError:
             continue
-        for signal_id in signal_ids:
-            url = _url("matching:signal_matches", signal_id) or _url("matching:my_matches") or "/"
+        for proposal in proposals:
+            # the match's own hand-over page where there is one, else the proposed signal's match page
+            reference = getattr(proposal, "reference", None)
+            url = (
+                (_url("matching:handover", reference) if reference else None)
+                or _url("matching:signal_matches", proposal.proposed_signal_id)
+                or _url("matching:my_matches")
+                or "/"
+            )
             group.tasks.append(Task(_("Matchregie aan u voorgesteld: accepteren of weigeren"), url))
         break
     return group
