@@ -285,9 +285,7 @@ def test_the_coordinator_records_the_follow_up(world, story, visitors):
     story.done.add("follow-up recorded")
 
 
-def test_the_other_professional_finds_and_accepts_a_hand_over_through_the_task_list_by_keyboard(
-    world, story, visitors
-):
+def test_the_other_professional_finds_and_accepts_a_hand_over_through_the_task_list_by_keyboard(world, story, visitors):
     """The coordinator proposes to hand over; the colleague finds it on the start page and accepts, keyboard only."""
     story.needs("match seen")
     from django.apps import apps
