@@ -43,6 +43,30 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+class ProviderSessionMiddleware:
+    """A session begun at the organisation's provider lives no longer than the provider's: at its end it is
+    renewed there (refresh token), and ends here when the provider refuses (signed out or disabled there)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .oidc import SESSION_EXPIRES_AT, SESSION_LOGOUT_ORIGIN, session_renew
+
+        expires_at = request.session.get(SESSION_EXPIRES_AT) if request.user.is_authenticated else None
+        if expires_at is not None and time.time() >= expires_at and not session_renew(request):
+            logout(request)
+            messages.info(request, _("Uw inlogsessie bij uw organisatie is afgelopen. Log opnieuw in."))
+            return redirect(settings.LOGIN_URL)
+        logout_origin = request.session.get(SESSION_LOGOUT_ORIGIN) if expires_at is not None else None
+        response = self.get_response(request)
+        if logout_origin:
+            # the logout button posts here and is sent on to the provider's end_session_endpoint: the browser
+            # applies form-action to that redirect too
+            response._csp_update = {"form-action": [logout_origin]}
+        return response
+
+
 class LoginRequiredMiddleware:
     """Views are closed unless marked with django.contrib.auth.decorators.login_not_required.
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from regions.models import Municipality, Organisation, Region
 
@@ -176,3 +177,84 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class IdentityProviderUse(models.TextChoices):
+    OPTIONAL = "optional", _("Mag: met wachtwoord of via de organisatie inloggen")
+    REQUIRED = "required", _("Moet: alleen via de organisatie inloggen")
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider, which its people may or must sign in with (docs/adr/0004).
+
+    The provider only says who someone is: roles stay with this system's invitations and memberships.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="identity_provider")
+    issuer = models.URLField(_("issuer"), max_length=300)
+    client_id = models.CharField(_("client-id"), max_length=200)
+    # Fernet (the BSN key ring); empty when the secret comes from the environment (OIDC_CLIENT_SECRETS)
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+    scopes = models.CharField(_("scopes"), max_length=300, default="openid email profile")
+    use = models.CharField(
+        _("gebruik"), max_length=16, choices=IdentityProviderUse.choices, default=IdentityProviderUse.OPTIONAL
+    )
+    email_domains = models.CharField(_("e-maildomeinen"), max_length=500, blank=True)
+    two_factor_amr = models.CharField(_("amr-waarden die twee factoren bewijzen"), max_length=200, default="mfa")
+    two_factor_acr = models.CharField(_("acr-waarden die twee factoren bewijzen"), max_length=500, blank=True)
+    active = models.BooleanField(_("actief"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inlogdienst van een organisatie")
+        verbose_name_plural = _("inlogdiensten van organisaties")
+
+    def __str__(self):
+        return f"{self.organisation} ({self.issuer})"
+
+    @staticmethod
+    def _words(value: str) -> set[str]:
+        return {word.strip().lower() for word in value.replace(",", " ").split() if word.strip()}
+
+    @property
+    def domains(self) -> set[str]:
+        return {domain.lstrip("@") for domain in self._words(self.email_domains)}
+
+    @property
+    def amr_values(self) -> set[str]:
+        return self._words(self.two_factor_amr)
+
+    @property
+    def acr_values(self) -> set[str]:
+        return self._words(self.two_factor_acr)
+
+
+class ExternalIdentity(models.Model):
+    """The provider's subject (`sub`) linked to an invited account on its first sign-in."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="identities")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(default=timezone.now)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_subject_once"),
+            models.UniqueConstraint(fields=["provider", "user"], name="external_identity_user_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.provider.organisation}"
+
+
+class IdentityProviderDevice(Device):
+    """The provider's own multi-factor login, as django-otp sees it: it verifies no code of its own.
+
+    A session is verified with it only when the provider's ID token proved two factors (amr/acr).
+    """
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="+")
+
+    def verify_token(self, token):
+        return False

@@ -26,10 +26,14 @@ def memberships_in_region(*, user, region: Region | None) -> QuerySet[Membership
 
 
 def has_second_factor(*, user) -> bool:
-    """Whether the user has enrolled a real second factor (the dev shortcut's device does not count)."""
+    """Whether the user has enrolled a second factor of this system (not the dev shortcut, not a provider's login)."""
+    from .models import IdentityProviderDevice
     from .services import DEV_SHORTCUT_DEVICE_NAME
 
-    return any(device.name != DEV_SHORTCUT_DEVICE_NAME for device in devices_for_user(user, confirmed=True))
+    return any(
+        device.name != DEV_SHORTCUT_DEVICE_NAME and not isinstance(device, IdentityProviderDevice)
+        for device in devices_for_user(user, confirmed=True)
+    )
 
 
 def invitation_by_token(*, token: str, region: Region | None) -> Invitation | None:
@@ -69,3 +73,69 @@ def users_manageable_by(*, membership: Membership) -> QuerySet[User]:
         .exclude(memberships__role=Role.SYSTEM_ADMINISTRATOR)
         .order_by("full_name", "email")
     )
+
+
+def identity_providers_in_region(*, region: Region | None) -> QuerySet:
+    """The active providers of the region's participating organisations, for the login page."""
+    from .models import IdentityProvider
+
+    if region is None:
+        return IdentityProvider.objects.none()
+    return (
+        IdentityProvider.objects.filter(active=True, organisation__active=True, organisation__region=region)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def identity_provider_required_for(*, email: str, region: Region | None):
+    """The provider that people with this e-mail domain must sign in with on this region's host, if any."""
+    from .models import IdentityProviderUse
+
+    domain = email.rpartition("@")[2].strip().lower()
+    if not domain:
+        return None
+    for provider in identity_providers_in_region(region=region).filter(use=IdentityProviderUse.REQUIRED):
+        if domain in provider.domains:
+            return provider
+    return None
+
+
+def identity_provider_required_for_user(*, user):
+    """The provider of an organisation this user has a role in that makes its people sign in through it."""
+    from .models import IdentityProvider, IdentityProviderUse
+
+    return (
+        IdentityProvider.objects.filter(
+            active=True,
+            use=IdentityProviderUse.REQUIRED,
+            organisation__memberships__user=user,
+            organisation__memberships__active=True,
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+def identity_provider_of(*, invitation: Invitation):
+    """The active provider of the organisation an invitation is for, if it has one."""
+    from .models import IdentityProvider
+
+    if invitation.membership is None or invitation.membership.organisation_id is None:
+        return None
+    return (
+        IdentityProvider.objects.filter(
+            organisation_id=invitation.membership.organisation_id, active=True, organisation__active=True
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+def second_factor_enrolment_open(*, user) -> bool:
+    """Whether a session without a verified second factor may enrol one (an app or a passkey) now.
+
+    Only someone without a second factor may; and after a reset that demands the one-time link from the e-mail
+    (`enrolment_link_required`, issue 16), not before that link was used.
+    """
+    return not has_second_factor(user=user) and not getattr(user, "enrolment_link_required", False)

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.services import log_event
 from verwijsindex.links import region_url
@@ -187,12 +188,13 @@ def two_factor_confirm(*, user, device: TOTPDevice) -> list[str]:
 
 @transaction.atomic
 def two_factor_reset(*, user, actor=None, region=None) -> None:
-    """Remove every second factor; the user enrols again at the next login.
+    """Remove every second factor (authenticator app, backup codes, passkeys); the user enrols again at the next login.
 
     `actor` and `region` (optional) are recorded in the logbook.
     """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     if actor is not None:
         log_event(
             action="two_factor_reset",
@@ -211,3 +213,150 @@ def two_factor_dev_shortcut(*, user) -> StaticDevice:
         user=user, name=DEV_SHORTCUT_DEVICE_NAME, defaults={"confirmed": True}
     )
     return device
+
+
+# --- signing in through the organisation's own provider (accounts/oidc.py, docs/adr/0004) ---------------------
+
+
+def _sign_in_refused(message: str):
+    from .oidc import SignInRefused
+
+    return SignInRefused(message)
+
+
+@transaction.atomic
+def external_identity_sign_in(
+    *, provider, subject: str, email: str, email_verified, invitation: Invitation | None = None
+) -> User:
+    """The account a provider's subject signs in to: the linked one, or on first use the invited one.
+
+    The first time, the subject is linked to the account of `invitation` (the link from the invitation e-mail was
+    followed to this sign-in: still open, for a role in the provider's organisation), or else to the account
+    invited for a role in that organisation at the e-mail address the provider gives; the invitation is used.
+    Nobody gets an account or a role here: someone without an invitation, without an active role in the
+    organisation or disabled here is refused.
+    """
+    from .models import ExternalIdentity
+
+    identity = (
+        ExternalIdentity.objects.select_for_update().select_related("user").filter(provider=provider, subject=subject)
+    ).first()
+    if identity is None:
+        identity = _external_identity_link(
+            provider=provider, subject=subject, email=email, email_verified=email_verified, invitation=invitation
+        )
+    user = identity.user
+    if not user.is_active:
+        raise _sign_in_refused(_("Dit account is niet actief. Neem contact op met de coördinator van uw organisatie."))
+    if not Membership.objects.filter(user=user, organisation=provider.organisation, active=True).exists():
+        raise _sign_in_refused(
+            _("U heeft geen rol (meer) bij %(organisation)s in de verwijsindex.")
+            % {"organisation": provider.organisation}
+        )
+    identity.last_sign_in_at = timezone.now()
+    identity.save(update_fields=["last_sign_in_at"])
+    log_event(
+        action="signed_in_via_organisation",
+        actor=user,
+        region_id=provider.organisation.region_id,
+        organisation_id=provider.organisation_id,
+    )
+    return user
+
+
+def _external_identity_link(*, provider, subject: str, email: str, email_verified, invitation):
+    from .models import ExternalIdentity
+
+    unknown = _(
+        "Uw organisatie kent u, maar de verwijsindex nog niet. Vraag de coördinator van uw organisatie om een "
+        "uitnodiging voor het e-mailadres dat uw organisatie doorgeeft."
+    )
+    if invitation is not None:
+        invitation = Invitation.objects.select_related("user", "membership").get(pk=invitation.pk)
+        if invitation.accepted_at is not None or invitation.is_expired:
+            raise _sign_in_refused(_("Deze uitnodiging is al gebruikt of verlopen. Vraag om een nieuwe uitnodiging."))
+        user = invitation.user
+        invited = getattr(invitation.membership, "organisation_id", None) == provider.organisation_id
+    elif not email or email_verified is False:
+        raise _sign_in_refused(unknown)
+    else:
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        invited = (
+            user is not None
+            and Invitation.objects.filter(user=user, membership__organisation=provider.organisation).exists()
+            and Membership.objects.filter(user=user, organisation=provider.organisation, active=True).exists()
+        )
+    if not invited:
+        raise _sign_in_refused(unknown)
+    if ExternalIdentity.objects.filter(provider=provider, user=user).exists():
+        raise _sign_in_refused(
+            _(
+                "Dit account is al gekoppeld aan een ander account van uw organisatie. "
+                "Neem contact op met uw coördinator."
+            )
+        )
+    identity = ExternalIdentity.objects.create(provider=provider, user=user, subject=subject)
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    log_event(
+        action="external_identity_linked",
+        actor=user,
+        region_id=provider.organisation.region_id,
+        organisation_id=provider.organisation_id,
+        user_id=user.pk,
+    )
+    return identity
+
+
+@transaction.atomic
+def identity_provider_save(*, organisation, actor, data: dict, client_secret: str = ""):
+    """Create or change the organisation's provider; an empty `client_secret` keeps the stored one."""
+    from .models import IdentityProvider
+    from .oidc import client_secret_encrypt
+
+    provider = IdentityProvider.objects.filter(organisation=organisation).first() or IdentityProvider(
+        organisation=organisation
+    )
+    for name, value in data.items():
+        setattr(provider, name, value)
+    if client_secret:
+        provider.client_secret_encrypted = client_secret_encrypt(client_secret)
+    provider.save()
+    log_event(
+        action="identity_provider_saved",
+        actor=actor,
+        region_id=organisation.region_id,
+        organisation_id=organisation.pk,
+        use=provider.use,
+        active=provider.active,
+    )
+    return provider
+
+
+def identity_provider_device(*, user, provider):
+    """The django-otp device that stands for the provider's own two-factor login of this user."""
+    from .models import IdentityProviderDevice
+
+    device, _created = IdentityProviderDevice.objects.get_or_create(
+        user=user, provider=provider, defaults={"name": str(provider.organisation), "confirmed": True}
+    )
+    return device
+
+
+class PasskeyRemovalRefused(Exception):
+    """Removing this passkey would leave no second factor (the message is shown to the user)."""
+
+
+@transaction.atomic
+def passkey_remove(*, user, passkey_id: int, request=None) -> None:
+    """Remove one of the user's own passkeys, unless it is their only second factor."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from .selectors import has_second_factor
+
+    passkey = WebAuthnCredential.objects.select_for_update().get(pk=passkey_id, user=user)
+    passkey.delete()
+    if not has_second_factor(user=user):
+        raise PasskeyRemovalRefused(
+            _("Dit is uw enige tweede stap. Stel eerst een authenticator-app of een andere passkey in.")
+        )
+    log_event(action="passkey_removed", actor=user, request=request, user_id=user.pk)

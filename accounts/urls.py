@@ -2,12 +2,21 @@
 
 from django.urls import path
 
-from . import views
+from . import oidc_views, passkey_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("inloggen/", views.login, name="login"),
+    path("inloggen/organisatie/<int:provider_id>/", oidc_views.oidc_start, name="oidc_start"),
+    path("inloggen/organisatie/terug/", oidc_views.oidc_callback, name="oidc_callback"),
+    path(
+        "organisaties/<int:organisation_id>/inloggen-via-organisatie/",
+        oidc_views.identity_provider_edit,
+        name="identity_provider",
+    ),
+    path("passkeys/", passkey_views.passkey_list, name="passkeys"),
+    path("passkeys/<int:passkey_id>/verwijderen/", passkey_views.passkey_remove_view, name="passkey_remove"),
     path("tweede-stap/", views.two_factor, name="two_factor"),
     path("tweede-stap/demo/", views.dev_shortcut, name="dev_shortcut"),
     path("tweestapsverificatie-instellen/", views.enrol, name="enrol"),

@@ -13,14 +13,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from verwijsindex.form_pages import form_data
 from verwijsindex.links import region_url
@@ -28,8 +29,16 @@ from verwijsindex.links import region_url
 from .forms import EnrolForm, LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required
 from .models import Role, User
+from .oidc import provider_logout_url
 from .permissions import role_required
-from .selectors import has_second_factor, invitation_by_token, users_manageable_by
+from .selectors import (
+    has_second_factor,
+    identity_provider_of,
+    identity_provider_required_for,
+    identity_providers_in_region,
+    invitation_by_token,
+    users_manageable_by,
+)
 from .services import (
     InvitationInvalid,
     invitation_accept,
@@ -44,10 +53,19 @@ TWO_FACTOR_RESETTERS = (Role.ORGANISATION_COORDINATOR, Role.PROCESS_MANAGER)
 
 @login_not_required
 def login(request):
+    if request.method == "POST":
+        # an organisation that makes its people sign in through its own provider: off there, no password here
+        provider = identity_provider_required_for(email=request.POST.get("username", ""), region=request.region)
+        if provider is not None:
+            query = urlencode({"login_hint": request.POST["username"]})
+            return redirect(f"{reverse('accounts:oidc_start', args=[provider.pk])}?{query}")
     return auth_views.LoginView.as_view(
         template_name="accounts/login.html",
         authentication_form=LoginForm,
-        extra_context={"title": _("Inloggen")},
+        extra_context={
+            "title": _("Inloggen"),
+            "identity_providers": identity_providers_in_region(region=request.region),
+        },
     )(request)
 
 
@@ -79,7 +97,12 @@ def two_factor(request):
     return render(
         request,
         "accounts/two_factor.html",
-        {"form": form, "title": _("Tweede stap"), "dev_shortcut": _dev_shortcut_offered(request.user)},
+        {
+            "form": form,
+            "title": _("Tweede stap"),
+            "dev_shortcut": _dev_shortcut_offered(request.user),
+            "has_passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
+        },
     )
 
 
@@ -97,9 +120,11 @@ def dev_shortcut(request):
 @login_not_required
 @require_POST
 def logout_view(request):
+    # signed in through the organisation: end its session too, where its provider offers that
+    provider_logout = provider_logout_url(request, return_to=request.build_absolute_uri(reverse("accounts:login")))
     logout(request)
     messages.success(request, _("U bent uitgelogd."))
-    return redirect("accounts:login")
+    return redirect(provider_logout or "accounts:login")
 
 
 @otp_not_required
@@ -127,6 +152,7 @@ def enrol(request):
             "secret": b32encode(device.bin_key).decode(),
             "title": _("Tweestapsverificatie instellen"),
             "dev_shortcut": _dev_shortcut_offered(request.user),
+            "passkey_next": reverse("home"),
         },
     )
 
@@ -150,6 +176,7 @@ def invitation_accept_view(request, token):
             410,
         )
     user = invitation.user
+    provider = identity_provider_of(invitation=invitation)
     if user.has_usable_password():
         # someone with an account got a new role: nothing to set, they log in as usual
         invitation_accept(invitation=invitation, password=None)
@@ -167,7 +194,14 @@ def invitation_accept_view(request, token):
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"form": form, "invitation": invitation, "invitee": user, "title": _("Welkom bij de verwijsindex")},
+        {
+            "form": form,
+            "invitation": invitation,
+            "invitee": user,
+            "title": _("Welkom bij de verwijsindex"),
+            "identity_provider": provider,
+            "token": token,
+        },
     )
 
 

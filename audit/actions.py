@@ -1,4 +1,7 @@
-"""Readable Dutch names of the logbook's action codes (codes other apps write are shown as they are)."""
+"""Readable names of the logbook's action codes, one per kind of event (Dutch; English in locale/en).
+
+A code without a label is shown as it is; tests/audit/test_logbook_labels.py finds codes written without one.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +37,31 @@ ACTION_LABELS = {
     "rights_request_decided": _("Besluit op verzoek"),
     "rights_request_overdue_reminded": _("Herinnering termijn verzoek verstuurd"),
     "logbook_searched_by_bsn": _("Logboek doorzocht op BSN"),
+    "logbook_rekeyed": _("Logboek opnieuw geketend onder de sleutel"),
+    "bsn_enumeration_suspected": _("Ongebruikelijk veel jeugdigen opgezocht; procesmanagers gewaarschuwd"),
+    "api_call": _("API-aanroep door een koppeling gedaan"),
+    "api_client_created": _("API-koppeling aangemaakt"),
+    "api_client_revoked": _("API-koppeling ingetrokken"),
+    "user_invited": _("Gebruiker uitgenodigd"),
+    "invitation_accepted": _("Uitnodiging aanvaard"),
+    "membership_deactivated": _("Lidmaatschap van een gebruiker beëindigd"),
+    "two_factor_reset": _("Tweestapsverificatie van een gebruiker hersteld"),
+    "email_failing": _("E-mailadres van een gebruiker als onbereikbaar gemarkeerd"),
+    "organisation_created": _("Organisatie aangemaakt"),
+    "organisation_changed": _("Gegevens van een organisatie gewijzigd"),
+    "organisation_deactivated": _("Organisatie gedeactiveerd"),
+    "organisation_reactivated": _("Organisatie weer actief gemaakt"),
+    "signalling_profile_changed": _("Signaleringsprofiel van een organisatie gewijzigd"),
+    "municipality_added": _("Gemeente aan de regio toegevoegd"),
+    "municipality_changed": _("Gegevens van een gemeente gewijzigd"),
+    "institutional_address_added": _("Instellingsadres toegevoegd"),
+    "institutional_address_removed": _("Instellingsadres verwijderd"),
+    "coordinator_rule_added": _("Regel voor matchregie toegevoegd"),
+    "coordinator_rule_moved": _("Regel voor matchregie verplaatst"),
+    "coordinator_rule_removed": _("Regel voor matchregie verwijderd"),
+    "region_settings_changed": _("Instellingen van de regio gewijzigd"),
+    "region_look_changed": _("Huisstijl van de regio gewijzigd"),
+    "follow_up_checked": _("Opvolging van een match gecontroleerd"),
 }
 
 

@@ -1,7 +1,12 @@
-"""The hash chain over the logbook: the canonical content of a row and the hash that links it to the previous one."""
+"""The keyed hash chain over the logbook: the canonical content of an entry and the HMAC linking it to the previous one.
+
+The hash is keyed (a secret outside the database, audit.keys), so whoever holds the database cannot rewrite an entry
+and recompute the hashes after it. See docs/adr/0002-logbook.md.
+"""
 
 import datetime
 import hashlib
+import hmac
 import json
 
 GENESIS_HASH = "0" * 64
@@ -9,6 +14,8 @@ GENESIS_HASH = "0" * 64
 # Fields that make up an entry's content, in the order they are hashed. Changing this list breaks every
 # existing chain, so it only ever grows together with a data migration that re-verifies.
 CHAINED_FIELDS = (
+    "seq",
+    "key_version",
     "id",
     "created_at",
     "action",
@@ -37,15 +44,25 @@ def _canonical_value(value):
     return str(value)
 
 
-def canonical_content(row: dict) -> str:
+def canonical_content(row: dict, fields=CHAINED_FIELDS) -> str:
     """A stable JSON text of the row's chained fields (sorted keys, no whitespace, UTC timestamps)."""
     content = {}
-    for name in CHAINED_FIELDS:
+    for name in fields:
         value = row.get(name)
         # the plain values inline: the nightly life cycle hashes a hundred thousand rows
         content[name] = value if type(value) in _PLAIN else _canonical_value(value)
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(previous_hash: str, row: dict) -> str:
-    return hashlib.sha256((previous_hash + canonical_content(row)).encode()).hexdigest()
+def entry_hash(key: bytes, previous_hash: str, row: dict) -> str:
+    """HMAC-SHA256 under `key` of the previous entry's hash and this entry's content (with its place and key)."""
+    return hmac.new(key, (previous_hash + canonical_content(row)).encode(), hashlib.sha256).hexdigest()
+
+
+# The unkeyed chain of audit/migrations/0002 (before the key): its content had neither place nor key version.
+LEGACY_FIELDS = CHAINED_FIELDS[2:]
+
+
+def legacy_entry_hash(previous_hash: str, row: dict) -> str:
+    """The unkeyed SHA-256 the logbook used until migration 0004; only that migration still checks it."""
+    return hashlib.sha256((previous_hash + canonical_content(row, LEGACY_FIELDS)).encode()).hexdigest()

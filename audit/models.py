@@ -1,4 +1,5 @@
-"""Logbook entries. They name the youth by pseudonym only, never by BSN; each row is chained to the previous by hash."""
+"""Logbook entries. They name the youth by pseudonym only, never by BSN; each sealed row is chained to the previous
+one by a keyed hash (docs/adr/0002-logbook.md)."""
 
 from django.db import models
 from django.utils import timezone
@@ -17,7 +18,11 @@ class LogEntry(models.Model):
     youth_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
     signal_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     details = models.JSONField(default=dict, blank=True)
-    # sha256 hex of the previous row's entry_hash + this row's canonical content (see audit.chain)
+    # Written once by the sealer after the entry's transaction committed (audit.sealing); empty until then.
+    # seq: the entry's place in the chain (1, 2, 3, ... without gaps); entry_hash: HMAC-SHA256 under key
+    # `key_version` of the previous entry's hash and this entry's content (audit.chain).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    key_version = models.CharField(max_length=32, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64, blank=True)
 
@@ -25,6 +30,10 @@ class LogEntry(models.Model):
         verbose_name = _("logboekregel")
         verbose_name_plural = _("logboek")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # the sealer's queue: the few entries not yet chained
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_logentry_unsealed"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

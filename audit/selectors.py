@@ -1,11 +1,14 @@
 """Reads of the logbook: the region's search for process managers, a youth's entries, and the chain check."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from .chain import GENESIS_HASH, entry_hash
+from .checkpoints import Checkpoint, checkpoints_load
+from .keys import settings_hmac_ring, settings_signing_ring
 from .models import LogEntry
 
 
@@ -49,24 +52,74 @@ def logbook_for_youth(*, youth_pseudonym: str, signal_ids=()) -> QuerySet[LogEnt
 
 @dataclass(frozen=True)
 class ChainReport:
-    checked: int
+    """What logbook_verify found. `problem` names the first one: content, previous_hash, gap, key, checkpoint_tail,
+    checkpoint_head or checkpoint_signature; `broken_id` is the entry (or None for a missing tail)."""
+
+    checked: int  # sealed entries found in order, up to the first problem
     broken_id: int | None = None
     problem: str = ""
+    detail: str = ""
+    pending: int = 0  # entries committed but not yet sealed
+    oldest_pending: datetime.datetime | None = None
+    checkpoints: int = 0  # valid checkpoints compared
+    latest_checkpoint: Checkpoint | None = None
 
     @property
     def intact(self) -> bool:
-        return self.broken_id is None
+        return not self.problem
+
+
+def _walk(ring, checkpoints_by_seq, batch_size):
+    """Follows the chain in seq order; returns (entries checked, (problem, entry id, detail) or None)."""
+    previous, expected, rank = GENESIS_HASH, 1, len(ring.keys)
+    for row in LogEntry.objects.filter(seq__isnull=False).order_by("seq").values().iterator(chunk_size=batch_size):
+        if row["seq"] != expected:
+            missing = f"{expected}" if row["seq"] == expected + 1 else f"{expected}-{row['seq'] - 1}"
+            return expected - 1, ("gap", row["id"], f"entries {missing} are missing")
+        # keys are configured newest first (rank 0): along the chain the rank may only fall, never go back to an
+        # older key (one that may have leaked since)
+        if row["key_version"] not in ring.keys or ring.rank(row["key_version"]) > rank:
+            return expected - 1, ("key", row["id"], f"key version {row['key_version']!r}")
+        rank = ring.rank(row["key_version"])
+        if row["previous_hash"] != previous:
+            return expected - 1, ("previous_hash", row["id"], "")
+        if entry_hash(ring.keys[row["key_version"]], previous, row) != row["entry_hash"]:
+            return expected - 1, ("content", row["id"], "")
+        for checkpoint in checkpoints_by_seq.get(row["seq"], ()):
+            if checkpoint.head != row["entry_hash"]:
+                return expected - 1, ("checkpoint_head", row["id"], f"checkpoint of {checkpoint.at}")
+        previous = row["entry_hash"]
+        expected += 1
+    return expected - 1, None
 
 
 def logbook_chain_check(*, batch_size: int = 2000) -> ChainReport:
-    """Walks the whole logbook in id order and reports the first row whose link or content does not hold."""
-    previous = GENESIS_HASH
-    checked = 0
-    for row in LogEntry.objects.order_by("id").values().iterator(chunk_size=batch_size):
-        if row["previous_hash"] != previous:
-            return ChainReport(checked, row["id"], "previous_hash")
-        if entry_hash(previous, row) != row["entry_hash"]:
-            return ChainReport(checked, row["id"], "content")
-        previous = row["entry_hash"]
-        checked += 1
-    return ChainReport(checked)
+    """Walks the sealed logbook in chain order and holds it against the signed checkpoints kept outside it.
+
+    Finds a changed entry (its keyed hash fails, even when the unkeyed parts were recomputed), a removed or
+    inserted one (gap or broken link), and, with the checkpoints, a removed tail or an emptied table.
+    """
+    hmac_ring, signing_ring = settings_hmac_ring(), settings_signing_ring()
+    checkpoints, forged = checkpoints_load(signing_ring)
+    by_seq = defaultdict(list)  # every checkpoint of a count must name that entry's hash
+    for checkpoint in checkpoints:
+        by_seq[checkpoint.seq].append(checkpoint)
+    latest = max(checkpoints, key=lambda c: (c.seq, c.at), default=None)
+    unsealed = LogEntry.objects.filter(seq__isnull=True)
+    report = {
+        "pending": unsealed.count(),
+        "oldest_pending": unsealed.order_by("id").values_list("created_at", flat=True).first(),
+        "checkpoints": len(checkpoints),
+        "latest_checkpoint": latest,
+    }
+    checked, problem = _walk(hmac_ring, by_seq, batch_size)
+    if problem is not None:
+        kind, entry_id, detail = problem
+        return ChainReport(checked, entry_id, kind, detail, **report)
+    if forged:
+        return ChainReport(checked, None, "checkpoint_signature", ", ".join(forged), **report)
+    if latest is not None and latest.seq > checked:
+        return ChainReport(
+            checked, None, "checkpoint_tail", f"checkpoint of {latest.at} counted {latest.seq} entries", **report
+        )
+    return ChainReport(checked, **report)

@@ -1,37 +1,37 @@
-"""Writing to the logbook, inside the caller's transaction, each entry chained to the previous one."""
+"""Writing to the logbook: entries go in with the caller's transaction, unchained; the sealer chains them after commit.
+
+No lock is taken where an entry is written, so a caller logs wherever it likes in its transaction; the entry
+commits or rolls back with the action it records. The sealer (after each commit, and every minute as a sweep)
+gives the committed entries their place in the chain and their keyed hash, in batches, under a lock only sealers
+take. See docs/adr/0002-logbook.md.
+"""
 
 import json
+import logging
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from .chain import GENESIS_HASH, entry_hash
+from .checkpoints import Checkpoint, checkpoint_sign, checkpoint_stores, checkpoints_load
+from .context import log_context
+from .keys import KeyRing, settings_hmac_ring, settings_signing_ring
 from .models import LogEntry
 
-SYSTEM_ACTOR = "systeem"
+logger = logging.getLogger(__name__)
 
-# pg_advisory_xact_lock key that serialises logbook inserts, so every row links to the one before it.
-# Held until the caller's transaction ends: keep transactions that log short.
-LOGBOOK_LOCK_KEY = 0x56494C4F47  # "VILOG"
-# The foreign keys of rows the transaction wrote are checked at COMMIT (Django makes them deferred), and the check
-# locks the referenced rows. After the logbook lock, those row locks deadlock against a transaction that holds
-# such a row and waits for the logbook (a signal placed on a youth while another professional looks the same
-# youth up). So the pending checks run first (IMMEDIATE; DEFERRED restores the default for the rest of the
-# transaction); then the lock and the ids: the materialised CTE yields its row (the lock is held) before any
-# nextval runs, so ids are drawn in the order in which writers hold the lock and the chain follows the ids; then
-# the previous entry's hash, in a statement of its own: in READ COMMITTED each statement takes a fresh snapshot,
-# so this one, which starts after the lock is held, sees the entry the previous holder committed.
-# All in one round trip (the lock is held until the commit, so each round trip after it delays every writer in
-# the country), sent without parameters as one simple query: the two numbers are formatted in as integers.
-# No savepoint around a write (savepoint=False): a failing write fails the caller's transaction, as it should.
-_CHECK_LOCK_NUMBER_AND_CHAIN_SQL = """
-SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;
-WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock({key:d}))
-SELECT nextval(pg_get_serial_sequence('audit_logentry', 'id')) FROM locked, generate_series(1, {count:d});
-SELECT entry_hash FROM audit_logentry ORDER BY id DESC LIMIT 1
-"""
+SYSTEM_ACTOR = "systeem"
+# pg_advisory_xact_lock key that serialises the sealers (never the writers): one chain, one sealer at a time
+SEAL_LOCK_KEY = 0x56494C4F47  # "VILOG"
+SEAL_BATCH = 2000
+# set while a seal task is queued and not yet started, so a burst of commits queues one task, not thousands
+SEAL_QUEUED_CACHE_KEY = "audit:logbook-seal-queued"
+# the columns the sealer fills in; the trigger (audit/migrations/0004) lets an UPDATE change only these, only once
+SEAL_COLUMNS = ("seq", "key_version", "previous_hash", "entry_hash")
+UNSEALED = {"seq": None, "key_version": "", "previous_hash": "", "entry_hash": ""}
 
 
 def _ip_address(value: str | None) -> str | None:
@@ -48,46 +48,50 @@ def _as_stored(details: dict) -> dict:
     return json.loads(json.dumps(details, cls=DjangoJSONEncoder))
 
 
-def _rows(events: list[dict]) -> list[dict]:
-    """The logbook rows of these events (LogEntry attribute names), chained in the given order.
+def _row(event: dict, now) -> dict:
+    """The logbook row of one event (LogEntry attribute names); who and from where default to the context's."""
+    details = dict(event)
+    action = details.pop("action")
+    actor = details.pop("actor", None)
+    request = details.pop("request", None)
+    region_id = details.pop("region_id", None)
+    context = log_context()
+    if request is None:
+        request = context.request
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    if region_id is None:
+        region_id = getattr(getattr(request, "region", None), "pk", None)
+    return {
+        "created_at": now,
+        "action": action,
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": (actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
+        "ip_address": _ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
+        "region_id": region_id,
+        "youth_pseudonym": details.pop("youth_pseudonym", "") or "",
+        "signal_id": details.pop("signal_id", None),
+        "details": _as_stored(details),
+        **UNSEALED,
+    }
 
-    Takes the logbook lock (held until the caller's transaction ends; the transaction's last lock) and the ids;
-    inserting is the caller's.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_CHECK_LOCK_NUMBER_AND_CHAIN_SQL.format(key=LOGBOOK_LOCK_KEY, count=len(events)))
-        while cursor.description is None and cursor.nextset():
-            pass  # past the results of the two SET statements
-        entry_ids = sorted(row[0] for row in cursor.fetchall())
-        cursor.nextset()
-        last = cursor.fetchone()
-    previous_hash = (last[0] if last else "") or GENESIS_HASH
-    now = timezone.now()
-    rows = []
-    for entry_id, event in zip(entry_ids, events, strict=True):
-        details = dict(event)
-        action = details.pop("action")
-        actor = details.pop("actor", None)
-        request = details.pop("request", None)
-        region_id = details.pop("region_id", None)
-        if actor is None and request is not None and request.user.is_authenticated:
-            actor = request.user
-        row = {
-            "id": entry_id,
-            "created_at": now,
-            "action": action,
-            "actor_id": actor.pk if actor is not None else None,
-            "actor_label": (actor.full_name or actor.email) if actor is not None else SYSTEM_ACTOR,
-            "ip_address": _ip_address(request.META.get("REMOTE_ADDR")) if request is not None else None,
-            "region_id": region_id if region_id is not None else getattr(getattr(request, "region", None), "pk", None),
-            "youth_pseudonym": details.pop("youth_pseudonym", ""),
-            "signal_id": details.pop("signal_id", None),
-            "details": _as_stored(details),
-            "previous_hash": previous_hash,
-        }
-        row["entry_hash"] = previous_hash = entry_hash(previous_hash, row)
-        rows.append(row)
-    return rows
+
+def _seal_soon() -> None:
+    """Queue one seal task after the commit; a broker that is down only delays sealing until the sweep."""
+    from .tasks import logbook_seal_task
+
+    try:
+        if cache.add(SEAL_QUEUED_CACHE_KEY, 1, timeout=10) is False:
+            return  # a seal task is queued and has not started: it will see this entry
+        logbook_seal_task.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 - any broker error; the minute sweep seals the entry
+        logger.warning("logbook seal task not queued (broker unavailable); the sweep will seal")
+
+
+def _seal_after_commit() -> None:
+    if any(callback is _seal_soon for _, callback, _ in connection.run_on_commit):
+        return  # one per transaction
+    transaction.on_commit(_seal_soon, robust=True)
 
 
 def log_event(
@@ -100,7 +104,8 @@ def log_event(
     signal_id: int | None = None,
     **details,
 ) -> LogEntry:
-    """Record one event. `actor` is a user or None for a system job; `details` must hold no BSN or name."""
+    """Record one event, in the caller's transaction. `actor` is a user or None for the context's (or the system);
+    `request` and `region_id` default to the context's (audit.context); `details` must hold no BSN or name."""
     event = {
         "action": action,
         "actor": actor,
@@ -110,36 +115,157 @@ def log_event(
         "signal_id": signal_id,
         **details,
     }
-    with transaction.atomic(savepoint=False):
-        (row,) = _rows([event])
-        entry = LogEntry(**row)
-        entry.save(force_insert=True)
+    entry = LogEntry(**_row(event, timezone.now()))
+    entry.save(force_insert=True)
+    _seal_after_commit()
     return entry
 
 
 def log_events(events: list[dict]) -> int:
-    """Record many events at once (each dict: the keyword arguments of log_event), chained in the given order.
+    """Record many events at once (each dict: the keyword arguments of log_event), in the given order.
 
-    One advisory lock, one look-up of the previous hash and one COPY for the lot, so a nightly job that ends
-    100,000 signals writes its logbook rows in seconds, not in 600,000 round trips. Returns the number written.
+    One COPY for the lot, so a nightly job that ends 100,000 signals writes its logbook rows in seconds.
+    Returns the number written.
     """
     if not events:
         return 0
-    fields = list(LogEntry._meta.concrete_fields)
+    now = timezone.now()
+    rows = [_row(event, now) for event in events]
+    fields = [field for field in LogEntry._meta.concrete_fields if field.attname in rows[0]]
     columns = ", ".join(field.column for field in fields)
-    with transaction.atomic(savepoint=False):
-        rows = _rows(events)
-        with (
-            connection.cursor() as cursor,
-            cursor.connection.cursor().copy(
-                f"COPY {LogEntry._meta.db_table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
-            ) as stream,
-        ):
-            for row in rows:
-                stream.write_row(
-                    [
-                        Jsonb(row[field.attname]) if field.attname == "details" else row[field.attname]
-                        for field in fields
-                    ]
-                )
+    with (
+        transaction.atomic(savepoint=False),
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(
+            f"COPY {LogEntry._meta.db_table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
+        ) as stream,
+    ):
+        for row in rows:
+            stream.write_row(
+                [Jsonb(row[field.attname]) if field.attname == "details" else row[field.attname] for field in fields]
+            )
+    _seal_after_commit()
     return len(rows)
+
+
+def _chain_head(model) -> tuple[int, str]:
+    head = model.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "entry_hash").first()
+    return head or (0, GENESIS_HASH)
+
+
+def seal_batch(*, model, ring: KeyRing, batch_size: int) -> int:
+    """Chain the oldest committed unsealed entries (up to batch_size) after the head; in its own transaction.
+
+    Also used by migration 0004 with the historical model, to re-chain the rows of the unkeyed chain.
+    """
+    table = model._meta.db_table
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+        rows = list(model.objects.filter(seq__isnull=True).order_by("id").values()[:batch_size])
+        if not rows:
+            return 0
+        seq, previous = _chain_head(model)
+        for row in rows:
+            seq += 1
+            row.update(seq=seq, key_version=ring.current_version, previous_hash=previous)
+            row["entry_hash"] = previous = entry_hash(ring.current, previous, row)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS entry SET seq = sealed.seq, key_version = sealed.key_version,"  # noqa: S608
+                " previous_hash = sealed.previous_hash, entry_hash = sealed.entry_hash"
+                " FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS seq, unnest(%s::text[]) AS"
+                " key_version, unnest(%s::text[]) AS previous_hash, unnest(%s::text[]) AS entry_hash) AS sealed"
+                " WHERE entry.id = sealed.id",
+                [[row["id"] for row in rows], *([row[name] for row in rows] for name in SEAL_COLUMNS)],
+            )
+    return len(rows)
+
+
+class SealRefused(Exception):
+    """The chain in the database no longer agrees with the head or checkpoint kept outside it: sealing would go on
+    from a shortened or rewritten chain (and bless it). Nothing is sealed until someone has looked."""
+
+
+def _chain_agrees(stores) -> None:
+    """The chain holds the latest head or checkpoint kept outside: that count, with that hash at it."""
+    latest = _latest_checkpoint(stores)
+    if latest is None or latest.seq == 0:
+        return
+    seq, _head = _chain_head(LogEntry)
+    at_latest = LogEntry.objects.filter(seq=latest.seq).values_list("entry_hash", flat=True).first()
+    if seq < latest.seq or at_latest != latest.head:
+        logger.error("logbook: the chain disagrees with the checkpoint of %s; run logbook_verify", latest.at)
+        raise SealRefused(latest.at)
+
+
+def _head_write(stores) -> None:
+    seq, head = _chain_head(LogEntry)
+    checkpoint = checkpoint_sign(seq=seq, head=head, at=timezone.now(), ring=settings_signing_ring())
+    for store in stores:
+        store.save_head(checkpoint)
+
+
+def logbook_seal(*, batch_size: int = SEAL_BATCH) -> int:
+    """Chain every committed entry not yet chained, in batches; returns how many. Idempotent.
+
+    Goes on only from a chain that agrees with the head kept outside the database, and writes the new head there
+    after every batch: removing or rewriting sealed entries shows at the next seal, seconds later.
+    """
+    ring = settings_hmac_ring()
+    stores = checkpoint_stores()
+    _chain_agrees(stores)
+    total = 0
+    while sealed := seal_batch(model=LogEntry, ring=ring, batch_size=batch_size):
+        total += sealed
+        _head_write(stores)
+    return total
+
+
+def logbook_checkpoint_write(*, stores=None) -> Checkpoint:
+    """Seal what is pending, then sign (count, head hash, time) and write it to every checkpoint store.
+
+    Refused (SealRefused) when the chain no longer agrees with the last head or checkpoint: that would bless it.
+    """
+    stores = checkpoint_stores() if stores is None else stores
+    logbook_seal()
+    _chain_agrees(stores)
+    seq, head = _chain_head(LogEntry)
+    checkpoint = checkpoint_sign(seq=seq, head=head, at=timezone.now(), ring=settings_signing_ring())
+    for store in stores:
+        store.save(checkpoint)
+    return checkpoint
+
+
+def _latest_checkpoint(stores) -> Checkpoint | None:
+    valid, _forged = checkpoints_load(settings_signing_ring(), stores, latest_only=True)
+    return max(valid, key=lambda checkpoint: (checkpoint.seq, checkpoint.at), default=None)
+
+
+def logbook_checkpoint_send() -> Checkpoint:
+    """Write a checkpoint and e-mail it to the process managers of every region: a copy no database holds.
+
+    The e-mail holds only numbers (count, hash, time, signature): no personal data.
+    """
+    from django.utils.translation import gettext
+
+    from regions.models import Region
+    from regions.services import process_managers_notify
+
+    checkpoint = logbook_checkpoint_write()
+    for region in Region.objects.order_by("pk"):
+        process_managers_notify(
+            region=region,
+            kind="logbook_checkpoint",
+            subject=gettext("Verwijsindex: controlepunt van het logboek"),
+            template="audit/email/checkpoint",
+            context={
+                "seq": checkpoint.seq,
+                "head": checkpoint.head,
+                "at": checkpoint.at,
+                "key": checkpoint.key,
+                "signature": checkpoint.signature,
+            },
+            dedupe_key=f"logbook-checkpoint:{checkpoint.at[:10]}",  # a task run again the same day mails nobody twice
+        )
+    return checkpoint

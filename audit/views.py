@@ -11,9 +11,9 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from persons.bsn import bsn_pseudonym
 
+from .events import logbook_searched_by_bsn
 from .forms import LogbookBsnForm, LogbookFilterForm
 from .selectors import logbook_actions_for_region, logbook_for_region
-from .services import log_event
 
 PAGE_SIZE = 50
 # the pseudonym of the last BSN searched for is kept in the session, so it never travels in a URL
@@ -35,7 +35,7 @@ def logbook(request):
         if bound.is_valid():
             pseudonym = bsn_pseudonym(bound.cleaned_data["bsn"])
             request.session[SESSION_PSEUDONYM] = pseudonym
-            log_event(action="logbook_searched_by_bsn", request=request, region_id=region.pk, youth_pseudonym=pseudonym)
+            logbook_searched_by_bsn(youth_pseudonym=pseudonym)
             query = {**_filter_query(request.POST), "persoon": "1"}
             return redirect(f"{reverse('audit:logbook')}?{urlencode(query)}")
         # the typed value is never rendered back: only the message

@@ -1,9 +1,12 @@
-"""Benchmark of the append-only, hash-chained logbook: insert cost under the advisory lock, concurrent writers,
-a bulk write, the chain check and the region search, on a separate database (`<database>_bench_logbook`).
+"""Benchmark of the logbook: writers alone and concurrent, writers whose transaction goes on after logging, a bulk
+write, the sealer (where there is one), the chain check and the region search, on a database of its own
+(`<database>_bench_logbook`).
 
-    . /tmp/<name>.env && .venv/bin/python benchmarks/logbook.py [--rows 100000]
+    . ./.data/services.env && .venv/bin/python benchmarks/logbook.py [--rows 20000] [--label after]
 
-Figures are printed and written to benchmarks/results/logbook.txt.
+Runs on the code it finds: before the keyed chain (one country-wide advisory lock per writer, held until the
+writer's commit) and after (no lock for writers; a sealer chains after the commit), so one script gives both
+figures. Prints the machine's load with them (2 shared cores). Results: benchmarks/results/logbook.txt.
 """
 
 import argparse
@@ -17,12 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.test")
 
-from benchmarks.benchdb import bench_database_url, create_database  # noqa: E402
+from benchmarks.benchdb import bench_database_url, create_database, drop_database  # noqa: E402
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f} on {os.cpu_count()} cores"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000, help="rows written in bulk before the chain check")
+    parser.add_argument("--rows", type=int, default=20_000, help="rows written in bulk before the chain check")
+    parser.add_argument("--label", default="", help="a name for this run in the results (e.g. before/after)")
     args = parser.parse_args()
 
     url = bench_database_url("logbook")
@@ -32,20 +41,24 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection, connections, transaction
 
     call_command("migrate", verbosity=0)
 
+    from audit import services
     from audit.selectors import logbook_chain_check, logbook_for_region
     from audit.services import log_event, log_events
     from persons.bsn import bsn_pseudonym
 
+    sealer = getattr(services, "logbook_seal", None)
     lines = []
 
     def report(text: str) -> None:
-        print(text)
+        print(text, flush=True)
         lines.append(text)
 
+    design = "sealed after commit, no writer lock" if sealer else "one advisory lock per writer until commit"
+    report(f"logbook benchmark {args.label} ({design}); {_load()} at start")
     pseudonyms = [bsn_pseudonym(f"{n:09d}") for n in range(1000)]
 
     single = 2000
@@ -55,22 +68,31 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     report(f"one writer: {single} entries, {elapsed / single * 1000:.2f} ms per entry ({single / elapsed:.0f}/s)")
 
-    writers, each = 4, 500
+    def concurrent(writers: int, each: int, after_logging: float) -> float:
+        """`writers` threads, each `each` transactions that log one entry and then go on for `after_logging` s."""
 
-    def write(offset: int) -> None:
-        for n in range(each):
-            log_event(action="signal_placed", region_id=1 + n % 5, youth_pseudonym=pseudonyms[n % 1000], signal_id=n)
-        connections.close_all()
+        def write() -> None:
+            for n in range(each):
+                with transaction.atomic():
+                    log_event(action="signal_placed", region_id=1 + n % 5, youth_pseudonym=pseudonyms[n % 1000])
+                    if after_logging:
+                        time.sleep(after_logging)  # the rest of the caller's transaction
+            connections.close_all()
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+        threads = [threading.Thread(target=write) for _ in range(writers)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - started
+
+    elapsed = concurrent(4, 500, 0)
+    report(f"4 concurrent writers: 2000 entries in {elapsed:.2f} s ({2000 / elapsed:.0f}/s)")
+    elapsed = concurrent(4, 100, 0.005)
     report(
-        f"{writers} concurrent writers: {writers * each} entries in {elapsed:.2f} s ({writers * each / elapsed:.0f}/s)"
+        f"4 writers whose transaction goes on 5 ms after logging: 400 in {elapsed:.2f} s ({400 / elapsed:.0f}/s;"
+        f" 4 fully parallel writers would take {100 * 0.005:.1f} s)"
     )
 
     started = time.perf_counter()
@@ -78,17 +100,18 @@ def main() -> None:
     for start in range(0, args.rows, batch):
         log_events(
             [
-                {
-                    "action": "signal_expired",
-                    "region_id": 1 + n % 5,
-                    "youth_pseudonym": pseudonyms[n % 1000],
-                    "signal_id": n,
-                }
+                {"action": "signal_expired", "region_id": 1 + n % 5, "youth_pseudonym": pseudonyms[n % 1000]}
                 for n in range(start, min(start + batch, args.rows))
             ]
         )
     elapsed = time.perf_counter() - started
     report(f"bulk (log_events, batches of {batch}): {args.rows} entries in {elapsed:.2f} s")
+
+    if sealer:
+        started = time.perf_counter()
+        sealed = sealer()
+        elapsed = time.perf_counter() - started
+        report(f"sealer: {sealed} entries chained in {elapsed:.2f} s ({sealed / elapsed:.0f}/s)")
 
     started = time.perf_counter()
     result = logbook_chain_check()
@@ -103,14 +126,15 @@ def main() -> None:
         list(logbook_for_region(region=region, youth_pseudonym=pseudonyms[n])[:50])
     elapsed = time.perf_counter() - started
     report(f"region search by pseudonym: {elapsed / 100 * 1000:.2f} ms per page of 50")
-    started = time.perf_counter()
-    list(logbook_for_region(region=region, action="signal_placed")[:50])
-    report(f"region search by action, first page: {(time.perf_counter() - started) * 1000:.1f} ms")
+    report(f"{_load()} at the end")
 
     connection.close()
+    connections.close_all()
+    drop_database(url)
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
-    (results / "logbook.txt").write_text("\n".join(lines) + "\n")
+    with (results / "logbook.txt").open("a") as file:
+        file.write("\n".join(lines) + "\n\n")
 
 
 if __name__ == "__main__":

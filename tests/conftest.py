@@ -36,6 +36,14 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path_factory):
+    """Each test its own folder of logbook checkpoints: its database starts without entries, so must the heads and
+    checkpoints kept outside it (audit/checkpoints.py)."""
+    settings.LOGBOOK_CHECKPOINT_DIR = tmp_path_factory.mktemp("logbook-checkpoints")
+    return settings.LOGBOOK_CHECKPOINT_DIR
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(name="Verwijsindex Midden-Nederland", slug="midden-nederland")

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from accounts import passkeys
 from regions import views as region_views
 
 from . import views
@@ -26,6 +27,7 @@ urlpatterns = [
     # the language switch works before login too (the login page has it)
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("account/", include("accounts.urls")),
+    path("account/passkey/", include((passkeys.urlpatterns, "otp_webauthn"))),
     path("regio/", include("regions.urls")),
     path("personen/", include("persons.urls")),
     path("signalen/", include("signals.urls")),

@@ -22,6 +22,8 @@ def production_environment() -> dict[str, str]:
         "DEFAULT_FROM_EMAIL": "Verwijsindex <noreply@verwijsindex-midden-nederland.nl>",
         "EMAIL_URL": "smtp://mailer:secret@smtp.internal:587",
         "BRP_BASE_URL": "https://brp.example.nl/haalcentraal/api/brp",
+        "LOGBOOK_HMAC_KEYS": "2026-1:production-logbook-hmac-key-0123456789abcdef",
+        "LOGBOOK_CHECKPOINT_KEYS": "2026-1:" + base64.b64encode(b"c" * 32).decode(),
     }
 
 

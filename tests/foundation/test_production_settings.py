@@ -18,10 +18,15 @@ REQUIRED = [
     "DEFAULT_FROM_EMAIL",
     "EMAIL_URL",
     "BRP_BASE_URL",
+    "LOGBOOK_HMAC_KEYS",
+    "LOGBOOK_CHECKPOINT_KEYS",
 ]
 DEV_VALUES = [
     ("DJANGO_SECRET_KEY", "dev-" + "x" * 60),
     ("BSN_PSEUDONYM_KEY", "dev-" + "y" * 40),
+    ("LOGBOOK_HMAC_KEYS", "dev-1:dev-" + "z" * 40),
+    ("LOGBOOK_HMAC_KEYS", "1:too-short"),
+    ("LOGBOOK_CHECKPOINT_KEYS", "1:not-base64-of-32-bytes"),
     ("DJANGO_SECRET_KEY", "short"),
     ("BSN_PSEUDONYM_KEY", "short"),
     ("ALLOWED_HOSTS", "*"),

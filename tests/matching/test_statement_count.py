@@ -17,10 +17,9 @@ SIBLING_1, SIBLING_2 = "999970033", "999970045"  # both parents 999999126 + 9999
 
 # load the signal, lock its keys, find the partners, write keys and links (4); the coordinators: lock the rows, read
 # the candidates with their region's rules (2; a third when a coordinator changes, not here); the outbox (1); the
-# statistics: first matches, counters (2); the logbook: pending foreign-key checks, lock, id and previous hash
-# in one round trip, then the insert (2). The two around them are the savepoint of match_detect's transaction
-# inside the test's own transaction.
-STATEMENTS_PER_DETECTION = 2 + 11
+# statistics: first matches, counters (2); the logbook: one insert, chained after the commit (1, ADR 0002). The
+# two around them are the savepoint of match_detect's transaction inside the test's own transaction.
+STATEMENTS_PER_DETECTION = 2 + 10
 
 
 def _detect_new_signal_among(stored: int, brp_youth, region) -> tuple[int, list, int]:

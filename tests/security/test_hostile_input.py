@@ -370,7 +370,32 @@ def _check_flow_at(*steps: int):
     return check
 
 
+def _prepare_passkey_remove(scene):
+    import secrets
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    owner = scene.own.users[OWNER]
+    passkey = WebAuthnCredential.objects.create(
+        user=owner, name="Sleutel", confirmed=True, credential_id=secrets.token_bytes(32),
+        public_key=secrets.token_bytes(77), aaguid="00000000-0000-0000-0000-000000000000",
+    )  # fmt: skip
+    post = reverse("accounts:passkey_remove", kwargs={"passkey_id": passkey.pk})
+    return scene.own.client(OWNER), reverse("accounts:passkeys"), post
+
+
+def _check_passkey_removed(scene, client, url):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    assert not WebAuthnCredential.objects.filter(pk=resolve(url).kwargs["passkey_id"]).exists()
+
+
 STAGED: dict[str, Staged] = {
+    "accounts:passkey_remove": Staged(
+        why="a button per passkey on the list of one's own passkeys",
+        prepare=_prepare_passkey_remove,
+        check=_check_passkey_removed,
+    ),
     "accounts:two_factor": Staged(
         why="shown only to someone logged in with a password and not yet with the second factor",
         prepare=_prepare_two_factor,
@@ -635,13 +660,47 @@ def test_hostile_periods_on_the_statistics_page_get_a_dutch_message(worlds):  # 
     get_hostile()
 
 
+# --- the passkey ceremonies: JSON from django-otp-webauthn's script, not forms ------------------
+
+CEREMONIES = {
+    "otp_webauthn:credential-registration-begin": "asks the server for the options of a new passkey",
+    "otp_webauthn:credential-registration-complete": "sends the authenticator's new credential",
+    "otp_webauthn:credential-authentication-begin": "asks the server for a challenge at the second step",
+    "otp_webauthn:credential-authentication-complete": "sends the authenticator's signed challenge",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CEREMONIES))
+def test_hostile_bodies_never_break_a_passkey_ceremony_nor_pass_the_second_step(worlds, name):  # noqa: F811
+    own, _ = worlds
+    client = _unverified(own.users[OWNER], own)
+    url = reverse(name)
+    body = st.one_of(
+        HOSTILE_TEXT,
+        st.dictionaries(st.sampled_from(["id", "rawId", "type", "response", "clientDataJSON"]), HOSTILE_VALUE),
+    )
+
+    @_hostile_settings(8)
+    @given(body=body)
+    def post_hostile(body):
+        client.post(reverse("otp_webauthn:credential-authentication-begin"))
+        payload = body if isinstance(body, str) else __import__("json").dumps(body)
+        response = client.post(url, payload, content_type="application/json")
+        assert response.status_code < 500, f"{name}: {response.status_code} for {payload!r:.200}"
+        assert SCRIPT.encode() not in response.content
+        assert not _is_verified(client), f"{name}: a hostile body passed the second step"
+
+    post_hostile()
+
+
 # --- pages that show their own form -------------------------------------------------------------
 
 
 def _form_pages():
     """(url name, row, role) for every page with its own form that some role may open."""
     for name, row in sorted(MATRIX.items()):
-        if (row.open and name not in ("accounts:login",)) or name in STAGED or name in DOWNLOADS:
+        if (row.open and name not in ("accounts:login",)) or name in STAGED or name in DOWNLOADS or name in CEREMONIES:
             continue
         role = next((r for r in ROLES if r in row.allowed and r != ANONYMOUS), ANONYMOUS)
         yield name, row, role

@@ -50,6 +50,8 @@ class Row:
     second_factor_step: bool = False
     # an open page that answers this status to everyone (an invalid invitation link: 404)
     open_status: int | None = None
+    # what the allowed roles get when asked without the state a step needs (a ceremony not begun: 400)
+    allowed_status: int | None = None
 
 
 def _signal(world: World) -> dict:
@@ -104,6 +106,29 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts:password_reset_complete": OPEN,
     "accounts:user_list": Row(allowed=frozenset({COORDINATOR, PROCESS_MANAGER})),
+    # signing in through the organisation's own provider: open; no provider of that id here answers 404, and
+    # a callback without a started sign-in goes back to the login page
+    "accounts:oidc_start": Row(
+        allowed=EVERYONE, open=True, open_status=404, kwargs=lambda world: {"provider_id": 999999}
+    ),
+    "accounts:oidc_callback": Row(allowed=EVERYONE, open=True, lands_on_login=True),
+    "accounts:identity_provider": Row(
+        allowed=frozenset({COORDINATOR, PROCESS_MANAGER}),
+        kwargs=lambda world: {"organisation_id": world.objects["organisation"].pk},
+    ),
+    # one's own passkeys; a passkey that is not one's own is not found (no passkeys in the world: 404 for all)
+    "accounts:passkeys": Row(allowed=LOGGED_IN),
+    "accounts:passkey_remove": Row(allowed=frozenset(), method="post", kwargs=lambda world: {"passkey_id": 999999}),
+    # django-otp-webauthn's ceremonies: steps of the login (a second factor not yet verified may use them)
+    "otp_webauthn:credential-registration-begin": Row(allowed=LOGGED_IN, method="post", second_factor_step=True),
+    "otp_webauthn:credential-registration-complete": Row(
+        allowed=LOGGED_IN, method="post", second_factor_step=True, allowed_status=400
+    ),
+    "otp_webauthn:credential-authentication-begin": Row(allowed=LOGGED_IN, method="post", second_factor_step=True),
+    "otp_webauthn:credential-authentication-complete": Row(
+        allowed=LOGGED_IN, method="post", second_factor_step=True, allowed_status=400
+    ),
+    "otp_webauthn:js-i18n-catalog": OPEN,
     "accounts:two_factor_reset": Row(allowed=frozenset({COORDINATOR, PROCESS_MANAGER}), kwargs=_owner_user),
     "rights:queue": Row(allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER})),
     "rights:request_register": Row(allowed=frozenset({MUNICIPAL_STAFF})),
@@ -241,6 +266,8 @@ def test_matrix(worlds, name):
             ok = response.status_code == 302 and "/account/inloggen/" in response.url
         elif row.open_status is not None:
             ok = response.status_code == row.open_status
+        elif row.allowed_status is not None and expected_allowed:
+            ok = response.status_code == row.allowed_status
         else:
             ok = _allowed(response) if expected_allowed else _refused(response, role)
         if not ok:

@@ -23,10 +23,9 @@ TRIVIAL_PAGE = 4
 # selector's own reads (own signals, their links, the rows of its first page), a proposed hand-over, open advice
 # requests, and one read for signals that expire soon or whose informing is postponed
 START_PAGE = 12
-# the above; the signal; the logbook entry (pending foreign-key checks, lock, id and previous hash in one round
-# trip, then the insert; in production also BEGIN and COMMIT, which the test's own transaction leaves out); its
+# the above; the signal; the logbook entry (one insert, no lock: it is chained after the commit, ADR 0002); its
 # match count
-SIGNAL_PAGE = 8
+SIGNAL_PAGE = 7
 PLACE_POST_BUDGET = 25
 
 

@@ -29,6 +29,18 @@ BSN_PSEUDONYM_KEY = env.str("BSN_PSEUDONYM_KEY", default="")
 # BSN_PSEUDONYM_KEY_PREVIOUS: the key being rotated away from, only during `pseudonym_rotate`.
 BSN_PSEUDONYM_KEY_PREVIOUS = env.str("BSN_PSEUDONYM_KEY_PREVIOUS", default="")
 
+# The logbook's tamper evidence (docs/adr/0002-logbook.md). Dev and test generate both keys into .data/dev-secrets.env.
+# LOGBOOK_HMAC_KEYS: comma-separated `<version>:<secret>` pairs, newest first. Each logbook entry's hash is an
+# HMAC-SHA256 under the newest key, and the entry names the version; rotate by prepending a new pair and keep the
+# older ones for as long as entries hashed with them are kept (logbook_verify needs them).
+LOGBOOK_HMAC_KEYS = env.list("LOGBOOK_HMAC_KEYS", default=[])
+# LOGBOOK_CHECKPOINT_KEYS: comma-separated `<version>:<base64 of a 32-byte Ed25519 private key>` pairs, newest
+# first: the keys that sign the checkpoints (head hash, count, time) kept outside the database.
+LOGBOOK_CHECKPOINT_KEYS = env.list("LOGBOOK_CHECKPOINT_KEYS", default=[])
+# LOGBOOK_CHECKPOINT_DIR: the folder the signed checkpoints are written to. In production a mount the database's
+# administrators cannot write to (another host, a WORM or versioned bucket mounted as a folder).
+LOGBOOK_CHECKPOINT_DIR = env.path("LOGBOOK_CHECKPOINT_DIR", default=str(DATA_DIR / "logbook-checkpoints"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -40,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "anymail",
     "rest_framework",
@@ -69,7 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "verwijsindex.tenancy.RegionMiddleware",
+    "audit.context.LogContextMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.ProviderSessionMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -164,9 +179,27 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Locking by user name is the point (an account under attack is protected whatever the source address);
 # the per-IP variant axes suggests would lock whole municipal offices behind one NAT address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "otp_webauthn.E030"]
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Verwijsindex")
+
+# Passkeys (WebAuthn, django-otp-webauthn) are a second factor beside the authenticator app, never a login of their
+# own. The relying party is the region's host and the allowed origin the host the request came in on (which the
+# tenancy middleware checked): accounts/passkeys.py. Hence no static OTP_WEBAUTHN_ALLOWED_ORIGINS (check E030).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.RegionWebAuthnHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "accounts.passkeys.relying_party_name"
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
+
+# Sign-in through an organisation's own OpenID Connect provider (accounts/oidc.py, docs/adr/0004); each provider
+# is configured per organisation in the database. OIDC_CLIENT_SECRETS: client secrets kept out of the database,
+# "client-id=secret,other-client-id=secret"; a secret found here wins over one stored (encrypted) in the database.
+OIDC_CLIENT_SECRETS = env.dict("OIDC_CLIENT_SECRETS", default={})
+# OIDC_TIMEOUT: seconds per call to a provider (discovery, token, userinfo, keys).
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# http (not https) issuers: only the dev and test profiles allow them; production refuses to start with it on.
+OIDC_ALLOW_INSECURE_TRANSPORT = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

@@ -26,3 +26,5 @@ ALLOW_DEMO_DATA = True
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# OpenID Connect providers on http://127.0.0.1 (the test provider); production refuses this
+OIDC_ALLOW_INSECURE_TRANSPORT = True

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from audit.keys import LogbookKeyError, hmac_key_ring, signing_key_ring
+
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
@@ -10,6 +12,8 @@ from .base import (
     BSN_PSEUDONYM_KEY,
     EMAIL_PROVIDER,
     EMAIL_URL,
+    LOGBOOK_CHECKPOINT_KEYS,
+    LOGBOOK_HMAC_KEYS,
     SECRET_KEY,
     env,
 )
@@ -48,6 +52,20 @@ if len(SECRET_KEY) < 40:
 if len(BSN_PSEUDONYM_KEY) < 32:
     _require("BSN_PSEUDONYM_KEY", BSN_PSEUDONYM_KEY, problem="must be at least 32 characters long.")
 
+# the logbook's keys (docs/adr/0002-logbook.md): without them the chain could be rewritten unnoticed
+_require("LOGBOOK_HMAC_KEYS", LOGBOOK_HMAC_KEYS)
+_require("LOGBOOK_CHECKPOINT_KEYS", LOGBOOK_CHECKPOINT_KEYS)
+for _name, _values, _ring in (
+    ("LOGBOOK_HMAC_KEYS", LOGBOOK_HMAC_KEYS, hmac_key_ring),
+    ("LOGBOOK_CHECKPOINT_KEYS", LOGBOOK_CHECKPOINT_KEYS, signing_key_ring),
+):
+    try:
+        _ring(_values)
+    except LogbookKeyError as _error:
+        _require(_name, _values, problem=str(_error))
+    if any(":dev-" in value for value in _values) or set(_values) & set(dev_secret_values().get(_name, "").split(",")):
+        _require(_name, _values, problem="holds the generated development key.")
+
 if EMAIL_PROVIDER == "smtp":
     _require("EMAIL_URL", EMAIL_URL)
     if any(dev_host in EMAIL_URL for dev_host in ("127.0.0.1:8025", "localhost:8025")):
@@ -65,6 +83,9 @@ else:
     }
 
 BRP_SERVE_EMBEDDED_ENDPOINT = False
+if env.bool("OIDC_ALLOW_INSECURE_TRANSPORT", default=False):
+    _require("OIDC_ALLOW_INSECURE_TRANSPORT", "x", problem="http identity providers are for development only.")
+OIDC_ALLOW_INSECURE_TRANSPORT = False
 if env.str("BRP_CLIENT", default="haal_centraal") == "haal_centraal":
     _require("BRP_BASE_URL", env.str("BRP_BASE_URL", default=""))
 

@@ -1,6 +1,8 @@
 """Test profile: pytest against real PostgreSQL and Redis; mail is kept in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .local_secrets import load_dev_secrets
 
@@ -31,3 +33,7 @@ WHITENOISE_AUTOREFRESH = True
 # The logbook's trigger refuses TRUNCATE unless the connection allows it; the test runner empties
 # every table after a transactional test, so test connections do (audit/migrations/0002).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c verwijsindex.logbook_truncate_allowed=on"  # noqa: F405
+# checkpoints of one test run only: a folder shared with `make run` would hold counts this database never had
+LOGBOOK_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="vi-logbook-checkpoints-"))
+# OpenID Connect providers on http://127.0.0.1 (the test provider); production refuses this
+OIDC_ALLOW_INSECURE_TRANSPORT = True
