@@ -1,11 +1,9 @@
 """Reads for the API, always scoped to the calling client's organisation."""
 
 from django.db.models import QuerySet
-from django.utils import translation
 
 from accounts.models import Membership, Role
-from matching.models import MatchKind
-from matching.selectors import coordinator_of_youth, follow_up_of_youth, matches_of_signal
+from matching.selectors import match_of_signal_seen
 from signals.models import Signal
 
 from .models import ApiClient
@@ -58,24 +56,5 @@ def signal_of_client(*, client: ApiClient, pk: int) -> Signal | None:
 
 
 def matches_of_client_signal(*, signal: Signal) -> dict:
-    """The matches of a signal of the client's organisation, as its professional sees them (never another youth)."""
-    # the matching selector names kinds by their (translated) label; read them in one language to map back
-    with translation.override("nl"):
-        rows = matches_of_signal(user=signal.professional, signal=signal)
-        kind_by_label = {str(label): value for value, label in MatchKind.choices}
-    coordinator = coordinator_of_youth(signal.youth_id)
-    return {
-        "id": signal.pk,
-        "reference": signal.reference,
-        "coordinator": coordinator.signal if coordinator is not None else None,
-        "follow_up": follow_up_of_youth(signal.youth_id),
-        "matches": [
-            {
-                "signal": row.signal,
-                "kinds": [kind_by_label[label] for label in row.kinds],
-                "since": row.since,
-                "coordinator": row.coordinator,
-            }
-            for row in rows
-        ],
-    }
+    """The match of a signal of the client's organisation, as its professional sees it (never another youth)."""
+    return {"id": signal.pk, "reference": signal.reference, "match": match_of_signal_seen(signal)}

@@ -126,15 +126,39 @@ class ContactSerializer(serializers.Serializer):
     phone = serializers.CharField(source="contact_phone")
 
 
-class MatchSerializer(serializers.Serializer):
-    """Another signal matched with this one: its professional, never the other youth."""
+class MatchYouthSerializer(serializers.Serializer):
+    """A youth in the match as the signal's professional may see it: their own youth by name, others not."""
+
+    label = serializers.CharField(
+        help_text='The own youth\'s name; another youth as "broer/zus" or "jeugdige op hetzelfde adres".'
+    )
+    birth_year = serializers.IntegerField()
+    own = serializers.BooleanField(source="is_own")
+
+
+class MatchParticipantSerializer(serializers.Serializer):
+    """A signal in the match: its professional's contact details (of its time, when archived), never a BSN."""
 
     reference = serializers.CharField(source="signal.reference")
-    kinds = serializers.ListField(child=serializers.ChoiceField(choices=MATCH_KINDS))
-    since = serializers.DateTimeField()
     status = serializers.ChoiceField(source="signal.status", choices=SIGNAL_STATUSES)
+    archived = serializers.BooleanField(source="is_archived", help_text="History: archived signals are never told.")
+    own = serializers.BooleanField(source="is_own")
+    coordinator = serializers.BooleanField(source="is_coordinator")
+    youth = serializers.CharField(source="youth_label")
+    joined_at = serializers.DateTimeField()
+    contact_made_on = serializers.DateField(allow_null=True)
     professional = ContactSerializer(source="signal")
-    coordinator = ContactSerializer(allow_null=True, help_text="The match coordinator of that signal's youth.")
+
+
+class MatchObjectSerializer(serializers.Serializer):
+    """The match (one per family): its reference, youths, participants, coordinator and follow-up."""
+
+    reference = serializers.CharField(help_text="Shown to everyone in the match, e.g. M-000123.")
+    created_at = serializers.DateTimeField(source="match.created_at")
+    youths = MatchYouthSerializer(many=True)
+    coordinator = ContactSerializer(allow_null=True, help_text="The one match coordinator (matchregisseur).")
+    coordination_agreed_on = serializers.DateField(source="match.coordination_agreed_on", allow_null=True)
+    participants = MatchParticipantSerializer(many=True)
 
 
 class FollowUpSerializer(serializers.Serializer):
@@ -153,8 +177,10 @@ class FollowUpSerializer(serializers.Serializer):
 class SignalMatchesSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    coordinator = ContactSerializer(
-        allow_null=True, help_text="The match coordinator (matchregisseur) of this signal's youth."
+    match = MatchObjectSerializer(
+        allow_null=True,
+        help_text=(
+            "The match this signal is in, or null. A professional whose signal is archived sees the match as it "
+            "was at the archiving."
+        ),
     )
-    follow_up = FollowUpSerializer(allow_null=True)
-    matches = MatchSerializer(many=True)

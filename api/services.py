@@ -12,12 +12,11 @@ from django.utils.crypto import salted_hmac
 
 from audit.services import log_event
 from matching.exceptions import MatchActionRefused, NotCoordinator
-from matching.selectors import coordinator_of_youth
+from matching.selectors import match_of_signal, participants_of
 from matching.services import match_follow_up_record
 from persons.exceptions import PersonLookupError
-from persons.services import youth_by_bsn
-from signals.exceptions import InformingIncomplete, SignalRefused
-from signals.services import signal_end, signal_place, signal_place_check
+from signals.exceptions import BirthDateMismatch, InformingIncomplete, SignalRefused
+from signals.services import signal_end, signal_place, signal_place_lookup
 
 from .authentication import fingerprint_normalise, secret_hash
 from .errors import ApiError, refusal_error
@@ -126,14 +125,6 @@ def _lock_idempotency_key(client: ApiClient, key: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IDEMPOTENCY_LOCK_SPACE, second])
 
 
-def birth_date_matches(*, brp_date: str, given: datetime.date) -> bool:
-    """Whether a date of birth equals the BRP's; an unknown BRP month or day ("00") matches anything."""
-    if len(brp_date) != 8 or not brp_date.isdigit():
-        return False
-    year, month, day = int(brp_date[:4]), int(brp_date[4:6]), int(brp_date[6:])
-    return given.year == year and month in (0, given.month) and (day == 0 or (month, day) == (given.month, given.day))
-
-
 def api_signal_place(
     *, client: ApiClient, data: dict, idempotency_key: str = "", request=None, render
 ) -> tuple[int, dict, bool]:
@@ -157,15 +148,21 @@ def api_signal_place(
             raise ApiError(code="professional_unknown", status_code=422, field="professional_email")
         _note(request, professional=professional)
         try:
-            youth = youth_by_bsn(bsn=data["bsn"], actor=professional, request=request)
+            youth = signal_place_lookup(
+                professional=professional,
+                organisation=client.organisation,
+                bsn=data["bsn"],
+                birth_date=data["birth_date"],
+                request=request,
+            )
         except PersonLookupError as error:
             raise refusal_error(error, field="bsn") from None
-        if not birth_date_matches(brp_date=youth.birth_date_brp, given=data["birth_date"]):
-            raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date")
+        except BirthDateMismatch:
+            raise ApiError(code="birth_date_mismatch", status_code=422, field="birth_date") from None
+        except SignalRefused as error:
+            raise refusal_error(error) from None
         informing = data["informing"]
         try:
-            # the refusals that do not depend on the informing answers come first, as in the browser flow
-            signal_place_check(professional=professional, organisation=client.organisation, youth=youth)
             signal = signal_place(
                 professional=professional,
                 organisation=client.organisation,
@@ -211,20 +208,29 @@ def api_signal_end(*, client: ApiClient, signal, reason: str, request=None) -> d
 
 def api_follow_up_record(
     *, signal, contact_made_on: datetime.date | None, coordination_agreed_on: datetime.date | None
-):
-    """Record the follow-up of the signal's youth on behalf of its professional, who must be the coordinator."""
-    coordinator = coordinator_of_youth(signal.youth_id)
+) -> dict:
+    """Record the follow-up of the signal's match on behalf of its professional, who must be its coordinator.
+
+    `contact_made_on` is recorded for every other active participant of the match (the API has one date for all).
+    """
+    match = match_of_signal(signal)
     try:
-        if coordinator is None:
+        if match is None or match.coordinator_signal_id != signal.pk:
             raise NotCoordinator()
-        return match_follow_up_record(
-            coordinator=coordinator,
+        others = [s.pk for s in participants_of(match) if s.professional_id != signal.professional_id]
+        match = match_follow_up_record(
+            match=match,
             actor=signal.professional,
-            contact_made_on=contact_made_on,
+            contacts=dict.fromkeys(others, contact_made_on),
             coordination_agreed_on=coordination_agreed_on,
         )
     except MatchActionRefused as error:
         raise refusal_error(error) from None
+    return {
+        "contact_made_on": contact_made_on,
+        "coordination_agreed_on": match.coordination_agreed_on,
+        "recorded_at": timezone.now(),
+    }
 
 
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:

@@ -41,7 +41,7 @@ def load(size: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import Membership, Role, User
-    from matching.models import MatchCoordinator, MatchLink
+    from matching.models import Match, MatchLink, MatchParticipation
     from persons.bsn import bsn_pseudonym
     from persons.models import Youth
     from regions.models import Organisation, Region
@@ -174,15 +174,30 @@ def load(size: int) -> dict:
         ],
         signal_rows(),
     )
-    # the two signals of every youth match, and the first holds the youth's match coordinator role: every
-    # ending signal that holds it hands it over to the youth's other signal (or clears it) and tells the others
+    # the two signals of every youth match, and the first is the match's coordinator: every ending signal that
+    # holds it hands it over to the youth's other signal (or clears it) and tells the others
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id) FROM signals_signal")
         first_signal = cursor.fetchone()[0]
     pairs = [(first_youth + n, first_signal + 2 * n) for n in range(youths)]
     links = ((a, a + 1, "same_youth", now) for _, a in pairs)
     copy_rows(MatchLink, ["signal_a", "signal_b", "kind", "created_at"], links)
-    copy_rows(MatchCoordinator, ["youth", "signal", "assigned_at"], ((y, a, now) for y, a in pairs))
+    # one match per youth (its two signals), coordinated by the first
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM matching_match")
+        first_match = cursor.fetchone()[0] + 1
+    copy_rows(
+        Match,
+        ["id", "created_at", "coordinator_signal", "coordinator_since", "handed_over", "version"],
+        ((first_match + n, now, a, now, False, 0) for n, (_y, a) in enumerate(pairs)),
+    )
+    copy_rows(
+        MatchParticipation,
+        ["match", "signal", "joined_at"],
+        ((first_match + n, signal, now) for n, (_y, a) in enumerate(pairs) for signal in (a, a + 1)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('matching_match', 'id'), max(id)) FROM matching_match")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"signals": size, "due": due, "load_seconds": round(time.monotonic() - started, 1), **counts}

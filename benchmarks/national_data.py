@@ -101,7 +101,7 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Membership, User
-    from matching.models import MatchCoordinator, MatchKey, MatchLink
+    from matching.models import Match, MatchKey, MatchLink, MatchParticipation
     from persons.bsn import bag_pseudonym, bsn_encrypt, bsn_pseudonym
     from persons.models import Youth
     from regions.models import Municipality, Organisation, Region
@@ -203,7 +203,8 @@ def main() -> None:
     say(f"{YOUTHS:,} youths in households; {len(families):,} households with signals", started)
 
     # --- signals, match keys, links, coordinators ---------------------------------------------
-    signal_rows, key_rows, link_rows, coordinator_rows = [], [], [], []
+    signal_rows, key_rows, link_rows, match_rows, participation_rows = [], [], [], [], []
+    match_id = 0
     remaining_active, remaining = ACTIVE, signals_total
     signal_id = 0
     done = False
@@ -249,24 +250,28 @@ def main() -> None:
             if done:
                 break
         # pair links as matching stores them: same youth, or family and address for siblings
+        linked = set()
         for i, (a, youth_a, prof_a) in enumerate(family_signals):
             for b, youth_b, prof_b in family_signals[i + 1 :]:
                 if prof_a == prof_b:
                     continue
                 kinds = ["same_youth"] if youth_a == youth_b else ["family", "address"]
                 link_rows.extend((a, b, kind, now) for kind in kinds)
-        if len(family_signals) > 1:
-            for youth in {y for _, y, _ in family_signals}:
-                coordinator_rows.append((youth, family_signals[0][0], now))
+                linked |= {a, b}
+        if linked:
+            # one match per family (its linked signals), coordinated by its earliest signal
+            match_id += 1
+            match_rows.append((match_id, now, min(linked), now, False, 0))
+            participation_rows.extend((match_id, signal, now) for signal in sorted(linked))
         if len(signal_rows) >= 100_000 or done:
-            _flush_signals(copy, Signal, MatchKey, MatchLink, MatchCoordinator, signal_rows, key_rows, link_rows,
-                           coordinator_rows)  # fmt: skip
+            _flush_signals(copy, Signal, MatchKey, MatchLink, Match, MatchParticipation, signal_rows, key_rows,
+                           link_rows, match_rows, participation_rows)  # fmt: skip
             say(f"{signal_id:,} signals", started)
         if done:
             break
-    _flush_signals(copy, Signal, MatchKey, MatchLink, MatchCoordinator, signal_rows, key_rows, link_rows,
-                   coordinator_rows)  # fmt: skip
-    for model in (Signal, MatchKey, MatchLink, MatchCoordinator):
+    _flush_signals(copy, Signal, MatchKey, MatchLink, Match, MatchParticipation, signal_rows, key_rows, link_rows,
+                   match_rows, participation_rows)  # fmt: skip
+    for model in (Signal, MatchKey, MatchLink, Match, MatchParticipation):
         reset_sequence(model)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -287,7 +292,8 @@ def _copy_youths(copy, Youth, rows) -> None:  # noqa: N803 - a model class
     )  # fmt: skip
 
 
-def _flush_signals(copy, Signal, MatchKey, MatchLink, MatchCoordinator, signals, keys, links, coordinators) -> None:  # noqa: N803
+def _flush_signals(copy, Signal, MatchKey, MatchLink, Match, MatchParticipation, signals, keys, links, matches,  # noqa: N803
+                   participations) -> None:  # fmt: skip
     copy(
         Signal,
         ["id", "youth", "professional", "organisation", "contact_name", "contact_email", "contact_phone",
@@ -297,8 +303,9 @@ def _flush_signals(copy, Signal, MatchKey, MatchLink, MatchCoordinator, signals,
     )  # fmt: skip
     copy(MatchKey, ["signal", "kind", "value"], keys)
     copy(MatchLink, ["signal_a", "signal_b", "kind", "created_at"], links)
-    copy(MatchCoordinator, ["youth", "signal", "assigned_at"], coordinators)
-    for rows in (signals, keys, links, coordinators):
+    copy(Match, ["id", "created_at", "coordinator_signal", "coordinator_since", "handed_over", "version"], matches)
+    copy(MatchParticipation, ["match", "signal", "joined_at"], participations)
+    for rows in (signals, keys, links, matches, participations):
         rows.clear()
 
 

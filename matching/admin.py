@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import MatchCoordinator, MatchFollowUp, MatchLink
+from .models import Match, MatchLink, MatchParticipation
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,11 +22,11 @@ class MatchLinkAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
 
 
-@admin.register(MatchCoordinator)
-class MatchCoordinatorAdmin(ReadOnlyAdmin):
-    list_display = ("id", "youth", "signal", "assigned_at", "handed_over")
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "created_at", "coordinator_signal", "region", "coordination_agreed_on")
 
 
-@admin.register(MatchFollowUp)
-class MatchFollowUpAdmin(ReadOnlyAdmin):
-    list_display = ("id", "youth", "contact_made_on", "coordination_agreed_on", "recorded_at")
+@admin.register(MatchParticipation)
+class MatchParticipationAdmin(ReadOnlyAdmin):
+    list_display = ("id", "match", "signal", "joined_at", "contact_made_on")

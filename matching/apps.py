@@ -14,8 +14,11 @@ class MatchingConfig(AppConfig):
         from . import handlers
 
         hooks.register_signal_placed(handlers.on_signal_placed)
-        # the batch form: the signals life cycle ends thousands of signals a night
+        # the batch form: the signals life cycle ends thousands of signals a night. The Match rows first (before
+        # the statistics' counters, as in detection), the logbook rows of coordinator changes after every other
+        # handler: the logbook's lock is held to the commit, so nothing may wait for another row after it
         hooks.register_signals_ending(handlers.on_signals_ending)
+        hooks.register_signals_ending(handlers.on_signals_ending_log, writes_logbook=True)
         try:
             from persons.events import register_youth_change_handler
         except ImportError:  # the persons events land separately; until then no re-detection on BRP changes

@@ -1,9 +1,12 @@
 """Matching's handlers on the signals and persons hooks; registered in MatchingConfig.ready()."""
 
 import logging
+import threading
 from functools import partial
 
 from django.db import transaction
+
+from audit.services import log_events
 
 from . import services
 
@@ -24,12 +27,21 @@ def on_signal_placed(signal) -> None:
     transaction.on_commit(partial(_dispatch, match_detect_task, signal.pk), robust=True)
 
 
-def on_signal_ending(signal, reason) -> None:
-    services.match_signal_ending(signal=signal, reason=reason)
+# the logbook events of the ending batch in progress in this thread, written by on_signals_ended_log
+_ending = threading.local()
 
 
 def on_signals_ending(signals, reason) -> None:
-    services.match_signals_ending(signals=signals, reason=reason)
+    """The matches' part of an end (Match rows, outbox), before the statistics' counters; the logbook comes last."""
+    _ending.batch = (id(signals), services.match_signals_ending(signals=signals, reason=reason, log=False))
+
+
+def on_signals_ending_log(signals, reason) -> None:
+    """Last of the ending handlers: the logbook rows of the coordinator changes (its lock is held to the commit)."""
+    batch_id, events = getattr(_ending, "batch", (None, []))
+    _ending.batch = (None, [])
+    if batch_id == id(signals):
+        log_events(events)
 
 
 def on_youth_changed(change) -> None:

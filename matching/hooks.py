@@ -11,24 +11,25 @@ _follow_up_recorded: list[Callable] = []
 
 
 def register_links_created(fn: Callable) -> Callable:
-    """fn(links, signals): `links` the new MatchLinks, `signals` {id: Signal} holding both ends of each link."""
+    """fn(links, signals, match, match_is_new): the new MatchLinks, {id: Signal} of their ends, and their match."""
     if fn not in _links_created:
         _links_created.append(fn)
     return fn
 
 
 def register_follow_up_recorded(fn: Callable) -> Callable:
-    """fn(follow_up, coordinator, first_time): after the coordinator recorded (or changed) the follow-up."""
+    """fn(match, participations, first_time): after the coordinator recorded the follow-up; `first_time` holds the
+    participations whose contact was recorded for the first time."""
     if fn not in _follow_up_recorded:
         _follow_up_recorded.append(fn)
     return fn
 
 
-def links_created(links, signals) -> None:
+def links_created(links, signals, *, match, match_is_new: bool) -> None:
     for fn in tuple(_links_created):
-        fn(links, signals)
+        fn(links, signals, match=match, match_is_new=match_is_new)
 
 
-def follow_up_recorded(follow_up, coordinator, first_time: bool) -> None:
+def follow_up_recorded(match, participations, first_time) -> None:
     for fn in tuple(_follow_up_recorded):
-        fn(follow_up, coordinator, first_time)
+        fn(match, participations, first_time)

@@ -1,19 +1,28 @@
-"""Reads of matching. Professionals only ever see the matches of their own signals."""
+"""Reads of matching. A professional sees only the matches their own signals are in, as their signals allow.
 
+What a professional may see of a match (docs/adr/0001-the-match.md):
+- with an active signal in it: every participation, archived ones labelled "gearchiveerd" (history);
+- with only archived signals in it: the match as it was when their last signal was archived; nothing later.
+Youths: the youth of their own signal by name; any other youth only as "broer/zus" (or "zelfde adres") with
+the year of birth; never a BSN.
+"""
+
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from signals.models import Signal, SignalStatus
 
-from .models import MatchCoordinator, MatchFollowUp, MatchKind, MatchLink
+from .models import Match, MatchLink, MatchParticipation
 
-_RELATED = ("youth", "organisation", "professional")
-# what a page or the API shows of a matched signal (and of a youth's coordinator): never the youth itself
-_CONTACT_FIELDS = ("youth", "professional", "placed_at", "status", "contact_name", "contact_email", "contact_phone")
+ACTIVE = SignalStatus.ACTIVE
+REFERENCE = re.compile(r"^M-(\d{6,18})$")
+_PARTICIPANT_RELATED = ("youth", "organisation", "professional", "match_participation")
 
 
 def match_counts_for_signals(signal_ids) -> dict[int, int]:
@@ -29,197 +38,250 @@ def match_counts_for_signals(signal_ids) -> dict[int, int]:
     return {pk: len(partners.get(pk, ())) for pk in ids}
 
 
+def match_id_of_reference(reference: str) -> int | None:
+    found = REFERENCE.match(reference or "")
+    return int(found.group(1)) if found else None
+
+
+def participants_of(match: Match) -> list[Signal]:
+    """The match's active signals, one per professional (their earliest), in placement order."""
+    seen = set()
+    result = []
+    for signal in (
+        Signal.objects.filter(match_participation__match=match, status=ACTIVE)
+        .select_related(*_PARTICIPANT_RELATED)
+        .order_by("placed_at", "id")
+    ):
+        if signal.professional_id not in seen:
+            seen.add(signal.professional_id)
+            result.append(signal)
+    return result
+
+
+def match_of_signal(signal: Signal) -> Match | None:
+    participation = MatchParticipation.objects.filter(signal=signal).select_related("match").first()
+    return participation.match if participation else None
+
+
 def own_signal(*, user, region, signal_id: int) -> Signal | None:
     """The user's own signal placed through an organisation of this region, or None (the view answers 404)."""
     return (
-        Signal.objects.select_related(*_RELATED, "organisation__region")
+        Signal.objects.select_related("youth", "organisation__region", "professional")
         .filter(pk=signal_id, professional=user, organisation__region=region)
         .first()
     )
 
 
-def coordinator_of_youth(youth_id: int) -> MatchCoordinator | None:
-    return (
-        MatchCoordinator.objects.select_related("signal__organisation", "signal__professional", "proposed_signal")
-        .filter(youth_id=youth_id)
-        .first()
-    )
+# --- one match as a professional sees it ----------------------------------------------------------------------
 
 
 @dataclass
-class MatchedSignal:
-    """One signal matched with the viewer's signal, as the viewer may see it (never the other youth)."""
-
+class Participant:
     signal: Signal
-    kinds: list[str]
-    since: datetime
-    coordinator: Signal | None = None
-    is_new: bool = False
+    youth_label: str
+    is_own: bool
+    is_coordinator: bool
 
     @property
-    def is_active(self) -> bool:
-        return self.signal.status == SignalStatus.ACTIVE
+    def is_archived(self) -> bool:
+        return self.signal.status != ACTIVE
 
+    @property
+    def joined_at(self) -> datetime:
+        return self.signal.match_participation.joined_at
 
-def matches_of_signal(*, user, signal: Signal) -> list[MatchedSignal]:
-    """The signals matched with this signal of the user, each with kinds, since when and its youth's coordinator."""
-    if signal.professional_id != user.pk:
-        return []
-    return _matches_of_signals([signal.pk]).get(signal.pk, [])
-
-
-def _links_grouped(signal_ids) -> dict[int, dict[int, dict]]:
-    """Per own signal id that has matches: {other signal id: {"kinds": [...], "since": first link}} (one query)."""
-    ids = set(signal_ids)
-    labels = {kind: str(label) for kind, label in MatchKind.choices}
-    links = (
-        MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids))
-        .order_by("created_at", "id")
-        .values_list("signal_a_id", "signal_b_id", "kind", "created_at")
-    )
-    grouped: dict[int, dict[int, dict]] = defaultdict(dict)
-    for signal_a, signal_b, kind, created_at in links:
-        for own, other in ((signal_a, signal_b), (signal_b, signal_a)):
-            if own in ids:
-                entry = grouped[own].setdefault(other, {"kinds": [], "since": created_at})
-                entry["kinds"].append(labels[kind])
-    return grouped
-
-
-def _matched_rows(grouped: dict[int, dict[int, dict]]) -> dict[int, list[MatchedSignal]]:
-    """The matched signals of `grouped` with their organisation and their youth's coordinator (two queries)."""
-    if not grouped:
-        return {}
-    # the matched signals show their professional's contact details and organisation, never their youth
-    others = {
-        other.pk: other
-        for other in Signal.objects.filter(pk__in={pk for entries in grouped.values() for pk in entries})
-        .select_related("organisation")
-        .only(*_CONTACT_FIELDS, "organisation__name")
-    }
-    coordinators = {
-        row.youth_id: row.signal
-        for row in MatchCoordinator.objects.filter(youth_id__in={other.youth_id for other in others.values()})
-        .select_related("signal__organisation")
-        .only("youth", *(f"signal__{name}" for name in _CONTACT_FIELDS), "signal__organisation__name")
-    }
-    result = {}
-    for own, entries in grouped.items():
-        rows = [
-            MatchedSignal(
-                signal=others[pk],
-                kinds=entry["kinds"],
-                since=entry["since"],
-                coordinator=coordinators.get(others[pk].youth_id),
-            )
-            for pk, entry in entries.items()
-            if pk in others
-        ]
-        rows.sort(key=lambda row: (row.since, row.signal.pk))
-        result[own] = rows
-    return result
-
-
-def _matches_of_signals(signal_ids) -> dict[int, list[MatchedSignal]]:
-    """Per signal id that has matches: its matched signals, oldest match first.
-
-    Three queries however many signals and matches: the links, the matched signals with their
-    organisation, and the coordinators of their youths. Callers check that the ids are the viewer's own.
-    """
-    return _matched_rows(_links_grouped(signal_ids))
+    @property
+    def contact_made_on(self):
+        return self.signal.match_participation.contact_made_on
 
 
 @dataclass
-class SignalMatches:
-    signal: Signal
-    matches: list[MatchedSignal] = field(default_factory=list)
-    # how many matches the signal has in all; `matches` may hold only the newest of them
-    total: int = 0
+class YouthShown:
+    label: str
+    birth_year: int
+    is_own: bool
+
+
+@dataclass
+class MatchView:
+    match: Match
+    own: list[Signal]
+    participants: list[Participant]
+    youths: list[YouthShown]
+    coordinator: Signal | None
+    # the viewer holds an active signal in the match (else: their view stops at their archiving)
+    viewer_active: bool
+    proposed: Signal | None = None
+    new_since: datetime | None = None
+
+    @property
+    def reference(self) -> str:
+        return self.match.reference
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.coordinator is not None and any(s.pk == self.coordinator.pk for s in self.own)
+
+    @property
+    def proposed_to_viewer(self) -> bool:
+        return self.proposed is not None and any(s.pk == self.proposed.pk for s in self.own)
+
+    @property
+    def others(self) -> list[Participant]:
+        return [p for p in self.participants if not p.is_own]
 
     @property
     def new_count(self) -> int:
-        return sum(1 for match in self.matches if match.is_new)
+        if self.new_since is None:
+            return len(self.others)
+        return sum(1 for p in self.others if p.joined_at > self.new_since)
 
-    @property
-    def more(self) -> bool:
-        return self.total > len(self.matches)
+    def is_new(self, participant: Participant) -> bool:
+        return self.new_since is None or participant.joined_at > self.new_since
+
+
+def _youth_label(youth, own_youths) -> str:
+    if any(youth.pk == own.pk for own in own_youths):
+        return youth.full_name
+    own_parents = {p for own in own_youths for p in own.parent_pseudonyms if p}
+    if own_parents & {p for p in youth.parent_pseudonyms if p}:
+        return str(_("broer/zus"))
+    return str(_("jeugdige op hetzelfde adres"))
+
+
+def _view(match: Match, signals: list[Signal], user) -> MatchView | None:
+    """The match as this user may see it, from all its signals (placement order); None if the user is not in it."""
+    own = [s for s in signals if s.professional_id == user.pk]
+    if not own:
+        return None
+    viewer_active = any(s.status == ACTIVE for s in own)
+    if viewer_active:
+        visible = signals
+    else:
+        # history only: what was there when the viewer's (last) signal was archived
+        cutoff = max(s.ended_at or s.match_participation.joined_at for s in own)
+        visible = [s for s in signals if s.match_participation.joined_at <= cutoff]
+    own_youths = {s.youth_id: s.youth for s in own}
+    coordinator = next((s for s in visible if s.pk == match.coordinator_signal_id), None)
+    if not viewer_active and coordinator is not None and match.coordinator_since and match.coordinator_since > cutoff:
+        coordinator = None
+    participants = [
+        Participant(
+            signal=s,
+            youth_label=_youth_label(s.youth, own_youths.values()),
+            is_own=s.professional_id == user.pk,
+            is_coordinator=coordinator is not None and s.pk == coordinator.pk,
+        )
+        for s in visible
+    ]
+    youths = {}
+    for s in visible:
+        if s.youth_id not in youths:
+            youths[s.youth_id] = YouthShown(
+                label=_youth_label(s.youth, own_youths.values()),
+                birth_year=s.youth.birth_date.year,
+                is_own=s.youth_id in own_youths,
+            )
+    youths_sorted = sorted(youths.values(), key=lambda y: (not y.is_own, y.birth_year))
+    proposed = next((s for s in visible if s.pk == match.proposed_signal_id), None) if viewer_active else None
+    return MatchView(
+        match=match,
+        own=own,
+        participants=participants,
+        youths=youths_sorted,
+        coordinator=coordinator,
+        viewer_active=viewer_active,
+        proposed=proposed,
+    )
+
+
+def _signals_of_matches(match_ids) -> dict[int, list[Signal]]:
+    result: dict[int, list[Signal]] = defaultdict(list)
+    for signal in (
+        Signal.objects.filter(match_participation__match_id__any=list(match_ids))
+        .select_related(*_PARTICIPANT_RELATED)
+        .order_by("placed_at", "id")
+    ):
+        result[signal.match_participation.match_id].append(signal)
+    return result
+
+
+def match_for_professional(*, user, region, reference: str) -> MatchView | None:
+    """The match with this reference as the user sees it, if they have a signal in it through this region."""
+    match_id = match_id_of_reference(reference)
+    if match_id is None:
+        return None
+    match = (
+        Match.objects.filter(
+            pk=match_id,
+            participations__signal__professional=user,
+            participations__signal__organisation__region=region,
+        )
+        .distinct()
+        .first()
+    )
+    if match is None:
+        return None
+    return _view(match, _signals_of_matches([match.pk])[match.pk], user)
+
+
+def match_of_signal_seen(signal: Signal) -> MatchView | None:
+    """The match of this signal as the signal's professional sees it (the API answers for that professional)."""
+    found = match_of_signal(signal)
+    if found is None:
+        return None
+    return _view(found, _signals_of_matches([found.pk])[found.pk], signal.professional)
 
 
 @dataclass
 class MyMatches:
-    rows: list[SignalMatches]
-    page: Page
-    new_count: int
+    rows: list[MatchView] = field(default_factory=list)
+    page: Page | None = None
+    new_count: int = 0
 
 
-# "My matches" shows this many signals per page and per signal this many of its newest matches (the rest on
-# the signal's own match page), so the page stays the same size for a professional with hundreds of matches
-SIGNALS_PER_PAGE = 10
-MATCHES_PER_SIGNAL = 10
+MATCHES_PER_PAGE = 10
 
 
 def my_matches(*, user, region, seen_before: datetime | None, page_number=None) -> MyMatches:
-    """One page of the user's own signals in this region that have matches; matches since `seen_before` are new.
+    """One page of the matches the user's signals in this region are in, newest first; what joined since is new.
 
-    A fixed number of queries, however many signals and matches the user has: the user's signals, their
-    links, and the matched signals and coordinators of the rows on this page only.
+    Three queries however many matches: the user's match ids, the page's matches and their signals.
     """
-
-    def is_new(since: datetime) -> bool:
-        return seen_before is None or since > seen_before
-
-    signals = list(
-        Signal.objects.filter(professional=user, organisation__region=region)
-        .select_related("youth")
-        .only("placed_at", "status", "youth__first_names", "youth__name_prefix", "youth__surname")
-        .order_by("-placed_at", "-id")
+    ids = list(
+        MatchParticipation.objects.filter(signal__professional=user, signal__organisation__region=region)
+        .order_by("-match__created_at", "-match_id")
+        .values_list("match_id", flat=True)
     )
-    grouped = _links_grouped([s.pk for s in signals])
-    page = Paginator([s for s in signals if s.pk in grouped], SIGNALS_PER_PAGE).get_page(page_number)
-    shown = {}
-    for signal in page:
-        newest = sorted(grouped[signal.pk].items(), key=lambda item: (item[1]["since"], item[0]))
-        shown[signal.pk] = dict(newest[-MATCHES_PER_SIGNAL:])
-    rows_by_signal = _matched_rows(shown)
+    ordered = list(dict.fromkeys(ids))
+    page = Paginator(ordered, MATCHES_PER_PAGE).get_page(page_number)
+    matches = {m.pk: m for m in Match.objects.filter(pk__any=list(page))}
+    signals = _signals_of_matches(list(page))
     rows = []
-    for signal in page:
-        matches = rows_by_signal.get(signal.pk, [])
-        for match in matches:
-            match.is_new = is_new(match.since)
-        rows.append(SignalMatches(signal=signal, matches=matches, total=len(grouped[signal.pk])))
-    new_count = sum(1 for entries in grouped.values() for entry in entries.values() if is_new(entry["since"]))
-    return MyMatches(rows=rows, page=page, new_count=new_count)
+    for match_id in page:
+        view = _view(matches[match_id], signals[match_id], user)
+        if view is None:
+            continue
+        view.new_since = seen_before
+        rows.append(view)
+    return MyMatches(rows=rows, page=page, new_count=sum(row.new_count for row in rows))
 
 
-def coordinator_participants(*, coordinator: MatchCoordinator) -> list[Signal]:
-    """Active signals in the youth's matches (on the youth itself and linked to its signals)."""
-    from .services import _participants
-
-    return _participants(coordinator.youth_id)
+# --- the hand-over and the follow-up -----------------------------------------------------------------------------
 
 
-def coordinator_for_coordinator(*, user, region, coordinator_id: int) -> MatchCoordinator | None:
-    """The coordinator row if this user holds the role through a signal of an organisation of this region."""
+def match_of_professional(*, user, region, reference: str) -> Match | None:
+    """The Match row if the user has an active signal in it through this region (for hand-over and follow-up)."""
+    match_id = match_id_of_reference(reference)
+    if match_id is None:
+        return None
     return (
-        MatchCoordinator.objects.select_related("signal__organisation", "signal__youth", "proposed_signal", "youth")
-        .filter(
-            pk=coordinator_id,
-            signal__professional=user,
-            signal__status=SignalStatus.ACTIVE,
-            signal__organisation__region=region,
+        Match.objects.filter(
+            pk=match_id,
+            participations__signal__professional=user,
+            participations__signal__status=ACTIVE,
+            participations__signal__organisation__region=region,
         )
+        .distinct()
         .first()
     )
-
-
-def coordinator_for_proposed(*, user, region, coordinator_id: int) -> MatchCoordinator | None:
-    """The coordinator row if the role was proposed to this user's signal in this region."""
-    return (
-        MatchCoordinator.objects.select_related("signal__organisation", "proposed_signal")
-        .filter(pk=coordinator_id, proposed_signal__professional=user, proposed_signal__organisation__region=region)
-        .first()
-    )
-
-
-def follow_up_of_youth(youth_id: int) -> MatchFollowUp | None:
-    return MatchFollowUp.objects.filter(youth_id=youth_id).select_related("recorded_by").first()

@@ -1,9 +1,9 @@
-"""Match pages for professionals: my matches, the matches of one own signal, hand-over and follow-up."""
+"""Match pages: my matches, one match, its hand-over and follow-up, and the region's follow-up monitor."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,9 +12,9 @@ from accounts.permissions import role_required
 from audit.services import log_event
 from verwijsindex.form_pages import form_data
 
-from . import selectors, services
+from . import monitor, selectors, services
 from .exceptions import MatchActionRefused
-from .forms import DecisionForm, FollowUpForm, HandoverForm
+from .forms import DecisionForm, FollowUpForm, FollowupNoteForm, HandoverForm
 
 
 @role_required(Role.PROFESSIONAL)
@@ -36,150 +36,179 @@ def my_matches(request):
     )
 
 
-def _signal_or_404(request, signal_id):
-    signal = selectors.own_signal(user=request.user, region=request.region, signal_id=signal_id)
-    if signal is None:
+def _view_or_404(request, reference):
+    view = selectors.match_for_professional(user=request.user, region=request.region, reference=reference)
+    if view is None:
         raise Http404
-    return signal
+    return view
+
+
+def _handover_form(request, view, data=None):
+    if not (view.is_coordinator and view.viewer_active):
+        return None
+    candidates = [s for s in selectors.participants_of(view.match) if s.professional_id != request.user.pk]
+    return HandoverForm(data, participants=candidates) if candidates else None
 
 
 @role_required(Role.PROFESSIONAL)
-def signal_matches(request, signal_id: int):
-    signal = _signal_or_404(request, signal_id)
-    coordinator = selectors.coordinator_of_youth(signal.youth_id)
-    is_coordinator = (
-        coordinator is not None and coordinator.signal_id and coordinator.signal.professional_id == (request.user.pk)
+def match(request, reference: str):
+    view = _view_or_404(request, reference)
+    log_event(
+        action="matches_viewed",
+        request=request,
+        youth_pseudonym=view.own[0].youth.pseudonym,
+        signal_id=view.own[0].pk,
+        match=view.reference,
     )
-    proposed_to_me = (
-        coordinator is not None
-        and coordinator.proposed_signal_id is not None
-        and coordinator.proposed_signal.professional_id == request.user.pk
-    )
-    handover_form = None
-    if is_coordinator and signal.status == "active":
-        participants = [
-            s
-            for s in selectors.coordinator_participants(coordinator=coordinator)
-            if s.professional_id != request.user.pk
-        ]
-        if participants:
-            handover_form = HandoverForm(participants=participants)
-    log_event(action="matches_viewed", request=request, youth_pseudonym=signal.youth.pseudonym, signal_id=signal.pk)
     return render(
         request,
-        "matching/signal_matches.html",
+        "matching/match.html",
         {
-            "title": _("Matches bij signaal %(reference)s") % {"reference": signal.reference},
-            "signal": signal,
-            "matches": selectors.matches_of_signal(user=request.user, signal=signal),
-            "coordinator": coordinator,
-            "is_coordinator": is_coordinator,
-            "proposed_to_me": proposed_to_me,
-            "handover_form": handover_form,
-            "follow_up": selectors.follow_up_of_youth(signal.youth_id) if is_coordinator else None,
+            "title": _("Match %(reference)s") % {"reference": view.reference},
+            "view": view,
+            "handover_form": _handover_form(request, view),
         },
     )
 
 
-def _back_to_signal(request, coordinator):
-    """Back to the user's own signal on this youth (or to "My matches" when their signal is on a sibling)."""
-    signal_id = next(
-        (
-            s.pk
-            for s in (coordinator.signal, coordinator.proposed_signal)
-            if s is not None and s.professional_id == request.user.pk
-        ),
-        None,
-    )
-    if signal_id is None:
-        return redirect("matching:my_matches")
-    return redirect("matching:signal_matches", signal_id=signal_id)
+@role_required(Role.PROFESSIONAL)
+def signal_matches(request, signal_id: int):
+    """The match of one own signal (links in older e-mails point here)."""
+    signal = selectors.own_signal(user=request.user, region=request.region, signal_id=signal_id)
+    if signal is None:
+        raise Http404
+    found = selectors.match_of_signal(signal)
+    if found is None:
+        return render(
+            request,
+            "matching/no_match.html",
+            {"title": _("Matches bij signaal %(reference)s") % {"reference": signal.reference}, "signal": signal},
+        )
+    return redirect("matching:match", reference=found.reference)
+
+
+def _match_or_404(request, reference):
+    found = selectors.match_of_professional(user=request.user, region=request.region, reference=reference)
+    if found is None:
+        raise Http404
+    return found
 
 
 @require_POST
 @role_required(Role.PROFESSIONAL)
-def coordinator_handover(request, coordinator_id: int):
-    coordinator = selectors.coordinator_for_coordinator(
-        user=request.user, region=request.region, coordinator_id=coordinator_id
-    )
-    if coordinator is None:
+def handover_propose(request, reference: str):
+    view = _view_or_404(request, reference)
+    form = _handover_form(request, view, request.POST)
+    if form is None:  # only the coordinator proposes
         raise Http404
-    participants = [
-        s for s in selectors.coordinator_participants(coordinator=coordinator) if s.professional_id != request.user.pk
-    ]
-    form = HandoverForm(request.POST, participants=participants)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _back_to_signal(request, coordinator)
-    target = next(s for s in participants if s.pk == form.cleaned_data["signal"])
+        return redirect("matching:match", reference=view.reference)
     try:
-        services.match_coordinator_propose(coordinator=coordinator, actor=request.user, to_signal=target)
+        services.match_handover_propose(match=view.match, actor=request.user, to_signal_id=form.cleaned_data["signal"])
     except MatchActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(
-            request,
-            _("Uw voorstel is verstuurd. %(name)s wordt matchregisseur na acceptatie.") % {"name": target.contact_name},
-        )
-    return _back_to_signal(request, coordinator)
-
-
-@require_POST
-@role_required(Role.PROFESSIONAL)
-def coordinator_decision(request, coordinator_id: int):
-    coordinator = selectors.coordinator_for_proposed(
-        user=request.user, region=request.region, coordinator_id=coordinator_id
-    )
-    if coordinator is None:
-        raise Http404
-    form = DecisionForm(request.POST)
-    target = redirect("matching:signal_matches", signal_id=coordinator.proposed_signal_id)
-    if not form.is_valid():
-        messages.error(request, _("Kies of u de matchregie accepteert of weigert."))
-        return target
-    try:
-        if form.cleaned_data["decision"] == "accept":
-            services.match_coordinator_accept(coordinator=coordinator, actor=request.user)
-            messages.success(request, _("U bent nu de matchregisseur. De andere betrokkenen krijgen bericht."))
-        else:
-            services.match_coordinator_decline(coordinator=coordinator, actor=request.user)
-            messages.info(request, _("U heeft het verzoek geweigerd."))
-    except MatchActionRefused as refusal:
-        messages.error(request, refusal.message)
-    return target
+        messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
+    return redirect("matching:match", reference=view.reference)
 
 
 @role_required(Role.PROFESSIONAL)
-def follow_up(request, coordinator_id: int):
-    coordinator = selectors.coordinator_for_coordinator(
-        user=request.user, region=request.region, coordinator_id=coordinator_id
-    )
-    if coordinator is None:
+def handover(request, reference: str):
+    """The page the proposed professional's e-mail links to: accept or decline (for nobody else)."""
+    view = _view_or_404(request, reference)
+    if not view.proposed_to_viewer:
         raise Http404
-    existing = selectors.follow_up_of_youth(coordinator.youth_id)
-    initial = (
-        {"contact_made_on": existing.contact_made_on, "coordination_agreed_on": existing.coordination_agreed_on}
-        if existing
-        else {}
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["decision"][0])
+            return redirect("matching:handover", reference=view.reference)
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                services.match_handover_accept(match=view.match, actor=request.user)
+                messages.success(request, _("U bent nu de matchregisseur. De andere betrokkenen krijgen bericht."))
+            else:
+                services.match_handover_decline(match=view.match, actor=request.user)
+                messages.info(request, _("U heeft het verzoek geweigerd. De matchregisseur krijgt bericht."))
+        except MatchActionRefused as refusal:
+            messages.error(request, refusal.message)
+        return redirect("matching:match", reference=view.reference)
+    return render(
+        request,
+        "matching/handover.html",
+        {"title": _("Matchregie van match %(reference)s") % {"reference": view.reference}, "view": view},
     )
-    form = FollowUpForm(form_data(request), initial=initial)
+
+
+@role_required(Role.PROFESSIONAL)
+def follow_up(request, reference: str):
+    view = _view_or_404(request, reference)
+    if not (view.is_coordinator and view.viewer_active):
+        raise Http404
+    participants = [p.signal for p in view.participants if not p.is_archived and not p.is_own]
+    form = FollowUpForm(form_data(request), match=view.match, participants=participants)
     if request.method == "POST" and form.is_valid():
         try:
             services.match_follow_up_record(
-                coordinator=coordinator,
+                match=view.match,
                 actor=request.user,
-                contact_made_on=form.cleaned_data["contact_made_on"],
+                contacts=form.contacts,
                 coordination_agreed_on=form.cleaned_data["coordination_agreed_on"],
             )
         except MatchActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("De opvolging is vastgelegd."))
-            return redirect(reverse("matching:signal_matches", args=[coordinator.signal_id]))
+            return redirect("matching:match", reference=view.reference)
     return render(
         request,
         "matching/follow_up.html",
-        {"title": _("Opvolging van de match"), "form": form, "coordinator": coordinator, "follow_up": existing},
+        {"title": _("Opvolging van match %(reference)s") % {"reference": view.reference}, "form": form, "view": view},
     )
+
+
+# --- the region's follow-up monitor --------------------------------------------------------------------------
+
+
+@role_required(Role.FOLLOWUP_MONITOR)
+def monitor_overview(request):
+    overdue = list(monitor.matches_overdue(region=request.region)[:200])
+    waiting = monitor.waiting_participants(overdue)
+    checks = monitor.checks_of(region=request.region, matches=overdue)
+    today = timezone.localdate()
+    rows = [
+        {
+            "match": match,
+            "waiting_days": (today - timezone.localdate(match.waiting_since)).days,
+            "participants": [s for s in waiting[match.pk] if s.pk != match.coordinator_signal_id],
+            "checks": checks.get(match.pk, []),
+            "form": FollowupNoteForm(prefix=f"m{match.pk}"),
+        }
+        for match in overdue
+    ]
+    return render(
+        request,
+        "matching/monitor.html",
+        {"rows": rows, "followup_days": request.region.followup_days, "title": _("Opvolging van matches")},
+    )
+
+
+@role_required(Role.FOLLOWUP_MONITOR)
+@require_POST
+def monitor_check(request, reference: str):
+    found = monitor.match_of_region(region=request.region, reference=reference)
+    if found is None:
+        raise Http404
+    form = FollowupNoteForm(request.POST, prefix=f"m{found.pk}")
+    if not form.is_valid():
+        for error in form.errors["note"]:
+            messages.error(request, error)
+        return redirect("matching:monitor")
+    monitor.follow_up_check_record(
+        region=request.region, match=found, monitor=request.user, note=form.cleaned_data["note"], request=request
+    )
+    messages.success(request, _("Vastgelegd dat u match %(ref)s heeft opgevolgd.") % {"ref": found.reference})
+    return redirect("matching:monitor")

@@ -338,16 +338,3 @@ class SignallingProfileForm(NldsFormMixin, forms.Form):
             "Meldingsbevoegden zien deze tekst bij het afgeven van een signaal."
         ),
     )
-
-
-class FollowupNoteForm(NldsFormMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Notitie (optioneel)"),
-        required=False,
-        max_length=500,
-        error_messages={"max_length": _("De notitie is te lang: gebruik hoogstens 500 tekens.")},
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Bijvoorbeeld: matchregisseur gebeld, contact wordt deze week gelegd. Geen gegevens over de jeugdige."
-        ),
-    )

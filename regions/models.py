@@ -229,26 +229,3 @@ class MoveNotice(models.Model):
     @property
     def reference(self) -> str:
         return f"VM-{self.pk:06d}"
-
-
-class FollowUpCheck(models.Model):
-    """A follow-up monitor's note that they chased a match whose follow-up was overdue.
-
-    It points at the match coordinator row (one per youth) and holds nothing about the youth.
-    """
-
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="follow_up_checks")
-    coordinator = models.ForeignKey("matching.MatchCoordinator", on_delete=models.CASCADE, related_name="+")
-    monitor = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
-    # kept as text, so the note outlives the monitor's account
-    monitor_name = models.CharField(_("door"), max_length=200)
-    noted_at = models.DateTimeField(_("opgevolgd op"), auto_now_add=True)
-    note = models.CharField(_("notitie"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("opvolging door monitor")
-        verbose_name_plural = _("opvolging door monitor")
-        ordering = ["-noted_at", "-id"]
-
-    def __str__(self):
-        return f"{self.noted_at:%Y-%m-%d} {self.monitor_name}"

@@ -527,29 +527,3 @@ def move_notice_handle(*, notice: MoveNotice, actor, request=None) -> MoveNotice
             action="move_notice_handled", actor=actor, request=request, region_id=notice.region_id, notice=notice.pk
         )
     return notice
-
-
-# --- follow-up monitors ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def follow_up_check_record(*, region: Region, coordinator, monitor, note: str = "", request=None):
-    """The monitor notes that they chased this overdue match (the coordinator still records the contact)."""
-    from .models import FollowUpCheck
-
-    check = FollowUpCheck.objects.create(
-        region=region,
-        coordinator=coordinator,
-        monitor=monitor,
-        monitor_name=monitor.full_name or monitor.email,
-        note=note.strip(),
-    )
-    log_event(
-        action="follow_up_checked",
-        actor=monitor,
-        request=request,
-        region_id=region.pk,
-        signal_id=coordinator.signal_id,
-        match=coordinator.pk,
-    )
-    return check

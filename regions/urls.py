@@ -31,9 +31,6 @@ urlpatterns = [
     path("beheer/huisstijl/", views.region_look, name="region_look"),
     path("beheer/verhuismeldingen/", views.move_notice_list, name="move_notice_list"),
     path("beheer/verhuismeldingen/<int:pk>/afgehandeld/", views.move_notice_handle, name="move_notice_handle"),
-    # follow-up monitors
-    path("opvolging/", views.followup_monitor, name="followup_monitor"),
-    path("opvolging/<int:pk>/opgevolgd/", views.followup_check, name="followup_check"),
     # organisation coordinators
     path("organisatie/", views.my_organisation, name="my_organisation"),
     path("organisatie/uitnodigen/", views.professional_invite, name="professional_invite"),

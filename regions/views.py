@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -22,7 +21,6 @@ from .bag import bag_lookup_available
 from .forms import (
     FONT_CHOICES,
     CoordinatorRuleForm,
-    FollowupNoteForm,
     InstitutionalAddressForm,
     InviteForm,
     MunicipalityForm,
@@ -498,54 +496,3 @@ def signalling_profile(request):
         template="regions/signalling_profile.html",
         context={"organisation": organisation, "title": _("Signaleringsprofiel")},
     )
-
-
-# --- follow-up monitors --------------------------------------------------------------------------
-
-
-@role_required(Role.FOLLOWUP_MONITOR)
-def followup_monitor(request):
-    overdue = list(selectors.followup_overdue(region=request.region)[:200])
-    checks = selectors.followup_checks(region=request.region, coordinator_ids=[c.pk for c in overdue])
-    today = timezone.localdate()
-    rows = [
-        {
-            "coordinator": coordinator,
-            "reference": selectors.match_reference(coordinator.pk),
-            "waiting_days": (today - timezone.localdate(coordinator.first_match_at)).days,
-            "participants": [
-                s for s in selectors.followup_participants(coordinator=coordinator) if s.pk != coordinator.signal_id
-            ],
-            "checks": checks.get(coordinator.pk, []),
-            "form": FollowupNoteForm(prefix=f"m{coordinator.pk}"),
-        }
-        for coordinator in overdue
-    ]
-    return render(
-        request,
-        "regions/followup_monitor.html",
-        {"rows": rows, "followup_days": request.region.followup_days, "title": _("Opvolging van matches")},
-    )
-
-
-@role_required(Role.FOLLOWUP_MONITOR)
-@require_POST
-def followup_check(request, pk):
-    coordinator = selectors.followup_match_of_region(region=request.region, pk=pk)
-    form = FollowupNoteForm(request.POST, prefix=f"m{coordinator.pk}")
-    if not form.is_valid():
-        for error in form.errors["note"]:
-            messages.error(request, error)
-        return redirect("regions:followup_monitor")
-    services.follow_up_check_record(
-        region=request.region,
-        coordinator=coordinator,
-        monitor=request.user,
-        note=form.cleaned_data["note"],
-        request=request,
-    )
-    messages.success(
-        request,
-        _("Vastgelegd dat u match %(ref)s heeft opgevolgd.") % {"ref": selectors.match_reference(coordinator.pk)},
-    )
-    return redirect("regions:followup_monitor")

@@ -1,6 +1,5 @@
 """Feeds the counters from the hooks of signals (placed, ended) and matching (new links, recorded follow-up)."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from .models import Metric
@@ -55,28 +54,9 @@ def on_signals_ending(signals, reason) -> None:
     )
 
 
-def _first_match_at(youth_id: int):
-    from matching.models import MatchLink
-
-    return (
-        MatchLink.objects.filter(Q(signal_a__youth_id=youth_id) | Q(signal_b__youth_id=youth_id))
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-
-
-def on_links_created(links, signals) -> None:
-    """Each link counts once in every region whose organisation takes part in it; a youth's first match
-    also counts as a match that asks for follow-up (by its coordinator's organisation).
-
-    A fixed number of statements however many links: one look-up of the coordinators of youths matched for the
-    first time, one upsert of all counters."""
-    from django.db.models import Exists, OuterRef
-
-    from matching.models import MatchCoordinator, MatchLink
-    from signals.models import Signal
-
+def on_links_created(links, signals, *, match, match_is_new: bool) -> None:
+    """Each link counts once in every region whose organisation takes part in it; a new match also counts as a
+    match that asks for follow-up (by its coordinator's organisation). One upsert of all counters."""
     increments = []
     for link in links:
         ends = sorted((signals[link.signal_a_id], signals[link.signal_b_id]), key=lambda s: s.pk, reverse=True)
@@ -93,48 +73,40 @@ def on_links_created(links, signals) -> None:
                     "sector": signal.organisation.sector,
                 }
             )
-    youth_ids = {signals[link.signal_a_id].youth_id for link in links} | {
-        signals[link.signal_b_id].youth_id for link in links
-    }
-    # the coordinators of youths whose signals had no link before these: their first match asks for follow-up
-    earlier = MatchLink.objects.exclude(pk__in=[link.pk for link in links])
-    matched_before = Signal.objects.filter(youth_id=OuterRef("youth_id")).filter(
-        Exists(earlier.filter(signal_a=OuterRef("pk"))) | Exists(earlier.filter(signal_b=OuterRef("pk")))
-    )
-    first_match_at = min(link.created_at for link in links)
-    for coordinator in (
-        MatchCoordinator.objects.filter(youth_id__in=youth_ids, signal__isnull=False)
-        .filter(~Exists(matched_before))
-        .select_related("signal__organisation", "youth")
-        .order_by("youth_id")
-    ):
+    coordinator = match.coordinator_signal if match.coordinator_signal_id else None
+    if match_is_new and coordinator is not None:
         increments.append(
             {
-                "region_id": coordinator.signal.organisation.region_id,
-                "at": first_match_at,
+                "region_id": coordinator.organisation.region_id,
+                "at": match.created_at,
                 "metric": Metric.FOLLOWUP_DUE,
                 "municipality_code": coordinator.youth.municipality_code,
-                "sector": coordinator.signal.organisation.sector,
+                "sector": coordinator.organisation.sector,
             }
         )
     counters_increment(increments)
 
 
-def on_follow_up_recorded(follow_up, coordinator, first_time: bool) -> None:
-    """The first recorded contact counts in the month of the youth's first match, with the days it took."""
-    if not first_time or follow_up.contact_made_on is None or coordinator.signal is None:
+def on_follow_up_recorded(match, participations, first_time) -> None:
+    """The match's first recorded contact counts in the month the match arose, with the days it took."""
+    from matching.models import MatchParticipation
+
+    if not first_time or match.coordinator_signal_id is None:
         return
-    first_match_at = _first_match_at(coordinator.youth_id)
-    if first_match_at is None:
+    earlier = MatchParticipation.objects.filter(match=match, contact_made_on__isnull=False).exclude(
+        pk__in=[p.pk for p in first_time]
+    )
+    if earlier.exists():
         return
-    organisation = coordinator.signal.organisation
+    coordinator = match.coordinator_signal
+    contact_made_on = min(p.contact_made_on for p in first_time)
     counter_increment(
-        region_id=organisation.region_id,
-        at=first_match_at,
+        region_id=coordinator.organisation.region_id,
+        at=match.created_at,
         metric=Metric.FOLLOWUP_RECORDED,
         municipality_code=coordinator.youth.municipality_code,
-        sector=organisation.sector,
-        days=(follow_up.contact_made_on - timezone.localdate(first_match_at)).days,
+        sector=coordinator.organisation.sector,
+        days=(contact_made_on - timezone.localdate(match.created_at)).days,
     )
 
 

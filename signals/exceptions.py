@@ -61,3 +61,8 @@ class SignalNotActive(SignalRefused):
 
 class TransferRefused(SignalRefused):
     message = _("Het signaal kan niet worden overgedragen.")
+
+
+class BirthDateMismatch(SignalRefused):
+    code = "birth_date_mismatch"
+    message = _("De geboortedatum past niet bij dit burgerservicenummer. Controleer beide gegevens.")

@@ -12,6 +12,9 @@ _placed: list[Callable] = []
 _ending: list[Callable] = []
 _transferred: list[Callable] = []
 _ending_batch: list[Callable] = []
+# handlers that write to the logbook run after all others: its lock is held until the commit, so nothing may
+# wait for another row after it (the lock order in docs/adr/0001-the-match.md)
+_ending_batch_last: list[Callable] = []
 
 
 def _register(handlers: list[Callable], fn: Callable) -> Callable:
@@ -30,12 +33,13 @@ def register_signal_ending(fn: Callable) -> Callable:
     return _register(_ending, fn)
 
 
-def register_signals_ending(fn: Callable) -> Callable:
+def register_signals_ending(fn: Callable, *, writes_logbook: bool = False) -> Callable:
     """fn(signals, reason): like register_signal_ending, once per batch (the life cycle ends thousands a night).
 
-    Register either this or the per-signal hook, not both: every ending passes through both kinds.
+    Register either this or the per-signal hook, not both: every ending passes through both kinds. A handler
+    that writes to the logbook says so (`writes_logbook`) and runs after the others.
     """
-    return _register(_ending_batch, fn)
+    return _register(_ending_batch_last if writes_logbook else _ending_batch, fn)
 
 
 def register_signal_transferred(fn: Callable) -> Callable:
@@ -62,6 +66,8 @@ def signals_ending(signals, reason) -> None:
     for fn in tuple(_ending):
         for signal in signals:
             fn(signal, reason)
+    for fn in tuple(_ending_batch_last):
+        fn(signals, reason)
 
 
 def signal_transferred(signal, old_professional) -> None:

@@ -16,6 +16,7 @@ from persons.models import Youth
 from . import hooks
 from .bulk import rows_delete
 from .exceptions import (
+    BirthDateMismatch,
     ConvenantNotStarted,
     InformingIncomplete,
     NotAProfessional,
@@ -106,6 +107,34 @@ def signal_place_check(*, professional, organisation, youth: Youth, as_of: datet
         raise YouthTooOld()
     if Signal.objects.filter(professional=professional, youth=youth, status=SignalStatus.ACTIVE).exists():
         raise SignalAlreadyActive()
+
+
+def birth_date_matches(*, brp_date: str, given: datetime.date) -> bool:
+    """Whether a date of birth equals the BRP's; an unknown BRP month or day ("00") matches anything.
+
+    The one comparison for both ways of placing (the browser's first step and the API).
+    """
+    if len(brp_date) != 8 or not brp_date.isdigit():
+        return False
+    year, month, day = int(brp_date[:4]), int(brp_date[4:6]), int(brp_date[6:])
+    return given.year == year and month in (0, given.month) and (day == 0 or (month, day) == (given.month, given.day))
+
+
+def signal_place_lookup(*, professional, organisation, bsn: str, birth_date: datetime.date, request=None) -> Youth:
+    """The first part of placing, for the browser and the API alike: the youth by BSN and date of birth, checked.
+
+    Refuses (SignalRefused, or persons' PersonLookupError) before anything is written: the organisation may not
+    place, the date of birth does not match the BRP, or the youth cannot get a signal from this professional.
+    The BRP look-up is persons.services.youth_by_bsn, with its own guards and logbook entry.
+    """
+    from persons.services import youth_by_bsn
+
+    signal_place_check_organisation(professional=professional, organisation=organisation)
+    youth = youth_by_bsn(bsn=bsn, actor=professional, request=request)
+    if not birth_date_matches(brp_date=youth.birth_date_brp, given=birth_date):
+        raise BirthDateMismatch()
+    signal_place_check(professional=professional, organisation=organisation, youth=youth)
+    return youth
 
 
 def signal_place(

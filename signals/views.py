@@ -15,7 +15,7 @@ from regions.selectors import municipality_label
 from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
-from .exceptions import SignalRefused
+from .exceptions import BirthDateMismatch, SignalRefused
 from .forms import ConfirmForm, EndForm, InformingForm, LookupForm, ProfileForm, TransferForm
 from .models import EndReason, SignalStatus
 from .rules import Party, age_on, parties_to_inform
@@ -54,16 +54,6 @@ def _restart(request):
     return redirect("signals:place")
 
 
-def birth_date_matches(brp_date: str, entered) -> bool:
-    """A partial BRP date (00 for an unknown month or day) is compared on its known parts only."""
-    year, month, day = brp_date[:4], brp_date[4:6], brp_date[6:8]
-    if int(year) != entered.year:
-        return False
-    if month != "00" and int(month) != entered.month:
-        return False
-    return not (day != "00" and int(day) != entered.day)
-
-
 def brp_date_display(brp_date: str) -> str:
     year, month, day = brp_date[:4], brp_date[4:6], brp_date[6:8]
     if month == "00":
@@ -82,19 +72,17 @@ def place(request):
     if request.method == "POST" and form.is_valid():
         organisation = form.chosen_organisation()
         try:
-            services.signal_place_check_organisation(professional=request.user, organisation=organisation)
-            from persons.services import youth_by_bsn
-
-            youth = youth_by_bsn(bsn=form.cleaned_data["bsn"], actor=request.user, request=request)
-            if not birth_date_matches(youth.birth_date_brp, form.cleaned_data["birth_date"]):
-                form.add_error(
-                    "birth_date",
-                    _("De geboortedatum past niet bij dit burgerservicenummer. Controleer beide gegevens."),
-                )
-            else:
-                services.signal_place_check(professional=request.user, organisation=organisation, youth=youth)
-                _flow_save(request, {"youth_id": youth.pk, "organisation_id": organisation.pk, "step": 2})
-                return redirect("signals:place_confirm")
+            youth = services.signal_place_lookup(
+                professional=request.user,
+                organisation=organisation,
+                bsn=form.cleaned_data["bsn"],
+                birth_date=form.cleaned_data["birth_date"],
+                request=request,
+            )
+            _flow_save(request, {"youth_id": youth.pk, "organisation_id": organisation.pk, "step": 2})
+            return redirect("signals:place_confirm")
+        except BirthDateMismatch as error:
+            form.add_error("birth_date", error.message)
         except (PersonLookupError, SignalRefused) as error:
             form.add_error(None, error.message)
     return render(request, "signals/place_lookup.html", {"form": form, "title": _("Signaal afgeven"), "step": 1})

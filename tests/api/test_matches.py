@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from matching.models import MatchFollowUp
+from matching.models import Match, MatchParticipation
 from matching.services import match_detect
 from tests.persons.factories import YouthFactory
 from tests.signals.factories import SignalFactory
@@ -28,16 +28,18 @@ def test_matches_show_the_matched_professional_and_the_coordinator(api_a, matche
     response = api_a.get(f"/api/v1/signals/{ours.pk}/matches/")
     assert response.status_code == 200, response.content
     body = response.json()
-    (match,) = body["matches"]
-    assert match["kinds"] == ["same_youth"] and match["status"] == "active"
-    assert match["professional"] == {
+    match = body["match"]
+    assert match["reference"] == Match.objects.get().reference
+    (other,) = [p for p in match["participants"] if not p["own"]]
+    assert other["status"] == "active" and not other["archived"] and other["reference"] == theirs.reference
+    assert other["professional"] == {
         "name": theirs.contact_name,
         "organisation": org_b.name,
         "email": theirs.contact_email,
         "phone": "070 111 2222",
     }
-    assert body["coordinator"]["email"] in (ours.contact_email, theirs.contact_email)
-    assert body["follow_up"] is None
+    assert match["coordinator"]["email"] == ours.contact_email  # the earliest signal, no rules
+    assert match["coordination_agreed_on"] is None and other["contact_made_on"] is None
 
 
 def test_sibling_match_does_not_reveal_the_other_youth(api_a, org_a, org_b, prof_a, prof_b):
@@ -47,7 +49,8 @@ def test_sibling_match_does_not_reveal_the_other_youth(api_a, org_a, org_b, prof
     match_detect(signal_id=ours.pk)
     match_detect(signal_id=theirs.pk)
     response = api_a.get(f"/api/v1/signals/{ours.pk}/matches/")
-    assert response.json()["matches"][0]["kinds"] == ["family"]
+    youths = response.json()["match"]["youths"]
+    assert {"label": "broer/zus", "birth_year": sibling.birth_date.year, "own": False} in youths
     assert "Geheime" not in response.content.decode() and "Broer" not in response.content.decode()
 
 
@@ -59,9 +62,7 @@ def test_matches_of_another_organisations_signal_are_not_found(api_a, matched):
 
 def _coordinator_side(matched, api_a, api_b):
     ours, theirs = matched
-    from matching.selectors import coordinator_of_youth
-
-    if coordinator_of_youth(ours.youth_id).signal_id == ours.pk:
+    if Match.objects.get().coordinator_signal_id == ours.pk:
         return (api_a, ours), (api_b, theirs)
     return (api_b, theirs), (api_a, ours)
 
@@ -73,17 +74,17 @@ def test_coordinator_records_the_follow_up(api_a, api_b, matched):
     response = coordinator_api.post(f"/api/v1/signals/{coordinators_signal.pk}/follow-up/", body)
     assert response.status_code == 200, response.content
     assert response.json()["contact_made_on"] == today
-    follow_up = MatchFollowUp.objects.get(youth=coordinators_signal.youth)
-    assert follow_up.recorded_by == coordinators_signal.professional
+    other = MatchParticipation.objects.exclude(signal=coordinators_signal).get()
+    assert other.recorded_by == coordinators_signal.professional
     shown = coordinator_api.get(f"/api/v1/signals/{coordinators_signal.pk}/matches/").json()
-    assert shown["follow_up"]["contact_made_on"] == today
+    assert [p["contact_made_on"] for p in shown["match"]["participants"] if not p["own"]] == [today]
 
 
 def test_participant_who_is_not_coordinator_cannot_record_follow_up(api_a, api_b, matched):
     _, (other_api, others_signal) = _coordinator_side(matched, api_a, api_b)
     body = {"contact_made_on": timezone.localdate().isoformat(), "coordination_agreed_on": None}
     assert_error(other_api.post(f"/api/v1/signals/{others_signal.pk}/follow-up/", body), 422, "not_coordinator")
-    assert not MatchFollowUp.objects.exists()
+    assert not MatchParticipation.objects.filter(contact_made_on__isnull=False).exists()
 
 
 def test_follow_up_dates_cannot_lie_in_the_future(api_a, api_b, matched):

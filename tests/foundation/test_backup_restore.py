@@ -37,7 +37,14 @@ def _state(professionals, region):
     for user in professionals:
         page = my_matches(user=user, region=region, seen_before=None)
         seen[user.pk] = sorted(
-            (row.signal.pk, sorted(repr(sorted(vars(m).items(), key=str)) for m in row.matches)) for row in page.rows
+            (
+                row.reference,
+                row.coordinator.pk if row.coordinator else None,
+                sorted(
+                    (p.signal.pk, p.signal.status, p.youth_label, p.joined_at.isoformat()) for p in row.participants
+                ),
+            )
+            for row in page.rows
         )
     return counts, seen
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from matching.models import MatchCoordinator, MatchKey, MatchLink
+from matching.models import Match, MatchKey, MatchLink
 from notifications.models import Notification, NotificationKind
 from regions.models import CoordinatorRule, Sector, Subtype
 from signals.models import Signal
@@ -27,12 +27,12 @@ SIGNALS = 20
 
 @pytest.fixture
 def family_setup(brp_youth, haaglanden):
-    # one youth health care signal per child decides the coordinator whatever the order of placement
+    # one youth health care signal in the family decides the one coordinator whatever the order of placement
     CoordinatorRule.objects.create(region=haaglanden, position=1, sector=Sector.YOUTH_HEALTH_CARE)
     youths = [brp_youth(bsn) for bsn in FAMILY]
     plan = []
     for number in range(SIGNALS):
-        youth_health = number < len(FAMILY)
+        youth_health = number == 0
         organisation = OrganisationFactory(
             region=haaglanden,
             sector=Sector.YOUTH_HEALTH_CARE if youth_health else Sector.YOUTH_CARE,
@@ -55,7 +55,9 @@ def _result():
         (link.kind, frozenset((email_of[link.signal_a_id], email_of[link.signal_b_id])))
         for link in MatchLink.objects.all()
     }
-    coordinators = {row.youth_id: email_of[row.signal_id] for row in MatchCoordinator.objects.all()}
+    # one match for the whole family, with one coordinator
+    coordinators = [email_of[row.coordinator_signal_id] for row in Match.objects.all()]
+    assert len(coordinators) == 1
     mentions: dict[str, Counter] = defaultdict(Counter)
     for notification in Notification.objects.filter(kind=NotificationKind.MATCH).select_related("recipient"):
         assert notification.sent_at is not None
@@ -91,7 +93,7 @@ def _assert_everyone_heard_of_each_partner_exactly_once(links, mentions):
 def _reset():
     MatchLink.objects.all().delete()
     MatchKey.objects.all().delete()
-    MatchCoordinator.objects.all().delete()
+    Match.objects.all().delete()
     Notification.objects.all().delete()
     Signal.objects.all().delete()
     mail.outbox.clear()

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core import mail
 
-from matching.models import MatchCoordinator, MatchKind, MatchLink
+from matching.models import MatchKind, MatchLink, MatchParticipation
 from matching.selectors import match_counts_for_signals
 from matching.services import match_detect, matches_detect_pending
 from notifications.models import Notification, NotificationKind
@@ -99,8 +99,9 @@ def test_signals_in_different_regions_match_and_each_link_goes_to_the_own_region
     here = place(youth=youth, organisation=OrganisationFactory(region=haaglanden))
     there = place(youth=youth, organisation=OrganisationFactory(region=utrecht_region))
     assert _links() == {(MatchKind.SAME_YOUTH, frozenset((here.pk, there.pk)))}
-    assert f"http://haaglanden.localhost/matches/signaal/{here.pk}/" in _mails_to(here.professional)[0].body
-    assert f"http://midden-nederland.localhost/matches/signaal/{there.pk}/" in _mails_to(there.professional)[0].body
+    reference = MatchParticipation.objects.get(signal=here).match.reference
+    assert f"http://haaglanden.localhost/matches/{reference}/" in _mails_to(here.professional)[0].body
+    assert f"http://midden-nederland.localhost/matches/{reference}/" in _mails_to(there.professional)[0].body
 
 
 def test_colleagues_of_one_organisation_match_when_the_region_reports_internal_matches(brp_youth, place, haaglanden):
@@ -205,9 +206,10 @@ def test_match_email_names_contacts_coordinator_and_own_signal_but_never_bsn_nam
         assert "M." in part and "2015" in part
         assert "Matchregisseur" in part
     assert second.reference in message.subject
-    coordinator = MatchCoordinator.objects.get(youth=youth)
-    assert coordinator.signal == first  # earliest active signal, no rules in the region
-    assert "Matchregisseur: Fatima El Amrani" in message.body
+    match = MatchParticipation.objects.get(signal=second).match
+    assert match.coordinator_signal == first  # earliest active signal, no rules in the region
+    assert "Matchregisseur van deze match: Fatima El Amrani" in message.body
+    assert match.reference in message.subject and match.reference in message.body
 
 
 def test_one_email_per_professional_per_match_event_even_with_two_own_signals(brp_youth, place, haaglanden):

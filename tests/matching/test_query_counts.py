@@ -1,13 +1,13 @@
-"""My matches and the matches of one signal send a fixed number of queries, however many matches there are."""
+"""My matches and the match page send a fixed number of queries, however many matches and participants."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from matching.models import MatchCoordinator, MatchKind, MatchLink
-from matching.selectors import MATCHES_PER_SIGNAL, SIGNALS_PER_PAGE
-from signals.models import SignalStatus
+from matching.services import match_detect
+from signals.models import EndReason
+from signals.services import signal_end
 from tests.accounts.factories import professional
 from tests.conftest import client_for
 from tests.persons.factories import YouthFactory
@@ -17,29 +17,25 @@ pytestmark = pytest.mark.django_db
 
 # the queries of a page with no matches at all may be fewer; these are the most a page may send
 MY_MATCHES_BUDGET = 13
-SIGNAL_MATCHES_BUDGET = 16
+MATCH_PAGE_BUDGET = 14
 
 
-def _link(one, other, kind):
-    low, high = sorted((one, other), key=lambda s: s.pk)
-    MatchLink.objects.create(signal_a=low, signal_b=high, kind=kind)
-
-
-def _matched_signals(user, organisation, count):
-    """`count` own signals, each matched with a colleague's signal on the same youth and one on a sibling."""
+def _matched_signals(user, organisation, count, partners=2):
+    """`count` own signals, each in a match with colleagues on the same youth and one (archived) on a sibling."""
     own_signals = []
     for number in range(count):
-        youth, sibling = YouthFactory(), YouthFactory()
+        parent = f"8{user.pk:04d}{number:04d}"  # a family of its own
+        youth = YouthFactory(parent_bsns=(parent,), bag_id="")
+        sibling = YouthFactory(parent_bsns=(parent,), bag_id="")
         own = SignalFactory(youth=youth, professional=user, organisation=organisation)
-        same = SignalFactory(youth=youth, organisation=organisation, contact_name=f"Collega {number}")
-        other = SignalFactory(
-            youth=sibling, organisation=organisation, contact_name=f"Zus-collega {number}", status=SignalStatus.ARCHIVED
-        )
-        _link(own, same, MatchKind.SAME_YOUTH)
-        _link(own, other, MatchKind.FAMILY)
-        _link(own, other, MatchKind.ADDRESS)
-        MatchCoordinator.objects.create(youth=youth, signal=same)
-        MatchCoordinator.objects.create(youth=sibling, signal=other)
+        others = [
+            SignalFactory(youth=youth, organisation=organisation, contact_name=f"Collega {number}.{n}")
+            for n in range(partners)
+        ]
+        archived = SignalFactory(youth=sibling, organisation=organisation, contact_name=f"Zus-collega {number}")
+        for signal in (own, *others, archived):
+            match_detect(signal_id=signal.pk)
+        signal_end(signal=archived, reason=EndReason.CONCERN_GONE, actor=archived.professional)
         own_signals.append(own)
     return own_signals
 
@@ -51,7 +47,7 @@ def _queries(client, url):
     return len(queries), response.content.decode()
 
 
-def test_my_matches_sends_as_many_queries_for_two_matched_signals_as_for_ten(region, organisation):
+def test_my_matches_sends_as_many_queries_for_two_matches_as_for_ten(region, organisation):
     few, many = professional(organisation), professional(organisation)
     _matched_signals(few, organisation, 2)
     _matched_signals(many, organisation, 10)
@@ -64,51 +60,20 @@ def test_my_matches_sends_as_many_queries_for_two_matched_signals_as_for_ten(reg
     count_many, html_many = _queries(client_many, reverse("matching:my_matches"))
 
     assert count_few == count_many <= MY_MATCHES_BUDGET
-    # every match is on the page: per own signal the colleague on the same youth and the one on the sibling
     for number in range(10):
-        assert f"Collega {number}<" in html_many and f"Zus-collega {number}<" in html_many
-    assert "Collega 2<" not in html_few
-    assert html_many.count("Broer of zus (gedeelde ouder), Zelfde woonadres") == 10
+        assert f"Collega {number}.1," in html_many and f"Zus-collega {number}," in html_many
+    assert html_many.count("(gearchiveerd)") == 10
 
 
-def test_matches_of_one_signal_send_as_many_queries_for_one_match_as_for_many(region, organisation):
+def test_the_match_page_sends_as_many_queries_for_three_participants_as_for_twelve(region, organisation):
     user = professional(organisation)
-    own_few = _matched_signals(user, organisation, 1)[0]
-    own_many = SignalFactory(professional=user, organisation=organisation)
-    for number in range(8):
-        partner = SignalFactory(organisation=organisation, contact_name=f"Partner {number}")
-        _link(own_many, partner, MatchKind.ADDRESS)
-        MatchCoordinator.objects.create(youth=partner.youth, signal=partner)
-
+    (few,) = _matched_signals(user, organisation, 1, partners=1)
+    (many,) = _matched_signals(user, organisation, 1, partners=10)
     client = client_for(user, region)
     client.get(reverse("home"))  # the first request after login stores when the user was last seen
-    count_few, _ = _queries(client, reverse("matching:signal_matches", args=[own_few.pk]))
-    count_many, html = _queries(client, reverse("matching:signal_matches", args=[own_many.pk]))
+    from matching.selectors import match_of_signal
 
-    assert count_few == count_many <= SIGNAL_MATCHES_BUDGET
-    assert all(f"Partner {number} (" in html for number in range(8))  # each partner also as its youth's coordinator
-
-
-def test_my_matches_pages_signals_and_shows_only_the_newest_matches_of_a_busy_signal(region, organisation):
-    user = professional(organisation)
-    own_signals = _matched_signals(user, organisation, SIGNALS_PER_PAGE + 2)
-    busy = own_signals[0]
-    for number in range(MATCHES_PER_SIGNAL):
-        other = SignalFactory(youth=busy.youth, organisation=organisation, contact_name=f"Drukte {number}")
-        _link(busy, other, MatchKind.SAME_YOUTH)
-    client = client_for(user, region)
-    url = reverse("matching:my_matches")
-
-    _, first = _queries(client, url)
-    count_second, second = _queries(client, f"{url}?pagina=2")
-    _, beyond = _queries(client, f"{url}?pagina=99")  # out of range: the last page, not an error
-
-    assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second and "Pagina 2 van 2" in beyond
-    assert 'href="?pagina=2"' in first and 'href="?pagina=1"' in second
-    assert count_second <= MY_MATCHES_BUDGET
-    shown = [sum(f"Signaal {s.reference}<" in html for s in own_signals) for html in (first, second)]
-    assert shown == [SIGNALS_PER_PAGE, 2]
-    busy_page = first if f"Signaal {busy.reference}<" in first else second
-    assert f"De {MATCHES_PER_SIGNAL} nieuwste van {MATCHES_PER_SIGNAL + 2} matches." in busy_page
-    # the newest ten are shown; the oldest match (the colleague on the same youth) is on the signal's own page
-    assert "Drukte 9<" in busy_page and "Drukte 0<" in busy_page and "Collega 0<" not in busy_page
+    count_few, _ = _queries(client, reverse("matching:match", args=[match_of_signal(few).reference]))
+    count_many, html = _queries(client, reverse("matching:match", args=[match_of_signal(many).reference]))
+    assert count_few == count_many <= MATCH_PAGE_BUDGET
+    assert all(f"Collega 0.{n}" in html for n in range(10))

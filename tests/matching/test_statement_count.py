@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from matching.models import MatchCoordinator, MatchKey, MatchLink
+from matching.models import Match, MatchKey, MatchLink
 from matching.services import match_detect
 from notifications.models import Notification, NotificationKind
 from signals.models import Signal
@@ -15,16 +15,17 @@ pytestmark = pytest.mark.django_db
 
 SIBLING_1, SIBLING_2 = "999970033", "999970045"  # both parents 999999126 + 999999163, same dwelling
 
-# load the signal, lock its keys, find the partners, write keys and links (4); the coordinators: lock the rows, read
-# the candidates with their region's rules (2; a third when a coordinator changes, not here); the outbox (1); the
-# statistics: first matches, counters (2); the logbook: one insert, chained after the commit (1, ADR 0002). The
+# load the signal, lock its keys, find the partners, lock the signal rows of both ends, write keys and links (5);
+# the match: lock its row, join it (the newcomer's participation, one statement however many merge), read its
+# active signals with their region's rules (3; a fourth when the coordinator or region changes, not here); the
+# outbox (1); the statistics: counters (1); the logbook: one insert, chained after the commit (1, ADR 0002). The
 # two around them are the savepoint of match_detect's transaction inside the test's own transaction.
-STATEMENTS_PER_DETECTION = 2 + 10
+STATEMENTS_PER_DETECTION = 2 + 11
 
 
 def _detect_new_signal_among(stored: int, brp_youth, region) -> tuple[int, list, int]:
     """`stored` detected signals on two siblings; then the statements, new links and outbox rows of one more."""
-    for model in (MatchLink, MatchKey, MatchCoordinator, Notification, Signal):
+    for model in (MatchLink, MatchKey, Match, Notification, Signal):
         model.objects.all().delete()
     youths = [brp_youth(SIBLING_1), brp_youth(SIBLING_2)]
     for number in range(stored):
@@ -35,6 +36,7 @@ def _detect_new_signal_among(stored: int, brp_youth, region) -> tuple[int, list,
     outbox = Notification.objects.filter(kind=NotificationKind.MATCH).count()
     with CaptureQueriesContext(connection) as statements:
         links = match_detect(signal_id=new.pk)
+
     return len(statements), links, Notification.objects.filter(kind=NotificationKind.MATCH).count() - outbox
 
 

@@ -2,11 +2,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MatchCoordinator, MatchFollowUp
-from signals.models import SignalStatus
+from matching.models import Match, MatchParticipation
+from notifications.models import Notification
+from signals.models import EndReason
+from signals.services import signal_end
 from tests.accounts.factories import process_manager, professional
 from tests.conftest import client_for, host_of
 from tests.regions.factories import OrganisationFactory, RegionFactory
@@ -14,6 +17,7 @@ from tests.regions.factories import OrganisationFactory, RegionFactory
 pytestmark = pytest.mark.django_db
 
 MAYA = "999970021"
+SIBLING = "999970033"  # Maya's half-brother: same mother, same dwelling
 
 
 @pytest.fixture
@@ -35,81 +39,92 @@ def matched(brp_youth, place, haaglanden):
         contact_email="sven@ggd.example.nl",
         placed_at=datetime.datetime(2026, 1, 6, 10, tzinfo=datetime.UTC),
     )
-    return first, second, MatchCoordinator.objects.get(youth=youth)
+    return first, second, MatchParticipation.objects.get(signal=first).match
 
 
 def _url(name, *args):
     return reverse(f"matching:{name}", args=args)
 
 
-# --- matches of a signal ---------------------------------------------------------------------------------------
+# --- the match page --------------------------------------------------------------------------------------------
 
 
-def test_professional_sees_the_matches_of_own_signal_with_contact_details_and_coordinator(matched, haaglanden):
-    first, second, _ = matched
-    page = client_for(second.professional, haaglanden).get(_url("signal_matches", second.pk))
+def test_professional_sees_the_match_with_contact_details_coordinator_and_own_youth_by_name(matched, haaglanden):
+    first, second, match = matched
+    page = client_for(second.professional, haaglanden).get(_url("match", match.reference))
     assert page.status_code == 200
     html = page.content.decode()
     for text in (
+        match.reference,
         "Fatima El Amrani",
         "Jeugdteam Centrum",
         "fatima@jeugdteam.example.nl",
         "070 111 2222",
-        "Zelfde jeugdige",
+        "Maya",
+        "actief",
     ):
         assert text in html
-    assert "Actief" in html
     assert "999970021" not in html  # never the BSN
 
 
-def test_archived_partner_is_shown_with_status_archived(matched, haaglanden):
-    first, second, _ = matched
-    first.status = SignalStatus.ARCHIVED
-    first.save()
-    html = client_for(second.professional, haaglanden).get(_url("signal_matches", second.pk)).content.decode()
-    assert "Gearchiveerd" in html and "Fatima El Amrani" in html
+def test_a_sibling_is_shown_as_broer_zus_with_the_year_of_birth_never_by_name(matched, brp_youth, place, haaglanden):
+    first, _second, match = matched
+    sibling = place(youth=brp_youth(SIBLING), organisation=OrganisationFactory(region=haaglanden))
+    html = client_for(sibling.professional, haaglanden).get(_url("match", match.reference)).content.decode()
+    assert "broer/zus (geboren in 2015)" in html  # Maya, as her brother's professional may see her
+    assert "Maya" not in html
+    own = client_for(first.professional, haaglanden).get(_url("match", match.reference)).content.decode()
+    assert "Maya" in own and "broer/zus (geboren in 2017)" in own
 
 
-def test_matched_colleague_cannot_open_the_page_of_the_other_signal(matched, haaglanden):
-    first, second, _ = matched
-    assert client_for(second.professional, haaglanden).get(_url("signal_matches", first.pk)).status_code == 404
+def test_the_old_signal_link_leads_to_the_match(matched, haaglanden):
+    first, _, match = matched
+    response = client_for(first.professional, haaglanden).get(_url("signal_matches", first.pk))
+    assert response.status_code == 302 and response.url == _url("match", match.reference)
+
+
+def test_an_archived_participant_is_shown_labelled_gearchiveerd_to_those_still_active(matched, haaglanden):
+    first, second, match = matched
+    signal_end(signal=first, reason=EndReason.CONCERN_GONE, actor=first.professional)
+    html = client_for(second.professional, haaglanden).get(_url("match", match.reference)).content.decode()
+    assert "gearchiveerd" in html and "Fatima El Amrani" in html
 
 
 def test_professional_of_another_organisation_gets_404(matched, haaglanden):
-    first, _, _ = matched
+    _, _, match = matched
     outsider = professional(OrganisationFactory(region=haaglanden))
-    assert client_for(outsider, haaglanden).get(_url("signal_matches", first.pk)).status_code == 404
+    assert client_for(outsider, haaglanden).get(_url("match", match.reference)).status_code == 404
+    assert client_for(outsider, haaglanden).get(_url("match", "M-999999")).status_code == 404
 
 
 def test_professional_of_another_region_is_refused_on_this_regions_host(matched, haaglanden):
-    first, _, _ = matched
+    _, _, match = matched
     elsewhere = professional(OrganisationFactory(region=RegionFactory()))
-    assert client_for(elsewhere, haaglanden).get(_url("signal_matches", first.pk)).status_code == 403
+    assert client_for(elsewhere, haaglanden).get(_url("match", match.reference)).status_code == 403
 
 
-def test_own_signal_is_not_shown_on_another_regions_host(matched, haaglanden):
-    first, _, _ = matched
+def test_own_match_is_not_shown_on_another_regions_host(matched, haaglanden):
+    first, _, match = matched
     other = RegionFactory()
-    # the same person also works for an organisation in another region
     professional(OrganisationFactory(region=other), user=first.professional)
-    assert client_for(first.professional, other).get(_url("signal_matches", first.pk)).status_code == 404
+    assert client_for(first.professional, other).get(_url("match", match.reference)).status_code == 404
 
 
 def test_other_roles_may_not_see_match_pages(matched, haaglanden):
-    first, _, _ = matched
-    manager = process_manager(haaglanden)
-    client = client_for(manager, haaglanden)
-    assert client.get(_url("signal_matches", first.pk)).status_code == 403
+    _, _, match = matched
+    client = client_for(process_manager(haaglanden), haaglanden)
+    assert client.get(_url("match", match.reference)).status_code == 403
     assert client.get(_url("my_matches")).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(matched, anonymous_client, haaglanden):
-    first, _, coordinator = matched
+    _, _, match = matched
     anonymous_client.defaults["HTTP_HOST"] = host_of(haaglanden)
     for url in (
         _url("my_matches"),
-        _url("signal_matches", first.pk),
-        _url("follow_up", coordinator.pk),
+        _url("match", match.reference),
+        _url("follow_up", match.reference),
+        _url("handover", match.reference),
     ):
         response = anonymous_client.get(url)
         assert response.status_code == 302 and reverse("accounts:login") in response.url
@@ -118,28 +133,26 @@ def test_anonymous_is_sent_to_login(matched, anonymous_client, haaglanden):
 # --- my matches ------------------------------------------------------------------------------------------------
 
 
-def test_my_matches_shows_what_is_new_since_the_last_visit(place, matched, haaglanden):
-    first, second, _ = matched
+def test_my_matches_groups_by_match_and_shows_what_is_new_since_the_last_visit(place, matched, haaglanden):
+    first, second, match = matched
 
     def visit(day):
-        # a new login each day (the session would have timed out)
         with time_machine.travel(timezone.now() + datetime.timedelta(days=day)):
             page = client_for(first.professional, haaglanden).get(_url("my_matches"))
         assert page.status_code == 200
         return page.content.decode()
 
-    assert visit(1).count("vi-badge") == 1  # first visit: everything is new
+    assert match.reference in visit(1)
     html = visit(2)
-    assert "vi-badge" not in html
-    assert "Sven de Vries" in html
+    assert ">nieuw<" not in html and "Sven de Vries" in html
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
         place(youth=first.youth, organisation=OrganisationFactory(region=haaglanden), contact_name="Nieuwe Nina")
     html = visit(4)
-    assert html.count("vi-badge") == 1
-    assert "1 nieuwe match" in html
+    assert html.count(f"Match {match.reference}") == 1  # one entry for the match, not one per signal or youth
+    assert "1 nieuwe betrokkene" in html and "Nieuwe Nina" in html and html.count(">nieuw<") == 1
 
 
-def test_my_matches_lists_only_own_signals(matched, haaglanden):
+def test_my_matches_lists_only_own_matches(matched, haaglanden):
     outsider = professional(OrganisationFactory(region=haaglanden))
     html = client_for(outsider, haaglanden).get(_url("my_matches")).content.decode()
     assert "Fatima El Amrani" not in html and "Sven de Vries" not in html
@@ -148,117 +161,139 @@ def test_my_matches_lists_only_own_signals(matched, haaglanden):
 # --- hand-over -------------------------------------------------------------------------------------------------
 
 
-def test_coordinator_proposes_a_hand_over_and_the_other_accepts(matched, haaglanden):
-    first, second, coordinator = matched
+def test_coordinator_proposes_the_email_links_to_accept_and_decline_and_everyone_hears(
+    matched, brp_youth, place, haaglanden
+):
+    first, second, match = matched
+    third = place(youth=brp_youth(MAYA), organisation=OrganisationFactory(region=haaglanden))
+    coordinator_page = client_for(first.professional, haaglanden).get(_url("match", match.reference)).content.decode()
+    # each active participant once in the hand-over list (and not the coordinator)
+    assert coordinator_page.count(f'value="{second.pk}"') == 1 and coordinator_page.count(f'value="{third.pk}"') == 1
+    mail.outbox.clear()
     response = client_for(first.professional, haaglanden).post(
-        _url("coordinator_handover", coordinator.pk), {"signal": second.pk}
+        _url("handover_propose", match.reference), {"signal": second.pk}
     )
     assert response.status_code == 302
-    coordinator.refresh_from_db()
-    assert coordinator.proposed_signal_id == second.pk
+    proposal = Notification.objects.get(kind="match_handover_proposed")
+    assert proposal.recipient == second.professional
+    link = f"http://haaglanden.localhost{_url('handover', match.reference)}"
+    assert proposal.context["url"] == link
 
     client = client_for(second.professional, haaglanden)
-    assert "Matchregie accepteren" in client.get(_url("signal_matches", second.pk)).content.decode()
-    response = client.post(_url("coordinator_decision", coordinator.pk), {"decision": "accept"})
+    page = client.get(_url("handover", match.reference)).content.decode()
+    assert "Matchregie accepteren" in page and "Weigeren" in page
+    response = client.post(_url("handover", match.reference), {"decision": "accept"})
     assert response.status_code == 302
-    coordinator.refresh_from_db()
-    assert coordinator.signal_id == second.pk
+    match.refresh_from_db()
+    assert match.coordinator_signal_id == second.pk and match.handed_over
+    told = {n.recipient_id for n in Notification.objects.filter(kind="match_coordinator_changed")}
+    assert told == {first.professional_id, second.professional_id, third.professional_id}
+
+
+def test_a_declined_hand_over_is_told_to_the_proposer(matched, haaglanden):
+    first, second, match = matched
+    client_for(first.professional, haaglanden).post(_url("handover_propose", match.reference), {"signal": second.pk})
+    client_for(second.professional, haaglanden).post(_url("handover", match.reference), {"decision": "decline"})
+    match.refresh_from_db()
+    assert match.coordinator_signal_id == first.pk and match.proposed_signal_id is None
+    declined = Notification.objects.get(kind="match_handover_declined")
+    assert declined.recipient == first.professional and match.reference in declined.subject
 
 
 def test_hand_over_to_someone_outside_the_match_shows_a_dutch_message(matched, haaglanden):
-    first, _, coordinator = matched
-    stranger = professional(OrganisationFactory(region=haaglanden))
+    first, _, match = matched
     client = client_for(first.professional, haaglanden)
-    response = client.post(_url("coordinator_handover", coordinator.pk), {"signal": 999999}, follow=True)
+    response = client.post(_url("handover_propose", match.reference), {"signal": 999999}, follow=True)
     assert "Kies een van de betrokken professionals." in response.content.decode()
-    coordinator.refresh_from_db()
-    assert coordinator.proposed_signal is None
-    assert stranger  # exists, but not a participant
+    match.refresh_from_db()
+    assert match.proposed_signal is None
 
 
 def test_only_the_coordinator_may_propose_a_hand_over(matched, haaglanden):
-    first, second, coordinator = matched
+    first, second, match = matched
     response = client_for(second.professional, haaglanden).post(
-        _url("coordinator_handover", coordinator.pk), {"signal": first.pk}
+        _url("handover_propose", match.reference), {"signal": first.pk}
     )
     assert response.status_code == 404
+    match.refresh_from_db()
+    assert match.proposed_signal is None
 
 
 def test_only_the_proposed_professional_may_accept(matched, haaglanden):
-    first, second, coordinator = matched
-    client_for(first.professional, haaglanden).post(_url("coordinator_handover", coordinator.pk), {"signal": second.pk})
+    first, second, match = matched
+    client_for(first.professional, haaglanden).post(_url("handover_propose", match.reference), {"signal": second.pk})
     outsider = professional(OrganisationFactory(region=haaglanden))
-    for user in (outsider, first.professional):
-        response = client_for(user, haaglanden).post(
-            _url("coordinator_decision", coordinator.pk), {"decision": "accept"}
-        )
-        assert response.status_code == 404
-    coordinator.refresh_from_db()
-    assert coordinator.signal_id == first.pk
-
-
-def test_hand_over_needs_post(matched, haaglanden):
-    first, _, coordinator = matched
     assert (
-        client_for(first.professional, haaglanden).get(_url("coordinator_handover", coordinator.pk)).status_code == 405
+        client_for(outsider, haaglanden).post(_url("handover", match.reference), {"decision": "accept"}).status_code
+        == 404
     )
+    response = client_for(first.professional, haaglanden).post(
+        _url("handover", match.reference), {"decision": "accept"}
+    )
+    assert response.status_code == 404
+    match.refresh_from_db()
+    assert match.coordinator_signal_id == first.pk
+
+
+def test_hand_over_proposal_needs_post(matched, haaglanden):
+    first, _, match = matched
+    assert client_for(first.professional, haaglanden).get(_url("handover_propose", match.reference)).status_code == 405
 
 
 # --- follow-up -------------------------------------------------------------------------------------------------
 
 
-def test_coordinator_records_follow_up_dates(matched, haaglanden):
-    first, _, coordinator = matched
+def test_coordinator_records_contact_per_participant_and_afgestemd_for_the_match(matched, haaglanden):
+    first, second, match = matched
+    today = timezone.localdate().isoformat()
     client = client_for(first.professional, haaglanden)
-    assert client.get(_url("follow_up", coordinator.pk)).status_code == 200
+    assert client.get(_url("follow_up", match.reference)).status_code == 200
     response = client.post(
-        _url("follow_up", coordinator.pk), {"contact_made_on": "2026-01-10", "coordination_agreed_on": "2026-01-20"}
+        _url("follow_up", match.reference), {f"contact_{second.pk}": today, "coordination_agreed_on": today}
     )
     assert response.status_code == 302
-    follow_up = MatchFollowUp.objects.get(youth=first.youth)
-    assert follow_up.contact_made_on == datetime.date(2026, 1, 10)
+    assert MatchParticipation.objects.get(signal=second).contact_made_on == timezone.localdate()
+    match.refresh_from_db()
+    assert match.coordination_agreed_on == timezone.localdate()
 
 
 def test_follow_up_with_a_bad_date_gets_a_dutch_message_and_keeps_the_input(matched, haaglanden):
-    first, _, coordinator = matched
+    first, second, match = matched
+    today = timezone.localdate().isoformat()
     response = client_for(first.professional, haaglanden).post(
-        _url("follow_up", coordinator.pk), {"contact_made_on": "2026-01-10", "coordination_agreed_on": "gisteren"}
+        _url("follow_up", match.reference), {f"contact_{second.pk}": today, "coordination_agreed_on": "gisteren"}
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Vul een geldige datum in" in html
-    assert "2026-01-10" in html and "gisteren" in html
-    assert not MatchFollowUp.objects.exists()
+    assert "Vul een geldige datum in" in html and today in html and "gisteren" in html
+    assert MatchParticipation.objects.get(signal=second).contact_made_on is None
 
 
-@pytest.mark.parametrize("data", [{}, {"contact_made_on": "", "coordination_agreed_on": ""}])
-def test_follow_up_without_any_date_says_what_to_fill_in(matched, haaglanden, data):
-    first, _, coordinator = matched
-    response = client_for(first.professional, haaglanden).post(_url("follow_up", coordinator.pk), data)
-    assert response.status_code == 200
-    assert "Vul ten minste de datum in waarop contact is gelegd." in response.content.decode()
-    assert not MatchFollowUp.objects.exists()
-
-
-def test_blank_dates_clear_a_recorded_follow_up(matched, haaglanden):
-    first, _, coordinator = matched
+def test_follow_up_dates_cannot_lie_before_the_match_arose_nor_in_the_future(matched, haaglanden):
+    first, second, match = matched
     client = client_for(first.professional, haaglanden)
-    client.post(_url("follow_up", coordinator.pk), {"contact_made_on": "2026-01-10"})
-    response = client.post(_url("follow_up", coordinator.pk), {"contact_made_on": "", "coordination_agreed_on": ""})
-    assert response.status_code == 302
-    assert MatchFollowUp.objects.get(youth=first.youth).contact_made_on is None
+    before = (timezone.localdate(match.created_at) - datetime.timedelta(days=1)).isoformat()
+    html = client.post(_url("follow_up", match.reference), {f"contact_{second.pk}": before}).content.decode()
+    assert "Deze datum ligt vóór het ontstaan van de match" in html
+    html = client.post(_url("follow_up", match.reference), {f"contact_{second.pk}": "2099-01-10"}).content.decode()
+    assert "Deze datum ligt in de toekomst." in html
+    assert MatchParticipation.objects.get(signal=second).contact_made_on is None
 
 
-def test_follow_up_in_the_future_is_refused(matched, haaglanden):
-    first, _, coordinator = matched
-    response = client_for(first.professional, haaglanden).post(
-        _url("follow_up", coordinator.pk), {"contact_made_on": "2099-01-10"}
+def test_afgestemd_needs_contact_with_everyone_first(matched, haaglanden):
+    first, _second, match = matched
+    today = timezone.localdate().isoformat()
+    html = (
+        client_for(first.professional, haaglanden)
+        .post(_url("follow_up", match.reference), {"coordination_agreed_on": today})
+        .content.decode()
     )
-    assert "Deze datum ligt in de toekomst." in response.content.decode()
+    assert "Leg eerst vast dat er met iedere betrokkene contact is." in html
+    assert Match.objects.get(pk=match.pk).coordination_agreed_on is None
 
 
 def test_only_the_coordinator_may_record_follow_up(matched, haaglanden):
-    _, second, coordinator = matched
+    _, second, match = matched
     outsider = professional(OrganisationFactory(region=haaglanden))
     for user in (second.professional, outsider):
-        assert client_for(user, haaglanden).get(_url("follow_up", coordinator.pk)).status_code == 404
+        assert client_for(user, haaglanden).get(_url("follow_up", match.reference)).status_code == 404

@@ -361,7 +361,7 @@ def test_reminder_task_takes_an_as_of_date(region, municipality, staff, youth):
 def test_upheld_objection_removes_the_signals_match_references_and_keeps_the_others(
     region, municipality, staff, manager, youth, active_signal, care
 ):
-    from matching.models import MatchCoordinator, MatchKey, MatchLink
+    from matching.models import Match, MatchKey, MatchLink, MatchParticipation
     from matching.services import match_detect
     from signals.models import Signal
 
@@ -386,6 +386,10 @@ def test_upheld_objection_removes_the_signals_match_references_and_keeps_the_oth
     )
     assert not refs.exists()
     assert not MatchKey.objects.filter(signal_id=active_signal.pk).exists()
-    assert not MatchCoordinator.objects.filter(signal_id=active_signal.pk).exists()
+    assert not Match.objects.filter(coordinator_signal_id=active_signal.pk).exists()
+    assert not MatchParticipation.objects.filter(signal_id=active_signal.pk).exists()
     # the match between the two remaining signals is untouched
     assert MatchLink.objects.filter(signal_a=min(other.pk, third.pk), signal_b=max(other.pk, third.pk)).exists()
+    remaining = Match.objects.get(participations__signal=other)
+    assert remaining.coordinator_signal_id in (other.pk, third.pk)
+    assert set(remaining.participations.values_list("signal_id", flat=True)) == {other.pk, third.pk}

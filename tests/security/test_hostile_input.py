@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from matching.models import MatchCoordinator
+from matching.models import FollowUpCheck, Match
 from persons.bsn import bsn_decrypt
-from regions.models import FollowUpCheck, InstitutionalAddress, MoveNotice, Organisation
+from regions.models import InstitutionalAddress, MoveNotice, Organisation
 from rights.models import AdviceTask, IdentityCheckMethod, RequesterCapacity, RequestKind, RequestStatus, RightsRequest
 from rights.services import rights_request_register
 from signals.models import Signal
@@ -204,46 +204,49 @@ def _check_demo_logged_in(scene, client, url):
     assert _is_verified(client)
 
 
-def _coordinator(world: World) -> MatchCoordinator:
-    return MatchCoordinator.objects.get(pk=world.objects["coordinator"].pk)
+def _match(world: World) -> Match:
+    return Match.objects.get(pk=world.objects["match"].pk)
+
+
+def _reference(world: World) -> dict:
+    return {"reference": world.objects["match"].reference}
 
 
 def _prepare_decision(scene):
     own = scene.own
-    page = reverse("matching:signal_matches", kwargs={"signal_id": own.objects["matched_signal"].pk})
-    post = reverse("matching:coordinator_decision", kwargs={"coordinator_id": own.objects["coordinator"].pk})
-    return own.client(MATCHED), page, post
+    page = reverse("matching:handover", kwargs=_reference(own))
+    return own.client(MATCHED), page, page
 
 
 def _check_proposal_stands(scene, client, url):
-    coordinator = _coordinator(scene.own)
-    assert coordinator.signal_id == scene.own.objects["signal"].pk
-    assert coordinator.proposed_signal_id == scene.own.objects["matched_signal"].pk
+    match = _match(scene.own)
+    assert match.coordinator_signal_id == scene.own.objects["signal"].pk
+    assert match.proposed_signal_id == scene.own.objects["matched_signal"].pk
 
 
 def _prepare_handover(scene):
     own = scene.own
-    page = reverse("matching:signal_matches", kwargs={"signal_id": own.objects["signal"].pk})
-    post = reverse("matching:coordinator_handover", kwargs={"coordinator_id": own.objects["coordinator"].pk})
+    page = reverse("matching:match", kwargs=_reference(own))
+    post = reverse("matching:handover_propose", kwargs=_reference(own))
     return own.client(OWNER), page, post
 
 
 def _check_coordinator_unchanged(scene, client, url):
     # a proposal never makes anyone coordinator, and only a participant can be proposed
-    coordinator = _coordinator(scene.own)
-    assert coordinator.signal_id == scene.own.objects["signal"].pk
-    assert coordinator.proposed_signal_id == scene.own.objects["matched_signal"].pk
+    match = _match(scene.own)
+    assert match.coordinator_signal_id == scene.own.objects["signal"].pk
+    assert match.proposed_signal_id == scene.own.objects["matched_signal"].pk
 
 
 def _prepare_followup_check(scene):
     own = scene.own
-    post = reverse("regions:followup_check", kwargs={"pk": own.objects["coordinator"].pk})
-    return own.client(MONITOR), reverse("regions:followup_monitor"), post
+    post = reverse("matching:monitor_check", kwargs=_reference(own))
+    return own.client(MONITOR), reverse("matching:monitor"), post
 
 
 def _check_notes_of_this_match_only(scene, client, url):
     checks = FollowUpCheck.objects.filter(region=scene.own.region)
-    assert set(checks.values_list("coordinator_id", flat=True)) <= {scene.own.objects["coordinator"].pk}
+    assert set(checks.values_list("match_id", flat=True)) <= {scene.own.objects["match"].pk}
     assert all(len(note) <= 500 and "\x00" not in note for note in checks.values_list("note", flat=True))
 
 
@@ -411,24 +414,34 @@ STAGED: dict[str, Staged] = {
         prepare=_prepare_dev_shortcut,
         check=_check_demo_logged_in,
     ),
-    "matching:coordinator_decision": Staged(
+    "matching:handover": Staged(
         why="the decision buttons on the match page of the professional the hand-over is proposed to",
         prepare=_prepare_decision,
         check=_check_proposal_stands,
-        other_region_kwargs=lambda world: {"coordinator_id": world.objects["coordinator"].pk},
+        other_region_kwargs=_reference,
     ),
-    "matching:coordinator_handover": Staged(
+    "matching:handover_propose": Staged(
         why="the hand-over form on the match page of the coordinator",
         prepare=_prepare_handover,
         check=_check_coordinator_unchanged,
-        other_region_kwargs=lambda world: {"coordinator_id": world.objects["coordinator"].pk},
+        other_region_kwargs=_reference,
         other_region_fields=lambda world: {"signal": world.objects["matched_signal"].pk},
     ),
-    "regions:followup_check": Staged(
+    "matching:signal_matches": Staged(
+        why="the old link of a signal's matches leads to the match page, whose form is the hand-over",
+        prepare=_prepare_handover,
+        check=_check_coordinator_unchanged,
+    ),
+    "matching:match": Staged(
+        why="the match page shows the coordinator the hand-over form, which posts to its own URL",
+        prepare=_prepare_handover,
+        check=_check_coordinator_unchanged,
+    ),
+    "matching:monitor_check": Staged(
         why="a note per overdue match on the follow-up monitor's list",
         prepare=_prepare_followup_check,
         check=_check_notes_of_this_match_only,
-        other_region_kwargs=lambda world: {"pk": world.objects["coordinator"].pk},
+        other_region_kwargs=_reference,
     ),
     "regions:institutional_address_remove": Staged(
         why="a button per address on the list of institutional addresses",
@@ -485,10 +498,10 @@ def _region_state(world: World) -> dict:
     region = world.region
     return {
         "signals": sorted(Signal.objects.filter(organisation__region=region).values_list("pk", "status")),
-        "coordinators": sorted(
-            MatchCoordinator.objects.filter(youth=world.objects["youth"]).values_list(
-                "pk", "signal_id", "proposed_signal_id"
-            )
+        "matches": sorted(
+            Match.objects.filter(participations__signal__youth=world.objects["youth"])
+            .distinct()
+            .values_list("pk", "coordinator_signal_id", "proposed_signal_id", "coordination_agreed_on")
         ),
         "organisations": sorted(Organisation.objects.filter(region=region).values_list("pk", "active")),
         "addresses": sorted(InstitutionalAddress.objects.filter(region=region).values_list("pk", flat=True)),

@@ -74,8 +74,8 @@ def _object(key: str):
     return lambda world: {"pk": world.objects[key].pk}
 
 
-def _coordinator(world: World) -> dict:
-    return {"coordinator_id": world.objects["coordinator"].pk}
+def _match(world: World) -> dict:
+    return {"reference": world.objects["match"].reference}
 
 
 OPEN = Row(allowed=EVERYONE, open=True)
@@ -161,8 +161,6 @@ MATRIX: dict[str, Row] = {
     "regions:region_look": PM_ONLY,
     "regions:move_notice_list": PM_ONLY,
     "regions:move_notice_handle": Row(allowed=PM, kwargs=_object("move_notice"), method="post"),
-    "regions:followup_monitor": Row(allowed=frozenset({MONITOR})),
-    "regions:followup_check": Row(allowed=frozenset({MONITOR}), kwargs=_object("coordinator"), method="post"),
     "regions:my_organisation": Row(allowed=frozenset({COORDINATOR})),
     "regions:professional_invite": Row(allowed=frozenset({COORDINATOR})),
     "regions:signalling_profile": Row(allowed=frozenset({COORDINATOR})),
@@ -185,9 +183,13 @@ MATRIX: dict[str, Row] = {
     "signals:organisation_signal_transfer": Row(allowed=frozenset({COORDINATOR}), kwargs=_signal),
     "matching:my_matches": Row(allowed=PROFESSIONALS),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
-    "matching:coordinator_handover": Row(allowed=frozenset({OWNER}), kwargs=_coordinator, method="post"),
-    "matching:coordinator_decision": Row(allowed=frozenset({MATCHED}), kwargs=_coordinator, method="post"),
-    "matching:follow_up": Row(allowed=frozenset({OWNER}), kwargs=_coordinator),
+    # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
+    "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),
+    "matching:handover_propose": Row(allowed=frozenset({OWNER}), kwargs=_match, method="post"),
+    "matching:handover": Row(allowed=frozenset({MATCHED}), kwargs=_match),
+    "matching:follow_up": Row(allowed=frozenset({OWNER}), kwargs=_match),
+    "matching:monitor": Row(allowed=frozenset({MONITOR})),
+    "matching:monitor_check": Row(allowed=frozenset({MONITOR}), kwargs=_match, method="post"),
 }
 
 # URL names that are not pages of this project's own (the technical admin is checked as a group).

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from api.services import api_client_create
-from matching.models import MatchCoordinator, MatchLink
-from matching.services import match_coordinator_propose, match_detect
+from matching.models import Match, MatchLink, MatchParticipation
+from matching.services import match_detect, match_handover_propose
 from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
 from rights.services import rights_advice_request, rights_request_register
@@ -114,10 +114,13 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     match_detect(signal_id=own_signal.pk)
     match_detect(signal_id=matched_signal.pk)
     # the match is a month old and nobody recorded follow-up: the monitor's list shows it
-    MatchLink.objects.filter(signal_b=matched_signal).update(created_at=timezone.now() - datetime.timedelta(days=30))
-    coordinator = MatchCoordinator.objects.get(youth=youth)
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    MatchLink.objects.filter(signal_b=matched_signal).update(created_at=month_ago)
+    match = MatchParticipation.objects.get(signal=own_signal).match
+    Match.objects.filter(pk=match.pk).update(created_at=month_ago)
+    MatchParticipation.objects.filter(match=match).update(joined_at=month_ago)
     # the owner (coordinator by the earliest signal) proposes to hand over to the matched colleague
-    match_coordinator_propose(coordinator=coordinator, actor=owner, to_signal=matched_signal)
+    match_handover_propose(match=match, actor=owner, to_signal_id=matched_signal.pk)
 
     def rights_request(kind: str):
         return rights_request_register(
@@ -157,7 +160,7 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "signal": own_signal,
             "matched_signal": Signal.objects.get(pk=matched_signal.pk),
             "owner_membership": Membership.objects.get(user=owner, role=Role.PROFESSIONAL),
-            "coordinator": MatchCoordinator.objects.filter(youth=youth).first(),
+            "match": Match.objects.get(pk=match.pk),
             "api_client": api_client,
             "copy_request": copy_request,
             "institutional_address": institutional_address,

@@ -19,6 +19,7 @@ def test_registering_a_handler_twice_calls_it_once(monkeypatch):
 def test_ending_and_transfer_handlers_receive_reason_and_old_professional(monkeypatch):
     monkeypatch.setattr(hooks, "_ending", [])
     monkeypatch.setattr(hooks, "_ending_batch", [])
+    monkeypatch.setattr(hooks, "_ending_batch_last", [])
     monkeypatch.setattr(hooks, "_transferred", [])
     seen = []
     hooks.register_signal_ending(lambda signal, reason: seen.append(("ending", signal, reason)))
@@ -31,7 +32,10 @@ def test_ending_and_transfer_handlers_receive_reason_and_old_professional(monkey
 def test_batch_ending_handlers_run_once_per_batch_and_single_handlers_once_per_signal(monkeypatch):
     monkeypatch.setattr(hooks, "_ending", [])
     monkeypatch.setattr(hooks, "_ending_batch", [])
+    monkeypatch.setattr(hooks, "_ending_batch_last", [])
     seen = []
+    # a handler that writes to the logbook runs after all others, whatever the order of registration
+    hooks.register_signals_ending(lambda signals, reason: seen.append(("logbook", tuple(signals))), writes_logbook=True)
     hooks.register_signals_ending(lambda signals, reason: seen.append(("batch", tuple(signals), reason)))
     hooks.register_signal_ending(lambda signal, reason: seen.append(("one", signal, reason)))
     hooks.signals_ending(["a", "b"], "expired")
@@ -40,6 +44,8 @@ def test_batch_ending_handlers_run_once_per_batch_and_single_handlers_once_per_s
         ("batch", ("a", "b"), "expired"),
         ("one", "a", "expired"),
         ("one", "b", "expired"),
+        ("logbook", ("a", "b")),
         ("batch", ("c",), "concern_gone"),
         ("one", "c", "concern_gone"),
+        ("logbook", ("c",)),
     ]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import LogEntry
-from matching.models import MatchCoordinator, MatchKind, MatchLink
+from matching.models import Match, MatchKind, MatchLink, MatchParticipation
 from notifications.models import Notification
 from persons.models import Youth
 from signals.lifecycle import STEPS, lifecycle_run
@@ -27,15 +27,24 @@ DAY = datetime.date(2027, 6, 1)
 
 
 def _coordinated(ending, colleague) -> tuple:
-    """`ending` holds the coordinator role of its youth; the youth's other signal (a match) will take it over."""
+    """`ending` coordinates a match with the youth's other signal, which will take the role over."""
     other = SignalFactory(organisation=ending.organisation, professional=colleague, youth=ending.youth)
+    # a third signal linked to the other keeps the match when `ending` is destroyed (alone, a signal is in no match)
+    third = SignalFactory(
+        organisation=ending.organisation,
+        professional=professional(ending.organisation),
+        youth=ending.youth,
+        placed_at=other.placed_at + datetime.timedelta(minutes=1),
+    )
     MatchLink.objects.create(signal_a=ending, signal_b=other, kind=MatchKind.SAME_YOUTH)
-    MatchCoordinator.objects.create(youth=ending.youth, signal=ending, assigned_at=ending.placed_at)
-    return ending.youth_id, other.pk
+    MatchLink.objects.create(signal_a=other, signal_b=third, kind=MatchKind.SAME_YOUTH)
+    match = Match.objects.create(coordinator_signal=ending, coordinator_since=ending.placed_at)
+    MatchParticipation.objects.bulk_create([MatchParticipation(match=match, signal=s) for s in (ending, other, third)])
+    return match.pk, other.pk
 
 
 def _due(organisation, placer, colleague, count: int) -> dict[int, int]:
-    """`count` signals (or youths) for every step of the life cycle on DAY; the coordinators to come, per youth."""
+    """`count` signals (or youths) for every step of the life cycle on DAY; the coordinators to come, per match."""
     long_ago = datetime.datetime(2027, 5, 1, tzinfo=datetime.UTC)
     turned_23 = DAY.replace(year=DAY.year - 23)
     ours = {"organisation": organisation, "professional": placer}
@@ -67,7 +76,7 @@ def test_ten_times_as_many_due_signals_take_the_same_number_of_queries(organisat
         counts, queries = _run_counting()
         assert counts == dict.fromkeys((name for name, _step in STEPS), count)
         runs.append(queries)
-        coordinators = dict(MatchCoordinator.objects.filter(youth_id__in=takes_over).values_list("youth", "signal"))
+        coordinators = dict(Match.objects.filter(pk__in=takes_over).values_list("pk", "coordinator_signal"))
         assert coordinators == takes_over
         logged = LogEntry.objects.filter(action="match_coordinator_changed").count() - logged_before
         told = Notification.objects.filter(kind="match_coordinator_changed", recipient=colleague)

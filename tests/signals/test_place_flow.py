@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.models import LogEntry
 from signals.models import Signal
-from signals.views import birth_date_matches
+from signals.services import birth_date_matches
 from tests.conftest import client_for
 from tests.persons.factories import YouthFactory
 from tests.signals.factories import SignalFactory
@@ -136,4 +136,4 @@ def test_flow_of_another_organisation_cannot_be_continued(professional_user, reg
     ],
 )
 def test_partial_brp_dates_compare_on_their_known_parts(brp_date, entered, matches):
-    assert birth_date_matches(brp_date, entered) is matches
+    assert birth_date_matches(brp_date=brp_date, given=entered) is matches

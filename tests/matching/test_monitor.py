@@ -7,9 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MatchCoordinator
+from matching.models import FollowUpCheck, MatchParticipation
 from matching.services import match_detect, match_follow_up_record
-from regions.models import FollowUpCheck
 from reports.models import Counter, Metric
 from signals.models import Signal
 from tests.accounts.factories import followup_monitor, organisation_coordinator, process_manager, professional
@@ -50,14 +49,13 @@ def matched(region, other_region):
     school = OrganisationFactory(region=region, name="Het College", code="college", sector="education")
     first = _signal(ggd, youth, MATCHED - datetime.timedelta(days=1))
     second = _signal(school, youth, MATCHED)
-    coordinator = MatchCoordinator.objects.get(youth=youth)
-    return youth, first, second, coordinator
+    return youth, first, second, MatchParticipation.objects.get(signal=second).match
 
 
 def test_overdue_match_shows_the_coordinator_and_the_professionals_but_not_the_youth(matched, region):
     youth, first, second, coordinator = matched
     with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
-        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+        page = client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
     assert f"M-{coordinator.pk:06d}" in page
     assert first.contact_email in page and second.contact_email in page
     assert "GGD Regio Utrecht" in page and "Het College" in page
@@ -68,7 +66,7 @@ def test_overdue_match_shows_the_coordinator_and_the_professionals_but_not_the_y
 def test_match_within_the_followup_days_is_not_shown(matched, region):
     _youth, _first, _second, coordinator = matched
     with time_machine.travel(MATCHED + datetime.timedelta(days=13)):
-        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+        page = client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
     assert f"M-{coordinator.pk:06d}" not in page
 
 
@@ -76,12 +74,12 @@ def test_match_with_recorded_contact_is_not_shown_and_counts_in_the_statistics(m
     _youth, _first, _second, coordinator = matched
     with time_machine.travel(MATCHED + datetime.timedelta(days=20)):
         match_follow_up_record(
-            coordinator=coordinator,
-            actor=coordinator.signal.professional,
-            contact_made_on=(MATCHED + datetime.timedelta(days=9)).date(),
+            match=coordinator,
+            actor=coordinator.coordinator_signal.professional,
+            contacts={_second.pk: (MATCHED + datetime.timedelta(days=9)).date()},
             coordination_agreed_on=None,
         )
-        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+        page = client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
     assert f"M-{coordinator.pk:06d}" not in page
     recorded = Counter.objects.get(region=region, metric=Metric.FOLLOWUP_RECORDED)
     assert (recorded.days, recorded.count, recorded.month) == (9, 1, datetime.date(2026, 3, 1))
@@ -94,7 +92,7 @@ def test_region_setting_decides_when_a_match_is_overdue(matched, region):
     region.followup_days = 30
     region.save()
     with time_machine.travel(MATCHED + datetime.timedelta(days=20)):
-        page = client_for(followup_monitor(region), region).get(reverse("regions:followup_monitor")).content.decode()
+        page = client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
     assert f"M-{coordinator.pk:06d}" not in page
 
 
@@ -104,12 +102,12 @@ def test_monitor_notes_that_they_followed_up(matched, region):
     with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
         client = client_for(monitor, region)
         response = client.post(
-            reverse("regions:followup_check", args=[coordinator.pk]),
+            reverse("matching:monitor_check", args=[coordinator.reference]),
             {f"m{coordinator.pk}-note": "Matchregisseur gebeld"},
         )
-        page = client.get(reverse("regions:followup_monitor")).content.decode()
+        page = client.get(reverse("matching:monitor")).content.decode()
     assert response.status_code == 302
-    check = FollowUpCheck.objects.get(coordinator=coordinator)
+    check = FollowUpCheck.objects.get(match=coordinator)
     assert (check.monitor, check.note) == (monitor, "Matchregisseur gebeld")
     assert "Matchregisseur gebeld" in page
 
@@ -126,7 +124,9 @@ def test_a_note_that_cannot_be_kept_is_refused_with_the_reason(matched, region, 
     with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
         client = client_for(followup_monitor(region), region)
         response = client.post(
-            reverse("regions:followup_check", args=[coordinator.pk]), {f"m{coordinator.pk}-note": note}, follow=True
+            reverse("matching:monitor_check", args=[coordinator.reference]),
+            {f"m{coordinator.pk}-note": note},
+            follow=True,
         )
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [message]
@@ -138,9 +138,9 @@ def test_monitor_of_another_region_neither_sees_nor_notes_the_match(matched, reg
     other_monitor = followup_monitor(other_region)
     with time_machine.travel(MATCHED + datetime.timedelta(days=15)):
         own_host = client_for(other_monitor, other_region)
-        page = own_host.get(reverse("regions:followup_monitor")).content.decode()
-        refused = own_host.post(reverse("regions:followup_check", args=[coordinator.pk]), {})
-        wrong_host = client_for(other_monitor, region).get(reverse("regions:followup_monitor"))
+        page = own_host.get(reverse("matching:monitor")).content.decode()
+        refused = own_host.post(reverse("matching:monitor_check", args=[coordinator.reference]), {})
+        wrong_host = client_for(other_monitor, region).get(reverse("matching:monitor"))
     assert f"M-{coordinator.pk:06d}" not in page
     assert refused.status_code == 404
     assert wrong_host.status_code == 403
@@ -156,11 +156,49 @@ def test_monitor_pages_refuse_other_roles(matched, region, who):
         "professional": lambda: first.professional,
     }[who]()
     client = client_for(user, region)
-    assert client.get(reverse("regions:followup_monitor")).status_code == 403
-    assert client.post(reverse("regions:followup_check", args=[coordinator.pk]), {}).status_code == 403
+    assert client.get(reverse("matching:monitor")).status_code == 403
+    assert client.post(reverse("matching:monitor_check", args=[coordinator.reference]), {}).status_code == 403
 
 
 def test_monitor_pages_send_anonymous_users_to_the_login(matched, anonymous_client):
     _youth, _first, _second, coordinator = matched
-    assert anonymous_client.get(reverse("regions:followup_monitor")).status_code == 302
-    assert anonymous_client.post(reverse("regions:followup_check", args=[coordinator.pk])).status_code == 302
+    assert anonymous_client.get(reverse("matching:monitor")).status_code == 302
+    assert anonymous_client.post(reverse("matching:monitor_check", args=[coordinator.reference])).status_code == 302
+
+
+def test_contact_recorded_on_a_siblings_side_counts_in_the_one_match_of_the_family(matched, region):
+    """The case that misled the monitor: contact recorded for the professional of the youth's sister."""
+    youth, first, second, match = matched
+    # the sister shares their mother; the stored keys of the youth's signals learn of the mother first
+    youth.parent_pseudonyms = ["moeder-pseudoniem"]
+    youth.save()
+    for signal in (first, second):
+        match_detect(signal_id=signal.pk)
+    sister = YouthFactory(municipality_code="0344", parent_pseudonyms=["moeder-pseudoniem"], bag_id="")
+    care = OrganisationFactory(region=region, name="Jeugdhulp Zus", code="zus", sector="youth_care")
+    sisters = _signal(care, sister, MATCHED + datetime.timedelta(days=1))
+    match.refresh_from_db()
+    assert MatchParticipation.objects.get(signal=sisters).match == match  # one match for the family
+    coordinator = match.coordinator_signal
+    others = [s for s in (first, second, sisters) if s != coordinator]
+    with time_machine.travel(MATCHED + datetime.timedelta(days=20)):
+        # contact with the sister's professional only: the match still waits for the other one
+        match_follow_up_record(
+            match=match,
+            actor=coordinator.professional,
+            contacts={sisters.pk: (MATCHED + datetime.timedelta(days=5)).date()},
+            coordination_agreed_on=None,
+        )
+        page = client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
+        waiting = [s for s in others if s != sisters]
+        assert match.reference in page
+        assert all(s.contact_email in page for s in waiting) and sisters.contact_email not in page
+        # then with everyone: no longer listed, in this region or any
+        match_follow_up_record(
+            match=match,
+            actor=coordinator.professional,
+            contacts={s.pk: (MATCHED + datetime.timedelta(days=6)).date() for s in others},
+            coordination_agreed_on=None,
+        )
+        page = client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
+    assert match.reference not in page

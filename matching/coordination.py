@@ -1,0 +1,325 @@
+"""The matchregisseur of a match: choice by the region's rules, moving on when its signal ends, hand-over, follow-up.
+
+One coordinator per match (`Match.coordinator_signal`): every page and e-mail reads it from the match row.
+Locks follow the order in matching/detection.py: the signal rows (the caller's), then the Match rows.
+"""
+
+import datetime
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_event, log_events
+from regions.models import CoordinatorRule, Municipality
+from signals.models import ARCHIVING_REASONS, Signal, SignalStatus
+
+from . import emails, hooks
+from .exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
+from .models import Match, MatchParticipation
+
+ACTIVE = SignalStatus.ACTIVE
+
+# the ordered coordinator rules of the region serving the youth's municipality, and that region, as signal columns
+_RULES_OF_YOUTH = ArraySubquery(
+    CoordinatorRule.objects.filter(region__municipalities__cbs_code=OuterRef("youth__municipality_code"))
+    .order_by("position", "id")
+    .values(rule=JSONObject(sector="sector", subtype="subtype"))
+)
+_REGION_OF_YOUTH = Subquery(
+    Municipality.objects.filter(cbs_code=OuterRef("youth__municipality_code"), region__isnull=False).values(
+        "region_id"
+    )[:1]
+)
+MEMBER_RELATED = ("youth", "organisation__region", "professional", "match_participation")
+
+
+def match_members(match_ids, *, active_only: bool = False) -> dict[int, list[Signal]]:
+    """Per match: its signals in placement order, each with its youth's region and that region's rules (one query)."""
+    signals = Signal.objects.filter(match_participation__match_id__any=list(match_ids))
+    if active_only:
+        signals = signals.filter(status=ACTIVE)
+    result: dict[int, list[Signal]] = {pk: [] for pk in match_ids}
+    for signal in (
+        signals.select_related(*MEMBER_RELATED)
+        .annotate(youth_rules=_RULES_OF_YOUTH, youth_region=_REGION_OF_YOUTH)
+        .order_by("placed_at", "id")
+    ):
+        result[signal.match_participation.match_id].append(signal)
+    return result
+
+
+def _choose(candidates: list[Signal]) -> Signal | None:
+    """By the rules of the region where the youth of the earliest candidate lives (ties by the earliest signal)."""
+    if not candidates:
+        return None
+    for rule in (CoordinatorRule(**rule) for rule in candidates[0].youth_rules or []):
+        for candidate in candidates:
+            organisation = candidate.organisation
+            if organisation.sector == rule.sector and (not rule.subtype or organisation.subtype == rule.subtype):
+                return candidate
+    return candidates[0]
+
+
+def _decide(match: Match, active: list[Signal], held: list[Match], now, *, keep_chosen: bool) -> None:
+    """Set the match's coordinator and region over its active signals.
+
+    A handed-over coordinator still active is kept (the first of `held`, the matches as they were, in order of
+    preference), and with `keep_chosen` any coordinator still active; otherwise the rules choose. Because the
+    rules choose over all active signals, the outcome of detection does not depend on the order of placement,
+    and a merge keeps one of the coordinators it merges (each was the rules' choice of its part). A proposal
+    lapses when either side is no longer in the match.
+    """
+    by_id = {s.pk: s for s in active}
+    keeper = next(
+        (m for m in held if m.coordinator_signal_id in by_id and (m.handed_over or keep_chosen)),
+        None,
+    )
+    if keeper is not None:
+        chosen, handed_over, since = by_id[keeper.coordinator_signal_id], keeper.handed_over, keeper.coordinator_since
+    else:
+        chosen, handed_over, since = _choose(active), False, now
+        if chosen is not None and chosen.pk == match.coordinator_signal_id:
+            handed_over, since = match.handed_over, match.coordinator_since or now
+    match.coordinator_signal = chosen
+    match.handed_over = handed_over if chosen else False
+    match.coordinator_since = since if chosen else None
+    if active:
+        match.region_id = active[0].youth_region
+    if match.proposed_signal_id not in by_id or match.proposed_signal_id == match.coordinator_signal_id:
+        match.proposed_signal, match.proposed_at = None, None
+
+
+_DECIDED_FIELDS = [
+    "coordinator_signal",
+    "coordinator_since",
+    "handed_over",
+    "region",
+    "proposed_signal",
+    "proposed_at",
+    "version",
+]
+
+
+def _decided_state(match: Match) -> tuple:
+    return tuple(getattr(match, match._meta.get_field(name).attname) for name in _DECIDED_FIELDS)
+
+
+def match_coordinator_after_join(*, match_id: int, before: dict[int, Match], now) -> tuple[Match, list[Signal], bool]:
+    """After detection joined or merged: the match's coordinator by the rules (a handed-over one is kept).
+
+    Returns the match, its active signals and whether anyone in it had another coordinator before; one read,
+    and one write when something changed.
+    """
+    held = [before[pk] for pk in sorted(before)]
+    match = before.get(match_id) or Match(pk=match_id, created_at=now)
+    match._state.adding = False
+    active = match_members([match_id], active_only=True)[match_id]
+    state = _decided_state(match)
+    _decide(match, active, held, now, keep_chosen=False)
+    changed = any(m.coordinator_signal_id != match.coordinator_signal_id for m in held)
+    if changed:
+        match.version += 1
+    if _decided_state(match) != state or not before:
+        match.save(update_fields=_DECIDED_FIELDS)
+    return match, active, changed
+
+
+def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True) -> list[dict]:
+    """Before signals are archived or destroyed: their matches split (when destroyed), the role moves on, all told.
+
+    The caller holds the signal rows; this locks their Match rows (sorted) and then writes, in a fixed number
+    of statements however many signals end (the life cycle ends thousands a night). Returns the logbook events;
+    with `log=False` the caller writes them, last in its transaction (the logbook's lock is held to the commit).
+    """
+    ending = {signal.pk for signal in signals}
+    with transaction.atomic():
+        match_ids = set(
+            MatchParticipation.objects.filter(signal_id__any=list(ending)).values_list("match_id", flat=True)
+        )
+        if not match_ids:
+            return []
+        matches = _matches_lock(match_ids)
+        before = {pk: match.coordinator_signal_id for pk, match in matches.items()}
+        members = match_members(list(matches))
+        if reason not in ARCHIVING_REASONS:
+            from .detection import matches_split
+
+            members = matches_split(matches=matches, members=members, destroyed=ending)
+        now = timezone.now()
+        changed: list[tuple[Match, list[Signal], int | None]] = []
+        for match_id, signals_in in members.items():
+            match = matches[match_id]
+            active = [s for s in signals_in if s.status == ACTIVE and s.pk not in ending]
+            # a part split off into a new match had the old match's coordinator: it is told who it has now
+            previous = before.get(match_id, -1)
+            # the role moves on only when its signal ends: a coordinator still active keeps it
+            _decide(match, active, [match] if match_id in before else [], now, keep_chosen=True)
+            if match.coordinator_signal_id != previous:
+                match.version += 1
+                changed.append((match, active, previous))
+        Match.objects.bulk_update([matches[pk] for pk in sorted(members)], _DECIDED_FIELDS)
+        emails.coordinator_changed_notify([(match, active) for match, active, _previous in changed if active])
+        events = [
+            {
+                "action": "match_coordinator_changed",
+                "signal_id": match.coordinator_signal_id,
+                "previous_signal_id": previous if previous != -1 else None,
+                "match": match.reference,
+                "reason": str(reason),
+            }
+            for match, _active, previous in changed
+        ]
+        if log:
+            log_events(events)
+    return events
+
+
+def _matches_lock(match_ids) -> dict[int, Match]:
+    from .detection import matches_lock
+
+    return matches_lock(match_ids)
+
+
+# --- hand-over -------------------------------------------------------------------------------------------------
+
+
+def _locked(match: Match) -> tuple[Match, list[Signal]]:
+    """The match row locked (step 3 of the lock order) and its active signals; a match merged away is refused."""
+    locked = _matches_lock([match.pk]).get(match.pk)
+    if locked is None:
+        raise MatchActionRefused(_("Deze match bestaat niet meer in deze vorm. Open de match opnieuw."))
+    return locked, match_members([locked.pk], active_only=True)[locked.pk]
+
+
+def _coordinator_of(match: Match, active: list[Signal], actor) -> Signal:
+    coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
+    if coordinator is None or coordinator.professional_id != actor.pk:
+        raise NotCoordinator()
+    return coordinator
+
+
+def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
+    """The coordinator proposes to hand the role to another active participant, who is e-mailed a link to decide."""
+    with transaction.atomic():
+        match, active = _locked(match)
+        coordinator = _coordinator_of(match, active, actor)
+        target = next((s for s in active if s.pk == to_signal_id), None)
+        if target is None or target.professional_id == actor.pk:
+            raise NotAParticipant()
+        match.proposed_signal = target
+        match.proposed_at = timezone.now()
+        match.save(update_fields=["proposed_signal", "proposed_at"])
+        emails.handover_proposed_notify(match=match, target=target, coordinator=coordinator)
+        log_event(
+            action="match_handover_proposed",
+            actor=actor,
+            signal_id=coordinator.pk,
+            proposed_signal_id=target.pk,
+            match=match.reference,
+        )
+    return match
+
+
+def match_handover_accept(*, match: Match, actor) -> Match:
+    """The proposed professional accepts: they are the coordinator until their signal ends; everyone is told."""
+    with transaction.atomic():
+        match, active = _locked(match)
+        proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)
+        if proposed is None or proposed.professional_id != actor.pk:
+            raise NoProposalForYou()
+        previous = match.coordinator_signal_id
+        match.coordinator_signal = proposed
+        match.coordinator_since = timezone.now()
+        match.handed_over = True
+        match.proposed_signal, match.proposed_at = None, None
+        match.version += 1
+        match.save(update_fields=_DECIDED_FIELDS)
+        emails.coordinator_changed_notify([(match, active)])
+        log_event(
+            action="match_coordinator_changed",
+            actor=actor,
+            signal_id=proposed.pk,
+            previous_signal_id=previous,
+            match=match.reference,
+            reason="handover",
+        )
+    return match
+
+
+def match_handover_decline(*, match: Match, actor) -> Match:
+    """The proposed professional declines; the coordinator who proposed hears it."""
+    with transaction.atomic():
+        match, active = _locked(match)
+        proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)
+        if proposed is None or proposed.professional_id != actor.pk:
+            raise NoProposalForYou()
+        proposed_at = match.proposed_at
+        match.proposed_signal, match.proposed_at = None, None
+        match.save(update_fields=["proposed_signal", "proposed_at"])
+        coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
+        if coordinator is not None:
+            emails.handover_declined_notify(match=match, coordinator=coordinator, declined_by=proposed, at=proposed_at)
+        log_event(action="match_handover_declined", actor=actor, signal_id=proposed.pk, match=match.reference)
+    return match
+
+
+# --- follow-up -------------------------------------------------------------------------------------------------
+
+
+def follow_up_date_error(value: datetime.date | None, *, match: Match) -> str | None:
+    """The Dutch message for a follow-up date that cannot be true, or None."""
+    if value is None:
+        return None
+    if value > timezone.localdate():
+        return _("Deze datum ligt in de toekomst.")
+    arose = timezone.localdate(match.created_at)
+    if value < arose:
+        return _("Deze datum ligt vóór het ontstaan van de match (%(date)s).") % {"date": arose.strftime("%d-%m-%Y")}
+    return None
+
+
+def match_follow_up_record(
+    *, match: Match, actor, contacts: dict[int, datetime.date | None], coordination_agreed_on: datetime.date | None
+) -> Match:
+    """The coordinator records per participating signal that contact was made, and that coordination was agreed.
+
+    `contacts` maps active participants' signal ids to a date (or None to clear); other signals are refused.
+    """
+    with transaction.atomic():
+        match, active = _locked(match)
+        _coordinator_of(match, active, actor)
+        by_id = {s.pk: s for s in active}
+        if set(contacts) - set(by_id):
+            raise NotAParticipant()
+        for value in (*contacts.values(), coordination_agreed_on):
+            error = follow_up_date_error(value, match=match)
+            if error:
+                raise MatchActionRefused(error)
+        now = timezone.now()
+        first_time = []
+        participations = []
+        for signal_id, value in sorted(contacts.items()):
+            participation = by_id[signal_id].match_participation
+            if participation.contact_made_on is None and value is not None:
+                first_time.append(participation)
+            participation.contact_made_on = value
+            participation.recorded_by = actor
+            participation.recorded_at = now
+            participations.append(participation)
+        MatchParticipation.objects.bulk_update(participations, ["contact_made_on", "recorded_by", "recorded_at"])
+        match.coordination_agreed_on = coordination_agreed_on
+        match.save(update_fields=["coordination_agreed_on"])
+        hooks.follow_up_recorded(match, participations, first_time)
+        log_event(
+            action="match_follow_up_recorded",
+            actor=actor,
+            signal_id=match.coordinator_signal_id,
+            match=match.reference,
+            contacts={str(pk): value.isoformat() if value else None for pk, value in sorted(contacts.items())},
+            coordination_agreed_on=coordination_agreed_on.isoformat() if coordination_agreed_on else None,
+        )
+    return match

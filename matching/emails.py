@@ -1,0 +1,182 @@
+"""The e-mails of matching, written to the outbox: each names the match's reference and its one coordinator.
+
+Only professionals with an active signal are ever e-mailed; archived signals are history and are never told.
+"""
+
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications.links import region_absolute_url
+from notifications.models import NotificationKind
+from notifications.services import notification_enqueue, notifications_enqueue
+from signals.models import Signal, SignalStatus
+
+from .models import Match, MatchKind, MatchLink
+
+MATCH_TEMPLATE = "matching/email/match"
+COORDINATOR_CHANGED_TEMPLATE = "matching/email/coordinator_changed"
+HANDOVER_PROPOSED_TEMPLATE = "matching/email/handover_proposed"
+HANDOVER_DECLINED_TEMPLATE = "matching/email/handover_declined"
+COORDINATOR_CHANGED_KIND = "match_coordinator_changed"
+HANDOVER_PROPOSED_KIND = "match_handover_proposed"
+HANDOVER_DECLINED_KIND = "match_handover_declined"
+
+
+def contact(signal: Signal | None) -> dict | None:
+    """What an e-mail shows of a professional: the contact details of their signal."""
+    if signal is None:
+        return None
+    return {
+        "name": signal.contact_name,
+        "organisation": signal.organisation.name,
+        "email": signal.contact_email,
+        "phone": signal.contact_phone,
+    }
+
+
+def match_url(match: Match, signal: Signal, name: str = "matching:match") -> str:
+    """The match page on the host of the region of the recipient's own signal."""
+    return region_absolute_url(
+        region=signal.organisation.region, path=reverse(name, kwargs={"reference": match.reference})
+    )
+
+
+def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None) -> dict:
+    youth = own.youth
+    return {
+        "reference": own.reference,
+        "youth_initials": youth.initials,
+        "youth_birth_year": youth.birth_date.year,
+        "match_reference": match.reference,
+        "coordinator": contact(coordinator),
+        "you_are_coordinator": coordinator is not None and coordinator.professional_id == own.professional_id,
+        "url": match_url(match, own),
+    }
+
+
+def _in_kind_order(kinds) -> list[str]:
+    return sorted(kinds, key=list(MatchKind.values).index)
+
+
+def match_notify(
+    *, trigger: Signal, links: list[MatchLink], signals: dict[int, Signal], match: Match, members: list[Signal]
+) -> None:
+    """One e-mail per professional with an active signal in the new links, naming the match's coordinator."""
+    coordinator = next((s for s in members if s.pk == match.coordinator_signal_id), None)
+    # recipient -> own signal -> other signal -> kinds
+    lines: dict[int, dict[int, dict[int, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for link in links:
+        for own_id, other_id in ((link.signal_a_id, link.signal_b_id), (link.signal_b_id, link.signal_a_id)):
+            own, other = signals[own_id], signals[other_id]
+            if own.status == SignalStatus.ACTIVE and other.status == SignalStatus.ACTIVE:
+                lines[own.professional_id][own_id][other_id].add(link.kind)
+    first_link = min(link.pk for link in links)
+    items = []
+    with translation.override("nl"):
+        for recipient_id, own_signals in sorted(lines.items()):
+            recipient = next(signals[own_id].professional for own_id in own_signals)
+            matches = []
+            for own_id, others in sorted(own_signals.items()):
+                entry = _own_signal_context(signals[own_id], match, coordinator)
+                entry["others"] = [
+                    {
+                        **contact(signals[other_id]),
+                        "kinds": [str(MatchKind(kind).label) for kind in _in_kind_order(kinds)],
+                        "kind_codes": _in_kind_order(kinds),
+                        "signal_id": other_id,
+                    }
+                    for other_id, kinds in sorted(others.items())
+                ]
+                matches.append(entry)
+            items.append(
+                {
+                    "recipient": recipient,
+                    "kind": NotificationKind.MATCH,
+                    "subject": ngettext(
+                        "Verwijsindex: nieuwe match %(match)s bij uw signaal %(refs)s",
+                        "Verwijsindex: nieuwe match %(match)s bij uw signalen %(refs)s",
+                        len(matches),
+                    )
+                    % {"match": match.reference, "refs": ", ".join(m["reference"] for m in matches)},
+                    "template": MATCH_TEMPLATE,
+                    "context": {
+                        "matches": matches,
+                        "match_reference": match.reference,
+                        "coordinator": contact(coordinator),
+                        "trigger_signal_id": trigger.pk,
+                    },
+                    "dedupe_key": f"match:{trigger.pk}:{first_link}:{recipient_id}",
+                }
+            )
+    notifications_enqueue(items)
+
+
+def coordinator_changed_notify(changes: list[tuple[Match, list[Signal]]]) -> None:
+    """Tell the active participants of each match who its coordinator is now: one outbox statement for all."""
+    items = []
+    with translation.override("nl"):
+        for match, active in changes:
+            coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
+            per_recipient: dict[int, list[Signal]] = defaultdict(list)
+            for signal in active:
+                per_recipient[signal.professional_id].append(signal)
+            for recipient_id, own_signals in sorted(per_recipient.items()):
+                items.append(
+                    {
+                        "recipient": own_signals[0].professional,
+                        "kind": COORDINATOR_CHANGED_KIND,
+                        "subject": _("Verwijsindex: de matchregisseur van match %(match)s is gewijzigd")
+                        % {"match": match.reference},
+                        "template": COORDINATOR_CHANGED_TEMPLATE,
+                        "context": {
+                            "match_reference": match.reference,
+                            "signals": [_own_signal_context(own, match, coordinator) for own in own_signals],
+                            "coordinator": contact(coordinator),
+                            "you_are_coordinator": coordinator is not None
+                            and coordinator.professional_id == recipient_id,
+                            "url": match_url(match, own_signals[0]),
+                        },
+                        "dedupe_key": f"coordinator:{match.pk}:v{match.version}:{recipient_id}",
+                    }
+                )
+    notifications_enqueue(items)
+
+
+def handover_proposed_notify(*, match: Match, target: Signal, coordinator: Signal) -> None:
+    """The proposed professional gets a link to the page with the accept and decline buttons."""
+    with translation.override("nl"):
+        notification_enqueue(
+            recipient=target.professional,
+            kind=HANDOVER_PROPOSED_KIND,
+            subject=_("Verwijsindex: verzoek om matchregisseur te worden van match %(match)s")
+            % {"match": match.reference},
+            template=HANDOVER_PROPOSED_TEMPLATE,
+            context={
+                "match_reference": match.reference,
+                "signal": _own_signal_context(target, match, coordinator),
+                "coordinator": contact(coordinator),
+                "url": match_url(match, target, "matching:handover"),
+            },
+            dedupe_key=f"handover:{match.pk}:{target.pk}:{match.proposed_at.isoformat()}",
+        )
+
+
+def handover_declined_notify(*, match: Match, coordinator: Signal, declined_by: Signal, at) -> None:
+    with translation.override("nl"):
+        notification_enqueue(
+            recipient=coordinator.professional,
+            kind=HANDOVER_DECLINED_KIND,
+            subject=_("Verwijsindex: overdracht van de matchregie van match %(match)s geweigerd")
+            % {"match": match.reference},
+            template=HANDOVER_DECLINED_TEMPLATE,
+            context={
+                "match_reference": match.reference,
+                "declined_by": contact(declined_by),
+                "url": match_url(match, coordinator),
+            },
+            dedupe_key=f"handover-declined:{match.pk}:{declined_by.pk}:{at.isoformat() if at else ''}",
+        )

@@ -1,0 +1,133 @@
+"""Placing, detecting, ending, transferring, handing over and recording follow-up, run against each other on one
+family from parallel connections: no deadlock, no foreign-key error for a partner destroyed meanwhile, and the
+matches end consistent (the lock order of docs/adr/0001-the-match.md, kept by every path)."""
+
+import random
+import threading
+from collections import defaultdict
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from matching.exceptions import MatchActionRefused
+from matching.models import Match, MatchLink, MatchParticipation
+from matching.services import match_detect, match_follow_up_record, match_handover_propose
+from signals.exceptions import SignalRefused
+from signals.models import EndReason, Signal, SignalStatus
+from signals.services import signal_end, signal_place, signal_transfer
+from tests.accounts.factories import professional
+from tests.matching.conftest import brp_youth, haaglanden  # noqa: F401 - shared fixtures
+from tests.notifications.conftest import celery_eager  # noqa: F401 - shared fixture
+from tests.regions.factories import OrganisationFactory
+from tests.signals.factories import informed
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+FAMILY = ("999970021", "999970033", "999970045", "999999151")
+ROUNDS = 3
+
+
+def _place(youth, organisation, user):
+    return signal_place(
+        professional=user, organisation=organisation, youth=youth, informing=informed(timezone.localdate())
+    )
+
+
+def _run_together(jobs) -> list[BaseException]:
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def worker(job):
+        try:
+            barrier.wait(timeout=30)
+            job()
+        except (SignalRefused, MatchActionRefused):
+            pass  # a refusal with a message is an answer, not a failure (e.g. the signal ended meanwhile)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def _assert_consistent():
+    """Every link's ends share a match; each match is connected; its coordinator is one of its active signals."""
+    match_of = dict(MatchParticipation.objects.values_list("signal_id", "match_id"))
+    links = list(MatchLink.objects.values_list("signal_a_id", "signal_b_id"))
+    for a, b in links:
+        assert match_of.get(a) is not None and match_of[a] == match_of.get(b), (a, b)
+    members = defaultdict(set)
+    for signal_id, match_id in match_of.items():
+        members[match_id].add(signal_id)
+    active = set(Signal.objects.filter(status=SignalStatus.ACTIVE).values_list("pk", flat=True))
+    for match in Match.objects.all():
+        signals = members[match.pk]
+        assert len(signals) >= 2, match.reference
+        reached, todo = set(), [min(signals)]
+        while todo:
+            pk = todo.pop()
+            if pk not in reached:
+                reached.add(pk)
+                todo += [b for a, b in links if a == pk] + [a for a, b in links if b == pk]
+        assert reached == signals, f"{match.reference} is not connected"
+        if signals & active:
+            assert match.coordinator_signal_id in signals & active, match.reference
+        else:
+            assert match.coordinator_signal_id is None
+
+
+def test_every_write_path_against_each_other_on_one_family(celery_eager, brp_youth, haaglanden):  # noqa: F811
+    rng = random.Random(15)
+    youths = [brp_youth(bsn) for bsn in FAMILY]
+    organisations = [OrganisationFactory(region=haaglanden) for _ in range(6)]
+    people = {org.pk: [professional(org) for _ in range(4)] for org in organisations}
+    for number in range(8):
+        organisation = organisations[number % len(organisations)]
+        _place(youths[number % len(youths)], organisation, people[organisation.pk][0])
+
+    for round_number in range(ROUNDS):
+        active = list(Signal.objects.filter(status=SignalStatus.ACTIVE).select_related("organisation", "professional"))
+        rng.shuffle(active)
+        match = Match.objects.exclude(coordinator_signal=None).select_related("coordinator_signal").first()
+        jobs = []
+        # placing (and, after its commit, detecting) new signals on every child
+        for number, youth in enumerate(youths):
+            organisation = organisations[(number + round_number) % len(organisations)]
+            user = people[organisation.pk][1 + round_number]
+            jobs.append(lambda y=youth, o=organisation, u=user: _place(y, o, u))
+        # ending: archived and destroyed (the destroyed one's partners are being linked at this moment)
+        for signal, reason in zip(
+            active[:3], (EndReason.CONCERN_GONE, EndReason.PLACED_WRONGLY, EndReason.PLACED_WRONGLY), strict=False
+        ):
+            jobs.append(lambda s=signal, r=reason: signal_end(signal=s, reason=r, actor=s.professional))
+        # transferring a signal to a colleague
+        moving = active[3]
+        colleague = next(p for p in people[moving.organisation_id] if p != moving.professional)
+        jobs.append(lambda s=moving, c=colleague: signal_transfer(signal=s, to_professional=c, actor=s.professional))
+        # detection run again for a signal (the sweep) and the coordinator's own work on the match
+        jobs.append(lambda s=active[4]: match_detect(signal_id=s.pk))
+        if match is not None:
+            coordinator = match.coordinator_signal
+            other = next((s for s in active[5:] if s.professional_id != coordinator.professional_id), None)
+            if other is not None:
+                jobs.append(
+                    lambda m=match, c=coordinator, o=other: match_handover_propose(
+                        match=m, actor=c.professional, to_signal_id=o.pk
+                    )
+                )
+            jobs.append(
+                lambda m=match, c=coordinator: match_follow_up_record(
+                    match=m, actor=c.professional, contacts={}, coordination_agreed_on=timezone.localdate()
+                )
+            )
+        errors = _run_together(jobs)
+        assert errors == [], [repr(error) for error in errors]
+        _assert_consistent()
+    assert Match.objects.exists()
