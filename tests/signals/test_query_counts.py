@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 # session, user, second-factor device, memberships (the region of the host is kept per process)
 TRIVIAL_PAGE = 4
 # the above; the professional's task list (verwijsindex/start.py): the last visit of "My matches" and that
-# selector's own reads (own signals, their links, the rows of its first page), a proposed hand-over, open advice
-# requests, and one read for signals that expire soon or whose informing is postponed
-START_PAGE = 12
+# selector's own reads (the user's match ids, the page's matches and their signals), a proposed hand-over, open
+# advice requests, and one read for signals that expire soon or whose informing is postponed
+START_PAGE = 11
 # the above; the signal; the logbook entry (one insert, no lock: it is chained after the commit, ADR 0002); its
 # match count
 SIGNAL_PAGE = 7
