@@ -44,6 +44,16 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolForm(TokenForm):
+    """Linking the app: the user has no backup codes yet, so the field does not mention them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = _("Code uit uw authenticator-app")
+        self.fields["token"].help_text = _("Zes cijfers; de app toont elke 30 seconden een nieuwe code.")
+        self.fields["token"].error_messages["required"] = _("Vul de code in die uw app nu toont.")
+
+
 class RegionPasswordResetForm(PasswordResetForm):
     """Django's reset form, sending only to people with a role in the region whose host was used.
 

@@ -26,7 +26,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from verwijsindex.form_pages import form_data
 from verwijsindex.links import region_url
 
-from .forms import InvitationConfirmForm, LoginForm, RegionPasswordResetForm, TokenForm
+from .forms import EnrolForm, InvitationConfirmForm, LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required
 from .models import Role, User
 from .oidc import provider_logout_url
@@ -145,7 +145,7 @@ def enrol(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator-app"), confirmed=False)
-    form = TokenForm(form_data(request))
+    form = EnrolForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             codes = two_factor_confirm(user=request.user, device=device)

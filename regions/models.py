@@ -128,6 +128,20 @@ class Subtype(models.TextChoices):
     OTHER = "other", _("Overig")
 
 
+# which kinds of organisation exist in which sector; a coordinator rule for another pair could never apply
+SECTOR_SUBTYPES = {
+    Sector.YOUTH_CARE: {Subtype.VEILIG_THUIS, Subtype.YOUTH_CARE_PROVIDER, Subtype.CERTIFIED_INSTITUTION,
+                        Subtype.WIJKTEAM, Subtype.OTHER},
+    Sector.YOUTH_HEALTH_CARE: {Subtype.GGD, Subtype.OTHER},
+    Sector.HEALTH_CARE: {Subtype.GENERAL_PRACTITIONER, Subtype.MENTAL_HEALTH, Subtype.GGD, Subtype.OTHER},
+    Sector.EDUCATION: {Subtype.SCHOOL, Subtype.LEERPLICHT, Subtype.OTHER},
+    Sector.SOCIAL_SUPPORT: {Subtype.WIJKTEAM, Subtype.VEILIG_THUIS, Subtype.SOCIAL_SERVICES, Subtype.OTHER},
+    Sector.WORK_AND_INCOME: {Subtype.SOCIAL_SERVICES, Subtype.OTHER},
+    Sector.POLICE_AND_JUSTICE: {Subtype.POLICE, Subtype.PROBATION, Subtype.HALT, Subtype.CERTIFIED_INSTITUTION,
+                                Subtype.OTHER},
+}  # fmt: skip
+
+
 class Organisation(models.Model):
     """A participating organisation (instantie) that signed the region's convenant."""
 

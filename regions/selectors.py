@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from . import legal
 from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region, Sector
@@ -129,6 +130,47 @@ def move_notice_of_region(*, region: Region, pk: int) -> MoveNotice:
 
 def municipality_names(*, codes) -> dict[str, str]:
     return dict(Municipality.objects.filter(cbs_code__in=set(codes)).values_list("cbs_code", "name"))
+
+
+# the BRP's "gemeente van inschrijving" for the Registratie Niet-ingezetenen: emigrated, or never lived here
+RNI_CODE = "1999"
+
+
+@dataclass(frozen=True)
+class MunicipalityLabel:
+    """A municipality in words (never its CBS code), with a note where the words need one."""
+
+    name: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def municipality_labels(*, codes) -> dict[str, MunicipalityLabel]:
+    """Each code as words: the municipality's name, "buitenland / RNI" for 1999, or that it is not served here."""
+    names = municipality_names(codes=[code for code in codes if code])
+    labels = {}
+    for code in set(codes):
+        if code in names:
+            labels[code] = MunicipalityLabel(names[code])
+        elif code == RNI_CODE:
+            labels[code] = MunicipalityLabel(
+                _("buitenland / RNI"),
+                _(
+                    "Ingeschreven in de Registratie Niet-ingezetenen: de jeugdige woont in het buitenland of heeft "
+                    "geen woonadres in Nederland."
+                ),
+            )
+        elif code:
+            labels[code] = MunicipalityLabel(_("een gemeente buiten de aangesloten regio's"))
+        else:
+            labels[code] = MunicipalityLabel(_("onbekend"))
+    return labels
+
+
+def municipality_label(code: str) -> MunicipalityLabel:
+    return municipality_labels(codes=[code])[code]
 
 
 # --- organisation coordinators: scoped to their own organisation -------------------------------

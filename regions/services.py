@@ -12,7 +12,17 @@ from audit.services import log_event
 from persons.bsn import bag_pseudonym
 
 from .bag import BAG_ID, BagUnavailable, bag_id_for_address
-from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region
+from .models import (
+    SECTOR_SUBTYPES,
+    CoordinatorRule,
+    InstitutionalAddress,
+    MoveNotice,
+    Municipality,
+    Organisation,
+    Region,
+    Sector,
+    Subtype,
+)
 
 THEME_PRIMARY = "vi-color-primary"
 THEME_CONTRAST = "vi-color-primary-contrast"
@@ -223,6 +233,11 @@ def _renumber(rules: list[CoordinatorRule]) -> None:
 
 @transaction.atomic
 def coordinator_rule_add(*, region: Region, sector: str, subtype: str = "", actor, request=None) -> CoordinatorRule:
+    if subtype and subtype not in SECTOR_SUBTYPES.get(sector, ()):
+        raise RegionAdminError(
+            _("%(subtype)s hoort niet bij de sector %(sector)s; kies een soort die bij de sector past.")
+            % {"subtype": Subtype(subtype).label, "sector": Sector(sector).label}
+        )
     rules = _rules_locked(region)
     if any(r.sector == sector and r.subtype == (subtype or "") for r in rules):
         raise RegionAdminError(_("Deze regel staat al in de lijst."))

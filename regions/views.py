@@ -428,12 +428,12 @@ def region_look(request):
 @process_manager_required
 def move_notice_list(request):
     notices = list(selectors.move_notices_of_region(region=request.region)[:200])
-    names = selectors.municipality_names(
+    names = selectors.municipality_labels(
         codes=[n.from_municipality_code for n in notices] + [n.to_municipality_code for n in notices]
     )
     for notice in notices:
-        notice.from_name = names.get(notice.from_municipality_code, notice.from_municipality_code)
-        notice.to_name = names.get(notice.to_municipality_code, notice.to_municipality_code)
+        notice.from_name = names[notice.from_municipality_code]
+        notice.to_name = names[notice.to_municipality_code]
     return render(request, "regions/move_notice_list.html", {"notices": notices, "title": _("Verhuismeldingen")})
 
 

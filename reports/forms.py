@@ -35,6 +35,8 @@ class PeriodForm(NldsFormMixin, forms.Form):
     last = MonthField(label=_("Tot en met maand"), required=False)
 
     def __init__(self, *args, today: datetime.date, **kwargs):
+        first, last = default_period(today)
+        kwargs.setdefault("initial", {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"})
         super().__init__(*args, **kwargs)
         self.today = today
 

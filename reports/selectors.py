@@ -161,9 +161,7 @@ def region_statistics(*, region: Region, first_month: datetime.date, last_month:
     months = months_between(first_month, last_month)
     month_labels = [(m, f"{m:%Y-%m}") for m in months]
     sector_labels = [(str(value), str(label)) for value, label in Sector.choices]
-    municipality_labels = [
-        (m.cbs_code, f"{m.name} ({m.cbs_code})") for m in Municipality.objects.filter(region=region).order_by("name")
-    ]
+    municipality_labels = [(m.cbs_code, m.name) for m in Municipality.objects.filter(region=region).order_by("name")]
     # counters of youths living outside the region's municipalities (or without a known one) are kept together
     known = {code for code, _label in municipality_labels}
     other_codes = set(
@@ -247,3 +245,51 @@ def region_statistics(*, region: Region, first_month: datetime.date, last_month:
         ),
     ]
     return Statistics(first_month=months[0], last_month=months[-1], tables=tables)
+
+
+@dataclass
+class Headline:
+    """The figures on top of the statistics page; counts under 5 are shown as "< 5" like every other count."""
+
+    signals_active: str
+    matches_this_month: str
+    followed_up_in_time: str
+    median_days_to_contact: str
+
+
+def region_headline(*, region: Region, first_month: datetime.date, last_month: datetime.date, today) -> Headline:
+    """Signals active now and matches this month; follow-up in time and days to contact over the chosen period."""
+    from signals.models import Signal, SignalStatus
+
+    active = Signal.objects.filter(organisation__region=region, status=SignalStatus.ACTIVE).count()
+    this_month = today.replace(day=1)
+    matches = (
+        Counter.objects.filter(region=region, month=this_month, metric__in=[str(m) for m in MATCH_METRICS]).aggregate(
+            n=Sum("count")
+        )["n"]
+        or 0
+    )
+    months = months_between(first_month, last_month)
+    due = (
+        Counter.objects.filter(region=region, month__in=months, metric=Metric.FOLLOWUP_DUE).aggregate(n=Sum("count"))[
+            "n"
+        ]
+        or 0
+    )
+    histogram: dict[int, int] = {}
+    for row in (
+        Counter.objects.filter(region=region, month__in=months, metric=Metric.FOLLOWUP_RECORDED)
+        .values("days")
+        .annotate(total=Sum("count"))
+    ):
+        histogram[row["days"] or 0] = histogram.get(row["days"] or 0, 0) + row["total"]
+    in_time = sum(n for days, n in histogram.items() if days <= region.followup_days)
+    # a share or median of fewer than 5 matches would point at single matches: not shown
+    share = f"{round(100 * in_time / due)}%" if due >= THRESHOLD and in_time >= THRESHOLD else "—"
+    median = _median_days(histogram) if sum(histogram.values()) >= THRESHOLD else None
+    return Headline(
+        signals_active=count_shown(active),
+        matches_this_month=count_shown(matches),
+        followed_up_in_time=share,
+        median_days_to_contact="—" if median is None else f"{median:g}".replace(".", ","),
+    )

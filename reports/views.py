@@ -12,7 +12,7 @@ from accounts.permissions import role_required
 
 from .charts import bar_chart
 from .forms import PeriodForm
-from .selectors import region_statistics
+from .selectors import region_headline, region_statistics
 
 
 def _period(request):
@@ -25,6 +25,7 @@ def _period(request):
 def statistics(request):
     form, first, last = _period(request)
     figures = region_statistics(region=request.region, first_month=first, last_month=last)
+    headline = region_headline(region=request.region, first_month=first, last_month=last, today=timezone.localdate())
     sections = [{"table": table, "chart": bar_chart(table)} for table in figures.tables]
     return render(
         request,
@@ -32,6 +33,7 @@ def statistics(request):
         {
             "form": form,
             "figures": figures,
+            "headline": headline,
             "sections": sections,
             "query": request.GET.urlencode(),
             "title": _("Statistiek"),

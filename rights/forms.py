@@ -7,11 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
 
-from .models import AdviceChoice, IdentityCheckMethod, RequesterCapacity, RequestKind
+from .models import AdviceChoice, AnswerMethod, IdentityCheckMethod, RequesterCapacity, RequestKind
+
+# the longest explanation a professional or process manager writes; longer text is refused with a message
+EXPLANATION_MAX = 2000
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, **kwargs):
+        # ISO: a date field shows nothing for a localised value (02-12-2026)
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RequestRegisterForm(forms.Form):
@@ -62,6 +69,13 @@ class RequestRegisterForm(forms.Form):
     description = forms.CharField(
         label=_("Omschrijving van het verzoek"),
         required=False,
+        max_length=EXPLANATION_MAX,
+        error_messages={
+            "max_length": _(
+                "De omschrijving is te lang: gebruik hoogstens 2.000 tekens (het zijn er nu %(show_value)s)."
+            )
+        },
+        help_text=_("De gronden van de verzoeker; de professional ziet ze bij de adviesvraag."),
         widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea"}),
     )
 
@@ -109,8 +123,20 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Motivering"),
+        max_length=EXPLANATION_MAX,
         widget=forms.Textarea(attrs={"rows": 5, "class": "utrecht-textarea"}),
-        error_messages={"required": _("Schrijf op waarom u zo besluit.")},
+        error_messages={
+            "required": _("Schrijf op waarom u zo besluit."),
+            "max_length": _(
+                "De motivering is te lang: gebruik hoogstens 2.000 tekens (het zijn er nu %(show_value)s)."
+            ),
+        },
+    )
+    confirm = forms.BooleanField(
+        label=_("Ik begrijp dat dit besluit niet ongedaan kan worden gemaakt"),
+        error_messages={
+            "required": _("Bevestig dat u dit besluit wilt vastleggen; het kan niet ongedaan worden gemaakt.")
+        },
     )
 
 
@@ -124,6 +150,29 @@ class AdviceForm(forms.Form):
     advice_text = forms.CharField(
         label=_("Toelichting"),
         required=False,
+        max_length=EXPLANATION_MAX,
+        error_messages={
+            "max_length": _(
+                "De toelichting is te lang: gebruik hoogstens 2.000 tekens (het zijn er nu %(show_value)s)."
+            )
+        },
         help_text=_("Schrijf hier niets over de inhoud van de zorg; alleen waarom het signaal wel of niet terecht is."),
         widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea"}),
+    )
+
+
+class AnswerForm(forms.Form):
+    """The last step of a request: how and when the citizen was answered. Closing cannot be undone."""
+
+    answered_on = forms.DateField(label=_("Geantwoord op"), widget=DateInput())
+    answered_how = forms.ChoiceField(
+        label=_("Hoe is de burger geantwoord?"),
+        choices=AnswerMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies hoe de burger is geantwoord.")},
+    )
+    answered_note = forms.CharField(label=_("Toelichting (optioneel)"), max_length=200, required=False)
+    confirm = forms.BooleanField(
+        label=_("Ik begrijp dat het verzoek hiermee wordt afgesloten; dit kan niet ongedaan worden gemaakt"),
+        error_messages={"required": _("Bevestig dat u het verzoek wilt afsluiten.")},
     )

@@ -52,6 +52,13 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Afgewezen")
 
 
+class AnswerMethod(models.TextChoices):
+    LETTER = "letter", _("Per brief")
+    EMAIL = "email", _("Per e-mail")
+    DESK = "desk", _("Aan de balie")
+    PHONE = "phone", _("Telefonisch")
+
+
 CLOSED_STATUSES = (RequestStatus.COMPLETED, RequestStatus.UPHELD, RequestStatus.REJECTED)
 
 
@@ -95,6 +102,10 @@ class RightsRequest(models.Model):
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
     decision_reason = models.TextField(_("motivering"), blank=True)
     completed_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    # the last step: how and when the citizen got the answer (recorded when the request is completed)
+    answered_on = models.DateField(_("burger geantwoord op"), null=True, blank=True)
+    answered_how = models.CharField(_("hoe geantwoord"), max_length=16, choices=AnswerMethod.choices, blank=True)
+    answered_note = models.CharField(_("toelichting antwoord"), max_length=200, blank=True)
     overdue_reminded_on = models.DateField(_("herinnering termijn verstuurd op"), null=True, blank=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from accounts.models import Membership, Role
 from audit.selectors import logbook_for_youth
 from persons.models import Youth
 
-from .models import AdviceTask, RightsRequest
+from .models import CLOSED_STATUSES, AdviceTask, RightsRequest
 
 
 def youth_by_pseudonym(*, pseudonym: str) -> Youth | None:
@@ -176,3 +176,15 @@ def staff_activity_for_region(*, region, as_of: datetime.date, weeks: int = 12) 
         )
     rows.sort(key=lambda row: (not row.flagged, -sum(row.weeks), row.name))
     return starts, rows
+
+
+def open_requests_for_same_youth(*, rights_request: RightsRequest) -> list[RightsRequest]:
+    """Other open requests about the same youth in the same municipality: a possible duplicate to flag."""
+    return list(
+        RightsRequest.objects.filter(
+            municipality_id=rights_request.municipality_id, youth_pseudonym=rights_request.youth_pseudonym
+        )
+        .exclude(pk=rights_request.pk)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("received_on", "pk")
+    )

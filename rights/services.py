@@ -204,17 +204,41 @@ def rights_overview_record(*, rights_request: RightsRequest, actor, as_copy: boo
         )
 
 
-def rights_request_complete(*, rights_request: RightsRequest, actor, request=None) -> RightsRequest:
-    """Close an inzage or kopie request once the overview or copy was handed over."""
+def rights_request_complete(
+    *,
+    rights_request: RightsRequest,
+    actor,
+    answered_on: datetime.date | None = None,
+    answered_how: str = "",
+    answered_note: str = "",
+    request=None,
+) -> RightsRequest:
+    """The last step: record how and when the citizen was answered, and close the request.
+
+    An inzage or kopie request is closed by it; a correction or objection only after the process manager's
+    decision (its status stays the decision). Cannot be done twice.
+    """
+    answered_on = answered_on or timezone.localdate()
+    if answered_on > timezone.localdate():
+        raise ValidationError(_("De datum van het antwoord kan niet in de toekomst liggen."))
     with transaction.atomic():
         rights_request = RightsRequest.objects.select_for_update().get(pk=rights_request.pk)
-        if rights_request.kind in DECIDED_KINDS:
-            raise ValidationError(_("Een verzoek om correctie of bezwaar wordt afgehandeld met een besluit."))
-        if not rights_request.is_open:
+        if rights_request.answered_on is not None or rights_request.status == RequestStatus.COMPLETED:
             raise ValidationError(_("Dit verzoek is al afgehandeld."))
-        rights_request.status = RequestStatus.COMPLETED
+        if rights_request.kind in DECIDED_KINDS:
+            if rights_request.status not in (RequestStatus.UPHELD, RequestStatus.REJECTED):
+                raise ValidationError(
+                    _("Een verzoek om correctie of bezwaar wordt pas afgehandeld na het besluit van de procesmanager.")
+                )
+        else:
+            rights_request.status = RequestStatus.COMPLETED
+        if answered_on < rights_request.received_on:
+            raise ValidationError(_("De datum van het antwoord ligt vóór de datum van ontvangst."))
         rights_request.completed_at = timezone.now()
-        rights_request.save(update_fields=["status", "completed_at"])
+        rights_request.answered_on = answered_on
+        rights_request.answered_how = answered_how
+        rights_request.answered_note = answered_note
+        rights_request.save(update_fields=["status", "completed_at", "answered_on", "answered_how", "answered_note"])
         log_event(
             action="rights_request_completed",
             actor=actor,
@@ -222,6 +246,7 @@ def rights_request_complete(*, rights_request: RightsRequest, actor, request=Non
             region_id=rights_request.region_id,
             youth_pseudonym=rights_request.youth_pseudonym,
             rights_request=rights_request.pk,
+            answered_how=answered_how,
         )
     return rights_request
 

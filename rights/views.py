@@ -18,8 +18,9 @@ from persons.exceptions import BsnInvalid, PersonLookupError
 from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
-from .forms import AdviceForm, AdviceRequestForm, DecisionForm, RequestRegisterForm
+from .forms import AdviceForm, AdviceRequestForm, AnswerForm, DecisionForm, RequestRegisterForm
 from .models import DECIDED_KINDS, Authority, RequestStatus
+from .steps import next_actor, request_steps
 
 PDF_STYLESHEET = Path(__file__).resolve().parent / "static" / "rights" / "overview-pdf.css"
 
@@ -90,6 +91,9 @@ def request_register(request):
             form.add_error(None, str(exc.message))
             return None
         messages.success(request, _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference})
+        others = selectors.open_requests_for_same_youth(rights_request=rights_request)
+        if others:
+            messages.warning(request, _duplicates_text(others))
         return redirect("rights:request_detail", pk=rights_request.pk)
 
     return form_page(
@@ -99,6 +103,12 @@ def request_register(request):
         template="rights/register.html",
         context={"title": _("Verzoek registreren"), "municipality": municipality},
     )
+
+
+def _duplicates_text(others) -> str:
+    return _(
+        "Let op: voor deze jeugdige loopt al een verzoek (%(refs)s). Controleer of dit een dubbele registratie is."
+    ) % {"refs": ", ".join(r.reference for r in others)}
 
 
 @role_required(Role.MUNICIPAL_STAFF, Role.PROCESS_MANAGER)
@@ -115,7 +125,13 @@ def request_detail(request, pk):
         "bsn": bsn_decrypt(rights_request.bsn_encrypted) if is_staff else None,
         "advice_tasks": list(rights_request.advice_tasks.select_related("professional")),
         "may_hand_over": rights_request.authority != Authority.NOT_ALLOWED,
+        "duplicates": selectors.open_requests_for_same_youth(rights_request=rights_request)
+        if rights_request.is_open
+        else [],
     }
+    context["steps"] = request_steps(rights_request=rights_request, advice_tasks=context["advice_tasks"])
+    context["next_actor"] = next_actor(context["steps"])
+    context["may_answer"] = is_staff and _may_answer(rights_request)
     if (
         rights_request.kind in DECIDED_KINDS
         and rights_request.status == RequestStatus.RECEIVED
@@ -164,17 +180,44 @@ def request_pdf(request, pk):
     return response
 
 
-@require_POST
+def _may_answer(rights_request) -> bool:
+    """The citizen can be answered once: an inzage/kopie while open, a correction/objection after the decision."""
+    if rights_request.answered_on is not None or rights_request.status == RequestStatus.COMPLETED:
+        return False
+    if rights_request.kind in DECIDED_KINDS:
+        return rights_request.status in (RequestStatus.UPHELD, RequestStatus.REJECTED)
+    return True
+
+
 @role_required(Role.MUNICIPAL_STAFF)
 def request_complete(request, pk):
+    """The last step, confirmed: how and when the citizen was answered; then the request is closed."""
     rights_request = _staff_request(request, pk)
-    try:
-        services.rights_request_complete(rights_request=rights_request, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
+    form = AnswerForm(form_data(request), initial={"answered_on": timezone.localdate()})
+
+    def complete():
+        data = form.cleaned_data
+        services.rights_request_complete(
+            rights_request=rights_request,
+            actor=request.user,
+            answered_on=data["answered_on"],
+            answered_how=data["answered_how"],
+            answered_note=data["answered_note"],
+            request=request,
+        )
         messages.success(request, _("Het verzoek is afgehandeld."))
-    return redirect("rights:request_detail", pk=pk)
+        return redirect("rights:request_detail", pk=pk)
+
+    return form_page(
+        request,
+        form,
+        act=complete,
+        template="rights/complete.html",
+        context={
+            "title": _("Verzoek %(ref)s afhandelen") % {"ref": rights_request.reference},
+            "rights_request": rights_request,
+        },
+    )
 
 
 @require_POST

@@ -12,7 +12,7 @@ from accounts.permissions import role_required
 from audit.services import log_event
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
-from regions.models import Municipality
+from regions.selectors import municipality_label
 from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
@@ -114,7 +114,6 @@ def place_confirm(request):
         _flow_save(request, {**_flow(request), "step": 3})
         return redirect("signals:place_profile")
     log_event(action="youth_data_viewed", request=request, youth_pseudonym=youth.pseudonym, page="signal_place_confirm")
-    municipality = Municipality.objects.filter(cbs_code=youth.municipality_code).first()
     return render(
         request,
         "signals/place_confirm.html",
@@ -122,7 +121,7 @@ def place_confirm(request):
             "form": ConfirmForm(),
             "youth": youth,
             "birth_date": brp_date_display(youth.birth_date_brp),
-            "municipality": municipality.name if municipality else youth.municipality_code,
+            "municipality": municipality_label(youth.municipality_code),
             "title": _("Controleer de jeugdige"),
             "step": 2,
         },

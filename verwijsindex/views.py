@@ -14,8 +14,13 @@ from verwijsindex.outages import outage_of, outage_response
 
 
 def home(request):
+    """The start page: per role a task list of what waits for this person (verwijsindex/start.py)."""
+    from .start import start_tasks
+
     # LoginRequiredMiddleware has read them for this request already
-    return render(request, "home.html", {"title": _("Start"), "memberships": request.memberships})
+    memberships = request.memberships
+    sections = start_tasks(user=request.user, memberships=memberships, region=request.region)
+    return render(request, "home.html", {"title": _("Start"), "memberships": memberships, "sections": sections})
 
 
 def page_not_found(request, exception=None):

@@ -57,7 +57,10 @@ def test_a_code_left_empty_is_asked_for_not_ignored(region, professional_user, w
     url = reverse("accounts:two_factor" if with_device else "accounts:enrol")
     response = client.post(url, {})
     assert response.status_code == 200
-    assert response.context["form"].errors["token"] == ["Vul de code uit uw app of een back-upcode in."]
+    # at enrolment the user has no backup codes yet: nothing mentions them
+    expected = "Vul de code uit uw app of een back-upcode in." if with_device else "Vul de code in die uw app nu toont."
+    assert response.context["form"].errors["token"] == [expected]
+    assert with_device or "back-up" not in response.content.decode()
     assert client.get(reverse("home")).status_code == 302
 
 
@@ -91,3 +94,15 @@ def test_anonymous_user_is_sent_to_login(anonymous_client):
     response = anonymous_client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_enrolment_key_is_grouped_in_fours_for_typing(region, professional_user):
+    import re
+
+    client = Client(HTTP_HOST=host_of(region))
+    client.post(reverse("accounts:login"), {"username": professional_user.email, "password": PASSWORD})
+    page = client.get(reverse("accounts:enrol")).content.decode()
+
+    key = re.search(r'<code class="vi-key"[^>]*>([^<]+)</code>', page).group(1)
+    groups = key.split(" ")
+    assert len("".join(groups)) == 32 and all(len(group) == 4 for group in groups)

@@ -32,7 +32,70 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
+# Layout faults a person sees and axe does not: a page wider than the window (the whole page scrolls sideways),
+# form controls or labels drawn over each other, and a radio or checkbox whose checked state does not show.
+WIDTHS = (1280, 375)
+_LAYOUT = """() => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1) {
+    const over = el => el.getBoundingClientRect().right > window.innerWidth + 1;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter(el => over(el) && !(el.parentElement && over(el.parentElement))).slice(0, 3)
+      .map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
+    problems.push(`the page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window`
+      + ` (widest: ${wide.join(', ')})`);
+  }
+  const shown = el => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden'
+      && !el.closest('.vi-skip-link, .vi-visually-hidden');
+  };
+  const name = el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+    + `${el.htmlFor ? '[for=' + el.htmlFor + ']' : ''} "${(el.innerText || el.value || '').trim().slice(0, 30)}"`;
+  const items = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, label, legend')]
+    .filter(shown);
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const a = items[i], b = items[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+      const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+      if (w > 2 && h > 2) problems.push(`${name(a)} overlaps ${name(b)} (${Math.round(w)}x${Math.round(h)}px)`);
+    }
+  }
+  return problems;
+}"""
+# a copy of each kind of radio/checkbox with the opposite state, next to it, to compare pixels with
+_PROBES_ADD = """() => {
+  const seen = new Set(), pairs = [];
+  for (const el of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const r = el.getBoundingClientRect();
+    const key = el.type + ' ' + el.className;
+    if (r.width < 1 || seen.has(key)) continue;
+    seen.add(key);
+    const probe = el.cloneNode(false);
+    probe.removeAttribute('id'); probe.name = 'vi-probe-' + pairs.length; probe.checked = !el.checked;
+    probe.setAttribute('data-vi-probe', String(pairs.length));
+    probe.setAttribute('aria-hidden', 'true'); probe.tabIndex = -1;
+    el.setAttribute('data-vi-probed', String(pairs.length));
+    el.after(probe);
+    pairs.push(key);
+  }
+  return pairs;
+}"""
+_PROBES_REMOVE = """() => {
+  document.querySelectorAll('[data-vi-probe]').forEach(el => el.remove());
+  document.querySelectorAll('[data-vi-probed]').forEach(el => el.removeAttribute('data-vi-probed'));
+}"""
+
+
 class AccessibilityViolation(AssertionError):
+    pass
+
+
+class LayoutFault(AssertionError):
     pass
 
 
@@ -66,6 +129,7 @@ class Visitor:
         self.page.on("pageerror", lambda error: self._errors.append(str(error)))
         self.page.on("console", self._console)
         self._errors: list[str] = []
+        self._pages = 0
 
     def _navigated(self, frame) -> None:
         if frame == self.page.main_frame:
@@ -119,12 +183,43 @@ class Visitor:
         self.audit()
 
     def audit(self) -> None:
+        """axe and the layout checks at each width of WIDTHS, with a screenshot of each; back to the first width."""
+        self._pages += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", self.page.url.split("://", 1)[-1].split("/", 1)[-1].lower()).strip("-")
+        viewport = self.page.viewport_size
+        try:
+            for width in WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": viewport["height"]})
+                self._axe()
+                self._layout(width)
+                SCREENSHOTS.mkdir(exist_ok=True)
+                shot = f"{self.name.lower()}-{self._pages:02d}-{slug or 'start'}"[:80]
+                self.page.screenshot(path=SCREENSHOTS / "pages" / f"{shot}-{width}.png", full_page=True)
+        finally:
+            self.page.set_viewport_size(viewport)
+        self.audited.append(self.page.url)
+
+    def _layout(self, width: int) -> None:
+        url = self.page.url
+        problems = self.page.evaluate(_LAYOUT)
+        kinds = self.page.evaluate(_PROBES_ADD)
+        try:
+            for index, kind in enumerate(kinds):
+                own = self.page.locator(f'[data-vi-probed="{index}"]').screenshot(animations="disabled")
+                opposite = self.page.locator(f'[data-vi-probe="{index}"]').screenshot(animations="disabled")
+                if own == opposite:
+                    problems.append(f"a checked and an unchecked {kind} look the same")
+        finally:
+            self.page.evaluate(_PROBES_REMOVE)
+        if problems:
+            raise LayoutFault(f"{self.name}: at {width}px on {url}:\n- " + "\n- ".join(problems))
+
+    def _axe(self) -> None:
         url = self.page.url
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.add_script_tag(url=AXE_URL)
         result = self.page.evaluate(_AXE_RUN, WCAG_TAGS)
         assert result["passes"] > 0, f"axe did not run on {url}"
-        self.audited.append(url)
         if result["violations"]:
             lines = [f"{self.name}: WCAG 2.1 A/AA violations on {url}:"]
             for violation in result["violations"]:
@@ -138,8 +233,15 @@ class Visitor:
         return f"{self.page.url}: {' | '.join(t.strip() for t in texts)}"
 
     def screenshot(self, name: str) -> None:
+        """A named screenshot of the page as it is now, at each width (every document also gets them in pages/)."""
         SCREENSHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        viewport = self.page.viewport_size
+        try:
+            for width in WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": viewport["height"]})
+                self.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        finally:
+            self.page.set_viewport_size(viewport)
 
     # --- logging in with two factors ------------------------------------------------------------
     def login(self, user, device, *, password: str = PASSWORD) -> None:

@@ -330,3 +330,11 @@ def test_deactivating_an_organisation_with_active_signals_asks_before_ending_the
     statuses = set(Signal.objects.filter(pk__in=[s.pk for s in signals]).values_list("status", "end_reason"))
     assert statuses == {(SignalStatus.ARCHIVED, "concern_gone")}
     assert Counter.objects.get(region=world.region, metric=Metric.SIGNAL_ENDED_EARLY).count == 2
+
+
+def test_a_coordinator_rule_that_could_never_apply_is_refused(pm, world):
+    response = pm.post(
+        reverse("regions:coordinator_rules"), {"action": "add", "sector": "education", "subtype": "police"}
+    )
+    assert "Politie hoort niet bij de sector Onderwijs" in response.content.decode()
+    assert len(_rules(world.region)) == 1

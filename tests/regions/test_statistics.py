@@ -100,8 +100,8 @@ def test_a_single_small_cell_is_not_left_computable_from_the_total(known, region
 
 def test_signals_per_municipality(known, region):
     table = _table(region_statistics(region=region, first_month=JAN, last_month=MAR), "signals_municipality")
-    assert table["Utrecht (0344)"][0] == HIDDEN
-    assert table["Zeist (0355)"][0] == SUPPRESSED
+    assert table["Utrecht"][0] == HIDDEN
+    assert table["Zeist"][0] == SUPPRESSED
     assert table["Buiten de regio of onbekend"][0] == SUPPRESSED
 
 
@@ -186,3 +186,27 @@ def test_a_period_out_of_bounds_gets_a_dutch_message_and_the_default_period(regi
     response = client.get(reverse("reports:statistics_csv"), query)
     assert response.status_code == 200
     assert timezone.localdate().strftime("%Y%m") in response["Content-Disposition"]
+
+
+def test_statistics_open_with_headline_figures_and_the_period_filled_in(region):
+    """Counts on top, the default period in the fields; a share or median of fewer than 5 matches is not shown."""
+    this_month = datetime.date(2026, 5, 1)
+    for metric, days, count in (
+        (Metric.MATCH_SAME_YOUTH, 0, 6),
+        (Metric.FOLLOWUP_DUE, 0, 10),
+        (Metric.FOLLOWUP_RECORDED, 3, 5),
+        (Metric.FOLLOWUP_RECORDED, 30, 3),
+    ):
+        Counter.objects.create(region=region, month=this_month, metric=metric, days=days, count=count)
+    client = client_for(process_manager(region), region)
+
+    with time_machine.travel(datetime.datetime(2026, 5, 20, 12, tzinfo=datetime.UTC), tick=False):
+        page = client.get(reverse("reports:statistics")).content.decode()
+
+    assert 'value="2025-06"' in page and 'value="2026-05"' in page
+    headline = page.split('<dl class="vi-headline">', 1)[1].split("</dl>", 1)[0]
+    assert "Signalen nu actief</dt><dd>&lt; 5" in headline
+    assert "Matches deze maand</dt><dd>6" in headline
+    # 5 of the 10 within the region's 14 days; the median of 3,3,3,3,3,30,30,30 is 3
+    assert "Op tijd opgevolgd</dt><dd>50%" in headline
+    assert "Mediaan dagen tot contact</dt><dd>3" in headline

@@ -49,8 +49,8 @@ REQUEST_PAGES = {
         {"staff": 200, "manager": 403, "other_municipality_staff": 404, "professional": 403, "other_professional": 403},
     ),
     "request_complete": (
-        "post",
-        {"staff": 302, "manager": 403, "other_municipality_staff": 404, "professional": 403, "other_professional": 403},
+        "get",
+        {"staff": 200, "manager": 403, "other_municipality_staff": 404, "professional": 403, "other_professional": 403},
     ),
     "request_advice": (
         "post",

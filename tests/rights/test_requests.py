@@ -152,10 +152,14 @@ def test_copy_is_a_pdf_with_the_signals_and_the_copy_is_logged(
 
 def test_inspection_is_completed_by_staff(region, municipality, staff, youth):
     rights_request = register(staff, municipality, kind="inspection")
-    client_for(staff, region).post(reverse("rights:request_complete", args=[rights_request.pk]))
+    client_for(staff, region).post(
+        reverse("rights:request_complete", args=[rights_request.pk]),
+        {"answered_on": rights_request.received_on.isoformat(), "answered_how": "letter", "confirm": "on"},
+    )
     rights_request.refresh_from_db()
     assert rights_request.status == RequestStatus.COMPLETED
     assert rights_request.completed_at is not None
+    assert rights_request.answered_how == "letter"
 
 
 def test_no_overview_for_a_requester_who_may_not_exercise_the_right(region, municipality, staff, youth):
@@ -239,7 +243,7 @@ def test_rejected_objection_is_recorded_and_the_signal_stays(
     _ask_advice(client_for(staff, region), rights_request, active_signal)
     response = client_for(manager, region).post(
         reverse("rights:request_decide", args=[rights_request.pk]),
-        {"decision": "rejected", "reason": "Het signaal is terecht afgegeven."},
+        {"decision": "rejected", "reason": "Het signaal is terecht afgegeven.", "confirm": "on"},
     )
     assert response.status_code == 302
     rights_request.refresh_from_db()
@@ -254,7 +258,8 @@ def test_a_decision_needs_a_written_reason(region, municipality, staff, manager,
     rights_request = register(staff, municipality, kind="objection")
     _ask_advice(client_for(staff, region), rights_request, active_signal)
     response = client_for(manager, region).post(
-        reverse("rights:request_decide", args=[rights_request.pk]), {"decision": "upheld", "reason": " "}
+        reverse("rights:request_decide", args=[rights_request.pk]),
+        {"decision": "upheld", "reason": " ", "confirm": "on"},
     )
     assert "Schrijf op waarom u zo besluit" in response.content.decode()
     rights_request.refresh_from_db()
@@ -272,7 +277,7 @@ def test_upheld_request_destroys_the_signals_concerned_and_tells_their_professio
     _ask_advice(client_for(staff, region), rights_request, active_signal, archived_signal)
     response = client_for(manager, region).post(
         reverse("rights:request_decide", args=[rights_request.pk]),
-        {"decision": "upheld", "reason": "De verzoeker heeft gelijk."},
+        {"decision": "upheld", "reason": "De verzoeker heeft gelijk.", "confirm": "on"},
     )
     assert response.status_code == 302
     rights_request.refresh_from_db()
@@ -372,7 +377,7 @@ def test_upheld_objection_removes_the_signals_match_references_and_keeps_the_oth
     _ask_advice(client_for(staff, region), rights_request, active_signal)
     client_for(manager, region).post(
         reverse("rights:request_decide", args=[rights_request.pk]),
-        {"decision": "upheld", "reason": "Onterecht, volgens de verzoeker en de school."},
+        {"decision": "upheld", "reason": "Onterecht, volgens de verzoeker en de school.", "confirm": "on"},
     )
 
     assert not Signal.objects.filter(pk=active_signal.pk).exists()

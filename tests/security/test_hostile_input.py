@@ -323,18 +323,6 @@ def _check_advice_on_this_youth_only(scene, client, url):
     assert rights_request.status == expected
 
 
-def _prepare_complete(scene):
-    own = scene.own
-    copy_request = _new_request(own, RequestKind.COPY)
-    page = reverse("rights:request_detail", kwargs={"pk": copy_request.pk})
-    post = reverse("rights:request_complete", kwargs={"pk": copy_request.pk})
-    return own.client(MUNICIPAL_STAFF), page, post
-
-
-def _check_completed(scene, client, url):
-    assert RightsRequest.objects.get(pk=resolve(url).kwargs["pk"]).status == RequestStatus.COMPLETED
-
-
 def _prepare_cover_withdraw(scene):
     """A fresh cover of the owner (from tomorrow), met in the owner's cover list with its 'end' button."""
     from signals.models import Cover
@@ -509,12 +497,6 @@ STAGED: dict[str, Staged] = {
         prepare=_prepare_cover_withdraw,
         check=_check_cover_withdrawn,
         other_region_kwargs=lambda world: {"cover_id": world.objects["cover"].pk},
-    ),
-    "rights:request_complete": Staged(
-        why="a button on the page of an open request for inspection or a copy",
-        prepare=_prepare_complete,
-        check=_check_completed,
-        other_region_kwargs=lambda world: {"pk": world.objects["copy_request"].pk},
     ),
     "signals:place_confirm": Staged(
         why="step 2 of placing: needs step 1 done in the session",

@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
 
 # session, user, second-factor device, memberships (the region of the host is kept per process)
 TRIVIAL_PAGE = 4
+# the above; the professional's task list (verwijsindex/start.py): the last visit of "My matches" and that
+# selector's own reads (the user's match ids, the page's matches and their signals), a proposed hand-over, open
+# advice requests, and one read for signals that expire soon or whose informing is postponed
+START_PAGE = 11
 # the above; the signal; the logbook entry (one insert, no lock: it is chained after the commit, ADR 0002); its
 # match count
 SIGNAL_PAGE = 7
@@ -49,10 +53,26 @@ def test_trivial_page_reads_four_rows_and_does_not_write_the_session_on_every_re
     client = client_for(user, region)
     client.get(reverse("home"))  # the first request after login stores when the user was last seen
 
-    count, response, statements = _count(lambda: client.get(reverse("home")))
+    count, response, statements = _count(lambda: client.get(reverse("signals:place")))
 
     assert response.status_code == 200
     assert count == TRIVIAL_PAGE
+    assert not [sql for sql in statements if "UPDATE" in sql]
+
+
+def test_start_page_sends_as_many_queries_with_one_signal_as_with_many(region, organisation):
+    few, many = professional(organisation), professional(organisation)
+    _signals_with_matches(few, organisation, 1)
+    _signals_with_matches(many, organisation, 12)
+    client_few, client_many = client_for(few, region), client_for(many, region)
+    client_few.get(reverse("home"))
+    client_many.get(reverse("home"))
+
+    count_few, response_few, statements = _count(lambda: client_few.get(reverse("home")))
+    count_many, response_many, _ = _count(lambda: client_many.get(reverse("home")))
+
+    assert response_few.status_code == response_many.status_code == 200
+    assert count_few == count_many == START_PAGE
     assert not [sql for sql in statements if "UPDATE" in sql]
 
 

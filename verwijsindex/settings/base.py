@@ -108,7 +108,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "verwijsindex.tenancy.region_context",
+                "verwijsindex.navigation.main_navigation",
             ],
+            "libraries": {"nlds": "verwijsindex.nlds"},
         },
     },
 ]

@@ -1,0 +1,92 @@
+"""The NL Design System (Utrecht) markup of a form control, in one place: every form field renders through it.
+
+Whatever classes a form put on its widget, the control gets the Utrecht class and the `--html-*` modifier
+that styles the native element (without the modifier a radio shows no checked state and a select stays a
+bare browser control), `aria-invalid` and the ids of its help text and error message. Date fields always
+carry their value in ISO form: a date field ignores any other (a localised `02-12-2026` shows as empty).
+"""
+
+from django import forms, template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+ISO_DATE = "%Y-%m-%d"
+
+_CONTROL_CLASSES = {
+    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
+    "select": "utrecht-select utrecht-select--html-select",
+    "selectmultiple": "utrecht-select utrecht-select--html-select",
+    "textarea": "utrecht-textarea utrecht-textarea--html-textarea",
+    "clearablefile": "utrecht-file-input",
+    "file": "utrecht-file-input",
+}
+_TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
+_INVALID = {"utrecht-textbox": "utrecht-textbox--invalid", "utrecht-select": "utrecht-select--invalid",
+            "utrecht-textarea": "utrecht-textarea--invalid"}  # fmt: skip
+
+
+def control_class(field) -> str:
+    css = _CONTROL_CLASSES.get(field.widget_type, _TEXTBOX)
+    if field.errors and css.split()[0] in _INVALID:
+        css += " " + _INVALID[css.split()[0]]
+    return css
+
+
+def described_by(field) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if max_length(field):
+        ids.append(f"{field.auto_id}_limit")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
+
+
+# limits of short technical fields (a BSN, a postcode) are not news to anyone; those of free text are
+SHOWN_LIMIT_FROM = 100
+
+
+@register.filter
+def max_length(field) -> int | None:
+    """The character limit of a free-text field (shown under it and enforced by the form), else None."""
+    if field.widget_type in ("text", "textarea", "email"):
+        limit = getattr(field.field, "max_length", None)
+        return limit if limit and limit >= SHOWN_LIMIT_FROM else None
+    return None
+
+
+@register.filter
+def control(field) -> str:
+    """The field's control with the Utrecht classes and its accessible description."""
+    widget = field.field.widget
+    if isinstance(widget, forms.DateInput) and getattr(widget, "input_type", "") == "date":
+        widget.format = ISO_DATE
+    own = [c for c in widget.attrs.get("class", "").split() if not c.startswith("utrecht-")]
+    attrs = {"class": " ".join([control_class(field), *own])}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if describedby := described_by(field):
+        attrs["aria-describedby"] = describedby
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def first_control_id(field) -> str:
+    """The id the error summary links to: the control itself, or the first option of a group."""
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+@register.simple_tag
+def limit_text(limit: int) -> str:
+    return _("Hoogstens %(limit)s tekens.") % {"limit": f"{limit:,}".replace(",", ".")}
+
+
+@register.filter
+def in_fours(key: str) -> str:
+    """A key to type over, in groups of four characters ("ABCD EFGH ..."); apps ignore the spaces."""
+    key = "".join(str(key).split())
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
