@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_identity_providers'),
+        ('accounts', '0004_enrolment_link_required'),
     ]
 
     operations = [
