@@ -166,6 +166,11 @@ class MatchParticipantSerializer(serializers.Serializer):
     joined_at = serializers.DateTimeField()
     contact_made_on = serializers.DateField(allow_null=True)
     professional = ContactSerializer(source="signal")
+    covered_by = serializers.ListField(
+        child=serializers.CharField(),
+        source="cover_names",
+        help_text="Colleagues covering for this professional today (waarneming); empty for an archived signal.",
+    )
 
 
 class MatchObjectSerializer(serializers.Serializer):

@@ -56,3 +56,30 @@ def copy_rows(model, columns: list[str], rows) -> None:
     with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as stream:
         for row in rows:
             stream.write_row(list(row) + defaults)
+
+
+def insert_select(model, columns: dict[str, str], source: str, params: dict | None = None) -> int:
+    """INSERT INTO the model's table SELECT the given SQL expressions FROM `source`, all in the server.
+
+    `columns` maps field names (or columns) to SQL expressions over `source` (e.g. a generate_series);
+    every other column gets the model field's default as a parameter, as in `copy_rows`. Returns the row count.
+    """
+    from django.db import connection
+    from psycopg.types.json import Jsonb
+
+    names = [model._meta.get_field(column).column for column in columns]
+    extra = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in names]
+    params = dict(params or {})
+    expressions = list(columns.values())
+    for f in extra:
+        params[f"default_{f.column}"] = (
+            Jsonb(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default()
+        )
+        expressions.append(f"%(default_{f.column})s")
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(names + [f.column for f in extra])}) "
+        f"SELECT {', '.join(expressions)} FROM {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

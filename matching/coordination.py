@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event, log_events
 from regions.models import CoordinatorRule, Municipality
 from signals.models import ARCHIVING_REASONS, Signal, SignalStatus
+from signals.selectors import may_act_on_signal
 
 from . import emails, hooks
 from .exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
@@ -195,9 +196,21 @@ def _locked(match: Match) -> tuple[Match, list[Signal]]:
     return locked, match_members([locked.pk], active_only=True)[locked.pk]
 
 
+def _acts_for(signal: Signal | None, actor) -> bool:
+    """The actor is the signal's professional, or the colleague covering for them today (waarneming)."""
+    return signal is not None and (signal.professional_id == actor.pk or may_act_on_signal(user=actor, signal=signal))
+
+
+def _on_behalf_of(signal: Signal, actor) -> dict:
+    """For the logbook: whose place the actor took when it was not the signal's own professional (a cover)."""
+    if signal.professional_id == actor.pk:
+        return {}
+    return {"on_behalf_of_user_id": signal.professional_id, "acted_as": "cover"}
+
+
 def _coordinator_of(match: Match, active: list[Signal], actor) -> Signal:
     coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
-    if coordinator is None or coordinator.professional_id != actor.pk:
+    if not _acts_for(coordinator, actor):
         raise NotCoordinator()
     return coordinator
 
@@ -208,7 +221,7 @@ def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
         match, active = _locked(match)
         coordinator = _coordinator_of(match, active, actor)
         target = next((s for s in active if s.pk == to_signal_id), None)
-        if target is None or target.professional_id == actor.pk:
+        if target is None or target.professional_id in (actor.pk, coordinator.professional_id):
             raise NotAParticipant()
         match.proposed_signal = target
         match.proposed_at = timezone.now()
@@ -220,6 +233,7 @@ def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
             signal_id=coordinator.pk,
             proposed_signal_id=target.pk,
             match=match.reference,
+            **_on_behalf_of(coordinator, actor),
         )
     return match
 
@@ -229,7 +243,7 @@ def match_handover_accept(*, match: Match, actor) -> Match:
     with transaction.atomic():
         match, active = _locked(match)
         proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)
-        if proposed is None or proposed.professional_id != actor.pk:
+        if not _acts_for(proposed, actor):
             raise NoProposalForYou()
         previous = match.coordinator_signal_id
         match.coordinator_signal = proposed
@@ -246,6 +260,7 @@ def match_handover_accept(*, match: Match, actor) -> Match:
             previous_signal_id=previous,
             match=match.reference,
             reason="handover",
+            **_on_behalf_of(proposed, actor),
         )
     return match
 
@@ -255,7 +270,7 @@ def match_handover_decline(*, match: Match, actor) -> Match:
     with transaction.atomic():
         match, active = _locked(match)
         proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)
-        if proposed is None or proposed.professional_id != actor.pk:
+        if not _acts_for(proposed, actor):
             raise NoProposalForYou()
         proposed_at = match.proposed_at
         match.proposed_signal, match.proposed_at = None, None
@@ -263,7 +278,13 @@ def match_handover_decline(*, match: Match, actor) -> Match:
         coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
         if coordinator is not None:
             emails.handover_declined_notify(match=match, coordinator=coordinator, declined_by=proposed, at=proposed_at)
-        log_event(action="match_handover_declined", actor=actor, signal_id=proposed.pk, match=match.reference)
+        log_event(
+            action="match_handover_declined",
+            actor=actor,
+            signal_id=proposed.pk,
+            match=match.reference,
+            **_on_behalf_of(proposed, actor),
+        )
     return match
 
 
@@ -291,7 +312,7 @@ def match_follow_up_record(
     """
     with transaction.atomic():
         match, active = _locked(match)
-        _coordinator_of(match, active, actor)
+        coordinator = _coordinator_of(match, active, actor)
         by_id = {s.pk: s for s in active}
         if set(contacts) - set(by_id):
             raise NotAParticipant()
@@ -321,5 +342,6 @@ def match_follow_up_record(
             match=match.reference,
             contacts={str(pk): value.isoformat() if value else None for pk, value in sorted(contacts.items())},
             coordination_agreed_on=coordination_agreed_on.isoformat() if coordination_agreed_on else None,
+            **_on_behalf_of(coordinator, actor),
         )
     return match

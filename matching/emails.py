@@ -1,6 +1,7 @@
 """The e-mails of matching, written to the outbox: each names the match's reference and its one coordinator.
 
 Only professionals with an active signal are ever e-mailed; archived signals are history and are never told.
+A colleague covering for a recipient (waarneming) gets a copy while the cover runs.
 """
 
 from collections import defaultdict
@@ -12,8 +13,9 @@ from django.utils.translation import ngettext
 
 from notifications.links import region_absolute_url
 from notifications.models import NotificationKind
-from notifications.services import notification_enqueue, notifications_enqueue
+from notifications.services import notifications_enqueue
 from signals.models import Signal, SignalStatus
+from signals.selectors import covering_colleagues
 
 from .models import Match, MatchKind, MatchLink
 
@@ -58,6 +60,33 @@ def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None) -
     }
 
 
+def _enqueue_with_covers(items: list[tuple[dict, list[Signal]]], covering: dict[int, list] | None = None) -> None:
+    """Write the e-mails, each (item, the recipient's own signals it is about) with a copy to every colleague who
+    covers today for the recipient in a signal's organisation (waarneming, issue 19), in one more query.
+
+    The copy says for whom it came; a cover who gets this e-mail for signals of their own gets no second copy.
+    `covering` ({signal id: users}) when the caller has read it already.
+    """
+    if covering is None:
+        covering = covering_colleagues([signal for _item, own in items for signal in own])
+    recipients = {item["recipient"].pk for item, _own in items}
+    rows = []
+    for item, own in items:
+        rows.append(item)
+        for user in dict.fromkeys(user for signal in own for user in covering.get(signal.pk, [])):
+            if user.pk in recipients:
+                continue
+            rows.append(
+                {
+                    **item,
+                    "recipient": user,
+                    "context": {**item["context"], "covering_for": own[0].contact_name},
+                    "dedupe_key": f"{item['dedupe_key']}:cover:{user.pk}",
+                }
+            )
+    notifications_enqueue(rows)
+
+
 def _in_kind_order(kinds) -> list[str]:
     return sorted(kinds, key=list(MatchKind.values).index)
 
@@ -75,6 +104,16 @@ def match_notify(
             if own.status == SignalStatus.ACTIVE and other.status == SignalStatus.ACTIVE:
                 lines[own.professional_id][own_id][other_id].add(link.kind)
     first_link = min(link.pk for link in links)
+    # one query for the covers of everyone in these e-mails: recipients get a copy to their cover, and the
+    # colleagues listed show who covers for them
+    covering = covering_colleagues(
+        [
+            signals[pk]
+            for own_signals in lines.values()
+            for own_id, others in own_signals.items()
+            for pk in (own_id, *others)
+        ]
+    )
     items = []
     with translation.override("nl"):
         for recipient_id, own_signals in sorted(lines.items()):
@@ -88,31 +127,35 @@ def match_notify(
                         "kinds": [str(MatchKind(kind).label) for kind in _in_kind_order(kinds)],
                         "kind_codes": _in_kind_order(kinds),
                         "signal_id": other_id,
+                        "covered_by": [user.full_name or user.email for user in covering.get(other_id, [])],
                     }
                     for other_id, kinds in sorted(others.items())
                 ]
                 matches.append(entry)
             items.append(
-                {
-                    "recipient": recipient,
-                    "kind": NotificationKind.MATCH,
-                    "subject": ngettext(
-                        "Verwijsindex: nieuwe match %(match)s bij uw signaal %(refs)s",
-                        "Verwijsindex: nieuwe match %(match)s bij uw signalen %(refs)s",
-                        len(matches),
-                    )
-                    % {"match": match.reference, "refs": ", ".join(m["reference"] for m in matches)},
-                    "template": MATCH_TEMPLATE,
-                    "context": {
-                        "matches": matches,
-                        "match_reference": match.reference,
-                        "coordinator": contact(coordinator),
-                        "trigger_signal_id": trigger.pk,
+                (
+                    {
+                        "recipient": recipient,
+                        "kind": NotificationKind.MATCH,
+                        "subject": ngettext(
+                            "Verwijsindex: nieuwe match %(match)s bij uw signaal %(refs)s",
+                            "Verwijsindex: nieuwe match %(match)s bij uw signalen %(refs)s",
+                            len(matches),
+                        )
+                        % {"match": match.reference, "refs": ", ".join(m["reference"] for m in matches)},
+                        "template": MATCH_TEMPLATE,
+                        "context": {
+                            "matches": matches,
+                            "match_reference": match.reference,
+                            "coordinator": contact(coordinator),
+                            "trigger_signal_id": trigger.pk,
+                        },
+                        "dedupe_key": f"match:{trigger.pk}:{first_link}:{recipient_id}",
                     },
-                    "dedupe_key": f"match:{trigger.pk}:{first_link}:{recipient_id}",
-                }
+                    [signals[own_id] for own_id in sorted(own_signals)],
+                )
             )
-    notifications_enqueue(items)
+    _enqueue_with_covers(items, covering)
 
 
 def coordinator_changed_notify(changes: list[tuple[Match, list[Signal]]]) -> None:
@@ -126,57 +169,62 @@ def coordinator_changed_notify(changes: list[tuple[Match, list[Signal]]]) -> Non
                 per_recipient[signal.professional_id].append(signal)
             for recipient_id, own_signals in sorted(per_recipient.items()):
                 items.append(
-                    {
-                        "recipient": own_signals[0].professional,
-                        "kind": COORDINATOR_CHANGED_KIND,
-                        "subject": _("Verwijsindex: de matchregisseur van match %(match)s is gewijzigd")
-                        % {"match": match.reference},
-                        "template": COORDINATOR_CHANGED_TEMPLATE,
-                        "context": {
-                            "match_reference": match.reference,
-                            "signals": [_own_signal_context(own, match, coordinator) for own in own_signals],
-                            "coordinator": contact(coordinator),
-                            "you_are_coordinator": coordinator is not None
-                            and coordinator.professional_id == recipient_id,
-                            "url": match_url(match, own_signals[0]),
+                    (
+                        {
+                            "recipient": own_signals[0].professional,
+                            "kind": COORDINATOR_CHANGED_KIND,
+                            "subject": _("Verwijsindex: de matchregisseur van match %(match)s is gewijzigd")
+                            % {"match": match.reference},
+                            "template": COORDINATOR_CHANGED_TEMPLATE,
+                            "context": {
+                                "match_reference": match.reference,
+                                "signals": [_own_signal_context(own, match, coordinator) for own in own_signals],
+                                "coordinator": contact(coordinator),
+                                "you_are_coordinator": coordinator is not None
+                                and coordinator.professional_id == recipient_id,
+                                "url": match_url(match, own_signals[0]),
+                            },
+                            "dedupe_key": f"coordinator:{match.pk}:v{match.version}:{recipient_id}",
                         },
-                        "dedupe_key": f"coordinator:{match.pk}:v{match.version}:{recipient_id}",
-                    }
+                        own_signals,
+                    )
                 )
-    notifications_enqueue(items)
+    _enqueue_with_covers(items)
 
 
 def handover_proposed_notify(*, match: Match, target: Signal, coordinator: Signal) -> None:
     """The proposed professional gets a link to the page with the accept and decline buttons."""
     with translation.override("nl"):
-        notification_enqueue(
-            recipient=target.professional,
-            kind=HANDOVER_PROPOSED_KIND,
-            subject=_("Verwijsindex: verzoek om matchregisseur te worden van match %(match)s")
+        item = {
+            "recipient": target.professional,
+            "kind": HANDOVER_PROPOSED_KIND,
+            "subject": _("Verwijsindex: verzoek om matchregisseur te worden van match %(match)s")
             % {"match": match.reference},
-            template=HANDOVER_PROPOSED_TEMPLATE,
-            context={
+            "template": HANDOVER_PROPOSED_TEMPLATE,
+            "context": {
                 "match_reference": match.reference,
                 "signal": _own_signal_context(target, match, coordinator),
                 "coordinator": contact(coordinator),
                 "url": match_url(match, target, "matching:handover"),
             },
-            dedupe_key=f"handover:{match.pk}:{target.pk}:{match.proposed_at.isoformat()}",
-        )
+            "dedupe_key": f"handover:{match.pk}:{target.pk}:{match.proposed_at.isoformat()}",
+        }
+        _enqueue_with_covers([(item, [target])])
 
 
 def handover_declined_notify(*, match: Match, coordinator: Signal, declined_by: Signal, at) -> None:
     with translation.override("nl"):
-        notification_enqueue(
-            recipient=coordinator.professional,
-            kind=HANDOVER_DECLINED_KIND,
-            subject=_("Verwijsindex: overdracht van de matchregie van match %(match)s geweigerd")
+        item = {
+            "recipient": coordinator.professional,
+            "kind": HANDOVER_DECLINED_KIND,
+            "subject": _("Verwijsindex: overdracht van de matchregie van match %(match)s geweigerd")
             % {"match": match.reference},
-            template=HANDOVER_DECLINED_TEMPLATE,
-            context={
+            "template": HANDOVER_DECLINED_TEMPLATE,
+            "context": {
                 "match_reference": match.reference,
                 "declined_by": contact(declined_by),
                 "url": match_url(match, coordinator),
             },
-            dedupe_key=f"handover-declined:{match.pk}:{declined_by.pk}:{at.isoformat() if at else ''}",
-        )
+            "dedupe_key": f"handover-declined:{match.pk}:{declined_by.pk}:{at.isoformat() if at else ''}",
+        }
+        _enqueue_with_covers([(item, [coordinator])])

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import Signal, SignalStatus
+from signals.selectors import cover_names_subquery, covered_professionals
 
 from .models import Match, MatchLink, MatchParticipation
 
@@ -94,6 +95,13 @@ class Participant:
     def contact_made_on(self):
         return self.signal.match_participation.contact_made_on
 
+    @property
+    def cover_names(self) -> list[str]:
+        """The colleagues covering today for this participant (waarneming); none for an archived signal (history)."""
+        if self.is_archived:
+            return []
+        return [name for name in getattr(self.signal, "cover_names", None) or [] if name]
+
 
 @dataclass
 class YouthShown:
@@ -149,9 +157,19 @@ def _youth_label(youth, own_youths) -> str:
     return str(_("jeugdige op hetzelfde adres"))
 
 
-def _view(match: Match, signals: list[Signal], user) -> MatchView | None:
-    """The match as this user may see it, from all its signals (placement order); None if the user is not in it."""
-    own = [s for s in signals if s.professional_id == user.pk]
+def _is_own(signal: Signal, user, acting_for: set[tuple[int, int]]) -> bool:
+    """The user's own signal, or that of a colleague they cover for today (they act on it as the colleague would)."""
+    return signal.professional_id == user.pk or (signal.professional_id, signal.organisation_id) in acting_for
+
+
+def _view(
+    match: Match, signals: list[Signal], user, acting_for: set[tuple[int, int]] = frozenset()
+) -> MatchView | None:
+    """The match as this user may see it, from all its signals (placement order); None if the user is not in it.
+
+    `acting_for`: the (professional, organisation) pairs the user covers for today; their signals count as own.
+    """
+    own = [s for s in signals if _is_own(s, user, acting_for)]
     if not own:
         return None
     viewer_active = any(s.status == ACTIVE for s in own)
@@ -169,7 +187,7 @@ def _view(match: Match, signals: list[Signal], user) -> MatchView | None:
         Participant(
             signal=s,
             youth_label=_youth_label(s.youth, own_youths.values()),
-            is_own=s.professional_id == user.pk,
+            is_own=_is_own(s, user, acting_for),
             is_coordinator=coordinator is not None and s.pk == coordinator.pk,
         )
         for s in visible
@@ -200,6 +218,7 @@ def _signals_of_matches(match_ids) -> dict[int, list[Signal]]:
     for signal in (
         Signal.objects.filter(match_participation__match_id__any=list(match_ids))
         .select_related(*_PARTICIPANT_RELATED)
+        .annotate(cover_names=cover_names_subquery())
         .order_by("placed_at", "id")
     ):
         result[signal.match_participation.match_id].append(signal)
@@ -211,10 +230,12 @@ def match_for_professional(*, user, region, reference: str) -> MatchView | None:
     match_id = match_id_of_reference(reference)
     if match_id is None:
         return None
+    acting_for = covered_professionals(user=user)
     match = (
+        # one filter call: the same participation is the user's (or covered) and of this region
         Match.objects.filter(
+            _signal_of(user, acting_for, prefix="participations__signal__"),
             pk=match_id,
-            participations__signal__professional=user,
             participations__signal__organisation__region=region,
         )
         .distinct()
@@ -222,7 +243,15 @@ def match_for_professional(*, user, region, reference: str) -> MatchView | None:
     )
     if match is None:
         return None
-    return _view(match, _signals_of_matches([match.pk])[match.pk], user)
+    return _view(match, _signals_of_matches([match.pk])[match.pk], user, acting_for)
+
+
+def _signal_of(user, acting_for: set[tuple[int, int]], *, prefix: str) -> Q:
+    """Signals of the user, or of a colleague they cover for today in that colleague's organisation."""
+    condition = Q(**{f"{prefix}professional": user})
+    for professional_id, organisation_id in sorted(acting_for):
+        condition |= Q(**{f"{prefix}professional_id": professional_id, f"{prefix}organisation_id": organisation_id})
+    return condition
 
 
 def match_of_signal_seen(signal: Signal) -> MatchView | None:
@@ -277,8 +306,8 @@ def match_of_professional(*, user, region, reference: str) -> Match | None:
         return None
     return (
         Match.objects.filter(
+            _signal_of(user, covered_professionals(user=user), prefix="participations__signal__"),
             pk=match_id,
-            participations__signal__professional=user,
             participations__signal__status=ACTIVE,
             participations__signal__organisation__region=region,
         )

@@ -24,6 +24,7 @@ from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
 from .rules import MAX_AGE, born_on_or_before_for_age, ends_at_23rd_birthday
+from .selectors import covering_colleagues
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
 
 logger = logging.getLogger(__name__)
@@ -164,6 +165,27 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
     return count
 
 
+def _expiry_reminder(signal: Signal, recipient, *, covering_for: Signal | None) -> dict:
+    """The reminder that the signal ends soon, to its professional or (`covering_for`) to a covering colleague."""
+    return {
+        "recipient": recipient,
+        "kind": "signal_expiry_reminder",
+        "subject": _("Uw signaal %(reference)s verloopt binnenkort") % {"reference": signal.reference},
+        "template": "signals/email/expiry_reminder",
+        "context": {
+            "reference": signal.reference,
+            "ends_on": signal.ends_on.strftime("%d-%m-%Y"),
+            "organisation": signal.organisation.name,
+            "link": signal_url(signal),
+            "name": recipient.full_name,
+            "covering_for": covering_for.contact_name if covering_for else "",
+            # at the 23rd birthday the signal is destroyed, not archived, and cannot be extended
+            "destroyed": ends_at_23rd_birthday(ends_on=signal.ends_on, birth_date=signal.youth.birth_date),
+        },
+        "dedupe_key": f"signal-expiry-reminder:{signal.pk}" + (f":cover:{recipient.pk}" if covering_for else ""),
+    }
+
+
 def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
     """One reminder per signal, `reminder_weeks` (a setting of the organisation's region) before it expires."""
     count = 0
@@ -178,28 +200,15 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                     .select_related("professional", "organisation__region", "youth")
                     .order_by("pk")
                 )
+                # a colleague covering for the professional on the day of the reminder gets it too (waarneming)
+                covering = covering_colleagues(signals, as_of=as_of)
                 notify_many(
                     [
-                        {
-                            "recipient": signal.professional,
-                            "kind": "signal_expiry_reminder",
-                            "subject": _("Uw signaal %(reference)s verloopt binnenkort")
-                            % {"reference": signal.reference},
-                            "template": "signals/email/expiry_reminder",
-                            "context": {
-                                "reference": signal.reference,
-                                "ends_on": signal.ends_on.strftime("%d-%m-%Y"),
-                                "organisation": signal.organisation.name,
-                                "link": signal_url(signal),
-                                "name": signal.professional.full_name,
-                                # at the 23rd birthday the signal is destroyed, not archived, and cannot be extended
-                                "destroyed": ends_at_23rd_birthday(
-                                    ends_on=signal.ends_on, birth_date=signal.youth.birth_date
-                                ),
-                            },
-                            "dedupe_key": f"signal-expiry-reminder:{signal.pk}",
-                        }
+                        _expiry_reminder(
+                            signal, recipient, covering_for=None if recipient == signal.professional else signal
+                        )
                         for signal in signals
+                        for recipient in [signal.professional, *covering.get(signal.pk, [])]
                     ]
                 )
                 reminded = Signal.objects.filter(pk__any=[signal.pk for signal in signals])

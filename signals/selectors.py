@@ -3,7 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,6 +193,55 @@ def cover_names_for_signals(signal_ids, *, as_of: datetime.date | None = None) -
         for pk, professional_id, organisation_id in signals
         if (professional_id, organisation_id) in covering
     }
+
+
+def covering_colleagues(signals, *, as_of: datetime.date | None = None) -> dict[int, list]:
+    """Per signal id, the active colleagues covering today for its professional in its organisation: what
+    `mail_recipients_for_signal` adds, for many signals in one query (matching's e-mails, the expiry reminder)."""
+    signals = list(signals)
+    if not signals:
+        return {}
+    covering: dict[tuple[int, int], list] = {}
+    for cover in (
+        covers_current(as_of=as_of)
+        .filter(absent_id__in={s.professional_id for s in signals}, covering__is_active=True)
+        .select_related("covering")
+        .order_by("pk")
+    ):
+        users = covering.setdefault((cover.absent_id, cover.organisation_id), [])
+        if cover.covering not in users:
+            users.append(cover.covering)
+    return {
+        s.pk: covering[(s.professional_id, s.organisation_id)]
+        for s in signals
+        if (s.professional_id, s.organisation_id) in covering
+    }
+
+
+def cover_names_subquery(*, as_of: datetime.date | None = None) -> ArraySubquery:
+    """An annotation for a Signal query: the names of the colleagues covering today for its professional in its
+    organisation, so pages that list matched colleagues show both names without another query."""
+    return ArraySubquery(
+        covers_current(as_of=as_of)
+        .filter(absent_id=OuterRef("professional_id"), organisation_id=OuterRef("organisation_id"))
+        .order_by("pk")
+        .values(name=Coalesce(NullIf("covering__full_name", Value("")), "covering__email", output_field=CharField()))
+    )
+
+
+def covered_professionals(*, user, as_of: datetime.date | None = None) -> set[tuple[int, int]]:
+    """The (absent professional, organisation) pairs the user covers for today, as an active colleague there."""
+    if user is None or not user.is_active:
+        return set()
+    pairs = set(covers_current(as_of=as_of).filter(covering=user).values_list("absent_id", "organisation_id"))
+    if not pairs:
+        return set()
+    member_of = set(
+        Membership.objects.filter(
+            user=user, organisation_id__in={org for _a, org in pairs}, role=Role.PROFESSIONAL, active=True
+        ).values_list("organisation_id", flat=True)
+    )
+    return {(absent, org) for absent, org in pairs if org in member_of}
 
 
 def covers_of_organisation(*, organisation: Organisation, as_of: datetime.date | None = None) -> QuerySet[Cover]:
