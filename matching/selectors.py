@@ -176,7 +176,11 @@ def _view(
     if viewer_active:
         visible = signals
     else:
-        # history only: what was there when the viewer's (last) signal was archived
+        # history only: what was there when the viewer's (last) signal was archived; a match that their archived
+        # signals joined only afterwards (a newcomer linked to them) arose after the archiving and is not shown
+        own = [s for s in own if s.ended_at is None or s.match_participation.joined_at <= s.ended_at]
+        if not own:
+            return None
         cutoff = max(s.ended_at or s.match_participation.joined_at for s in own)
         visible = [s for s in signals if s.match_participation.joined_at <= cutoff]
     own_youths = {s.youth_id: s.youth for s in own}

@@ -81,3 +81,29 @@ def test_the_active_see_the_archived_signal_as_labelled_history_with_its_contact
         if p["reference"] == archived.reference
     ]
     assert shown["archived"] and shown["professional"]["name"] == "Oud Contact"
+
+
+def test_a_match_that_arises_after_the_archiving_is_not_shown_to_the_archived_signals_professional(region):
+    """Archived alone (no match yet), then a newcomer on the same youth: the match arises with the archived signal
+    as history for the newcomer, and the archived signal's professional sees nothing of it, on pages or the API."""
+    youth = YouthFactory()
+    archived_org = OrganisationFactory(region=region)
+    archived = SignalFactory(youth=youth, organisation=archived_org, professional=professional(archived_org))
+    match_detect(signal_id=archived.pk)
+    signal_end(signal=archived, reason=EndReason.CONCERN_GONE, actor=archived.professional)
+    assert not MatchParticipation.objects.filter(signal=archived).exists()
+    newcomer = SignalFactory(youth=youth, organisation=OrganisationFactory(region=region), contact_name="Nieuwe Nadia")
+    match_detect(signal_id=newcomer.pk)
+    match = MatchParticipation.objects.get(signal=archived).match  # the archived signal is history in it
+    assert MatchParticipation.objects.get(signal=newcomer).match == match
+
+    client = client_for(archived.professional, region)
+    assert client.get(reverse("matching:match", args=[match.reference])).status_code == 404
+    overview = client.get(reverse("matching:my_matches")).content.decode()
+    assert match.reference not in overview and "Nieuwe Nadia" not in overview
+    api = ApiCaller(api_client_with_token(archived_org)[1])
+    response = api.get(f"/api/v1/signals/{archived.pk}/matches/")
+    assert response.status_code == 200 and response.json()["match"] is None
+    # the newcomer sees the archived signal as history
+    shown = client_for(newcomer.professional, region).get(reverse("matching:match", args=[match.reference]))
+    assert archived.contact_email in shown.content.decode()

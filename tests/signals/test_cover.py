@@ -164,3 +164,44 @@ def test_cover_page_offers_only_colleagues_of_the_organisation(organisation, pro
         )
     assert response.status_code == 200 and "Kies een collega uit de lijst" in response.content.decode()
     assert not Cover.objects.exists()
+
+
+def _reminders_on(day, signal, *, cover_starts_on, absent, colleague, organisation):
+    from signals.lifecycle import signals_remind
+
+    with at(day):
+        cover_create(
+            organisation=organisation,
+            absent=absent,
+            covering=colleague,
+            starts_on=cover_starts_on,
+            ends_on=cover_starts_on + datetime.timedelta(days=6),
+            actor=absent,
+            as_of=day,
+        )
+        signals_remind(as_of=day)
+    return {n.recipient: n for n in Notification.objects.filter(kind="signal_expiry_reminder")}
+
+
+def test_the_expiry_reminder_goes_to_the_covering_colleague_too(organisation, professional_user, colleague, signal):
+    day = signal.ends_on - datetime.timedelta(weeks=organisation.region.reminder_weeks)
+    reminders = _reminders_on(
+        day, signal, cover_starts_on=day, absent=professional_user, colleague=colleague, organisation=organisation
+    )
+    assert set(reminders) == {professional_user, colleague}
+    copy = reminders[colleague]
+    assert copy.context["covering_for"] == signal.contact_name and copy.context["name"] == colleague.full_name
+    assert signal.reference in copy.subject and reminders[professional_user].context["covering_for"] == ""
+
+
+def test_the_expiry_reminder_goes_to_no_cover_that_has_not_started(organisation, professional_user, colleague, signal):
+    day = signal.ends_on - datetime.timedelta(weeks=organisation.region.reminder_weeks)
+    reminders = _reminders_on(
+        day,
+        signal,
+        cover_starts_on=day + datetime.timedelta(days=1),
+        absent=professional_user,
+        colleague=colleague,
+        organisation=organisation,
+    )
+    assert set(reminders) == {professional_user}
