@@ -218,3 +218,59 @@ def test_siblings_who_share_only_a_deceased_parent_still_match(brp_embedded, set
         other = place(youth=bram, organisation=_org(haaglanden))
     assert _match_of(one) == _match_of(other)
     assert _match_of(one).participations.count() == 2
+
+
+def test_the_family_across_two_regions_merged_with_another_match_keeps_its_coordinator_and_a_split_gives_it_back(
+    brp_youth, place, haaglanden, utrecht_region
+):
+    """The BRP family of mother 999999126 (Haaglanden rules: wijkteam first) and, apart, a match around a youth of
+    Utrecht (Midden-Nederland rules: school first). A half-sibling by the mother, whose father is the Utrecht
+    youth's father, links the two: one match, whose one coordinator stays the family's wijkteam, named in every
+    e-mail. When that bridge signal is destroyed, the match splits and the Utrecht part gets its school back."""
+    CoordinatorRule.objects.create(
+        region=haaglanden, position=1, sector=Sector.SOCIAL_SUPPORT, subtype=Subtype.WIJKTEAM
+    )
+    CoordinatorRule.objects.create(region=utrecht_region, position=1, sector=Sector.EDUCATION)
+    father = "999990019"
+    with time_machine.travel(DAY, tick=True):
+        youths = [brp_youth(bsn) for bsn in CHILDREN]
+        family = [
+            place(youth=youths[0], organisation=_org(haaglanden)),
+            place(youth=youths[1], organisation=_org(utrecht_region, Sector.SOCIAL_SUPPORT, Subtype.WIJKTEAM)),
+            place(youth=youths[3], organisation=_org(haaglanden, Sector.EDUCATION, Subtype.SCHOOL)),
+        ]
+        wijkteam = family[1]
+        assert _match_of(family[0]).coordinator_signal == wijkteam
+        utrecht_youth = YouthFactory(parent_bsns=(father,), bag_id="", municipality_code="0344")
+        other = [
+            place(youth=utrecht_youth, organisation=_org(utrecht_region)),
+            place(youth=utrecht_youth, organisation=_org(utrecht_region, Sector.EDUCATION, Subtype.SCHOOL)),
+        ]
+        school = other[1]
+        family_match, other_match = _match_of(family[0]), _match_of(other[0])
+        assert family_match != other_match and other_match.coordinator_signal == school
+        before = _last_notification_id()
+
+        bridge_youth = YouthFactory(parent_bsns=(MOTHER, father), bag_id="", municipality_code="0518")
+        bridge = place(youth=bridge_youth, organisation=_org(haaglanden))
+
+        merged = _match_of(bridge)
+        assert merged == family_match and Match.objects.count() == 1  # the oldest match is kept
+        assert {_match_of(s) for s in (*family, *other)} == {merged}
+        assert merged.coordinator_signal == wijkteam  # the family's coordinator, still active, keeps the role
+        assert _named_coordinators(before) == {wijkteam.contact_email}
+        # the Utrecht part, whose coordinator changed, heard it (by the match e-mail of the bridge, or the change)
+        heard = Notification.objects.filter(pk__gt=before).values_list("recipient_id", flat=True)
+        assert {s.professional_id for s in other} <= set(heard)
+
+        before = _last_notification_id()
+        signal_end(signal=bridge, reason=EndReason.PLACED_WRONGLY, actor=bridge.professional)  # destroyed
+
+    assert _match_of(family[0]) == merged and merged.coordinator_signal == wijkteam
+    split_off = _match_of(other[0])
+    assert split_off != merged and _match_of(school) == split_off
+    assert split_off.coordinator_signal == school  # by the rules of Midden-Nederland, where that youth lives
+    told = Notification.objects.filter(pk__gt=before, kind="match_coordinator_changed")
+    assert {n.recipient_id for n in told} == {s.professional_id for s in other}
+    assert {n.context["coordinator"]["email"] for n in told} == {school.contact_email}
+    assert {n.context["match_reference"] for n in told} == {split_off.reference}
