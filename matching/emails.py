@@ -1,7 +1,7 @@
 """The e-mails of matching, written to the outbox: each names the match's reference and its one coordinator.
 
 Only professionals with an active signal are ever e-mailed; archived signals are history and are never told.
-A colleague covering for a recipient (waarneming) gets a copy while the cover runs.
+A colleague covering for a recipient (waarneming) gets a copy while the cover runs (docs/adr/0041-cover-in-matching.md).
 """
 
 from collections import defaultdict
