@@ -46,7 +46,9 @@ def _view_or_404(request, reference):
 def _handover_form(request, view, data=None):
     if not (view.is_coordinator and view.viewer_active):
         return None
-    candidates = [s for s in selectors.participants_of(view.match) if s.professional_id != request.user.pk]
+    # not to oneself, nor (for a covering colleague) to the absent coordinator they act for
+    ours = {request.user.pk} | {s.professional_id for s in view.own}
+    candidates = [s for s in selectors.participants_of(view.match) if s.professional_id not in ours]
     return HandoverForm(data, participants=candidates) if candidates else None
 
 

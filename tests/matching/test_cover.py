@@ -130,6 +130,8 @@ def test_the_covering_colleague_records_the_follow_up_as_coordinator_and_the_log
         client = client_for(cees, team_org.region)
         page = client.get(reverse("matching:match", args=[match.reference])).content.decode()
         assert f"U bent de matchregisseur van match {match.reference}" in page
+        # the hand-over may go to Olga, not to Anna, whose place Cees takes
+        assert f'value="{olgas.pk}"' in page and f'value="{annas.pk}"' not in page
         response = client.post(
             reverse("matching:follow_up", args=[match.reference]),
             {f"contact_{olgas.pk}": days(1).isoformat(), "coordination_agreed_on": ""},
