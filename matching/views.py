@@ -19,7 +19,7 @@ from .forms import DecisionForm, FollowUpForm, FollowupNoteForm, HandoverForm
 
 @role_required(Role.PROFESSIONAL)
 def my_matches(request):
-    seen_before = services.match_overview_visited(user=request.user)
+    seen_before = selectors.match_overview_seen_at(user=request.user)
     overview = selectors.my_matches(
         user=request.user, region=request.region, seen_before=seen_before, page_number=request.GET.get("pagina")
     )
@@ -34,6 +34,14 @@ def my_matches(request):
             "new_count": overview.new_count,
         },
     )
+
+
+@require_POST
+@role_required(Role.PROFESSIONAL)
+def my_matches_seen(request):
+    """"Mark as seen": what is shown as new is new since this moment (issue 16: a GET never changes state)."""
+    services.match_overview_visited(user=request.user)
+    return redirect("matching:my_matches")
 
 
 def _view_or_404(request, reference):
