@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.services import log_event
+from audit import events as audit_events
 from verwijsindex.form_pages import form_data
 
 from . import monitor, selectors, services
@@ -39,7 +39,7 @@ def my_matches(request):
 @require_POST
 @role_required(Role.PROFESSIONAL)
 def my_matches_seen(request):
-    """"Mark as seen": what is shown as new is new since this moment (issue 16: a GET never changes state)."""
+    """Mark as seen: what is shown as new is new since this moment (issue 16: a GET never changes state)."""
     services.match_overview_visited(user=request.user)
     return redirect("matching:my_matches")
 
@@ -61,8 +61,7 @@ def _handover_form(request, view, data=None):
 @role_required(Role.PROFESSIONAL)
 def match(request, reference: str):
     view = _view_or_404(request, reference)
-    log_event(
-        action="matches_viewed",
+    audit_events.matches_viewed(
         request=request,
         youth_pseudonym=view.own[0].youth.pseudonym,
         signal_id=view.own[0].pk,
