@@ -41,6 +41,7 @@ def my_matches(request):
 def my_matches_seen(request):
     """Mark as seen: what is shown as new is new since this moment (issue 16: a GET never changes state)."""
     services.match_overview_visited(user=request.user)
+    messages.success(request, _("Gemarkeerd als gezien: wat hierna bijkomt, ziet u als nieuw."))
     return redirect("matching:my_matches")
 
 
