@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from audit.services import log_event
+from audit import events as audit_events
 from verwijsindex.links import region_url
 
 from .models import MUNICIPALITY_ROLES, ORGANISATION_ROLES, REGION_ROLES, Invitation, Membership, Role, User
@@ -126,8 +126,7 @@ def user_invite(
         )
 
     invitation, token = _link_create(user=user, membership=membership, region=link_region, invited_by=invited_by)
-    log_event(
-        action="user_invited",
+    audit_events.user_invited(
         actor=invited_by,
         region_id=link_region.pk,
         user_id=user.pk,
@@ -190,7 +189,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
     if invitation.membership_id is not None:
         Membership.objects.filter(pk=invitation.membership_id, active=False).update(active=True)
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
-    log_event(action="invitation_accepted", actor=user, region_id=invitation.region_id, user_id=user.pk)
+    audit_events.invitation_accepted(actor=user, region_id=invitation.region_id, user_id=user.pk)
     return user
 
 
@@ -224,8 +223,7 @@ def two_factor_reset(*, user, actor=None, region=None) -> None:
         link, token = _link_create(user=user, membership=None, region=region, invited_by=actor)
         transaction.on_commit(lambda: _enrolment_link_send(link=link, token=token))
     if actor is not None:
-        log_event(
-            action="two_factor_reset",
+        audit_events.two_factor_reset(
             actor=actor,
             region_id=region.pk if region is not None else None,
             user_id=user.pk,
@@ -260,7 +258,7 @@ def enrolment_link_use(*, link: Invitation, user) -> None:
     link.accepted_at = timezone.now()
     link.save(update_fields=["accepted_at"])
     User.objects.filter(pk=user.pk).update(enrolment_link_required=False)
-    log_event(action="enrolment_link_used", actor=user, region_id=link.region_id, user_id=user.pk)
+    audit_events.enrolment_link_used(actor=user, region_id=link.region_id, user_id=user.pk)
 
 
 @transaction.atomic
@@ -314,8 +312,7 @@ def external_identity_sign_in(
         )
     identity.last_sign_in_at = timezone.now()
     identity.save(update_fields=["last_sign_in_at"])
-    log_event(
-        action="signed_in_via_organisation",
+    audit_events.signed_in_via_organisation(
         actor=user,
         region_id=provider.organisation.region_id,
         organisation_id=provider.organisation_id,
@@ -356,8 +353,7 @@ def _external_identity_link(*, provider, subject: str, email: str, email_verifie
         )
     identity = ExternalIdentity.objects.create(provider=provider, user=user, subject=subject)
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
-    log_event(
-        action="external_identity_linked",
+    audit_events.external_identity_linked(
         actor=user,
         region_id=provider.organisation.region_id,
         organisation_id=provider.organisation_id,
@@ -380,8 +376,7 @@ def identity_provider_save(*, organisation, actor, data: dict, client_secret: st
     if client_secret:
         provider.client_secret_encrypted = client_secret_encrypt(client_secret)
     provider.save()
-    log_event(
-        action="identity_provider_saved",
+    audit_events.identity_provider_saved(
         actor=actor,
         region_id=organisation.region_id,
         organisation_id=organisation.pk,
@@ -418,4 +413,4 @@ def passkey_remove(*, user, passkey_id: int, request=None) -> None:
         raise PasskeyRemovalRefused(
             _("Dit is uw enige tweede stap. Stel eerst een authenticator-app of een andere passkey in.")
         )
-    log_event(action="passkey_removed", actor=user, request=request, user_id=user.pk)
+    audit_events.passkey_removed(actor=user, request=request, user_id=user.pk)

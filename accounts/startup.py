@@ -1,9 +1,17 @@
-"""Start-up refusals of accounts: production does not run while an account with a published password exists."""
+"""Start-up refusals of accounts: production does not run while an account with a published password exists.
 
+The web (verwijsindex/wsgi.py), `manage.py check`, and the Celery worker and beat (their init signals, below) refuse.
+"""
+
+import logging
+
+from celery.signals import beat_init, worker_init
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
+
+logger = logging.getLogger(__name__)
 
 
 def _demo_accounts() -> int:
@@ -39,3 +47,17 @@ def demo_accounts_check(app_configs=None, **kwargs):
             id="accounts.E001",
         )
     ]
+
+
+@worker_init.connect
+@beat_init.connect
+def demo_accounts_refuse_to_run_tasks(**kwargs) -> None:
+    """The worker and beat refuse too: a task run by a production worker is production, whoever serves the web.
+
+    Celery logs and swallows an exception a signal handler raises, so the refusal leaves through SystemExit.
+    """
+    try:
+        demo_accounts_refuse()
+    except ImproperlyConfigured as refused:
+        logger.critical("%s", refused)
+        raise SystemExit(f"Refused to start: {refused}") from refused

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from audit.services import log_event
+from audit import events as audit_events
 from matching.exceptions import MatchActionRefused, NotCoordinator
 from matching.selectors import match_of_signal, participants_of
 from matching.services import match_follow_up_record
@@ -48,8 +48,7 @@ def api_client_create(
             certificate_fingerprint=fingerprint_normalise(certificate_fingerprint) if certificate_fingerprint else "",
             created_by=created_by,
         )
-        log_event(
-            action="api_client_created",
+        audit_events.api_client_created(
             actor=created_by,
             request=request,
             region_id=organisation.region_id,
@@ -70,8 +69,7 @@ def api_client_revoke(*, client: ApiClient, actor=None, request=None) -> ApiClie
             client.revoked_by = actor
             client.active = False
             client.save(update_fields=["revoked_at", "revoked_by", "active"])
-            log_event(
-                action="api_client_revoked",
+            audit_events.api_client_revoked(
                 actor=actor,
                 request=request,
                 region_id=client.organisation.region_id,
@@ -93,8 +91,7 @@ def api_call_log(
     **details,
 ) -> None:
     """One logbook entry per API call: which client, acting for which professional, on what, with what outcome."""
-    log_event(
-        action="api_call",
+    audit_events.api_call(
         actor=professional,
         request=request,
         region_id=client.organisation.region_id,

@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "rights_advice_given": _("Advies gegeven"),
     "rights_request_decided": _("Besluit op verzoek"),
     "rights_request_overdue_reminded": _("Herinnering termijn verzoek verstuurd"),
+    "rights_decision_letter_made": _("Besluitbrief gemaakt"),
     "logbook_searched_by_bsn": _("Logboek doorzocht op BSN"),
     "logbook_rekeyed": _("Logboek opnieuw geketend onder de sleutel"),
     "external_identity_linked": _("Account gekoppeld aan het account bij de eigen organisatie"),

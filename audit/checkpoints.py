@@ -2,14 +2,17 @@
 
 A checkpoint says "at this time the chain held `seq` entries and the last one hashed to `head`", signed with an
 Ed25519 key from the environment. Whoever holds the database can neither forge one nor remove the ones already
-written elsewhere, so a deleted tail or an emptied table shows. Stores sit behind one small interface; the file
-store is the one configured (settings.LOGBOOK_CHECKPOINT_DIR). See docs/adr/0002-logbook.md.
+written elsewhere, so a deleted tail or an emptied table shows. Stores sit behind one small interface and a
+registry of kinds (`file:` here; an object store registers its own scheme): LOGBOOK_CHECKPOINT_DIR is always one,
+LOGBOOK_CHECKPOINT_STORES adds more (another host's mount). See docs/adr/0002-logbook.md.
 """
 
 import base64
 import datetime
 import json
 import os
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
@@ -41,6 +44,10 @@ class Checkpoint:
 
     def as_text(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, indent=1)
+
+    def as_line(self) -> str:
+        """The same on one line: what the daily e-mail carries, for `logbook_verify --checkpoint`."""
+        return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
     def from_text(cls, text: str) -> "Checkpoint":
@@ -140,10 +147,55 @@ class FileCheckpointStore:
         return self.load(latest_only=True)
 
 
+class TextCheckpointStore:
+    """Checkpoints handed in as text (a saved daily e-mail, a file): read-only, for logbook_verify --checkpoint."""
+
+    # a checkpoint's one-line JSON inside any text (the e-mail around it is ignored)
+    LINE = re.compile(r"\{[^{}]*\"signature\"[^{}]*\}")
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        found = self.LINE.findall(text)
+        self.texts = [(f"{name}#{number}", line) for number, line in enumerate(found, 1)] or [(name, text)]
+
+    def save(self, checkpoint: Checkpoint) -> None:
+        raise NotImplementedError("checkpoints handed in are only read")
+
+    save_head = save
+
+    def load(self) -> list[tuple[str, str]]:
+        return list(self.texts)
+
+    def load_latest(self) -> list[tuple[str, str]]:
+        return list(self.texts)
+
+
+# scheme -> a store from the rest of the location ("file:/srv/checkpoints"); register other kinds beside it
+STORE_KINDS: dict[str, Callable[[str], CheckpointStore]] = {"file": FileCheckpointStore}
+
+
+def checkpoint_store_register(scheme: str, factory: Callable[[str], CheckpointStore]) -> None:
+    STORE_KINDS[scheme] = factory
+
+
+def checkpoint_store_at(location: str) -> CheckpointStore:
+    from django.core.exceptions import ImproperlyConfigured
+
+    scheme, separator, rest = str(location).partition(":")
+    if not separator or scheme not in STORE_KINDS:
+        raise ImproperlyConfigured(
+            f"LOGBOOK_CHECKPOINT_STORES: {location!r} is not <kind>:<where> with a kind of {sorted(STORE_KINDS)}"
+        )
+    return STORE_KINDS[scheme](rest)
+
+
 def checkpoint_stores() -> list[CheckpointStore]:
+    """Every configured store: LOGBOOK_CHECKPOINT_DIR, then each of LOGBOOK_CHECKPOINT_STORES. Each gets every
+    checkpoint and head; verification reads them all, so one store emptied or lost still leaves the others."""
     from django.conf import settings
 
-    return [FileCheckpointStore(settings.LOGBOOK_CHECKPOINT_DIR)]
+    extra = getattr(settings, "LOGBOOK_CHECKPOINT_STORES", [])
+    return [FileCheckpointStore(settings.LOGBOOK_CHECKPOINT_DIR), *(checkpoint_store_at(where) for where in extra)]
 
 
 def checkpoints_load(ring: KeyRing, stores=None, *, latest_only: bool = False) -> tuple[list[Checkpoint], list[str]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from .chain import GENESIS_HASH, entry_hash
-from .checkpoints import Checkpoint, checkpoints_load
+from .checkpoints import Checkpoint, checkpoint_stores, checkpoints_load
 from .keys import settings_hmac_ring, settings_signing_ring
 from .models import LogEntry
 
@@ -93,14 +93,15 @@ def _walk(ring, checkpoints_by_seq, batch_size):
     return expected - 1, None
 
 
-def logbook_chain_check(*, batch_size: int = 2000) -> ChainReport:
+def logbook_chain_check(*, batch_size: int = 2000, extra_stores=()) -> ChainReport:
     """Walks the sealed logbook in chain order and holds it against the signed checkpoints kept outside it.
 
     Finds a changed entry (its keyed hash fails, even when the unkeyed parts were recomputed), a removed or
     inserted one (gap or broken link), and, with the checkpoints, a removed tail or an emptied table.
+    `extra_stores`: checkpoints kept elsewhere and handed in (the process managers' daily e-mails).
     """
     hmac_ring, signing_ring = settings_hmac_ring(), settings_signing_ring()
-    checkpoints, forged = checkpoints_load(signing_ring)
+    checkpoints, forged = checkpoints_load(signing_ring, [*checkpoint_stores(), *extra_stores])
     by_seq = defaultdict(list)  # every checkpoint of a count must name that entry's hash
     for checkpoint in checkpoints:
         by_seq[checkpoint.seq].append(checkpoint)

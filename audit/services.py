@@ -265,6 +265,7 @@ def logbook_checkpoint_send() -> Checkpoint:
                 "at": checkpoint.at,
                 "key": checkpoint.key,
                 "signature": checkpoint.signature,
+                "line": checkpoint.as_line(),
             },
             dedupe_key=f"logbook-checkpoint:{checkpoint.at[:10]}",  # a task run again the same day mails nobody twice
         )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.services import log_event
+from audit import events as audit_events
 from rights import selectors as rights_selectors
 
 from . import selectors
@@ -107,8 +107,7 @@ def _no_decision_yet(request, rights_request):
 
 
 def _decision_logged(request, rights_request, form: str) -> None:
-    log_event(
-        action="rights_decision_letter_made",
+    audit_events.rights_decision_letter_made(
         request=request,
         region_id=rights_request.region_id,
         youth_pseudonym=rights_request.youth_pseudonym,

@@ -13,7 +13,8 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_event, log_events
+from audit import events as audit_events
+from audit.services import log_events
 from regions.models import CoordinatorRule, Municipality
 from signals.models import ARCHIVING_REASONS, Signal, SignalStatus
 from signals.selectors import may_act_on_signal
@@ -227,8 +228,7 @@ def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
         match.proposed_at = timezone.now()
         match.save(update_fields=["proposed_signal", "proposed_at"])
         emails.handover_proposed_notify(match=match, target=target, coordinator=coordinator)
-        log_event(
-            action="match_handover_proposed",
+        audit_events.match_handover_proposed(
             actor=actor,
             signal_id=coordinator.pk,
             proposed_signal_id=target.pk,
@@ -253,8 +253,7 @@ def match_handover_accept(*, match: Match, actor) -> Match:
         match.version += 1
         match.save(update_fields=_DECIDED_FIELDS)
         emails.coordinator_changed_notify([(match, active)])
-        log_event(
-            action="match_coordinator_changed",
+        audit_events.match_coordinator_changed(
             actor=actor,
             signal_id=proposed.pk,
             previous_signal_id=previous,
@@ -278,12 +277,8 @@ def match_handover_decline(*, match: Match, actor) -> Match:
         coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
         if coordinator is not None:
             emails.handover_declined_notify(match=match, coordinator=coordinator, declined_by=proposed, at=proposed_at)
-        log_event(
-            action="match_handover_declined",
-            actor=actor,
-            signal_id=proposed.pk,
-            match=match.reference,
-            **_on_behalf_of(proposed, actor),
+        audit_events.match_handover_declined(
+            actor=actor, signal_id=proposed.pk, match=match.reference, **_on_behalf_of(proposed, actor)
         )
     return match
 
@@ -335,8 +330,7 @@ def match_follow_up_record(
         match.coordination_agreed_on = coordination_agreed_on
         match.save(update_fields=["coordination_agreed_on"])
         hooks.follow_up_recorded(match, participations, first_time)
-        log_event(
-            action="match_follow_up_recorded",
+        audit_events.match_follow_up_recorded(
             actor=actor,
             signal_id=match.coordinator_signal_id,
             match=match.reference,

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from audit.services import log_event
+from audit import events as audit_events
 from regions.models import InstitutionalAddress
 from signals.models import Signal
 from verwijsindex.sweeps import sweep_each
@@ -268,8 +268,7 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
             emails.coordinator_changed_notify([(match, [m for m in members if m.professional_id not in told])])
         hooks.links_created(new, signals, match=match, match_is_new=not before)
         # last: the logbook's lock serialises every writer until this transaction commits
-        log_event(
-            action="match_created",
+        audit_events.match_created(
             region_id=signal.organisation.region_id,
             youth_pseudonym=signal.youth.pseudonym,
             signal_id=signal.pk,

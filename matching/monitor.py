@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
-from audit.services import log_event
+from audit import events as audit_events
 from signals.models import Signal, SignalStatus
 
 from .models import FollowUpCheck, Match, MatchParticipation
@@ -86,8 +86,7 @@ def follow_up_check_record(*, region, match: Match, monitor, note: str = "", req
         monitor_name=monitor.full_name or monitor.email,
         note=note.strip(),
     )
-    log_event(
-        action="follow_up_checked",
+    audit_events.follow_up_checked(
         actor=monitor,
         request=request,
         region_id=region.pk,

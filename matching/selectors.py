@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from signals.models import Signal, SignalStatus
 from signals.selectors import cover_names_subquery, covered_professionals
 
-from .models import Match, MatchLink, MatchParticipation
+from .models import Match, MatchLink, MatchOverviewVisit, MatchParticipation
 
 ACTIVE = SignalStatus.ACTIVE
 REFERENCE = re.compile(r"^M-(\d{6,18})$")
@@ -274,6 +274,11 @@ class MyMatches:
 
 
 MATCHES_PER_PAGE = 10
+
+
+def match_overview_seen_at(*, user) -> datetime | None:
+    """When the professional last marked "My matches" as seen (what joined later is new); opening it changes nothing."""
+    return MatchOverviewVisit.objects.filter(user=user).values_list("visited_at", flat=True).first()
 
 
 def my_matches(*, user, region, seen_before: datetime | None, page_number=None) -> MyMatches:

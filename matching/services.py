@@ -37,7 +37,8 @@ __all__ = [
 
 
 def match_overview_visited(*, user, as_of: datetime | None = None) -> datetime | None:
-    """Record a visit of "My matches"; returns the previous visit (what is newer is shown as new)."""
+    """Record that the professional has seen "My matches" (a POST: opening the page changes nothing); returns the
+    previous mark."""
     as_of = as_of or timezone.now()
     with transaction.atomic():
         visit = MatchOverviewVisit.objects.select_for_update().filter(user=user).first()

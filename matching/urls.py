@@ -21,6 +21,7 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.my_matches, name="my_matches"),
+    path("gezien/", views.my_matches_seen, name="my_matches_seen"),
     path("signaal/<int:signal_id>/", views.signal_matches, name="signal_matches"),
     path("monitor/", views.monitor_overview, name="monitor"),
     path("monitor/<match:reference>/opgevolgd/", views.monitor_check, name="monitor_check"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.services import log_event
+from audit import events as audit_events
 from verwijsindex.form_pages import form_data
 
 from . import monitor, selectors, services
@@ -19,7 +19,7 @@ from .forms import DecisionForm, FollowUpForm, FollowupNoteForm, HandoverForm
 
 @role_required(Role.PROFESSIONAL)
 def my_matches(request):
-    seen_before = services.match_overview_visited(user=request.user)
+    seen_before = selectors.match_overview_seen_at(user=request.user)
     overview = selectors.my_matches(
         user=request.user, region=request.region, seen_before=seen_before, page_number=request.GET.get("pagina")
     )
@@ -34,6 +34,15 @@ def my_matches(request):
             "new_count": overview.new_count,
         },
     )
+
+
+@require_POST
+@role_required(Role.PROFESSIONAL)
+def my_matches_seen(request):
+    """Mark as seen: what is shown as new is new since this moment (issue 16: a GET never changes state)."""
+    services.match_overview_visited(user=request.user)
+    messages.success(request, _("Gemarkeerd als gezien: wat hierna bijkomt, ziet u als nieuw."))
+    return redirect("matching:my_matches")
 
 
 def _view_or_404(request, reference):
@@ -55,8 +64,7 @@ def _handover_form(request, view, data=None):
 @role_required(Role.PROFESSIONAL)
 def match(request, reference: str):
     view = _view_or_404(request, reference)
-    log_event(
-        action="matches_viewed",
+    audit_events.matches_viewed(
         request=request,
         youth_pseudonym=view.own[0].youth.pseudonym,
         signal_id=view.own[0].pk,

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
-from audit.services import log_event
+from audit import events as audit_events
 from persons.redaction import redact_bsn
 from verwijsindex.sweeps import sweep_each
 
@@ -198,7 +198,7 @@ def notifications_send(*, notification_ids: list[int]) -> int:
             update_fields=["provider_message_id", "sent_at", "attempts", "last_error", "failed_at", "next_attempt_at"]
         )
         if delivered:
-            log_event(action="notification_sent", kind=row.kind, recipient_id=row.recipient_id)
+            audit_events.notification_sent(kind=row.kind, recipient_id=row.recipient_id)
             sent += 1
 
     try:
@@ -337,7 +337,7 @@ def notification_delivery_failed(
             return user
         user.email_failing_since = occurred_at
         user.save(update_fields=["email_failing_since"])
-        log_event(action="email_failing", actor=None, user_id=user.pk)
+        audit_events.email_failing(actor=None, user_id=user.pk)
         for coordinator, organisation_name in _organisation_coordinators(user):
             notification_enqueue(
                 recipient=coordinator,

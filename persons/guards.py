@@ -13,8 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit import events as audit_events
 from audit.models import LogEntry
-from audit.services import log_event
 
 from .exceptions import PersonLookupError
 
@@ -80,8 +80,7 @@ def _region_of(*, request, region, actor):
 
 def _refuse(*, error: PersonLookupError, actor, request, region, pseudonym: str, action: str, alert_details: dict):
     """Log the refused attempt (so the youth's inzage shows it), alert once per window, raise."""
-    log_event(
-        action=REFUSED_ACTION,
+    audit_events.brp_lookup_refused(
         actor=actor,
         request=request,
         region_id=region.pk if region is not None else None,
@@ -204,8 +203,8 @@ def alert_once(*, actor, request, region, action: str, since, pseudonym: str = "
         earlier = earlier.filter(youth_pseudonym=pseudonym)
     if earlier.exists():
         return
-    entry = log_event(
-        action=action,
+    entry = audit_events.lookup_alert(
+        kind=action,
         actor=actor,
         request=request,
         region_id=region.pk if region is not None else None,

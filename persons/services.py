@@ -10,14 +10,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.services import log_event
+from audit import events as audit_events
 
 from .brp import BrpPerson, get_client
 from .brp.types import SUSPENDED_ERROR
 from .bsn import bag_pseudonym, bsn_decrypt, bsn_encrypt, bsn_normalise, bsn_pseudonym, bsn_reencrypt
 from .events import YouthChange, youth_change_dispatch
 from .exceptions import BrpUnavailable, PersonDeceased, PersonLookupError, PersonNotFound, PersonNotMatched
-from .guards import LOOKUP_ACTION, NOT_MATCHED, birth_date_guess_record, lookup_rate_check
+from .guards import NOT_MATCHED, birth_date_guess_record, lookup_rate_check
 from .models import Youth
 from .pseudonyms import pseudonym_columns
 from .redaction import redact_bsn
@@ -99,7 +99,7 @@ def birth_date_matches(*, brp_date: str, given: datetime.date) -> bool:
 def _lookup_log(*, actor, request, pseudonym: str, outcome: str, organisation) -> None:
     """The look-up's logbook entry; outside a transaction it is committed at once (kept when the caller fails)."""
     details = {"api_organisation_id": organisation.pk} if organisation is not None else {}
-    log_event(action=LOOKUP_ACTION, actor=actor, request=request, youth_pseudonym=pseudonym, outcome=outcome, **details)
+    audit_events.brp_lookup(actor=actor, request=request, youth_pseudonym=pseudonym, outcome=outcome, **details)
 
 
 def youth_by_bsn(

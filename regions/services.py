@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_event
+from audit import events as audit_events
 from persons.bsn import bag_pseudonym
 
 from .bag import BAG_ID, BagUnavailable, bag_id_for_address
@@ -48,9 +48,7 @@ def organisation_create(*, region: Region, data: dict, actor, request=None) -> O
     if Organisation.objects.filter(code=data["code"]).exists():
         raise RegionAdminError(_("Deze code is al in gebruik. Kies een andere code."), field="code")
     organisation = Organisation.objects.create(region=region, **{f: data[f] for f in ORGANISATION_FIELDS if f in data})
-    log_event(
-        action="organisation_created", actor=actor, request=request, region_id=region.pk, organisation=organisation.pk
-    )
+    audit_events.organisation_created(actor=actor, request=request, region_id=region.pk, organisation=organisation.pk)
     return organisation
 
 
@@ -63,8 +61,7 @@ def organisation_update(*, organisation: Organisation, data: dict, actor, reques
     for field in changed:
         setattr(organisation, field, data[field])
     organisation.save(update_fields=changed or None)
-    log_event(
-        action="organisation_changed",
+    audit_events.organisation_changed(
         actor=actor,
         request=request,
         region_id=organisation.region_id,
@@ -111,8 +108,7 @@ def organisation_deactivate(
     organisation.active = False
     organisation.save(update_fields=["active"])
     Membership.objects.filter(organisation=organisation, active=True).update(active=False)
-    log_event(
-        action="organisation_deactivated",
+    audit_events.organisation_deactivated(
         actor=actor,
         request=request,
         region_id=organisation.region_id,
@@ -127,8 +123,7 @@ def organisation_reactivate(*, organisation: Organisation, actor, request=None) 
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.active = True
     organisation.save(update_fields=["active"])
-    log_event(
-        action="organisation_reactivated",
+    audit_events.organisation_reactivated(
         actor=actor,
         request=request,
         region_id=organisation.region_id,
@@ -142,8 +137,7 @@ def signalling_profile_update(*, organisation: Organisation, text: str, actor, r
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.signalling_profile = text.strip()
     organisation.save(update_fields=["signalling_profile"])
-    log_event(
-        action="signalling_profile_changed",
+    audit_events.signalling_profile_changed(
         actor=actor,
         request=request,
         region_id=organisation.region_id,
@@ -179,7 +173,7 @@ def municipality_create(*, region: Region, cbs_code: str, name: str, actor, requ
             field="cbs_code",
         )
     municipality = Municipality.objects.create(region=region, cbs_code=cbs_code, name=name)
-    log_event(action="municipality_added", actor=actor, request=request, region_id=region.pk, cbs_code=cbs_code)
+    audit_events.municipality_added(actor=actor, request=request, region_id=region.pk, cbs_code=cbs_code)
     return municipality
 
 
@@ -205,8 +199,7 @@ def municipality_update(
             setattr(municipality, field, value)
             fields.append(field)
     municipality.save(update_fields=fields)
-    log_event(
-        action="municipality_changed",
+    audit_events.municipality_changed(
         actor=actor,
         request=request,
         region_id=municipality.region_id,
@@ -243,8 +236,7 @@ def coordinator_rule_add(*, region: Region, sector: str, subtype: str = "", acto
         raise RegionAdminError(_("Deze regel staat al in de lijst."))
     position = (max((r.position for r in rules), default=0)) + 1
     rule = CoordinatorRule.objects.create(region=region, position=position, sector=sector, subtype=subtype or "")
-    log_event(
-        action="coordinator_rule_added",
+    audit_events.coordinator_rule_added(
         actor=actor,
         request=request,
         region_id=region.pk,
@@ -260,8 +252,7 @@ def coordinator_rule_remove(*, rule: CoordinatorRule, actor, request=None) -> No
     rules = [r for r in _rules_locked(region) if r.pk != rule.pk]
     CoordinatorRule.objects.filter(pk=rule.pk).delete()
     _renumber(rules)
-    log_event(
-        action="coordinator_rule_removed",
+    audit_events.coordinator_rule_removed(
         actor=actor,
         request=request,
         region_id=region.pk,
@@ -280,8 +271,7 @@ def coordinator_rule_move(*, rule: CoordinatorRule, direction: str, actor, reque
         return
     rules[index], rules[other] = rules[other], rules[index]
     _renumber(rules)
-    log_event(
-        action="coordinator_rule_moved",
+    audit_events.coordinator_rule_moved(
         actor=actor,
         request=request,
         region_id=rule.region_id,
@@ -342,16 +332,13 @@ def institutional_address_add(
         house_number_addition=house_number_addition,
         description=description,
     )
-    log_event(
-        action="institutional_address_added", actor=actor, request=request, region_id=region.pk, address=address.pk
-    )
+    audit_events.institutional_address_added(actor=actor, request=request, region_id=region.pk, address=address.pk)
     return address
 
 
 @transaction.atomic
 def institutional_address_remove(*, address: InstitutionalAddress, actor, request=None) -> None:
-    log_event(
-        action="institutional_address_removed",
+    audit_events.institutional_address_removed(
         actor=actor,
         request=request,
         region_id=address.region_id,
@@ -387,7 +374,7 @@ def region_settings_update(*, region: Region, data: dict, actor, request=None) -
         setattr(region, field, value)
     if changed:
         region.save(update_fields=list(changed))
-    log_event(action="region_settings_changed", actor=actor, request=request, region_id=region.pk, **changed)
+    audit_events.region_settings_changed(actor=actor, request=request, region_id=region.pk, **changed)
     return region
 
 
@@ -421,7 +408,7 @@ def region_look_update(
             region.logo.delete(save=False)
         region.logo.save(f"{region.slug}-{timezone.now():%Y%m%d%H%M%S}.{logo.image_format}", logo, save=False)
     region.save()
-    log_event(action="region_look_changed", actor=actor, request=request, region_id=region.pk)
+    audit_events.region_look_changed(actor=actor, request=request, region_id=region.pk)
     return region
 
 
@@ -456,7 +443,7 @@ def move_notice_record(*, youth, old_municipality_code: str, new_municipality_co
             signal_references=[s.reference for s in signals],
             organisation_names=sorted({s.organisation.name for s in signals}),
         )
-        log_event(action="move_notice_created", region_id=new.region_id, notice=notice.pk, signals=len(signals))
+        audit_events.move_notice_created(region_id=new.region_id, notice=notice.pk, signals=len(signals))
         _move_notice_mail(notice)
     return notice
 
@@ -524,7 +511,5 @@ def move_notice_handle(*, notice: MoveNotice, actor, request=None) -> MoveNotice
         notice.handled_at = timezone.now()
         notice.handled_by = actor
         notice.save(update_fields=["handled_at", "handled_by"])
-        log_event(
-            action="move_notice_handled", actor=actor, request=request, region_id=notice.region_id, notice=notice.pk
-        )
+        audit_events.move_notice_handled(actor=actor, request=request, region_id=notice.region_id, notice=notice.pk)
     return notice

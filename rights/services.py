@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_event
+from audit import events as audit_events
 from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
 from persons.exceptions import PersonLookupError
-from persons.guards import RIGHTS_LOOKUP_ACTION, lookup_rate_check
+from persons.guards import lookup_rate_check
 from regions.services import process_managers_notify
 
 from .models import (
@@ -138,8 +138,7 @@ def rights_request_register(
         lives_in = person.municipality_code
     # the look-up is logged in its own transaction: it stays logged when the request is then refused
     with transaction.atomic():
-        log_event(
-            action=RIGHTS_LOOKUP_ACTION,
+        audit_events.rights_youth_lookup(
             actor=actor,
             request=request,
             region_id=region.pk,
@@ -179,8 +178,7 @@ def rights_request_register(
             received_on=received_on,
             deadline=received_on + datetime.timedelta(days=region.request_deadline_days),
         )
-        log_event(
-            action="rights_request_registered",
+        audit_events.rights_request_registered(
             actor=actor,
             request=request,
             region_id=region.pk,
@@ -194,8 +192,7 @@ def rights_request_register(
 def rights_overview_record(*, rights_request: RightsRequest, actor, as_copy: bool, request=None) -> None:
     """Log that staff viewed the overview of a youth's data, or made the copy that is handed over."""
     with transaction.atomic():
-        log_event(
-            action="rights_copy_issued" if as_copy else "rights_overview_viewed",
+        (audit_events.rights_copy_issued if as_copy else audit_events.rights_overview_viewed)(
             actor=actor,
             request=request,
             region_id=rights_request.region_id,
@@ -239,8 +236,7 @@ def rights_request_complete(
         rights_request.answered_how = answered_how
         rights_request.answered_note = answered_note
         rights_request.save(update_fields=["status", "completed_at", "answered_on", "answered_how", "answered_note"])
-        log_event(
-            action="rights_request_completed",
+        audit_events.rights_request_completed(
             actor=actor,
             request=request,
             region_id=rights_request.region_id,
@@ -276,8 +272,7 @@ def rights_advice_request(*, rights_request: RightsRequest, signal_ids, actor, r
                 due_on=due_on,
             )
             tasks.append(task)
-            log_event(
-                action="rights_advice_requested",
+            audit_events.rights_advice_requested(
                 actor=actor,
                 request=request,
                 region_id=region.pk,
@@ -320,8 +315,7 @@ def advice_task_give(*, task: AdviceTask, actor, advice: str, advice_text: str, 
         task.advice_text = advice_text
         task.given_at = timezone.now()
         task.save(update_fields=["advice", "advice_text", "given_at"])
-        log_event(
-            action="rights_advice_given",
+        audit_events.rights_advice_given(
             actor=actor,
             request=request,
             region_id=task.request.region_id,
@@ -371,8 +365,7 @@ def rights_request_decide(
         rights_request.decided_at = timezone.now()
         rights_request.decision_reason = reason
         rights_request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        log_event(
-            action="rights_request_decided",
+        audit_events.rights_request_decided(
             actor=actor,
             request=request,
             region_id=region.pk,
@@ -435,7 +428,7 @@ def rights_overdue_remind(*, as_of: datetime.date) -> tuple[int, int]:
             )
             locked.overdue_reminded_on = as_of
             locked.save(update_fields=["overdue_reminded_on"])
-            log_event(action="rights_request_overdue_reminded", region_id=region.pk, rights_request=locked.pk)
+            audit_events.rights_request_overdue_reminded(region_id=region.pk, rights_request=locked.pk)
             requests_reminded += 1
 
     tasks_reminded = 0

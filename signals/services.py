@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
-from audit.services import log_event
+from audit import events as audit_events
 from notifications.links import region_absolute_url
 from persons.models import Youth
 from persons.services import birth_date_matches  # noqa: F401 - the one comparison, for callers of signals
@@ -165,8 +165,7 @@ def signal_place(
             raise
         hooks.signal_placed(signal)
         # last: the logbook lock serialises every logbook write in the country and is held until the commit
-        log_event(
-            action="signal_placed",
+        audit_events.signal_placed(
             actor=professional,
             request=request,
             region_id=organisation.region_id,
@@ -207,8 +206,7 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
             locked.end_reason = reason
             locked.archive_until = archive_until(ended_on=today, birth_date=locked.youth.birth_date)
             locked.save(update_fields=["status", "ended_at", "end_reason", "archive_until"])
-            log_event(
-                action="signal_expired" if reason == EndReason.EXPIRED else "signal_ended",
+            (audit_events.signal_expired if reason == EndReason.EXPIRED else audit_events.signal_ended)(
                 actor=actor,
                 request=request,
                 region_id=locked.organisation.region_id,
@@ -286,8 +284,7 @@ def signal_archive_show(*, signal: Signal, request=None) -> list[Signal]:
         locked.archive_shown_at = timezone.now()
         locked.save(update_fields=["archive_shown_at"])
         if entries:
-            log_event(
-                action="signal_archive_shown",
+            audit_events.signal_archive_shown(
                 actor=locked.professional,
                 request=request,
                 region_id=request.region.pk if request is not None and getattr(request, "region", None) else None,
@@ -326,8 +323,7 @@ def _transfer(signal: Signal, to_professional, actor, request) -> Signal:
     for name, value in contact_details(professional=to_professional, organisation=signal.organisation).items():
         setattr(signal, name, value)
     signal.save(update_fields=["professional", "contact_name", "contact_email", "contact_phone"])
-    log_event(
-        action="signal_transferred",
+    audit_events.signal_transferred(
         actor=actor,
         request=request,
         region_id=signal.organisation.region_id,
@@ -442,8 +438,7 @@ def professional_deactivate(*, membership: Membership, transfer_to=None, actor, 
             )
         membership.active = False
         membership.save(update_fields=["active"])
-        log_event(
-            action="membership_deactivated",
+        audit_events.membership_deactivated(
             actor=actor,
             request=request,
             region_id=membership.organisation.region_id,
@@ -539,8 +534,7 @@ def signal_extend(
             ]
         )
         hooks.signal_extended(locked)
-        log_event(
-            action="signal_extended",
+        audit_events.signal_extended(
             actor=actor,
             request=request,
             region_id=locked.organisation.region_id,
@@ -576,8 +570,7 @@ def signal_informing_update(
             setattr(locked, name, value)
         locked.informing_recorded_on = today
         locked.save(update_fields=[*fields, "informing_recorded_on"])
-        log_event(
-            action="signal_informing_updated",
+        audit_events.signal_informing_updated(
             actor=actor,
             request=request,
             region_id=locked.organisation.region_id,
@@ -608,9 +601,7 @@ def professional_contact_update(
         user.contact_email = "" if contact_email.strip().lower() == user.email.lower() else contact_email.strip()
         user.save(update_fields=["full_name", "phone", "contact_email"])
         updated = _signals_contact_refresh(Signal.objects.filter(professional=user)) if update_signals else 0
-        log_event(
-            action="contact_details_changed", actor=user, request=request, user_id=user.pk, signals_updated=updated
-        )
+        audit_events.contact_details_changed(actor=user, request=request, user_id=user.pk, signals_updated=updated)
     return updated
 
 
@@ -622,8 +613,7 @@ def organisation_team_contact_set(*, organisation, team_email: str, team_phone: 
         organisation.team_phone = team_phone.strip()
         organisation.save(update_fields=["team_email", "team_phone"])
         updated = _signals_contact_refresh(Signal.objects.filter(organisation=organisation))
-        log_event(
-            action="organisation_team_contact_set",
+        audit_events.organisation_team_contact_set(
             actor=actor,
             request=request,
             region_id=organisation.region_id,
@@ -693,8 +683,7 @@ def cover_create(
             ends_on=ends_on,
             created_by=actor,
         )
-        log_event(
-            action="cover_created",
+        audit_events.cover_created(
             actor=actor,
             request=request,
             region_id=organisation.region_id,
@@ -732,8 +721,7 @@ def cover_withdraw(*, cover: Cover, actor, request=None) -> Cover:
         if cover.withdrawn_at is None:
             cover.withdrawn_at = timezone.now()
             cover.save(update_fields=["withdrawn_at"])
-            log_event(
-                action="cover_withdrawn",
+            audit_events.cover_withdrawn(
                 actor=actor,
                 request=request,
                 region_id=cover.organisation.region_id,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.services import log_event
+from audit import events as audit_events
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
 from regions.selectors import municipality_label
@@ -113,7 +113,7 @@ def place_confirm(request):
     if request.method == "POST":
         _flow_save(request, {**_flow(request), "step": 3})
         return redirect("signals:place_profile")
-    log_event(action="youth_data_viewed", request=request, youth_pseudonym=youth.pseudonym, page="signal_place_confirm")
+    audit_events.youth_data_viewed(request=request, youth_pseudonym=youth.pseudonym, page="signal_place_confirm")
     return render(
         request,
         "signals/place_confirm.html",
@@ -221,8 +221,7 @@ def signal_list(request):
     signals += covered
     counts = selectors.match_counts([signal.pk for signal in signals])
     if signals:
-        log_event(
-            action="youth_data_viewed",
+        audit_events.youth_data_viewed(
             request=request,
             page="signal_list",
             signal_ids=[signal.pk for signal in signals],
@@ -254,8 +253,7 @@ def _matching_counts_available() -> bool:
 @role_required(Role.PROFESSIONAL)
 def signal_detail(request, signal_id: int):
     signal = _own_signal(request, signal_id)
-    log_event(
-        action="youth_data_viewed",
+    audit_events.youth_data_viewed(
         request=request,
         youth_pseudonym=signal.youth.pseudonym,
         signal_id=signal.pk,

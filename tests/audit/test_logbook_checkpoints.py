@@ -108,3 +108,15 @@ def test_before_each_seal_only_the_head_and_the_newest_checkpoint_are_read(check
     logbook_seal()
     newest = sorted(path.name for path in checkpoint_dir.glob("checkpoint-*.json"))[-1]
     assert sorted(set(read)) == sorted({newest, "head.json"})
+
+
+def test_beat_signs_a_checkpoint_every_ten_minutes_and_mails_one_every_day():
+    from celery.schedules import crontab
+
+    from verwijsindex.celery import app
+
+    schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+    daily = schedule["audit.logbook_checkpoint_send"]
+    assert isinstance(daily, crontab) and daily.hour == {6} and daily.minute == {5}
+    assert schedule["audit.logbook_checkpoint"].minute == set(range(0, 60, 10))
+    assert {"audit.logbook_checkpoint_send", "audit.logbook_checkpoint"} <= set(app.tasks.keys())

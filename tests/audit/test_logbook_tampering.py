@@ -22,7 +22,7 @@ from audit.checkpoints import Checkpoint, FileCheckpointStore, checkpoint_sign
 from audit.keys import settings_hmac_ring, signing_key_ring
 from audit.models import LogEntry
 from audit.selectors import logbook_chain_check
-from audit.services import SealRefused, log_event, logbook_checkpoint_write, logbook_seal
+from audit.services import SealRefused, log_event, logbook_checkpoint_send, logbook_checkpoint_write, logbook_seal
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +301,59 @@ def test_after_rotation_old_entries_check_with_their_key_and_the_chain_never_goe
 def test_an_entry_naming_a_key_that_is_not_configured_is_named(five, settings):
     settings.LOGBOOK_HMAC_KEYS = [NEW_KEY]  # the key the entries were sealed with is gone
     assert (logbook_chain_check().problem, logbook_chain_check().broken_id) == ("key", five[0].pk)
+
+
+def _wipe_folder(folder):
+    for path in folder.iterdir():
+        path.chmod(0o644)
+        path.unlink()
+
+
+def test_a_deleted_tail_and_an_emptied_checkpoint_folder_are_found_through_a_second_store(
+    five, settings, checkpoint_dir, tmp_path
+):
+    """The attacker holds the database and the first folder too: the other store (another host) still counts."""
+    settings.LOGBOOK_CHECKPOINT_STORES = [f"file:{tmp_path}"]
+    logbook_checkpoint_write()  # every checkpoint goes to each store
+    assert list(tmp_path.glob("checkpoint-*.json")) and list(checkpoint_dir.glob("checkpoint-*.json"))
+    _as_owner(("DELETE FROM audit_logentry WHERE seq >= %s", [five[3].seq]))
+    _wipe_folder(checkpoint_dir)
+    assert logbook_chain_check().problem == "checkpoint_tail"
+
+
+def test_a_deleted_tail_with_every_store_emptied_is_found_through_the_mailed_checkpoint(
+    five, checkpoint_dir, tmp_path, region
+):
+    """The daily e-mail the process managers keep, handed to logbook_verify, is the last anchor."""
+    from notifications.models import Notification
+    from notifications.services import notification_render
+    from tests.accounts.factories import process_manager
+
+    process_manager(region)
+    logbook_checkpoint_send()
+    message = notification_render(notification=Notification.objects.get(kind="logbook_checkpoint"))
+    saved = tmp_path / "controlepunt.eml"
+    saved.write_text(message.body)
+    _as_owner(("DELETE FROM audit_logentry WHERE seq >= %s", [five[3].seq]))
+    _wipe_folder(checkpoint_dir)
+    call_command("logbook_verify")  # without the e-mail nothing anchors the count: it cannot tell
+    with pytest.raises(CommandError, match="er ontbreken regels aan het eind"):
+        call_command("logbook_verify", checkpoint=[str(saved)])
+
+
+def test_a_checkpoint_handed_in_that_was_altered_is_named(five, tmp_path):
+    checkpoint = logbook_checkpoint_write()
+    altered = tmp_path / "controlepunt.json"
+    altered.write_text(checkpoint.as_line().replace(f'"seq": {checkpoint.seq}', '"seq": 2'))
+    with pytest.raises(CommandError, match="vervalst"):
+        call_command("logbook_verify", checkpoint=[str(altered)])
+
+
+def test_an_unknown_kind_of_checkpoint_store_stops_the_start(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from audit.checkpoints import checkpoint_stores
+
+    settings.LOGBOOK_CHECKPOINT_STORES = ["ftp://elders/controlepunten"]
+    with pytest.raises(ImproperlyConfigured, match="LOGBOOK_CHECKPOINT_STORES"):
+        checkpoint_stores()

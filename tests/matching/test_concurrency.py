@@ -135,3 +135,43 @@ def test_twenty_signals_on_one_family_placed_in_parallel_equal_placing_them_one_
     assert {email: set(counter) for email, counter in mentions.items()} == {
         email: set(counter) for email, counter in sequential_mentions.items()
     }
+
+
+def test_a_partner_ended_while_detection_runs_is_left_out_without_an_integrity_error(haaglanden, monkeypatch):
+    """Issue 16 finding 9: a signal destroyed (placed wrongly) between detection finding it and writing the link
+    made `match_detect` fail on the foreign key. Detection locks the rows of both ends and leaves the gone one out."""
+    from matching import detection
+    from signals.models import EndReason
+    from signals.services import signal_end
+    from tests.persons.factories import YouthFactory
+    from tests.signals.factories import SignalFactory
+
+    youth = YouthFactory()
+    partner = SignalFactory(youth=youth, organisation=OrganisationFactory(region=haaglanden))
+    detection.match_detect(signal_id=partner.pk)  # its keys are stored: the next signal on the youth finds it
+    newcomer = SignalFactory(youth=youth, organisation=OrganisationFactory(region=haaglanden))
+    errors, ended = [], threading.Event()
+
+    def end_partner():
+        try:
+            signal_end(signal=Signal.objects.get(pk=partner.pk), reason=EndReason.PLACED_WRONGLY, actor=None)
+            ended.set()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    links_wanted = detection._links_wanted
+
+    def partner_ends_meanwhile(signal, partners, rows):
+        assert partner.pk in partners  # detection has found it ...
+        ender = threading.Thread(target=end_partner)
+        ender.start()
+        ender.join(timeout=10)  # ... and another session destroys it and commits before the links are written
+        return links_wanted(signal, partners, rows)
+
+    monkeypatch.setattr(detection, "_links_wanted", partner_ends_meanwhile)
+    assert detection.match_detect(signal_id=newcomer.pk) == []
+    assert errors == [] and ended.is_set()
+    assert not Signal.objects.filter(pk=partner.pk).exists()
+    assert not MatchLink.objects.exists()

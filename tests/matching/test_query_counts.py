@@ -54,7 +54,7 @@ def test_my_matches_sends_as_many_queries_for_two_matches_as_for_ten(region, org
     SignalFactory(professional=many, organisation=organisation)  # a signal without matches is left out
 
     client_few, client_many = client_for(few, region), client_for(many, region)
-    _queries(client_few, reverse("matching:my_matches"))  # the first visit creates the visit row
+    _queries(client_few, reverse("matching:my_matches"))  # the first request warms caches (sessions, region)
     _queries(client_many, reverse("matching:my_matches"))
     count_few, html_few = _queries(client_few, reverse("matching:my_matches"))
     count_many, html_many = _queries(client_many, reverse("matching:my_matches"))

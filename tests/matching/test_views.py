@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Match, MatchParticipation
+from matching.models import Match, MatchOverviewVisit, MatchParticipation
 from notifications.models import Notification
 from signals.models import EndReason
 from signals.services import signal_end
@@ -133,7 +133,7 @@ def test_anonymous_is_sent_to_login(matched, anonymous_client, haaglanden):
 # --- my matches ------------------------------------------------------------------------------------------------
 
 
-def test_my_matches_groups_by_match_and_shows_what_is_new_since_the_last_visit(place, matched, haaglanden):
+def test_my_matches_groups_by_match_and_shows_what_is_new_since_it_was_marked_seen(place, matched, haaglanden):
     first, second, match = matched
 
     def visit(day):
@@ -142,14 +142,31 @@ def test_my_matches_groups_by_match_and_shows_what_is_new_since_the_last_visit(p
         assert page.status_code == 200
         return page.content.decode()
 
-    assert match.reference in visit(1)
+    def mark_seen(day):
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=day)):
+            assert client_for(first.professional, haaglanden).post(_url("my_matches_seen")).status_code == 302
+
+    assert match.reference in visit(1) and "Markeren als gezien" in visit(1)
+    mark_seen(1)
     html = visit(2)
-    assert ">nieuw<" not in html and "Sven de Vries" in html
+    assert ">nieuw<" not in html and "Sven de Vries" in html and "Markeren als gezien" not in html
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
         place(youth=first.youth, organisation=OrganisationFactory(region=haaglanden), contact_name="Nieuwe Nina")
-    html = visit(4)
-    assert html.count(f"Match {match.reference}") == 1  # one entry for the match, not one per signal or youth
-    assert "1 nieuwe betrokkene" in html and "Nieuwe Nina" in html and html.count(">nieuw<") == 1
+    for day in (4, 5):  # opening the page again and again does not make it old: only marking it does
+        html = visit(day)
+        assert html.count(f"Match {match.reference}") == 1  # one entry for the match, not one per signal or youth
+        assert "1 nieuwe betrokkene" in html and "Nieuwe Nina" in html and html.count(">nieuw<") == 1
+    mark_seen(5)
+    assert ">nieuw<" not in visit(6)
+
+
+def test_opening_my_matches_changes_nothing_and_marking_seen_needs_a_post(matched, haaglanden):
+    first, _, _ = matched
+    client = client_for(first.professional, haaglanden)
+    client.get(_url("my_matches"))
+    assert not MatchOverviewVisit.objects.filter(user=first.professional).exists()
+    assert client.get(_url("my_matches_seen")).status_code == 405
+    assert not MatchOverviewVisit.objects.filter(user=first.professional).exists()
 
 
 def test_my_matches_lists_only_own_matches(matched, haaglanden):

@@ -245,6 +245,19 @@ def _prepare_followup_check(scene):
     return own.client(MONITOR), reverse("matching:monitor"), post
 
 
+def _prepare_mark_seen(scene):
+    from matching.models import MatchOverviewVisit
+
+    MatchOverviewVisit.objects.filter(user=scene.own.users[OWNER]).delete()  # never marked: the button shows
+    return scene.own.client(OWNER), reverse("matching:my_matches"), reverse("matching:my_matches_seen")
+
+
+def _check_marked_seen_for_the_user_only(scene, client, url):
+    from matching.models import MatchOverviewVisit
+
+    assert list(MatchOverviewVisit.objects.values_list("user_id", flat=True)) == [scene.own.users[OWNER].pk]
+
+
 def _check_notes_of_this_match_only(scene, client, url):
     checks = FollowUpCheck.objects.filter(region=scene.own.region)
     assert set(checks.values_list("match_id", flat=True)) <= {scene.own.objects["match"].pk}
@@ -460,6 +473,11 @@ STAGED: dict[str, Staged] = {
         why="the match page shows the coordinator the hand-over form, which posts to its own URL",
         prepare=_prepare_handover,
         check=_check_coordinator_unchanged,
+    ),
+    "matching:my_matches_seen": Staged(
+        why="the button 'Markeren als gezien' on My matches",
+        prepare=_prepare_mark_seen,
+        check=_check_marked_seen_for_the_user_only,
     ),
     "matching:monitor_check": Staged(
         why="a note per overdue match on the follow-up monitor's list",

@@ -216,6 +216,7 @@ MATRIX: dict[str, Row] = {
     ),
     "signals:organisation_team_contact": Row(allowed=frozenset({COORDINATOR})),
     "matching:my_matches": Row(allowed=PROFESSIONALS),
+    "matching:my_matches_seen": Row(allowed=PROFESSIONALS, method="post"),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
     "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),

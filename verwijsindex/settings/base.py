@@ -40,6 +40,9 @@ LOGBOOK_CHECKPOINT_KEYS = env.list("LOGBOOK_CHECKPOINT_KEYS", default=[])
 # LOGBOOK_CHECKPOINT_DIR: the folder the signed checkpoints are written to. In production a mount the database's
 # administrators cannot write to (another host, a WORM or versioned bucket mounted as a folder).
 LOGBOOK_CHECKPOINT_DIR = env.path("LOGBOOK_CHECKPOINT_DIR", default=str(DATA_DIR / "logbook-checkpoints"))
+# LOGBOOK_CHECKPOINT_STORES: comma-separated further stores, each `<kind>:<where>` (kinds: audit/checkpoints.py,
+# STORE_KINDS; `file:/mnt/other-host/checkpoints`). Every checkpoint goes to each; verification reads them all.
+LOGBOOK_CHECKPOINT_STORES = env.list("LOGBOOK_CHECKPOINT_STORES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from audit.checkpoints import TextCheckpointStore
 from audit.selectors import logbook_chain_check
 
 PROBLEMS = {
@@ -29,8 +30,24 @@ class Command(BaseCommand):
         "en meldt de eerste regel die niet klopt."
     )
 
-    def handle(self, *args, **options):
-        report = logbook_chain_check()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="BESTAND",
+            help="ook dit controlepunt (een bewaarde dagelijkse e-mail of een controlepuntbestand); mag vaker",
+        )
+
+    def handle(self, *args, checkpoint=(), **options):
+        handed_in = []
+        for path in checkpoint:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as file:
+                    handed_in.append(TextCheckpointStore(path, file.read()))
+            except OSError as error:
+                raise CommandError(f"Controlepunt {path} niet te lezen: {error}") from error
+        report = logbook_chain_check(extra_stores=handed_in)
         where = f"regel {report.broken_id}: " if report.broken_id is not None else ""
         detail = f" ({report.detail})" if report.detail else ""
         if not report.intact:
