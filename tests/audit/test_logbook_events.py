@@ -18,7 +18,7 @@ def _event_functions():
     return [
         (name, function)
         for name, function in inspect.getmembers(events, inspect.isfunction)
-        if function.__module__ == events.__name__ and name != "lookup_alert"
+        if function.__module__ == events.__name__ and name != "lookup_alert" and not name.startswith("_")
     ]
 
 
