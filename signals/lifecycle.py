@@ -27,7 +27,7 @@ from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
 from .periods import signals_shorten
-from .rules import ONE_DAY, born_on_or_before_for_age, ends_at_23rd_birthday
+from .rules import ONE_DAY, age_on, born_on_or_before_for_age, ends_at_23rd_birthday
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
 
 logger = logging.getLogger(__name__)
@@ -211,6 +211,8 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                                 "link": signal_url(signal),
                                 "name": signal.professional.full_name,
                                 # at the 23rd birthday the signal is destroyed, not archived, and cannot be extended
+                                # the age at which it is destroyed (the region's, or the one its professional was told)
+                                "age": age_on(signal.youth.birth_date, signal.ends_on + ONE_DAY),
                                 "destroyed": ends_at_23rd_birthday(
                                     ends_on=signal.ends_on,
                                     birth_date=signal.youth.birth_date,

@@ -9,6 +9,7 @@ from audit.models import LogEntry
 from matching.detection import match_detect
 from matching.models import MatchKind, MatchLink, MatchParticipation
 from notifications.models import Notification
+from notifications.services import notification_render
 from signals.exceptions import ExtensionRefused, YouthTooOld
 from signals.lifecycle import lifecycle_run
 from signals.models import EndReason, Signal, SignalStatus
@@ -89,6 +90,9 @@ def test_a_signal_ends_at_its_regions_maximum_age_and_is_destroyed_not_archived(
     youth = YouthFactory(birth_date=datetime.date(2009, 5, 10))  # 17 when placed
     signal = _place(organisation, youth)
     assert signal.ends_on == datetime.date(2027, 5, 9)  # the day before the 18th birthday
+    assert run(datetime.date(2027, 4, 11))["reminded"] == 1
+    text = notification_render(notification=Notification.objects.get(kind="signal_expiry_reminder")).body
+    assert "wordt de jeugdige 18 jaar" in text and "na de 18e verjaardag" in text and "23 jaar" not in text
     assert run(datetime.date(2027, 5, 9))["turned_23"] == 0
     assert run(datetime.date(2027, 5, 10))["turned_23"] == 1
     assert LogEntry.objects.get(action="signal_destroyed", signal_id=signal.pk).details["reason"] == "turned_23"
