@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.actions import ACTION_LABELS
+from audit.models import LogEntry
 from tests.accounts.factories import process_manager
 from tests.conftest import client_for
 from tests.regions.test_region_parameters import CURRENT, URL
@@ -49,4 +50,6 @@ def test_a_lower_period_is_saved_and_logged_with_its_label(pm, region):
     assert pm.post(URL, {**CURRENT, "active_years": 1}).status_code == 302
     region.refresh_from_db()
     assert region.active_years == 1
+    entry = LogEntry.objects.filter(action="region_settings_changed").latest("id")
+    assert entry.details["active_years"] == 1 and entry.details["previous"] == {"active_years": 2}
     assert "region_settings_changed" in ACTION_LABELS and "signal_period_shortened" in ACTION_LABELS

@@ -244,6 +244,7 @@ def test_the_public_page_shows_the_periods_the_regions_signals_follow(organisati
     _set(organisation.region, max_age=18, active_years=1, archive_years=3)
     page = Client(HTTP_HOST=host_of(organisation.region)).get("/informatie/").content.decode()
     assert "tot 18 jaar" in page and "Hoogstens 1 jaar" in page and "3 jaar" in page
+    assert "nooit langer dan de hulpverlener heeft verteld" in page
     signal = _place(organisation, YouthFactory(birth_date=TEN))
     assert (signal.ends_on, signal.destroy_by) == (datetime.date(2027, 11, 21), datetime.date(2030, 11, 22))
 
