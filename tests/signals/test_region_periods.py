@@ -1,6 +1,7 @@
 """Each signal follows its own region's parameters: placed by them, shortened by a lower one, never lengthened."""
 
 import datetime
+import importlib
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from matching.detection import match_detect
 from matching.models import MatchKind, MatchLink, MatchParticipation
 from notifications.models import Notification
 from notifications.services import notification_render
+from regions import legal
 from signals.exceptions import ExtensionRefused, YouthTooOld
 from signals.lifecycle import lifecycle_run
 from signals.models import EndReason, Signal, SignalStatus
@@ -255,3 +257,16 @@ def test_the_legal_maximum_caps_a_region_value_set_while_the_law_allowed_more(or
     signal = _place(organisation, YouthFactory(birth_date=TEN))
     assert signal.ends_on == datetime.date(2028, 11, 21)
     assert lifecycle_run(as_of=datetime.date(2027, 1, 1))["shortened"] == 0
+
+
+def test_a_lower_legal_maximum_shortens_signals_of_a_region_at_the_old_maximum(organisation, settings):
+    signal = _place(organisation, YouthFactory(birth_date=TEN))
+    settings.LEGAL_ACTIVE_YEARS = 1
+    importlib.reload(legal)
+    try:
+        assert run(datetime.date(2027, 1, 5))["shortened"] == 1
+    finally:
+        settings.LEGAL_ACTIVE_YEARS = 2
+        importlib.reload(legal)
+    signal.refresh_from_db()
+    assert signal.ends_on == datetime.date(2027, 11, 21)
