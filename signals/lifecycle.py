@@ -210,9 +210,9 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                                 "organisation": signal.organisation.name,
                                 "link": signal_url(signal),
                                 "name": signal.professional.full_name,
-                                # at the 23rd birthday the signal is destroyed, not archived, and cannot be extended
                                 # the age at which it is destroyed (the region's, or the one its professional was told)
                                 "age": age_on(signal.youth.birth_date, signal.ends_on + ONE_DAY),
+                                # at that birthday the signal is destroyed, not archived, and cannot be extended
                                 "destroyed": ends_at_23rd_birthday(
                                     ends_on=signal.ends_on,
                                     birth_date=signal.youth.birth_date,
