@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "signal_archived": _("Signaal gearchiveerd"),
     "signal_destroyed": _("Signaal vernietigd"),
     "signal_expired": _("Signaal verlopen"),
+    "signal_period_shortened": _("Looptijd signaal ingekort na een lagere instelling van de regio"),
     "signal_transferred": _("Signaal overgedragen"),
     "signal_extended": _("Signaal verlengd"),
     "signal_informing_updated": _("Informeren bijgewerkt"),

@@ -46,6 +46,12 @@ def load(size: int) -> dict:
     from persons.models import Youth
     from regions.models import Organisation, Region
     from signals.models import Signal
+    from signals.rules import add_years
+
+    ACTIVE_YEARS, ARCHIVE_YEARS = 2, 5  # noqa: N806 - the legal maxima, which the bench region keeps
+
+    def noon(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
 
     random.seed(size)
     now = timezone.now()
@@ -139,6 +145,13 @@ def load(size: int) -> dict:
                     ends_on = AS_OF + datetime.timedelta(days=rest % 28)
                 elif rest % 3 == 0:
                     status, archive_until, ended_at = "archived", datetime.date(2033, 1, 1), now
+            # the dates as placing and archiving leave them (two years active, five archived), so the step that
+            # applies a region's lowered periods finds nothing to shorten, as on an ordinary night
+            if status == "archived":
+                ended_at = noon(add_years(archive_until, -ARCHIVE_YEARS))
+                placed_at = ended_at - datetime.timedelta(days=365)
+            else:
+                placed_at = noon(add_years(ends_on + datetime.timedelta(days=1), -ACTIVE_YEARS))
             yield (
                 first_youth + youth_index,
                 professional,
@@ -146,7 +159,7 @@ def load(size: int) -> dict:
                 "Professional",
                 "prof@bench.example.nl",
                 "",
-                now,
+                placed_at,
                 ends_on,
                 status,
                 ended_at,

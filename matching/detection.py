@@ -41,12 +41,12 @@ def signal_match_keys(signal: Signal) -> set[tuple[str, str]]:
     """The keys a signal contributes: its youth, each parent pseudonym and the address pseudonym.
 
     A deceased parent's pseudonym stays among the youth's parents in the BRP: siblings who share only a
-    deceased parent still match.
+    deceased parent still match. The address only where the signal's own region makes address matches.
     """
     youth = signal.youth
     keys = {(MatchKeyKind.YOUTH.value, str(youth.pk))}
     keys |= {(MatchKeyKind.PARENT.value, p) for p in youth.parent_pseudonyms if p}
-    if youth.bag_pseudonym:
+    if youth.bag_pseudonym and signal.organisation.region.address_matches:
         keys.add((MatchKeyKind.ADDRESS.value, youth.bag_pseudonym))
     return keys
 
@@ -149,6 +149,8 @@ def _partners_find(signal: Signal, keys: set[tuple[str, str]]) -> tuple[dict[int
         MatchKey.objects.filter(query)
         .exclude(signal_id=signal.pk)
         .exclude(kind=MatchKeyKind.ADDRESS, value__in=Subquery(institutional))
+        # a partner's stored address key, kept from before its region switched address matches off
+        .exclude(kind=MatchKeyKind.ADDRESS, signal__organisation__region__address_matches=False)
         .select_related(*(f"signal__{name}" for name in SIGNAL_RELATED))
     )
     partners: dict[int, Signal] = {}

@@ -232,15 +232,27 @@ class RegionSettingsForm(NldsFormMixin, forms.ModelForm):
             "advice_days": _("Binnen hoeveel dagen de meldingsbevoegde advies geeft over een verzoek."),
         }
 
+    # what a change does to the signals already placed (signals/periods.py)
+    PERIOD_CHANGE_HELP = _(
+        "Een wijziging geldt vanaf de volgende nachtelijke verwerking. Een lagere waarde kort lopende en "
+        "gearchiveerde signalen in; een hogere waarde maakt een signaal nooit langer dan de professional bij het "
+        "afgeven is verteld."
+    )
+    ADDRESS_CHANGE_HELP = _(
+        "Een wijziging geldt voor matches die daarna ontstaan, voor de signalen van deze regio; bestaande matches "
+        "blijven."
+    )
     # field -> the legal maximum it may not exceed
     LEGAL_LIMITS = {"max_age": "MAX_AGE", "active_years": "ACTIVE_YEARS", "archive_years": "ARCHIVE_YEARS"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        address = self.fields["address_matches"]
+        address.help_text = f"{address.help_text} {self.ADDRESS_CHANGE_HELP}"
         for name, limit in self.LEGAL_LIMITS.items():
             field = self.fields[name]
             maximum = getattr(legal, limit)
-            field.help_text = field.help_text % {"max": maximum}
+            field.help_text = f"{field.help_text % {'max': maximum}} {self.PERIOD_CHANGE_HELP}"
             field.max_value = maximum
             field.widget.attrs["max"] = maximum
             field.validators.append(

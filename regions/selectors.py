@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from . import legal
 from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region, Sector
+from .parameters import region_periods
 
 # Every request looks up its region by host name, and regions change seldom: each process keeps the regions it
 # found for HOST_CACHE_SECONDS. A change made in this process clears it at once (regions.apps); another process
@@ -240,12 +240,13 @@ def region_public_facts(*, region: Region) -> PublicFacts:
         Organisation.objects.filter(region=region, active=True).order_by("name").values_list("name", "sector")
     ):
         names_by_sector.setdefault(sector, []).append(name)
+    periods = region_periods(region)  # the same periods the region's signals follow (signals/periods.py)
     return PublicFacts(
         region=region,
         # the region's own parameters, never past the legal maxima even if the law's settings were lowered since
-        max_age=min(region.max_age, legal.MAX_AGE),
-        active_years=min(region.active_years, legal.ACTIVE_YEARS),
-        archive_years=min(region.archive_years, legal.ARCHIVE_YEARS),
+        max_age=periods.max_age,
+        active_years=periods.active_years,
+        archive_years=periods.archive_years,
         reminder_weeks=region.reminder_weeks,
         internal_matches_reported=region.internal_matches_reported,
         address_matches=region.address_matches,

@@ -370,11 +370,15 @@ REGION_SETTINGS = (
 def region_settings_update(*, region: Region, data: dict, actor, request=None) -> Region:
     region = Region.objects.select_for_update().get(pk=region.pk)
     changed = {f: data[f] for f in REGION_SETTINGS if f in data and getattr(region, f) != data[f]}
+    # the values before, so the logbook shows from what to what (signals follow a change from the next run)
+    previous = {f: getattr(region, f) for f in changed}
     for field, value in changed.items():
         setattr(region, field, value)
     if changed:
         region.save(update_fields=list(changed))
-    audit_events.region_settings_changed(actor=actor, request=request, region_id=region.pk, **changed)
+    audit_events.region_settings_changed(
+        actor=actor, request=request, region_id=region.pk, previous=previous, **changed
+    )
     return region
 
 

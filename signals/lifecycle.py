@@ -9,21 +9,25 @@ of signals. Only counts are logged (never a name, BSN or pseudonym).
 import datetime
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from persons.models import Youth
+from regions import legal
 from regions.models import Region
+from regions.parameters import region_periods
 
 from . import hooks
 from .logbook import log_events
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
-from .rules import MAX_AGE, born_on_or_before_for_age, ends_at_23rd_birthday
+from .periods import signals_shorten
+from .rules import ONE_DAY, age_on, born_on_or_before_for_age, ends_at_23rd_birthday
 from .selectors import covering_colleagues
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
 
@@ -83,7 +87,15 @@ def signals_died(*, as_of: datetime.date) -> QuerySet[Signal]:
 
 
 def signals_turned_23(*, as_of: datetime.date) -> QuerySet[Signal]:
-    return Signal.objects.filter(youth__birth_date__lte=born_on_or_before_for_age(as_of, MAX_AGE))
+    """Signals on youths who reached the maximum age of the signal's own region (23, or the region's lower age)."""
+    regions_by_age = defaultdict(list)
+    for region in Region.objects.order_by("pk"):
+        regions_by_age[region_periods(region).max_age].append(region.pk)
+    # never true, but a real condition: an empty IN list would leave no SQL for the id snapshot to run
+    reached = Q(organisation__isnull=True)
+    for age, region_ids in sorted(regions_by_age.items()):
+        reached |= Q(organisation__region__in=region_ids, youth__birth_date__lte=born_on_or_before_for_age(as_of, age))
+    return Signal.objects.filter(reached)
 
 
 def signals_archive_ended(*, as_of: datetime.date) -> QuerySet[Signal]:
@@ -118,7 +130,8 @@ def signals_destroy_archive_ended(*, as_of: datetime.date, batch_size: int = BAT
 
 
 def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int:
-    """Active signals past their planned end move to the archive for 5 years (at most until the 23rd birthday)."""
+    """Active signals past their planned end move to the archive for 5 years (at most until the 23rd birthday), or
+    their own region's archive years and maximum age; never past the `destroy_by` its professional was told."""
     due = signals_expired(as_of=as_of)
     count = 0
     ended_at = timezone.now()
@@ -133,16 +146,21 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                     f"""
                     UPDATE {Signal._meta.db_table} AS s
                        SET status = %s, end_reason = %s, ended_at = %s,
-                           archive_until = LEAST((s.ends_on + interval '1 day' + interval '5 years')::date,
-                                                 (y.birth_date + interval '23 years')::date)
-                      FROM persons_youth AS y, regions_organisation AS o
-                     WHERE y.id = s.youth_id AND o.id = s.organisation_id AND s.id = ANY(%s) AND s.status = %s
+                           archive_until = LEAST(
+                               (s.ends_on + 1 + make_interval(years => LEAST(r.archive_years, %s)))::date,
+                               (y.birth_date + make_interval(years => LEAST(r.max_age, %s)))::date,
+                               s.destroy_by)
+                      FROM persons_youth AS y, regions_organisation AS o, regions_region AS r
+                     WHERE y.id = s.youth_id AND o.id = s.organisation_id AND r.id = o.region_id
+                       AND s.id = ANY(%s) AND s.status = %s
                  RETURNING s.id, o.region_id, y.pseudonym
                     """,  # noqa: S608 - table name from the model
                     [
                         SignalStatus.ARCHIVED,
                         EndReason.EXPIRED,
                         ended_at,
+                        legal.ARCHIVE_YEARS,
+                        legal.MAX_AGE,
                         [signal.pk for signal in signals],
                         SignalStatus.ACTIVE,
                     ],
@@ -165,7 +183,7 @@ def signals_expire(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
     return count
 
 
-def _expiry_reminder(signal: Signal, recipient, *, covering_for: Signal | None) -> dict:
+def _expiry_reminder(signal: Signal, recipient, *, region: Region, covering_for: Signal | None) -> dict:
     """The reminder that the signal ends soon, to its professional or (`covering_for`) to a covering colleague."""
     return {
         "recipient": recipient,
@@ -179,8 +197,13 @@ def _expiry_reminder(signal: Signal, recipient, *, covering_for: Signal | None) 
             "link": signal_url(signal),
             "name": recipient.full_name,
             "covering_for": covering_for.contact_name if covering_for else "",
-            # at the 23rd birthday the signal is destroyed, not archived, and cannot be extended
-            "destroyed": ends_at_23rd_birthday(ends_on=signal.ends_on, birth_date=signal.youth.birth_date),
+            # the age at which it is destroyed (the region's, or the one its professional was told)
+            "age": age_on(signal.youth.birth_date, signal.ends_on + ONE_DAY),
+            # at that birthday the signal is destroyed, not archived, and cannot be extended
+            "destroyed": ends_at_23rd_birthday(
+                ends_on=signal.ends_on, birth_date=signal.youth.birth_date, max_age=region_periods(region).max_age
+            )
+            or (signal.destroy_by is not None and signal.destroy_by <= signal.ends_on + ONE_DAY),
         },
         "dedupe_key": f"signal-expiry-reminder:{signal.pk}" + (f":cover:{recipient.pk}" if covering_for else ""),
     }
@@ -205,7 +228,10 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
                 notify_many(
                     [
                         _expiry_reminder(
-                            signal, recipient, covering_for=None if recipient == signal.professional else signal
+                            signal,
+                            recipient,
+                            region=region,
+                            covering_for=None if recipient == signal.professional else signal,
                         )
                         for signal in signals
                         for recipient in [signal.professional, *covering.get(signal.pk, [])]
@@ -228,12 +254,15 @@ def youths_destroy_unused(*, as_of: datetime.date, batch_size: int = BATCH_SIZE)
     return count
 
 
-# the daily steps in their order: destruction first, so a signal due for both is destroyed, not archived
+# the daily steps in their order: destruction first, so a signal due for both is destroyed, not archived; a region's
+# lowered periods shorten signals before expiry, and the archive step comes after it, so that a signal whose shorter
+# archive period (or `destroy_by`) has already passed is destroyed in the same run
 STEPS = (
     ("died", signals_destroy_died),
     ("turned_23", signals_destroy_turned_23),
-    ("archive_ended", signals_destroy_archive_ended),
+    ("shortened", signals_shorten),
     ("expired", signals_expire),
+    ("archive_ended", signals_destroy_archive_ended),
     ("reminded", signals_remind),
     ("unused_youths", youths_destroy_unused),
 )

@@ -53,6 +53,10 @@ class Signal(models.Model):
     end_reason = models.CharField(_("reden einde"), max_length=32, choices=EndReason.choices, blank=True)
     # archived signals are destroyed on this date (5 years after archiving)
     archive_until = models.DateField(_("archief tot"), null=True, blank=True)
+    # the latest day of destruction the professional was told at placing (or extension), by the region's periods
+    # then: a later change of the region's parameters shortens a signal, never lengthens it (signals/periods.py).
+    # Empty for signals placed before it was kept: they follow the region's periods as they are now.
+    destroy_by = models.DateField(_("uiterlijk vernietigd op"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # set once match detection ran for this signal; the sweep detects for signals where it is empty
     matched_at = models.DateTimeField(null=True, blank=True, db_index=True)

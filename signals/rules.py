@@ -4,7 +4,10 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from regions.legal import ACTIVE_YEARS, ARCHIVE_YEARS, MAX_AGE
+from regions.legal import MAX_AGE
+from regions.parameters import Periods, legal_periods
+
+__all__ = ["MAX_AGE", "Periods"]  # MAX_AGE: the legal maximum age; a signal follows its region's (periods.py)
 
 
 class Party:
@@ -26,8 +29,9 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def turns_23_on(birth_date: datetime.date) -> datetime.date:
-    return add_years(birth_date, MAX_AGE)
+def turns_23_on(birth_date: datetime.date, max_age: int | None = None) -> datetime.date:
+    """The birthday at which signals end: the 23rd, or the region's lower maximum age (`max_age`)."""
+    return add_years(birth_date, max_age or legal_periods().max_age)
 
 
 def born_on_or_before_for_age(day: datetime.date, years: int) -> datetime.date:
@@ -49,11 +53,15 @@ def _is_leap(year: int) -> bool:
 ONE_DAY = datetime.timedelta(days=1)
 
 
-def planned_end(*, placed_on: datetime.date, birth_date: datetime.date) -> datetime.date:
-    """The last active day: the day before the second anniversary, or the day before the 23rd birthday if earlier.
+def planned_end(
+    *, placed_on: datetime.date, birth_date: datetime.date, periods: Periods | None = None
+) -> datetime.date:
+    """The last active day: the day before the second anniversary, or the day before the 23rd birthday if earlier
+    (with a region's `periods`: its active years and maximum age; without, the legal maxima).
 
     Also the end of an extension (`placed_on` is then the day of extension)."""
-    return min(add_years(placed_on, ACTIVE_YEARS) - ONE_DAY, turns_23_on(birth_date) - ONE_DAY)
+    periods = periods or legal_periods()
+    return min(add_years(placed_on, periods.active_years) - ONE_DAY, turns_23_on(birth_date, periods.max_age) - ONE_DAY)
 
 
 def archived_on(ends_on: datetime.date) -> datetime.date:
@@ -61,15 +69,19 @@ def archived_on(ends_on: datetime.date) -> datetime.date:
     return ends_on + ONE_DAY
 
 
-def ends_at_23rd_birthday(*, ends_on: datetime.date, birth_date: datetime.date) -> bool:
-    """True when the day after the last active day is the 23rd birthday: the signal is then destroyed, not archived."""
-    return archived_on(ends_on) >= turns_23_on(birth_date)
+def ends_at_23rd_birthday(*, ends_on: datetime.date, birth_date: datetime.date, max_age: int | None = None) -> bool:
+    """True when the day after the last active day is the 23rd birthday (or the region's `max_age`): the signal is
+    then destroyed, not archived."""
+    return archived_on(ends_on) >= turns_23_on(birth_date, max_age)
 
 
-def archive_until(*, ended_on: datetime.date, birth_date: datetime.date) -> datetime.date:
-    """The day an archived signal is destroyed: five years after the day it was archived (`ended_on`), or the
-    23rd birthday if that comes first."""
-    return min(add_years(ended_on, ARCHIVE_YEARS), turns_23_on(birth_date))
+def archive_until(
+    *, ended_on: datetime.date, birth_date: datetime.date, periods: Periods | None = None
+) -> datetime.date:
+    """The day an archived signal is destroyed: five years (the region's archive years) after the day it was
+    archived (`ended_on`), or the 23rd birthday (the region's maximum age) if that comes first."""
+    periods = periods or legal_periods()
+    return min(add_years(ended_on, periods.archive_years), turns_23_on(birth_date, periods.max_age))
 
 
 def parties_to_inform(age: int) -> tuple[str, ...]:

@@ -37,7 +37,8 @@ from .exceptions import (
 from .logbook import log_events
 from .models import ARCHIVING_REASONS, Cover, EndReason, InformingStatus, Signal, SignalStatus
 from .notify import notify
-from .rules import MAX_AGE, Party, age_on, archive_until, parties_to_inform, planned_end
+from .periods import periods_of, planned_dates, signal_archive_until, too_old
+from .rules import Party, age_on, parties_to_inform
 from .selectors import archive_for_new_signal, is_coordinator_of, is_professional_of, may_act_on_signal
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,17 @@ def informing_clean(informing: dict, *, age: int, placed_on: datetime.date) -> d
     return fields
 
 
+def youth_too_old_message(organisation) -> str:
+    """The refusal at the region's maximum age: the law's 23, or the region's own lower age."""
+    max_age = periods_of(organisation).max_age
+    if max_age == 23:
+        return YouthTooOld.message
+    return _(
+        "Deze persoon is %(age)s jaar of ouder. In deze regio kan een signaal alleen worden afgegeven voor een "
+        "jeugdige tot %(age)s jaar."
+    ) % {"age": max_age}
+
+
 def signal_place_check_organisation(*, professional, organisation, as_of: datetime.date | None = None) -> None:
     """The refusals about who places the signal: checked before the BRP is asked anything."""
     today = as_of or timezone.localdate()
@@ -110,8 +122,8 @@ def signal_place_check(*, professional, organisation, youth: Youth, as_of: datet
     signal_place_check_organisation(professional=professional, organisation=organisation, as_of=today)
     if youth.date_of_death is not None:
         raise YouthDeceased()
-    if age_on(youth.birth_date, today) >= MAX_AGE:
-        raise YouthTooOld()
+    if too_old(organisation=organisation, birth_date=youth.birth_date, on=today):
+        raise YouthTooOld(youth_too_old_message(organisation))
     if Signal.objects.filter(professional=professional, youth=youth, status=SignalStatus.ACTIVE).exists():
         raise SignalAlreadyActive()
 
@@ -154,7 +166,8 @@ def signal_place(
                 organisation=organisation,
                 **contact_details(professional=professional, organisation=organisation),
                 placed_at=now,
-                ends_on=planned_end(placed_on=today, birth_date=youth.birth_date),
+                # the region's periods of today, as the professional is told them (signals/periods.py)
+                **planned_dates(organisation=organisation, birth_date=youth.birth_date, start=today),
                 informing_recorded_on=today,
                 **fields,
             )
@@ -196,7 +209,7 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
         locked = Signal.objects.select_for_update().filter(pk=signal.pk).first()
         if locked is None:
             raise SignalNotActive(_("Dit signaal bestaat niet meer."))
-        locked = Signal.objects.select_related("youth", "organisation").get(pk=locked.pk)
+        locked = Signal.objects.select_related("youth", "organisation__region").get(pk=locked.pk)
         if locked.status != SignalStatus.ACTIVE and reason not in REASONS_FOR_ARCHIVED:
             raise SignalNotActive()
         if reason in ARCHIVING_REASONS:
@@ -204,7 +217,7 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
             locked.status = SignalStatus.ARCHIVED
             locked.ended_at = timezone.now() if as_of is None else _noon(today)
             locked.end_reason = reason
-            locked.archive_until = archive_until(ended_on=today, birth_date=locked.youth.birth_date)
+            locked.archive_until = signal_archive_until(locked, ended_on=today)
             locked.save(update_fields=["status", "ended_at", "end_reason", "archive_until"])
             (audit_events.signal_expired if reason == EndReason.EXPIRED else audit_events.signal_ended)(
                 actor=actor,
@@ -494,15 +507,23 @@ def signal_extend(
                 % {"day": formats.date_format(locked.ends_on + datetime.timedelta(days=1))}
             )
         birth_date = locked.youth.birth_date
-        if age_on(birth_date, today) >= MAX_AGE:
-            raise ExtensionRefused(YouthTooOld.message)
-        new_end = planned_end(placed_on=today, birth_date=birth_date)
+        if too_old(organisation=locked.organisation, birth_date=birth_date, on=today):
+            raise ExtensionRefused(youth_too_old_message(locked.organisation))
+        planned = planned_dates(organisation=locked.organisation, birth_date=birth_date, start=today)
+        new_end = planned["ends_on"]
         if new_end <= locked.ends_on:
+            max_age = periods_of(locked.organisation).max_age
             raise ExtensionRefused(
                 _(
                     "Verlengen kan niet: het signaal loopt al tot de dag voor de 23e verjaardag van de jeugdige, "
                     "en een signaal loopt nooit langer."
                 )
+                if max_age == 23
+                else _(
+                    "Verlengen kan niet: het signaal loopt al zo lang als de regio toestaat (hoogstens tot de dag "
+                    "voor de %(age)se verjaardag van de jeugdige)."
+                )
+                % {"age": max_age}
             )
         fields = informing_clean(informing, age=age_on(birth_date, today), placed_on=today)
         # informing again means after the informing recorded for the current period
@@ -519,6 +540,7 @@ def signal_extend(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.ends_on = new_end
+        locked.destroy_by = planned["destroy_by"]
         locked.extended_at = timezone.now() if as_of is None else _noon(today)
         locked.extension_count += 1
         locked.reminder_sent_at = None
@@ -527,6 +549,7 @@ def signal_extend(
             update_fields=[
                 *fields,
                 "ends_on",
+                "destroy_by",
                 "extended_at",
                 "extension_count",
                 "reminder_sent_at",

@@ -31,7 +31,8 @@ from .forms import (
     TransferForm,
 )
 from .models import EndReason, SignalStatus
-from .rules import Party, age_on, parties_to_inform, planned_end
+from .periods import periods_of, planned_dates
+from .rules import Party, age_on, parties_to_inform
 
 # The placing flow keeps only ids in the session, never the BSN: the youth is looked up once in step 1.
 FLOW = "signal_place"
@@ -292,15 +293,24 @@ def signal_end(request, signal_id: int):
             return render(
                 request,
                 "signals/end_confirm.html",
-                {"signal": signal, "reason": reason, "title": _("Bevestig het beëindigen")},
+                {
+                    "signal": signal,
+                    "reason": reason,
+                    "periods": periods_of(signal.organisation),
+                    "title": _("Bevestig het beëindigen"),
+                },
             )
         try:
-            services.signal_end(signal=signal, reason=reason, actor=request.user, request=request)
+            ended = services.signal_end(signal=signal, reason=reason, actor=request.user, request=request)
         except SignalRefused as error:
             messages.error(request, error.message)
             return redirect("signals:list")
         if reason == EndReason.CONCERN_GONE:
-            messages.success(request, _("Het signaal is beëindigd en staat 5 jaar in het archief."))
+            messages.success(
+                request,
+                _("Het signaal is beëindigd en staat in het archief tot %(day)s.")
+                % {"day": formats.date_format(ended.archive_until)},
+            )
         else:
             messages.success(request, _("Het signaal is beëindigd en vernietigd."))
         return redirect("signals:list")
@@ -440,7 +450,9 @@ def signal_extend(request, signal_id: int):
     """Extend before the end: a new period from today, informing recorded again; the same signal and matches."""
     signal = _own_signal(request, signal_id)
     today = timezone.localdate()
-    new_end = planned_end(placed_on=today, birth_date=signal.youth.birth_date)
+    new_end = planned_dates(organisation=signal.organisation, birth_date=signal.youth.birth_date, start=today)[
+        "ends_on"
+    ]
     form = ExtendForm(form_data(request))
 
     def extend():
@@ -463,6 +475,7 @@ def signal_extend(request, signal_id: int):
         context={
             "signal": signal,
             "new_end": new_end,
+            "periods": periods_of(signal.organisation),
             "parties": [Party.LABELS[party] for party in parties_to_inform(age_on(signal.youth.birth_date, today))],
             "title": _("Signaal %(reference)s verlengen") % {"reference": signal.reference},
         },

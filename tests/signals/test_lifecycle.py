@@ -83,8 +83,24 @@ def test_running_a_day_twice_changes_nothing(organisation):
     SignalFactory(organisation=organisation, ends_on=day - datetime.timedelta(days=1))
     SignalFactory(organisation=organisation, ends_on=day + datetime.timedelta(days=3))
     SignalFactory(organisation=organisation, status=SignalStatus.ARCHIVED, archive_until=day)
+    # placed for two years; the region has lowered its active period to one year since
+    SignalFactory(
+        organisation=organisation,
+        placed_at=datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC),
+        ends_on=datetime.date(2028, 8, 31),
+    )
+    organisation.region.active_years = 1
+    organisation.region.save()
     first = run(day)
-    assert first == {"died": 0, "turned_23": 0, "archive_ended": 1, "expired": 1, "reminded": 1, "unused_youths": 0}
+    assert first == {
+        "died": 0,
+        "turned_23": 0,
+        "shortened": 1,
+        "archive_ended": 1,
+        "expired": 1,
+        "reminded": 1,
+        "unused_youths": 0,
+    }
     entries, notifications = LogEntry.objects.count(), Notification.objects.count()
     states = list(Signal.objects.order_by("pk").values_list("status", "archive_until", "reminder_sent_at"))
     assert set(run(day).values()) == {0}

@@ -55,6 +55,8 @@ def _due(organisation, placer, colleague, count: int) -> dict[int, int]:
         archived = SignalFactory(**ours, status=SignalStatus.ARCHIVED, archive_until=DAY)
         expired = SignalFactory(**ours, ends_on=DAY - datetime.timedelta(days=1))
         SignalFactory(**ours, ends_on=DAY + datetime.timedelta(days=7))
+        # longer than the region's two years allow (as after the region lowered its period): shortened
+        SignalFactory(**ours, placed_at=long_ago, ends_on=datetime.date(2030, 4, 30))
         if n % 2:
             takes_over.update([_coordinated(expired, colleague), _coordinated(archived, colleague)])
     Youth.objects.filter(pk__in=[YouthFactory().pk for _ in range(count)]).update(refreshed_at=long_ago)
