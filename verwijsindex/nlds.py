@@ -7,6 +7,7 @@ are Dutch text boxes (verwijsindex/dates.py) with a hint saying the format, link
 """
 
 from django import template
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -80,7 +81,9 @@ def is_date(field) -> bool:
 
 @register.simple_tag
 def date_hint() -> str:
-    return _("Dag-maand-jaar (dd-mm-jjjj), bijvoorbeeld 15-03-2026.")
+    # the example date kept on one line: a narrow screen would break it at a hyphen
+    example = format_html('<span class="vi-nowrap">{}</span>', "15-03-2026")
+    return format_html(escape(_("Dag-maand-jaar (dd-mm-jjjj), bijvoorbeeld {example}.")), example=example)
 
 
 @register.filter

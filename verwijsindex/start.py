@@ -79,7 +79,8 @@ def professional_tasks(*, user, region, today: datetime.date) -> list[TaskGroup]
         if task.kind == "informing_due":
             postponed.tasks.append(Task(task.title, task.url, due=task.due_on, overdue=task.due_on < today))
         else:
-            expiring.tasks.append(Task(task.title, task.url, due=task.due_on))
+            # the title names the last active day already
+            expiring.tasks.append(Task(task.title, task.url))
     groups += [postponed, expiring, _covers_of_professional(user=user, region=region, today=today)]
     return groups
 
@@ -119,7 +120,8 @@ def _covers_of_professional(*, user, region, today) -> TaskGroup:
     """Cover periods (waarneming) by or for this professional that run now or later (issue 19)."""
     from signals.selectors import covers_of_user
 
-    group = TaskGroup(_("Waarneming"), _("Er is geen waarneming door of voor u."), more_url=_url("signals:cover_own"))
+    # each task links to the cover page or the covered signals; no "all" link under a group of one or two
+    group = TaskGroup(_("Waarneming"), _("Er is geen waarneming door of voor u."))
     for cover in covers_of_user(user=user, as_of=today).filter(organisation__region=region)[:MAX_TASKS]:
         if cover.covering_id == user.pk:
             text = _("U neemt waar voor %(name)s: %(period)s") % {
