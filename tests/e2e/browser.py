@@ -92,10 +92,11 @@ _PROBES_REMOVE = """() => {
 
 
 # Codes where words belong (issue 18): the text a person reads, leaving out what a page shows deliberately as a code
-# (an element marked data-vi-code, such as the CBS-code column of the municipalities a process manager keeps);
-# text for screen readers and the options of a list count too.
+# (an element marked data-vi-code, such as the CBS-code column of the municipalities a process manager keeps) and the
+# hints under form fields, whose examples show what to type into a code field; text for screen readers and the
+# options of a list count.
 _READABLE_TEXT = """() => {
-  const skip = '[data-vi-code], script, style, noscript, textarea';
+  const skip = '[data-vi-code], .utrecht-form-field-description, script, style, noscript, textarea';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
