@@ -7,22 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
+from verwijsindex.dates import DutchDateField
 
 from .actions import action_label
 
 _SIGNAL_REFERENCE = re.compile(r"^(?:VI-?)?0*(\d{1,12})$", re.IGNORECASE)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class LogbookFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Handeling"), required=False)
-    date_from = forms.DateField(label=_("Van"), required=False, widget=DateInput(attrs={"class": "utrecht-textbox"}))
-    date_to = forms.DateField(
-        label=_("Tot en met"), required=False, widget=DateInput(attrs={"class": "utrecht-textbox"})
-    )
+    date_from = DutchDateField(label=_("Van"), required=False)
+    date_to = DutchDateField(label=_("Tot en met"), required=False)
     signal = forms.CharField(
         label=_("Signaalreferentie"),
         required=False,

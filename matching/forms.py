@@ -4,20 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.forms import NldsFormMixin
+from verwijsindex.dates import DutchDateField
 
 from .coordination import follow_up_date_error
 
-_DATE_ERRORS = {"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")}
-
 
 def _date_field(label, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "utrecht-textbox"}, format="%Y-%m-%d"),
-        error_messages=_DATE_ERRORS,
-        help_text=help_text,
-    )
+    return DutchDateField(label=label, required=False, help_text=help_text)
 
 
 class HandoverForm(forms.Form):

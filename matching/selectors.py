@@ -10,16 +10,17 @@ the year of birth; never a BSN.
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import Signal, SignalStatus
 from signals.selectors import cover_names_subquery, covered_professionals
 
-from .models import Match, MatchLink, MatchOverviewVisit, MatchParticipation
+from .models import Match, MatchLink, MatchOverviewVisit, MatchParticipation, match_reference
 
 ACTIVE = SignalStatus.ACTIVE
 REFERENCE = re.compile(r"^M-(\d{6,18})$")
@@ -323,3 +324,44 @@ def match_of_professional(*, user, region, reference: str) -> Match | None:
         .distinct()
         .first()
     )
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    reference: str
+    # the first day the region's follow-up period has passed for a participant without recorded contact
+    due_on: date
+    waiting: int
+
+
+def follow_ups_due_of_coordinator(*, user, region, as_of: datetime | None = None) -> list[FollowUpDue]:
+    """Matches the user coordinates (through this region) where a participant's contact is not recorded within the
+    follow-up days of the match's region: the coordinator's reminder before the monitor sees it. One read."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = as_of or timezone.now()
+    rows = (
+        MatchParticipation.objects.filter(
+            match__coordinator_signal__professional=user,
+            match__coordinator_signal__status=ACTIVE,
+            match__coordinator_signal__organisation__region=region,
+            signal__status=ACTIVE,
+            contact_made_on__isnull=True,
+        )
+        .exclude(signal_id=models.F("match__coordinator_signal_id"))
+        .values_list("match_id", "joined_at", "match__region__followup_days")
+        .order_by("joined_at")
+    )
+    due: dict[int, FollowUpDue] = {}
+    for match_id, joined_at, days in rows:
+        # a match outside every served region has no period of its own: the coordinator's region's
+        due_on = timezone.localdate(joined_at + timedelta(days=days if days is not None else region.followup_days))
+        if due_on > timezone.localdate(now):
+            continue
+        first = due.get(match_id)
+        due[match_id] = FollowUpDue(
+            match_reference(match_id), first.due_on if first else due_on, (first.waiting if first else 0) + 1
+        )
+    return sorted(due.values(), key=lambda item: (item.due_on, item.reference))

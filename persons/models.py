@@ -28,6 +28,8 @@ class Youth(models.Model):
     town = models.CharField(_("woonplaats"), max_length=200, blank=True)
     bag_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
     municipality_code = models.CharField(_("gemeentecode"), max_length=4, blank=True, db_index=True)
+    # the BRP's name of the municipality: shown where the code is not one of a served region
+    municipality_name = models.CharField(_("gemeente"), max_length=100, blank=True)
     parent_pseudonyms = ArrayField(models.CharField(max_length=64), default=list, blank=True)
 
     confidential = models.BooleanField(_("geheimhouding persoonsgegevens"), default=False)

@@ -51,6 +51,7 @@ def _person_fields(person: BrpPerson) -> dict:
         "town": text(person.town) if show_address else "",
         "bag_pseudonym": bag_pseudonym(person.bag_id) if person.bag_id else "",
         "municipality_code": person.municipality_code,
+        "municipality_name": person.municipality_name[:100],
         "parent_pseudonyms": sorted({bsn_pseudonym(parent) for parent in person.parent_bsns}),
         "confidential": person.confidential,
         "date_of_death": person.date_of_death,

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from verwijsindex.dates import DutchDateField
+
 from . import legal
 from .models import InstitutionalAddress, Municipality, Organisation, Region, Sector, Subtype
 from .services import POSTCODE
@@ -52,18 +54,11 @@ class NldsFormMixin:
                 widget.attrs.setdefault("aria-required", "true")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class OrganisationForm(NldsFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "code", "sector", "subtype", "convenant_date", "email", "phone"]
-        widgets = {"convenant_date": DateInput()}
+        field_classes = {"convenant_date": DutchDateField}
         help_texts = {
             "code": _(
                 "Korte unieke code, alleen kleine letters, cijfers en streepjes, bijvoorbeeld veilig-thuis-utrecht."

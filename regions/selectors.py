@@ -147,8 +147,12 @@ class MunicipalityLabel:
         return self.name
 
 
-def municipality_labels(*, codes) -> dict[str, MunicipalityLabel]:
-    """Each code as words: the municipality's name, "buitenland / RNI" for 1999, or that it is not served here."""
+def municipality_labels(*, codes, brp_names: dict[str, str] | None = None) -> dict[str, MunicipalityLabel]:
+    """Each code as words: the municipality's name, "buitenland / RNI" for 1999, or that it is not served here.
+
+    `brp_names` are the BRP's own names of codes (a youth's `municipality_name`): a municipality outside the
+    served regions is then named, with a note, rather than left anonymous.
+    """
     names = municipality_names(codes=[code for code in codes if code])
     labels = {}
     for code in set(codes):
@@ -162,6 +166,10 @@ def municipality_labels(*, codes) -> dict[str, MunicipalityLabel]:
                     "geen woonadres in Nederland."
                 ),
             )
+        elif code and (brp_names or {}).get(code):
+            labels[code] = MunicipalityLabel(
+                brp_names[code], _("Deze gemeente hoort niet bij een regio die op deze verwijsindex is aangesloten.")
+            )
         elif code:
             labels[code] = MunicipalityLabel(_("een gemeente buiten de aangesloten regio's"))
         else:
@@ -169,8 +177,8 @@ def municipality_labels(*, codes) -> dict[str, MunicipalityLabel]:
     return labels
 
 
-def municipality_label(code: str) -> MunicipalityLabel:
-    return municipality_labels(codes=[code])[code]
+def municipality_label(code: str, brp_name: str = "") -> MunicipalityLabel:
+    return municipality_labels(codes=[code], brp_names={code: brp_name} if brp_name else None)[code]
 
 
 # --- organisation coordinators: scoped to their own organisation -------------------------------

@@ -6,19 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
+from verwijsindex.dates import DutchDateField
 
 from .models import AdviceChoice, AnswerMethod, IdentityCheckMethod, RequesterCapacity, RequestKind
 
 # the longest explanation a professional or process manager writes; longer text is refused with a message
 EXPLANATION_MAX = 2000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        # ISO: a date field shows nothing for a localised value (02-12-2026)
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RequestRegisterForm(forms.Form):
@@ -59,12 +52,11 @@ class RequestRegisterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
     )
-    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput(attrs={"class": "utrecht-textbox"}))
-    birth_date = forms.DateField(
+    received_on = DutchDateField(label=_("Ontvangen op"))
+    birth_date = DutchDateField(
         label=_("Geboortedatum jeugdige (van het identiteitsbewijs)"),
         required=False,
         help_text=_("Alleen nodig als de jeugdige niet in de verwijsindex staat; anders geldt de datum uit de BRP."),
-        widget=DateInput(attrs={"class": "utrecht-textbox"}),
     )
     description = forms.CharField(
         label=_("Omschrijving van het verzoek"),
@@ -164,7 +156,7 @@ class AdviceForm(forms.Form):
 class AnswerForm(forms.Form):
     """The last step of a request: how and when the citizen was answered. Closing cannot be undone."""
 
-    answered_on = forms.DateField(label=_("Geantwoord op"), widget=DateInput())
+    answered_on = DutchDateField(label=_("Geantwoord op"))
     answered_how = forms.ChoiceField(
         label=_("Hoe is de burger geantwoord?"),
         choices=AnswerMethod.choices,

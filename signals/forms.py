@@ -7,16 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
+from verwijsindex.dates import DutchDateField
 
 from .models import InformingStatus
 from .rules import Party
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LookupForm(forms.Form):
@@ -33,11 +27,9 @@ class LookupForm(forms.Form):
             }
         ),
     )
-    birth_date = forms.DateField(
+    birth_date = DutchDateField(
         label=_("Geboortedatum"),
         help_text=_("Ter controle op typefouten: de geboortedatum moet overeenkomen met de BRP."),
-        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
-        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2015-06-01.")},
     )
     organisation = forms.TypedChoiceField(label=_("Namens organisatie"), coerce=int, required=False)
 
@@ -97,12 +89,7 @@ class InformingForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )
-    on = forms.DateField(
-        label=_("Wanneer?"),
-        required=False,
-        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
-        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-01.")},
-    )
+    on = DutchDateField(label=_("Wanneer?"), required=False)
     how = forms.CharField(
         label=_("Hoe?"),
         required=False,
@@ -267,16 +254,8 @@ class CoverForm(forms.Form):
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
         error_messages={"required": _("Kies een collega."), "invalid_choice": _("Kies een collega uit de lijst.")},
     )
-    starts_on = forms.DateField(
-        label=_("Van"),
-        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
-        error_messages={"required": _("Vul de eerste dag in."), "invalid": _("Vul een geldige datum in.")},
-    )
-    ends_on = forms.DateField(
-        label=_("Tot en met"),
-        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
-        error_messages={"required": _("Vul de laatste dag in."), "invalid": _("Vul een geldige datum in.")},
-    )
+    starts_on = DutchDateField(label=_("Van"), error_messages={"required": _("Vul de eerste dag in.")})
+    ends_on = DutchDateField(label=_("Tot en met"), error_messages={"required": _("Vul de laatste dag in.")})
 
     def __init__(self, *args, colleagues=(), absentees=None, **kwargs):
         super().__init__(*args, **kwargs)

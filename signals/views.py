@@ -122,7 +122,7 @@ def place_confirm(request):
             "form": ConfirmForm(),
             "youth": youth,
             "birth_date": brp_date_display(youth.birth_date_brp),
-            "municipality": municipality_label(youth.municipality_code),
+            "municipality": municipality_label(youth.municipality_code, youth.municipality_name),
             "title": _("Controleer de jeugdige"),
             "step": 2,
         },

@@ -16,9 +16,12 @@ _PAGES_BY_ROLE = {
         ("signals:place", _("Signaal afgeven")),
         ("matching:my_matches", _("Mijn matches")),
         ("rights:advice_list", _("Adviesvragen")),
+        ("letters:informing_letters", _("Brieven")),
+        ("signals:profile", _("Mijn gegevens")),
     ],
     "organisation_coordinator": [
         ("signals:organisation_professionals", _("Meldingsbevoegden")),
+        ("signals:organisation_covers", _("Waarnemingen")),
         ("regions:my_organisation", _("Mijn organisatie")),
         ("accounts:user_list", _("Gebruikers")),
         ("api_clients:list", _("API-koppelingen")),

@@ -3,15 +3,14 @@
 Whatever classes a form put on its widget, the control gets the Utrecht class and the `--html-*` modifier
 that styles the native element (without the modifier a radio shows no checked state and a select stays a
 bare browser control), `aria-invalid` and the ids of its help text and error message. Date fields always
-carry their value in ISO form: a date field ignores any other (a localised `02-12-2026` shows as empty).
+are Dutch text boxes (verwijsindex/dates.py) with a hint saying the format, linked to the control.
 """
 
-from django import forms, template
+from django import template
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
-
-ISO_DATE = "%Y-%m-%d"
 
 _CONTROL_CLASSES = {
     "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
@@ -28,6 +27,8 @@ _INVALID = {"utrecht-textbox": "utrecht-textbox--invalid", "utrecht-select": "ut
 
 def control_class(field) -> str:
     css = _CONTROL_CLASSES.get(field.widget_type, _TEXTBOX)
+    if field.widget_type == "dutchdate":
+        css += " vi-date"
     if field.errors and css.split()[0] in _INVALID:
         css += " " + _INVALID[css.split()[0]]
     return css
@@ -35,6 +36,8 @@ def control_class(field) -> str:
 
 def described_by(field) -> str:
     ids = []
+    if is_date(field):
+        ids.append(f"{field.auto_id}_format")
     if field.help_text:
         ids.append(f"{field.auto_id}_helptext")
     if max_length(field):
@@ -61,8 +64,6 @@ def max_length(field) -> int | None:
 def control(field) -> str:
     """The field's control with the Utrecht classes and its accessible description."""
     widget = field.field.widget
-    if isinstance(widget, forms.DateInput) and getattr(widget, "input_type", "") == "date":
-        widget.format = ISO_DATE
     own = [c for c in widget.attrs.get("class", "").split() if not c.startswith("utrecht-")]
     attrs = {"class": " ".join([control_class(field), *own])}
     if field.errors:
@@ -70,6 +71,19 @@ def control(field) -> str:
     if describedby := described_by(field):
         attrs["aria-describedby"] = describedby
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_date(field) -> bool:
+    """A Dutch date field (dd-mm-jjjj text box), which shows its format above the box."""
+    return field.widget_type == "dutchdate"
+
+
+@register.simple_tag
+def date_hint() -> str:
+    # the example date kept on one line: a narrow screen would break it at a hyphen
+    example = format_html('<span class="vi-nowrap">{}</span>', "15-03-2026")
+    return format_html(escape(_("Dag-maand-jaar (dd-mm-jjjj), bijvoorbeeld {example}.")), example=example)
 
 
 @register.filter

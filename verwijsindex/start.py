@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldError
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role
+
+# a group lists at most this many; its "Alle ..." link leads to the rest
+MAX_TASKS = 20
 
 
 @dataclass
@@ -41,10 +45,10 @@ def _url(name: str, *args) -> str | None:
 
 def professional_tasks(*, user, region, today: datetime.date) -> list[TaskGroup]:
     from rights.selectors import advice_tasks_for_professional
-    from signals.models import InformingStatus, SignalStatus
-    from signals.selectors import signals_of_professional
+    from signals.selectors import tasks_of_professional
 
     groups = [_new_matches(user=user, region=region), _handovers(user=user, region=region)]
+    groups.append(_follow_ups_due(user=user, region=region))
 
     advice = TaskGroup(
         _("Adviesvragen over verzoeken"), _("Er wacht geen adviesvraag op u."), more_url=_url("rights:advice_list")
@@ -60,37 +64,79 @@ def professional_tasks(*, user, region, today: datetime.date) -> list[TaskGroup]
         )
     groups.append(advice)
 
-    horizon = today + datetime.timedelta(weeks=region.reminder_weeks)
+    # the signals app decides what is due (issue 19): informing postponed past the region's weeks, and signals
+    # within the region's reminder weeks of their end; each task links to the page where it is done
     expiring = TaskGroup(
         _("Signalen die binnenkort aflopen"),
         _("Geen van uw signalen loopt binnenkort af."),
         more_url=_url("signals:list"),
     )
     postponed = TaskGroup(
-        _("Informeren nog uitgesteld"), _("Bij geen van uw signalen is het informeren nog uitgesteld.")
+        _("Informeren nog uitgesteld"),
+        _("Bij geen van uw signalen is het uitgestelde informeren aan de beurt."),
     )
-    # one read for both groups
-    signals = (
-        signals_of_professional(user=user)
-        .filter(status=SignalStatus.ACTIVE, organisation__region=region)
-        .filter(Q(ends_on__lte=horizon) | Q(informing_status=InformingStatus.POSTPONED))
-        .select_related(None)
-        .only("pk", "ends_on", "informing_status", "placed_at")
-        .order_by("ends_on", "pk")
-    )
-    for signal in signals:
-        task = Task(_signal_text(signal), reverse("signals:detail", args=[signal.pk]))
-        if signal.ends_on <= horizon:
-            expiring.tasks.append(Task(task.text, task.url, due=signal.ends_on))
-        if signal.informing_status == InformingStatus.POSTPONED:
-            postponed.tasks.append(task)
-    groups += [expiring, postponed]
+    for task in tasks_of_professional(user=user, region=region, as_of=today):
+        if task.kind == "informing_due":
+            postponed.tasks.append(Task(task.title, task.url, due=task.due_on, overdue=task.due_on < today))
+        else:
+            # the title names the last active day already
+            expiring.tasks.append(Task(task.title, task.url))
+    groups += [postponed, expiring, _covers_of_professional(user=user, region=region, today=today)]
     return groups
 
 
-def _signal_text(signal) -> str:
-    # the reference only: a youth's name on the start page would be a view of youth data without a logbook line
-    return _("Signaal %(ref)s") % {"ref": signal.reference}
+def _follow_ups_due(*, user, region) -> TaskGroup:
+    """As matchregisseur: matches where a participant's contact is not recorded within the region's days."""
+    from matching.selectors import follow_ups_due_of_coordinator
+
+    group = TaskGroup(_("Opvolging als matchregisseur"), _("Er staat geen opvolging open."))
+    for item in follow_ups_due_of_coordinator(user=user, region=region):
+        url = _url("matching:match", item.reference)
+        if url:
+            group.tasks.append(
+                Task(
+                    ngettext(
+                        "Match %(ref)s: contact met %(count)s betrokkene nog niet vastgelegd",
+                        "Match %(ref)s: contact met %(count)s betrokkenen nog niet vastgelegd",
+                        item.waiting,
+                    )
+                    % {"ref": item.reference, "count": item.waiting},
+                    url,
+                    due=item.due_on,
+                    overdue=True,
+                )
+            )
+    return group
+
+
+def _cover_period(cover) -> str:
+    return _("%(start)s tot en met %(end)s") % {
+        "start": date_format(cover.starts_on, "j F Y"),
+        "end": date_format(cover.ends_on, "j F Y"),
+    }
+
+
+def _covers_of_professional(*, user, region, today) -> TaskGroup:
+    """Cover periods (waarneming) by or for this professional that run now or later (issue 19)."""
+    from signals.selectors import covers_of_user
+
+    # each task links to the cover page or the covered signals; no "all" link under a group of one or two
+    group = TaskGroup(_("Waarneming"), _("Er is geen waarneming door of voor u."))
+    for cover in covers_of_user(user=user, as_of=today).filter(organisation__region=region)[:MAX_TASKS]:
+        if cover.covering_id == user.pk:
+            text = _("U neemt waar voor %(name)s: %(period)s") % {
+                "name": cover.absent.full_name or cover.absent.email,
+                "period": _cover_period(cover),
+            }
+            url = _url("signals:list")
+        else:
+            text = _("%(name)s neemt voor u waar: %(period)s") % {
+                "name": cover.covering.full_name or cover.covering.email,
+                "period": _cover_period(cover),
+            }
+            url = _url("signals:cover_own")
+        group.tasks.append(Task(text, url or "/"))
+    return group
 
 
 def _new_matches(*, user, region) -> TaskGroup:
@@ -193,6 +239,82 @@ def process_manager_tasks(*, memberships, region, today) -> list[TaskGroup]:
     return [decisions, overdue, alerts]
 
 
+def organisation_coordinator_tasks(*, memberships, region, today) -> list[TaskGroup]:
+    """Signals of professionals who left, to hand over to a colleague; and the cover periods of the organisation."""
+    from signals.selectors import covers_of_organisation, professionals_of_organisation
+
+    organisations = [
+        m.organisation
+        for m in memberships
+        if m.role == Role.ORGANISATION_COORDINATOR and m.organisation and m.organisation.region_id == region.pk
+    ]
+    handovers = TaskGroup(
+        _("Signalen over te dragen"),
+        _("Geen vertrokken meldingsbevoegde heeft nog actieve signalen."),
+        more_url=_url("signals:organisation_professionals"),
+    )
+    covers = TaskGroup(
+        _("Waarnemingen"), _("Er loopt of komt geen waarneming."), more_url=_url("signals:organisation_covers")
+    )
+    for organisation in organisations:
+        departed = professionals_of_organisation(organisation=organisation, active=False).filter(
+            active_signal_count__gt=0
+        )
+        for membership in departed[:MAX_TASKS]:
+            handovers.tasks.append(
+                Task(
+                    ngettext(
+                        "%(name)s is vertrokken: %(count)s actief signaal overdragen",
+                        "%(name)s is vertrokken: %(count)s actieve signalen overdragen",
+                        membership.active_signal_count,
+                    )
+                    % {
+                        "name": membership.user.full_name or membership.user.email,
+                        "count": membership.active_signal_count,
+                    },
+                    reverse("signals:organisation_professional", args=[membership.pk]),
+                )
+            )
+        for cover in covers_of_organisation(organisation=organisation, as_of=today)[:MAX_TASKS]:
+            covers.tasks.append(
+                Task(
+                    _("%(covering)s neemt waar voor %(absent)s: %(period)s")
+                    % {
+                        "covering": cover.covering.full_name or cover.covering.email,
+                        "absent": cover.absent.full_name or cover.absent.email,
+                        "period": _cover_period(cover),
+                    },
+                    covers.more_url or "/",
+                )
+            )
+    return [handovers, covers]
+
+
+def monitor_tasks(*, region, today) -> list[TaskGroup]:
+    """Matches of the region where a participant has no recorded contact after the region's follow-up days."""
+    from matching.monitor import matches_overdue
+
+    group = TaskGroup(
+        _("Matches zonder contact"),
+        _("Bij geen enkele match wacht een betrokkene te lang op contact."),
+        more_url=_url("matching:monitor"),
+    )
+    for match in matches_overdue(region=region)[:MAX_TASKS]:
+        waiting = (today - timezone.localdate(match.waiting_since)).days
+        group.tasks.append(
+            Task(
+                ngettext(
+                    "Match %(ref)s: %(days)s dag zonder vastgelegd contact",
+                    "Match %(ref)s: %(days)s dagen zonder vastgelegd contact",
+                    waiting,
+                )
+                % {"ref": match.reference, "days": waiting},
+                group.more_url or "/",
+            )
+        )
+    return [group]
+
+
 def start_tasks(*, user, memberships, region) -> list[tuple[str, list[TaskGroup]]]:
     """Per role of this person in the region: the role's name and its task groups."""
     today = timezone.localdate()
@@ -200,6 +322,15 @@ def start_tasks(*, user, memberships, region) -> list[tuple[str, list[TaskGroup]
     sections = []
     if Role.PROFESSIONAL in roles:
         sections.append((Role.PROFESSIONAL.label, professional_tasks(user=user, region=region, today=today)))
+    if Role.ORGANISATION_COORDINATOR in roles:
+        sections.append(
+            (
+                Role.ORGANISATION_COORDINATOR.label,
+                organisation_coordinator_tasks(memberships=memberships, region=region, today=today),
+            )
+        )
+    if Role.FOLLOWUP_MONITOR in roles:
+        sections.append((Role.FOLLOWUP_MONITOR.label, monitor_tasks(region=region, today=today)))
     if Role.MUNICIPAL_STAFF in roles:
         sections.append(
             (Role.MUNICIPAL_STAFF.label, municipal_staff_tasks(memberships=memberships, region=region, today=today))

@@ -37,6 +37,10 @@ class EmbeddedRegister:
         return person_from_record(record) if record is not None else None
 
 
+def _description(value) -> str:
+    return (value.get("omschrijving") or "") if isinstance(value, dict) else ""
+
+
 def _code(value) -> str:
     return (value or {}).get("code", "") if isinstance(value, dict) else ""
 
@@ -67,6 +71,7 @@ def person_from_record(record: dict) -> BrpPerson:
             else ""
         ),
         municipality_code=_code(record.get("gemeenteVanInschrijving")),
+        municipality_name=_description(record.get("gemeenteVanInschrijving")),
         parent_bsns=tuple(
             parent["burgerservicenummer"] for parent in record.get("ouders") or [] if parent.get("burgerservicenummer")
         ),

@@ -107,6 +107,10 @@ def brp_date_from_hc(value: dict | None) -> str:
     return "00000000"
 
 
+def _description(value) -> str:
+    return (value.get("omschrijving") or "") if isinstance(value, dict) else ""
+
+
 def _code(value) -> str:
     return value.get("code", "") if isinstance(value, dict) else ""
 
@@ -136,6 +140,7 @@ def person_from_haal_centraal(data: dict) -> BrpPerson:
             else ""
         ),
         municipality_code=_code(data.get("gemeenteVanInschrijving")),
+        municipality_name=_description(data.get("gemeenteVanInschrijving")),
         parent_bsns=tuple(
             parent["burgerservicenummer"] for parent in data.get("ouders") or [] if parent.get("burgerservicenummer")
         ),

@@ -33,6 +33,8 @@ class BrpPerson:
     # BAG id of the dwelling where the person lives (empty for a mailing address, abroad or unknown)
     bag_id: str = ""
     municipality_code: str = ""
+    # the BRP's own name of that municipality (`gemeenteVanInschrijving.omschrijving`), shown instead of the code
+    municipality_name: str = ""
     parent_bsns: tuple[str, ...] = field(default_factory=tuple)
     confidential: bool = False
     # "YYYYMMDD" as for the birth date; empty when alive

@@ -91,7 +91,41 @@ _PROBES_REMOVE = """() => {
 }"""
 
 
+# Codes where words belong (issue 18): the text a person reads, leaving out what a page shows deliberately as a code
+# (an element marked data-vi-code, such as the CBS-code column of the municipalities a process manager keeps) and the
+# hints under form fields, whose examples show what to type into a code field; text for screen readers and the
+# options of a list count.
+_READABLE_TEXT = """() => {
+  const skip = '[data-vi-code], .utrecht-form-field-description, script, style, noscript, textarea';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest(skip)) parts.push(node.nodeValue);
+  }
+  return parts.join(' ');
+}"""
+# a municipality code: four digits with a leading zero (no year, amount or postcode has one), "1999" (the RNI; no
+# youth here is born in 1999), or any four digits right after the word "gemeente"
+_MUNICIPALITY_CODE = re.compile(r"(?<![\d-])(?:0\d{3}|1999)(?![\d-])|\bgemeente\s+\d{4}\b", re.IGNORECASE)
+# a logbook action code or any other snake_case identifier in running text
+_SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def raw_codes(text: str) -> list[str]:
+    """The municipality codes and snake_case (action) codes in a page's readable text."""
+    from audit.actions import ACTION_LABELS
+
+    found = [m.group(0) for m in _MUNICIPALITY_CODE.finditer(text)]
+    found += [m.group(0) for m in _SNAKE_CASE.finditer(text)]
+    found += [code for code in ACTION_LABELS if code in text and code not in found]
+    return sorted(set(found))
+
+
 class AccessibilityViolation(AssertionError):
+    pass
+
+
+class RawCodeShown(AssertionError):
     pass
 
 
@@ -188,6 +222,7 @@ class Visitor:
         slug = re.sub(r"[^a-z0-9]+", "-", self.page.url.split("://", 1)[-1].split("/", 1)[-1].lower()).strip("-")
         viewport = self.page.viewport_size
         try:
+            self._words()
             for width in WIDTHS:
                 self.page.set_viewport_size({"width": width, "height": viewport["height"]})
                 self._axe()
@@ -213,6 +248,13 @@ class Visitor:
             self.page.evaluate(_PROBES_REMOVE)
         if problems:
             raise LayoutFault(f"{self.name}: at {width}px on {url}:\n- " + "\n- ".join(problems))
+
+    def _words(self) -> None:
+        if "/dev/" in self.page.url:  # the development mailbox shows raw e-mails, headers and all
+            return
+        codes = raw_codes(self.page.evaluate(_READABLE_TEXT))
+        if codes:
+            raise RawCodeShown(f"{self.name}: codes instead of words on {self.page.url}: {codes}")
 
     def _axe(self) -> None:
         url = self.page.url
@@ -266,13 +308,8 @@ class Visitor:
         raise AssertionError(f"{self.name}: could not reach {locator} with Tab on {self.page.url}")
 
     def type_date(self, day) -> None:
-        """Type a date into the focused date field in the order this browser shows its parts.
-
-        Headless chromium shows month/day/year whatever the locale; a keyboard user types what they see.
-        """
-        order = _date_order(self.context)
-        parts = {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": f"{day.year:04d}"}
-        self.page.keyboard.type("".join(parts[p] for p in order))
+        """Type a date into the focused date field as its hint says: dd-mm-jjjj."""
+        self.page.keyboard.type(f"{day:%d-%m-%Y}")
 
     def focused_visible(self) -> bool:
         """The focused element shows a focus indicator (an outline or box-shadow), WCAG 2.4.7."""
@@ -289,20 +326,3 @@ class Visitor:
         self.context.close()
         assert not unchecked, f"{self.name}: documents not checked with axe: {unchecked}"
         assert not errors, f"{self.name}: errors in the browser: {errors}"
-
-
-_DATE_ORDERS: dict = {}
-
-
-def _date_order(context) -> str:
-    """Probe once which order of day, month and year the browser's date field takes from the keyboard."""
-    if "order" not in _DATE_ORDERS:
-        probe = context.new_page()
-        probe.set_content('<input id="before"><input type="date" id="probe">')
-        probe.focus("#before")
-        probe.keyboard.press("Tab")
-        probe.keyboard.type("01022003")
-        value = probe.input_value("#probe")
-        probe.close()
-        _DATE_ORDERS["order"] = {"2003-02-01": "dmy", "2003-01-02": "mdy"}.get(value, "ymd")
-    return _DATE_ORDERS["order"]

@@ -14,8 +14,10 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# A Redis database of its own, so the worker never picks up tasks other tests left in the default one.
-E2E_REDIS_DB = 9
+# A Redis database of its own, so the worker never picks up tasks other tests left in the default one. Two
+# checkouts running their browser tests against one Redis at the same time need one each: E2E_REDIS_DB chooses it
+# (otherwise one checkout's worker takes the other's tasks and runs them against the wrong database).
+E2E_REDIS_DB = int(os.environ.get("E2E_REDIS_DB", "9"))
 # served on any host by whitenoise; when it answers, gunicorn is up (and the browser can load axe)
 AXE_PATH = "/static/axe/axe.min.js"
 

@@ -144,7 +144,7 @@ def test_the_first_professional_places_a_signal(world, story, visitors):
     browser.screenshot("04-place-step-1-lookup")
     page = browser.page
     page.get_by_label("Burgerservicenummer (BSN)").fill(MAYA_BSN)
-    page.get_by_label("Geboortedatum").fill("2015-02-01")
+    page.get_by_label("Geboortedatum").fill("1-2-2015")
     browser.click(page.get_by_role("button", name="Zoeken"))
 
     assert page.get_by_role("heading", name="Is dit de jeugdige die u bedoelt?").is_visible(), browser.messages()
@@ -160,7 +160,7 @@ def test_the_first_professional_places_a_signal(world, story, visitors):
     assert "de ouders/gezaghebbenden" in page.locator(".utrecht-alert").inner_text()
     page.get_by_label("Geïnformeerd", exact=True).check()
     page.get_by_label("de ouders/gezaghebbenden").check()
-    page.get_by_label("Wanneer?").fill(_today())
+    page.get_by_label("Wanneer?").fill(_today("%d-%m-%Y"))
     page.get_by_label("Hoe?").fill("In een gesprek met de moeder")
     browser.screenshot("06-place-step-4-informing")
     browser.click(page.get_by_role("button", name="Signaal afgeven"))
@@ -196,7 +196,7 @@ def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world,
     page.keyboard.type(MIRA_BSN)
     browser.tab_to(page.get_by_label("Geboortedatum"))
     browser.type_date(datetime.date(2017, 1, 1))
-    assert page.get_by_label("Geboortedatum").input_value() == "2017-01-01"
+    assert page.get_by_label("Geboortedatum").input_value() == "01-01-2017"
     browser.tab_to(page.get_by_role("button", name="Zoeken"))
     assert browser.focused_visible(), "the search button shows no focus indicator"
     browser.press("Enter")
@@ -217,7 +217,8 @@ def test_the_second_professional_signals_a_sibling_with_the_keyboard_only(world,
     page.keyboard.press("Space")
     browser.tab_to(page.get_by_label("Wanneer?"))
     browser.type_date(datetime.date.fromisoformat(_today()))
-    assert page.get_by_label("Wanneer?").input_value() == _today(), page.get_by_label("Wanneer?").input_value()
+    typed = page.get_by_label("Wanneer?").input_value()
+    assert typed == _today("%d-%m-%Y"), typed
     browser.tab_to(page.get_by_label("Hoe?"))
     page.keyboard.type("Telefonisch met de ouders")
     browser.tab_to(page.get_by_role("button", name="Signaal afgeven"))
@@ -296,8 +297,8 @@ def test_the_coordinator_records_the_follow_up(world, story, visitors):
     browser.goto(reverse("matching:match", args=[match.reference]))
     assert browser.page.get_by_text("U bent de matchregisseur").is_visible()
     browser.click(browser.page.get_by_role("link", name="Opvolging vastleggen"))
-    browser.page.get_by_label(f"Contact met {other}").fill(_today())
-    browser.page.get_by_label("Afgestemd op").fill(_today())
+    browser.page.get_by_label(f"Contact met {other}").fill(_today("%d-%m-%Y"))
+    browser.page.get_by_label("Afgestemd op").fill(_today("%d-%m-%Y"))
     browser.screenshot("11-follow-up")
     browser.click(browser.page.get_by_role("button", name="Opslaan"))
     assert "De opvolging is vastgelegd." in browser.page.content()
@@ -376,7 +377,9 @@ def test_the_other_professional_finds_and_accepts_a_hand_over_through_the_task_l
 
     browser = visitors[taker]
     page = browser.page
-    browser.goto("/")
+    # from wherever the colleague is, by keyboard: the navigation's "Start", then the task on the start page
+    browser.tab_to(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Start"))
+    browser.press("Enter")
     browser.tab_to(page.get_by_role("link", name="Matchregie aan u voorgesteld"))
     browser.press("Enter")
     browser.screenshot("11b-hand-over-proposed")
@@ -384,7 +387,8 @@ def test_the_other_professional_finds_and_accepts_a_hand_over_through_the_task_l
     assert browser.focused_visible(), "the accept button shows no focus indicator"
     browser.press("Enter")
     assert "U bent nu de matchregisseur" in page.content(), browser.messages()
-    browser.goto("/")
+    browser.tab_to(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Start"))
+    browser.press("Enter")
     assert page.get_by_text("Er wacht geen overdracht op u.").is_visible()
     story.done.add("hand-over accepted through the task list")
 
@@ -397,14 +401,15 @@ def test_municipal_staff_handle_a_parents_inzage_request_and_download_the_pdf(wo
     page = browser.page
     browser.click(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Verzoek registreren"))
     assert page.url.endswith(register_url), page.url
-    # "Ontvangen op" starts at today
-    assert page.get_by_label("Ontvangen op").input_value() == _today()
+    # "Ontvangen op" starts at today, in the Dutch order its hint gives
+    assert page.get_by_label("Ontvangen op").input_value() == _today("%d-%m-%Y")
+    assert "dd-mm-jjjj" in page.get_by_text("Dag-maand-jaar").first.inner_text()
     # an empty submit: the error summary on top takes focus and links to each field; the date is kept
     browser.click(page.locator("main form button[type=submit]").first)
     summary = page.locator(".vi-error-summary")
     assert summary.evaluate("(el) => el === document.activeElement"), "the error summary did not take focus"
     assert summary.get_by_role("link", name="Burgerservicenummer van de jeugdige").is_visible()
-    assert page.get_by_label("Ontvangen op").input_value() == _today()
+    assert page.get_by_label("Ontvangen op").input_value() == _today("%d-%m-%Y")
     browser.screenshot("12a-rights-request-errors")
     summary.get_by_role("link", name="Burgerservicenummer van de jeugdige").click()
     assert page.get_by_label("Burgerservicenummer van de jeugdige").evaluate("(el) => el === document.activeElement")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matching.models import MatchKind, MatchLink
 from rights.models import AdviceTask, RequestStatus
-from signals.models import InformingStatus
+from signals.models import InformingStatus, Signal
 from tests.accounts.factories import municipal_staff, process_manager, professional
 from tests.conftest import client_for
 from tests.rights.conftest import register
@@ -36,6 +36,8 @@ def test_each_role_gets_the_pages_it_uses_with_the_current_one_marked(region, or
         ("Signaal afgeven", True),
         ("Mijn matches", False),
         ("Adviesvragen", False),
+        ("Brieven", False),
+        ("Mijn gegevens", False),
     ]
     staff_page = client_for(municipal_staff(municipality), region).get(reverse("rights:queue")).content.decode()
     assert _navigation(staff_page) == [("Start", False), ("Verzoeken", True), ("Verzoek registreren", False)]
@@ -53,6 +55,10 @@ def test_a_professionals_start_page_lists_advice_requests_expiring_and_postponed
     today = timezone.localdate()
     expiring = SignalFactory(professional=user, organisation=organisation, ends_on=today + datetime.timedelta(days=10))
     postponed = SignalFactory(professional=user, organisation=organisation, informing_status=InformingStatus.POSTPONED)
+    # the region's weeks after the informing was postponed, it is on the list (tests/foundation/test_start_page_tasks)
+    Signal.objects.filter(pk=postponed.pk).update(
+        informing_recorded_on=today - datetime.timedelta(weeks=region.informing_postponed_weeks)
+    )
     staff = municipal_staff(municipality)
     rights_request = register(staff, municipality, kind="objection")
     task = AdviceTask.objects.create(
@@ -67,7 +73,7 @@ def test_a_professionals_start_page_lists_advice_requests_expiring_and_postponed
     page = client_for(user, region).get(reverse("home")).content.decode()
 
     assert f'href="{reverse("rights:advice_detail", args=[task.pk])}">Advies over signaal {expiring.reference}' in page
-    assert f'href="{reverse("signals:detail", args=[expiring.pk])}">Signaal {expiring.reference}</a>' in page
+    assert f'href="{reverse("signals:extend", args=[expiring.pk])}">Signaal {expiring.reference} is actief' in page
     postponed_group = page.split("Informeren nog uitgesteld", 1)[1].split("vi-task-group", 1)[0]
     assert postponed.reference in postponed_group and expiring.reference not in postponed_group
     # no youth's name on the start page: that would be a view of youth data without a logbook line

@@ -342,7 +342,7 @@ def test_signal_placing_form_errors_are_in_english(brp, region, professional_use
     assert "The date of birth cannot be in the future." in assert_english(future, *data)
 
     not_a_date = client.post(reverse("signals:place"), {"bsn": "999970033", "birth_date": "1-1-17x"})
-    assert "Enter a valid date, for example 2015-06-01." in assert_english(not_a_date, *data)
+    assert "Enter the date as dd-mm-yyyy, for example 15-03-2026." in assert_english(not_a_date, *data)
 
     mismatch = client.post(reverse("signals:place"), {"bsn": "999970033", "birth_date": "2017-01-02"})
     assert "No person was found with this citizen service number and this date of birth. Check both." in assert_english(

@@ -276,13 +276,13 @@ def test_coordinator_records_contact_per_participant_and_afgestemd_for_the_match
 
 def test_follow_up_with_a_bad_date_gets_a_dutch_message_and_keeps_the_input(matched, haaglanden):
     first, second, match = matched
-    today = timezone.localdate().isoformat()
+    today = f"{timezone.localdate():%d-%m-%Y}"
     response = client_for(first.professional, haaglanden).post(
         _url("follow_up", match.reference), {f"contact_{second.pk}": today, "coordination_agreed_on": "gisteren"}
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Vul een geldige datum in" in html and today in html and "gisteren" in html
+    assert "Vul de datum in als dd-mm-jjjj" in html and today in html and "gisteren" in html
     assert MatchParticipation.objects.get(signal=second).contact_made_on is None
 
 

@@ -69,7 +69,7 @@ def test_process_manager_changes_the_convenant_date(pm, world):
 def test_a_bad_date_gets_a_dutch_message(pm, world):
     data = {**NEW_ORGANISATION, "convenant_date": "31-31-2026"}
     page = pm.post(reverse("regions:organisation_create"), data).content.decode()
-    assert "Voer een geldige datum in" in page
+    assert "De datum 31-31-2026 bestaat niet." in page
 
 
 def test_deactivating_an_organisation_switches_off_its_roles(pm, world):

@@ -146,4 +146,4 @@ def test_the_register_form_shows_today_in_the_date_field(region, municipality, s
 
     page = client_for(staff, region).get(reverse("rights:request_register")).content.decode()
 
-    assert f'value="{timezone.localdate().isoformat()}"' in page
+    assert f'value="{timezone.localdate():%d-%m-%Y}"' in page

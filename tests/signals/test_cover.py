@@ -205,3 +205,24 @@ def test_the_expiry_reminder_goes_to_no_cover_that_has_not_started(organisation,
         organisation=organisation,
     )
     assert set(reminders) == {professional_user}
+
+
+def test_the_covering_colleague_sees_the_match_count_without_a_link_to_a_match_page_that_is_not_theirs(
+    organisation, professional_user, colleague, signal, region
+):
+    from matching.models import MatchKind, MatchLink
+
+    other = SignalFactory(organisation=organisation)
+    low, high = sorted((signal, other), key=lambda s: s.pk)
+    MatchLink.objects.create(signal_a=low, signal_b=high, kind=MatchKind.ADDRESS)
+    cover(organisation, professional_user, colleague)
+    matches_url = reverse("matching:signal_matches", args=[signal.pk])
+    with at(TODAY):
+        client = client_for(colleague, region)
+        listing = client.get(reverse("signals:list")).content.decode()
+        detail = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+        assert client.get(matches_url).status_code == 404
+        own_detail = client_for(professional_user, region).get(reverse("signals:detail", args=[signal.pk]))
+    assert signal.reference in listing and matches_url not in listing
+    assert "U neemt waar" in detail and matches_url not in detail
+    assert matches_url in own_detail.content.decode()

@@ -43,7 +43,7 @@ def test_date_of_birth_that_does_not_match_the_brp_is_refused_and_input_kept(brp
     response = lookup(client_for(professional_user, region), MIRA, "2017-01-02")
     content = response.content.decode()
     assert "Er is geen persoon gevonden met dit burgerservicenummer en deze geboortedatum" in content
-    assert 'value="2017-01-02"' in content
+    assert 'value="02-01-2017"' in content  # kept, in the Dutch order of the date field
 
 
 def test_invalid_bsn_is_refused_with_a_clear_message(brp, professional_user, region):
@@ -88,7 +88,7 @@ def test_unreachable_brp_shows_the_form_again_with_the_input_kept(db, settings, 
     assert response.status_code == 200
     content = response.content.decode()
     assert "De BRP is op dit moment niet bereikbaar" in content
-    assert f'value="{MIRA}"' in content and 'value="2017-01-01"' in content
+    assert f'value="{MIRA}"' in content and 'value="01-01-2017"' in content
 
 
 def test_whole_flow_through_the_browser_places_the_signal(brp, professional_user, region):

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 # session, user, second-factor device, memberships (the region of the host is kept per process)
 TRIVIAL_PAGE = 4
 # the above; the professional's task list (verwijsindex/start.py): the last visit of "My matches" and that
-# selector's own reads (the user's match ids, the page's matches and their signals), a proposed hand-over, open
-# advice requests, and one read for signals that expire soon or whose informing is postponed
-START_PAGE = 11
+# selector's own reads (the user's match ids, the page's matches and their signals), a proposed hand-over, the
+# follow-ups due as matchregisseur, open advice requests, one read for signals that expire soon or whose informing
+# is due (signals.selectors.tasks_of_professional), and the cover periods by or for the user
+START_PAGE = 13
 # the above; the signal; the logbook entry (one insert, no lock: it is chained after the commit, ADR 0002); its
 # match count
 SIGNAL_PAGE = 7
