@@ -182,9 +182,8 @@ def signal_register(*, deployment: str, data: dict) -> dict:
     if sharing:
         numbers = sorted({s.national_match for s in [signal, *sharing] if s.national_match})
         kept = numbers[0] if numbers else HubMatchCounter.objects.create().pk
-        HubSignal.objects.filter(Q(pk__in=[signal.pk, *[s.pk for s in sharing]]) | Q(national_match__in=numbers)).update(
-            national_match=kept
-        )
+        members = Q(pk__in=[signal.pk, *[s.pk for s in sharing]]) | Q(national_match__in=numbers)
+        HubSignal.objects.filter(members).update(national_match=kept)
         signal.national_match = kept
     elif signal.national_match:
         _recompute(signal.national_match)
@@ -207,7 +206,9 @@ def _recompute(national_match: int) -> None:
 
 def signal_withdraw(*, deployment: str, data: dict) -> dict:
     """A signal destroyed at its deployment: the hub forgets it and its keys; an archived one stays as history."""
-    signal = HubSignal.objects.select_for_update().filter(deployment=deployment, reference=data.get("reference")).first()
+    signal = (
+        HubSignal.objects.select_for_update().filter(deployment=deployment, reference=data.get("reference")).first()
+    )
     if signal is None:
         raise Refused(404, "unknown_reference")
     number = signal.national_match

@@ -131,6 +131,8 @@ def federation_endpoint(resolve_peer: Callable, *, remember_answer: bool = True)
             except Refused as refusal:
                 answer, status = {"code": refusal.code}, refusal.status
             except IntegrityError:
+                if not remember_answer:
+                    raise
                 # the same key at the same moment from a retry: the first one's answer stands
                 stored = IdempotentCall.objects.get(peer=peer.deployment, key=key)
                 answer, status = stored.answer, stored.status

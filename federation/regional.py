@@ -69,7 +69,8 @@ def national_key_inputs(signal: Signal) -> list[tuple[str, bytes]]:
     person = get_client().person(bsn)
     if person is not None:
         inputs += [("parent", parent) for parent in sorted(set(person.parent_bsns)) if parent]
-        if person.bag_id and not InstitutionalAddress.objects.filter(bag_pseudonym=bag_pseudonym(person.bag_id)).exists():
+        institutional = InstitutionalAddress.objects.filter(bag_pseudonym=bag_pseudonym(person.bag_id or "-"))
+        if person.bag_id and not institutional.exists():
             inputs.append(("address", person.bag_id))
     # the kind is part of the input: a youth's BSN and the same person's BSN as a parent give different keys
     return [(kind, f"verwijsindex:{kind}:{value}".encode()) for kind, value in inputs]
@@ -218,7 +219,7 @@ def outbox_send(*, now: datetime.datetime | None = None, limit: int = 200) -> di
     message at the same time); the idempotency key makes a resend after a lost answer change nothing at the hub.
     """
     counts = {"sent": 0, "failed": 0, "waiting": 0}
-    for _ in range(limit):
+    for _attempt in range(limit):
         with transaction.atomic():
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True)

@@ -151,7 +151,8 @@ def verify(header: str, parts_for_timestamp, *, certificate: x509.Certificate, n
         raise TrustError("signature too old or from the future")
     try:
         signature = base64.urlsafe_b64decode(fields["sig"])
-        certificate.public_key().verify(signature, _signed_text(parts_for_timestamp(timestamp)), ec.ECDSA(hashes.SHA256()))
+        signed = _signed_text(parts_for_timestamp(timestamp))
+        certificate.public_key().verify(signature, signed, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError) as error:
         raise TrustError("bad signature") from error
     return timestamp

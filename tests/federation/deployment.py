@@ -1,6 +1,6 @@
-"""Runs inside one deployment's process for the federation test: `python -m tests.federation.deployment <command>`.
+"""Runs inside one deployment's process for the federation test: `python -m tests.federation.deployment STEPS`.
 
-Commands read their arguments as JSON from argv[2] and print one JSON answer. The environment (DATABASE_URL,
+The steps are a JSON list of [command, {arguments}]; the answers are printed as one JSON list. The environment (DATABASE_URL,
 DJANGO_SETTINGS_MODULE, FEDERATION_*) chooses the deployment.
 """
 
@@ -98,11 +98,11 @@ def lookup(*, bsn: str, kind: str = "youth") -> dict:
 
     value = f"verwijsindex:{kind}:{bsn}".encode()
     blind, blinded = oprf.blind(value)
-    answer = regional._hub_call(
-        "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, f"lookup-oprf-{bsn}"
-    )
-    key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
     try:
+        answer = regional._hub_call(
+            "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, f"lookup-oprf-{bsn}"
+        )
+        key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
         found = regional._hub_call(
             "/federation/v1/keys/lookup/",
             {"key_id": answer["key_id"], "key": {"kind": kind, "value": key}},
@@ -117,6 +117,6 @@ COMMANDS = {"seed": seed, "place": place, "detect_and_send": detect_and_send, "s
             "lookup": lookup}
 
 if __name__ == "__main__":
+    # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)
     _setup()
-    arguments = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    print(json.dumps(COMMANDS[sys.argv[1]](**arguments), default=str))
+    print(json.dumps([COMMANDS[command](**arguments) for command, arguments in json.loads(sys.argv[1])], default=str))

@@ -58,11 +58,15 @@ class Party:
         assert result.returncode == 0, f"{self.name}: manage.py {args[0]} failed:\n{result.stderr[-3000:]}"
         return result.stdout
 
-    def run(self, command: str, **arguments):
-        result = subprocess.run([sys.executable, "-m", "tests.federation.deployment", command, json.dumps(arguments)],
-                                cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, f"{self.name}: {command} failed:\n{result.stderr[-3000:]}"
+    def steps(self, *steps) -> list:
+        """Run [command, {arguments}] steps in one process of this deployment (tests/federation/deployment.py)."""
+        result = subprocess.run([sys.executable, "-m", "tests.federation.deployment", json.dumps(steps)],
+                                cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, f"{self.name}: {steps} failed:\n{result.stderr[-3000:]}"
         return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def run(self, command: str, **arguments):
+        return self.steps([command, arguments])[0]
 
     def start(self, tmp: Path):
         self.log = open(tmp / f"{self.name}.log", "ab")  # noqa: SIM115 - closed in stop()
@@ -152,18 +156,22 @@ def federation(tmp_path_factory):
     with _admin_connection() as admin:
         admin.execute(f'CREATE DATABASE "{databases["region-b"]}" TEMPLATE "{databases["region-a"]}"')
     assert hub_migrate.wait(timeout=300) == 0, hub_migrate.stderr.read().decode()[-3000:]
-    a.run("seed", deployment="a", professionals=PROFESSIONALS_A)
-    b.run("seed", deployment="b", professionals=PROFESSIONALS_B)
     parties = [hub, a, b]
     try:
         for party in parties:
             party.start(tmp)
-        a.run("place", bsn="999970021", professional="Anna Aalbers")
-        a.run("place", bsn="999970045", professional="Bram Bakker")
-        sent_a = a.run("detect_and_send")
-        b.run("place", bsn="999970033", professional="Carla Claassen")
-        b.run("place", bsn="999999151", professional="Daan Dekker")
-        sent_b = b.run("detect_and_send")
+        *_, sent_a = a.steps(
+            ["seed", {"deployment": "a", "professionals": PROFESSIONALS_A}],
+            ["place", {"bsn": "999970021", "professional": "Anna Aalbers"}],
+            ["place", {"bsn": "999970045", "professional": "Bram Bakker"}],
+            ["detect_and_send", {}],
+        )
+        *_, sent_b = b.steps(
+            ["seed", {"deployment": "b", "professionals": PROFESSIONALS_B}],
+            ["place", {"bsn": "999970033", "professional": "Carla Claassen"}],
+            ["place", {"bsn": "999999151", "professional": "Daan Dekker"}],
+            ["detect_and_send", {}],
+        )
         yield {"hub": hub, "a": a, "b": b, "tmp": tmp, "trust_file": trust_file, "deployments": deployments,
                "operator": certs["operator"], "databases": databases, "sent": (sent_a, sent_b), "certs": certs,
                "ca": pki.ca_path}
@@ -189,7 +197,8 @@ def test_family_in_two_deployments_gives_one_match_one_coordinator_and_mails_on_
     # the earliest signal of the match: Anna's, placed first
     assert (coordinator_deployment, coordinator["professional"]) == ("region-a", "Anna Aalbers")
     # the hub agrees: one match number for the four registered signals
-    assert _hub_rows(federation, "SELECT count(*), count(DISTINCT national_match) FROM federation_hubsignal") == [(4, 1)]
+    counts = "SELECT count(*), count(DISTINCT national_match) FROM federation_hubsignal"
+    assert _hub_rows(federation, counts) == [(4, 1)]
 
     # e-mails on both sides: each professional hears of every professional of the other deployment, and every
     # federated e-mail names the same match and the same coordinator
@@ -218,7 +227,8 @@ def test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation):
             "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
             "AND data_type IN ('text', 'character varying', 'jsonb')",
         ):
-            text += [str(row[0]) for row in _hub_rows(federation, f'SELECT "{column}"::text FROM "{table}"')]
+            query = f'SELECT "{column}"::text FROM "{table}"'  # noqa: S608 - names from the catalogue
+            text += [str(row[0]) for row in _hub_rows(federation, query)]
         content = "\n".join(text)
     else:
         content = dump.stdout
@@ -233,12 +243,14 @@ def test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation):
 
 
 def test_a_deployment_asking_about_a_key_it_has_not_registered_is_refused(federation):
+    others, nobodys, own = federation["a"].steps(
+        ["lookup", {"bsn": "999999151"}], ["lookup", {"bsn": "999999163"}], ["lookup", {"bsn": "999970021"}]
+    )
     # 999999151 is registered by B only: A may not ask who holds it
-    assert federation["a"].run("lookup", bsn="999999151") == {"status": 403, "code": "key_not_registered_by_caller"}
+    assert others == {"status": 403, "code": "key_not_registered_by_caller"}
     # the same refusal for a key nobody holds: the refusal tells nothing
-    assert federation["a"].run("lookup", bsn="999999163") == {"status": 403, "code": "key_not_registered_by_caller"}
-    # about its own signal's key it gets the other deployments' signals that share it (none for this youth)
-    own = federation["a"].run("lookup", bsn="999970021")
+    assert nobodys == {"status": 403, "code": "key_not_registered_by_caller"}
+    # about its own signal's key it gets the national match and the other deployments' signals that share the key
     assert own["status"] == 200 and own["answer"]["national_match"] == "L-000001"
     # the refusals are logged at the hub
     assert _hub_rows(
@@ -250,10 +262,12 @@ def test_the_hub_stopped_and_started_again_loses_nothing(federation):
     hub, b = federation["hub"], federation["b"]
     before = _hub_rows(federation, "SELECT deployment, reference, national_match FROM federation_hubsignal ORDER BY id")
     hub.stop()
-    b.run("place", bsn="999970021", professional="Eva Evers")  # a same-youth match with Anna, while the hub is down
-    waiting = b.run("detect_and_send")
+    # a same-youth match with Anna, placed while the hub is down
+    _, waiting, state = b.steps(
+        ["place", {"bsn": "999970021", "professional": "Eva Evers"}], ["detect_and_send", {}], ["state", {}]
+    )
     assert waiting["sent"] == 0 and waiting["waiting"] >= 1
-    assert ["register", "pending", 1] in b.run("state")["outbox"]
+    assert ["register", "pending", 1] in state["outbox"]
     hub.start(federation["tmp"])
     after_restart = _hub_rows(federation, "SELECT deployment, reference, national_match FROM federation_hubsignal "
                                           "ORDER BY id")
@@ -261,17 +275,18 @@ def test_the_hub_stopped_and_started_again_loses_nothing(federation):
     # the queued registration goes out when it is due (the retry pause is skipped here by sending "later")
     with psycopg.connect(_database_url(federation["databases"]["region-b"])) as connection:
         connection.execute("UPDATE federation_outboxmessage SET next_attempt_at = now() WHERE state = 'pending'")
-    b.run("send")
-    state_b, state_a = b.run("state"), federation["a"].run("state")
+    _, state_b, sent_again = b.steps(["send", {}], ["state", {}], ["send", {}])
+    state_a = federation["a"].run("state")
     assert all(s == "sent" for _, s, _ in state_b["outbox"])
-    assert _hub_rows(federation, "SELECT count(*), count(DISTINCT national_match) FROM federation_hubsignal") == [(5, 1)]
+    counts = "SELECT count(*), count(DISTINCT national_match) FROM federation_hubsignal"
+    assert _hub_rows(federation, counts) == [(5, 1)]
     eva = [m for m in state_b["mails"] if m["to"] == "Eva Evers" and m["federated"]]
     assert sorted(o for m in eva for o in m["others"]) == sorted(PROFESSIONALS_A)
     assert {m["coordinator"] for m in eva} == {"Anna Aalbers"}
     anna = [m for m in state_a["mails"] if m["to"] == "Anna Aalbers" and "Eva Evers" in m["others"]]
     assert len(anna) == 1  # sent once, although the registration was tried twice
     # sending again sends nothing twice
-    assert b.run("send") == {"sent": 0, "failed": 0, "waiting": 0}
+    assert sent_again == {"sent": 0, "failed": 0, "waiting": 0}
 
 
 def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(federation):

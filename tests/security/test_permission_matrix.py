@@ -230,6 +230,8 @@ MATRIX: dict[str, Row] = {
 ADMIN_NAMESPACE = "admin"
 API_NAMESPACE = "api"
 WEBHOOK_NAMESPACE = "anymail"
+# calls of the national hub (mutual TLS, no user): tests/federation/test_regional_endpoint.py checks every caller
+FEDERATION_NAMESPACE = "federation"
 
 
 def _url_names(resolver=None, namespace: str | None = None):
@@ -244,7 +246,11 @@ def _url_names(resolver=None, namespace: str | None = None):
 
 def project_url_names() -> list[str]:
     return sorted(
-        {name for name in _url_names() if name.split(":")[0] not in (ADMIN_NAMESPACE, API_NAMESPACE, WEBHOOK_NAMESPACE)}
+        {
+            name
+            for name in _url_names()
+            if name.split(":")[0] not in (ADMIN_NAMESPACE, API_NAMESPACE, WEBHOOK_NAMESPACE, FEDERATION_NAMESPACE)
+        }
     )
 
 
