@@ -1,7 +1,7 @@
 """Runs inside one deployment's process for the federation test: `python -m tests.federation.deployment STEPS`.
 
-The steps are a JSON list of [command, {arguments}]; the answers are printed as one JSON list. The environment (DATABASE_URL,
-DJANGO_SETTINGS_MODULE, FEDERATION_*) chooses the deployment.
+The steps are a JSON list of [command, {arguments}]; the answers are printed as one JSON list. The environment
+(DATABASE_URL, DJANGO_SETTINGS_MODULE, FEDERATION_*) chooses the deployment.
 """
 
 import json
