@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class FederationConfig(AppConfig):
     name = "federation"
-    verbose_name = "Landelijke koppeling"
+    verbose_name = _("Landelijke koppeling")
 
     def ready(self):
         # a regional deployment linked to a hub tells it of its signals; the hub itself has no signals
