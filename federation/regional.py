@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from matching.emails import MATCH_TEMPLATE, contact
 from matching.models import MatchKind
+from notifications.links import region_absolute_url
 from notifications.models import NotificationKind
 from notifications.services import notifications_enqueue
 from persons.brp import get_client
@@ -322,7 +324,10 @@ def match_remote_notify(*, signal: Signal, remote: RemoteParticipant) -> None:
             "match_reference": federated.national_match,
             "coordinator": coordinator,
             "you_are_coordinator": own_is_coordinator,
-            "url": "",
+            "url": region_absolute_url(
+                region=signal.organisation.region,
+                path=reverse("federation:national_match", kwargs={"signal_id": signal.pk}),
+            ),
             "others": [
                 {
                     "name": remote.contact_name,

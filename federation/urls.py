@@ -8,4 +8,5 @@ app_name = "federation"
 
 urlpatterns = [
     path("v1/exchange/", views.exchange, name="exchange"),
+    path("signalen/<int:signal_id>/landelijke-match/", views.national_match, name="national_match"),
 ]

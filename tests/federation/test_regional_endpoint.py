@@ -104,3 +104,21 @@ def test_a_deployment_not_linked_to_a_hub_queues_nothing(settings):
     signal = SignalFactory()
     assert regional.signal_federate(signal=signal) is None
     assert not FederatedSignal.objects.exists()
+
+
+def test_the_owner_sees_the_national_match_with_the_other_deployments_professional_and_the_coordinator(
+    federated_signal, pki
+):
+    from accounts.models import Membership
+
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")
+    region = federated_signal.organisation.region
+    Membership.objects.filter(user=federated_signal.professional).update(organisation=federated_signal.organisation)
+    client = client_for(federated_signal.professional, region)
+    page = client.get(reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk}))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "L-000007" in content and "carla@example.nl" in content and "Jeugdteam B" in content
+    # the e-mail links to this page on the region's host
+    mail = Notification.objects.get(recipient=federated_signal.professional)
+    assert mail.context["matches"][0]["url"].endswith(f"/federation/signalen/{federated_signal.pk}/landelijke-match/")

@@ -216,6 +216,8 @@ MATRIX: dict[str, Row] = {
     ),
     "signals:organisation_team_contact": Row(allowed=frozenset({COORDINATOR})),
     "matching:my_matches": Row(allowed=PROFESSIONALS),
+    # the national match of an own signal (issue #22): its owner only
+    "federation:national_match": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
     "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),
@@ -231,7 +233,7 @@ ADMIN_NAMESPACE = "admin"
 API_NAMESPACE = "api"
 WEBHOOK_NAMESPACE = "anymail"
 # calls of the national hub (mutual TLS, no user): tests/federation/test_regional_endpoint.py checks every caller
-FEDERATION_NAMESPACE = "federation"
+FEDERATION_ENDPOINTS = {"federation:exchange"}
 
 
 def _url_names(resolver=None, namespace: str | None = None):
@@ -249,7 +251,8 @@ def project_url_names() -> list[str]:
         {
             name
             for name in _url_names()
-            if name.split(":")[0] not in (ADMIN_NAMESPACE, API_NAMESPACE, WEBHOOK_NAMESPACE, FEDERATION_NAMESPACE)
+            if name.split(":")[0] not in (ADMIN_NAMESPACE, API_NAMESPACE, WEBHOOK_NAMESPACE)
+            and name not in FEDERATION_ENDPOINTS
         }
     )
 
