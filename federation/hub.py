@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import oprf, protocol
-from .models import HubKey, HubMatchCounter, HubSignal, KeyKind, SignalState, national_reference
+from .models import HubKey, HubMatchCounter, HubNotice, HubSignal, KeyKind, SignalState, national_reference
 from .protocol import Refused
 
 MAX_BLINDED_PER_CALL = 16
@@ -147,6 +147,61 @@ def _match_answer(signal: HubSignal) -> dict:
     }
 
 
+def _coordinators(numbers) -> dict[int, tuple[str, str] | None]:
+    """{member signal id: (deployment, reference) of its national match's coordinator} for these matches."""
+    numbers = {n for n in numbers if n}
+    chosen = {}
+    for number in numbers:
+        coordinator = coordinator_of(number)
+        chosen[number] = (coordinator.deployment, coordinator.reference) if coordinator else None
+    return {
+        pk: chosen[number]
+        for pk, number in HubSignal.objects.filter(national_match__in=numbers).values_list("pk", "national_match")
+    }
+
+
+def _notices_of_coordinator_changes(before: dict, numbers, *, skip: int | None = None) -> None:
+    """Every member whose coordinator is no longer the one it had hears of the new one (the decision travels)."""
+    after = _coordinators(numbers)
+    changed = [pk for pk in set(before) | set(after) if pk != skip and before.get(pk) != after.get(pk)]
+    notices = []
+    for member in HubSignal.objects.filter(pk__in=changed):
+        coordinator = after.get(member.pk) or ("", "")
+        notices.append(HubNotice(deployment=member.deployment, reference=member.reference, event="coordinator",
+                                 coordinator_deployment=coordinator[0], coordinator_reference=coordinator[1]))
+    HubNotice.objects.bulk_create(notices)
+
+
+def _notices_to_partners(signal: HubSignal, event: str) -> None:
+    partners = [
+        other for other in _sharing(signal, set(signal.keys.values_list("kind", "value")))
+        if other.deployment != signal.deployment
+    ]
+    HubNotice.objects.bulk_create(
+        [
+            HubNotice(deployment=other.deployment, reference=other.reference, event=event,
+                      from_deployment=signal.deployment, from_reference=signal.reference)
+            for other in partners
+        ]
+    )
+
+
+def notices_fetch(*, deployment: str, data: dict) -> dict:
+    """The caller's notices, oldest first; those it acknowledges (ids it has handled) are deleted first."""
+    acknowledged = [n for n in data.get("ack", []) if isinstance(n, int)][:500]
+    HubNotice.objects.filter(deployment=deployment, pk__in=acknowledged).delete()
+    notices = HubNotice.objects.filter(deployment=deployment).order_by("pk")[:100]
+    return {
+        "notices": [
+            {"id": n.pk, "reference": n.reference, "event": n.event, "from_deployment": n.from_deployment,
+             "from_reference": n.from_reference,
+             "coordinator": {"deployment": n.coordinator_deployment, "reference": n.coordinator_reference}
+             if n.coordinator_reference else None}
+            for n in notices
+        ]
+    }
+
+
 def signal_register(*, deployment: str, data: dict) -> dict:
     """Register or update a signal with its keys; answers its national match, coordinator and other deployments'
     signals that share a key."""
@@ -171,6 +226,8 @@ def signal_register(*, deployment: str, data: dict) -> dict:
         defaults={"key_id": data["key_id"], "state": state, "placed_on": placed_on, "registered_at": now,
                   "updated_at": now},
     )
+    was_active = not created and signal.state == SignalState.ACTIVE
+    before = _coordinators([signal.national_match])
     if not created:
         signal.key_id, signal.state, signal.placed_on, signal.updated_at = data["key_id"], state, placed_on, now
         signal.save(update_fields=["key_id", "state", "placed_on", "updated_at"])
@@ -179,6 +236,9 @@ def signal_register(*, deployment: str, data: dict) -> dict:
         [HubKey(signal=signal, kind=kind, value=value) for kind, value in sorted(keys)], ignore_conflicts=True
     )
     sharing = _sharing(signal, keys)
+    numbers_before = {s.national_match for s in [signal, *sharing] if s.national_match}
+    # the matches this signal joins, as they were (its own match's were read before its state changed)
+    before = {**_coordinators(numbers_before - {signal.national_match}), **before}
     if sharing:
         numbers = sorted({s.national_match for s in [signal, *sharing] if s.national_match})
         kept = numbers[0] if numbers else HubMatchCounter.objects.create().pk
@@ -188,6 +248,10 @@ def signal_register(*, deployment: str, data: dict) -> dict:
     elif signal.national_match:
         _recompute(signal.national_match)
         signal.refresh_from_db()
+    if was_active and state == SignalState.ARCHIVED:
+        _notices_to_partners(signal, "archived")
+    numbers_after = set(HubSignal.objects.filter(pk__in=list(before)).values_list("national_match", flat=True))
+    _notices_of_coordinator_changes(before, numbers_after | {signal.national_match}, skip=signal.pk)
     return _match_answer(signal)
 
 
@@ -212,9 +276,14 @@ def signal_withdraw(*, deployment: str, data: dict) -> dict:
     if signal is None:
         raise Refused(404, "unknown_reference")
     number = signal.national_match
+    _notices_to_partners(signal, "withdrawn")
+    before = _coordinators([number])
+    before.pop(signal.pk, None)
     signal.delete()
     if number:
         _recompute(number)
+        numbers_after = set(HubSignal.objects.filter(pk__in=list(before)).values_list("national_match", flat=True))
+        _notices_of_coordinator_changes(before, numbers_after)
     return {"reference": data.get("reference"), "withdrawn": True}
 
 

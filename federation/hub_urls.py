@@ -11,6 +11,7 @@ urlpatterns = [
     path("federation/v1/signals/register/", hub_views.signal_register, name="signal_register"),
     path("federation/v1/signals/withdraw/", hub_views.signal_withdraw, name="signal_withdraw"),
     path("federation/v1/keys/lookup/", hub_views.key_lookup, name="key_lookup"),
+    path("federation/v1/notices/", hub_views.notices, name="notices"),
     path("federation/v1/exchange/", hub_views.exchange, name="exchange"),
     path("status/", hub_views.status, name="status"),
 ]

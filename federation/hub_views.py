@@ -28,6 +28,12 @@ def signal_withdraw(peer, data):
     return hub.signal_withdraw(deployment=peer.deployment, data=data)
 
 
+# a read with acknowledgements: each call is handled anew (its answer depends on what was acknowledged)
+@federation_endpoint(_trusted_deployment, remember_answer=False)
+def notices(peer, data):
+    return hub.notices_fetch(deployment=peer.deployment, data=data)
+
+
 @federation_endpoint(_trusted_deployment)
 def key_lookup(peer, data):
     return hub.key_lookup(deployment=peer.deployment, data=data)

@@ -71,6 +71,27 @@ class HubMatchCounter(models.Model):
         return national_reference(self.pk)
 
 
+class HubNotice(models.Model):
+    """What a deployment must hear about one of its signals' partners: withdrawn, archived, a new coordinator.
+
+    References only; fetched and acknowledged by the deployment (the hub never calls out for this)."""
+
+    deployment = models.CharField(max_length=64)
+    reference = models.CharField(max_length=64)
+    event = models.CharField(max_length=16)
+    from_deployment = models.CharField(max_length=64, blank=True)
+    from_reference = models.CharField(max_length=64, blank=True)
+    coordinator_deployment = models.CharField(max_length=64, blank=True)
+    coordinator_reference = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["deployment", "id"], name="hub_notice_for_deployment")]
+
+    def __str__(self):
+        return f"{self.event} for {self.deployment}/{self.reference}"
+
+
 def national_reference(pk: int | None) -> str:
     return f"L-{pk:06d}" if pk else ""
 

@@ -255,7 +255,50 @@ def outbox_send(*, now: datetime.datetime | None = None, limit: int = 200) -> di
             message.attempts += 1
             message.save(update_fields=["state", "sent_at", "attempts"])
             counts["sent"] += 1
+    if linked():
+        try:
+            counts["notices"] = notices_receive()
+        except protocol.ProtocolError as error:
+            logger.warning("federation notices not fetched: %s", error)
     return counts
+
+
+def notices_receive(*, rounds: int = 20) -> int:
+    """Fetch what the hub has to tell about our signals' partners, apply it, and acknowledge it with the next
+    fetch (a notice applied twice changes nothing, so a lost acknowledgement is harmless)."""
+    acknowledged: list[int] = []
+    handled = 0
+    for _round in range(rounds):
+        answer = _hub_call("/federation/v1/notices/", {"ack": acknowledged}, f"notices-{uuid.uuid4().hex}")
+        notices = answer.get("notices") or []
+        if not notices:
+            break
+        acknowledged = []
+        for notice in notices:
+            with transaction.atomic():
+                notice_apply(notice)
+            acknowledged.append(notice["id"])
+            handled += 1
+    return handled
+
+
+def notice_apply(notice: dict) -> None:
+    """A partner withdrawn (destroyed) or archived, or a new coordinator of the national match."""
+    federated = FederatedSignal.objects.filter(reference=notice.get("reference")).first()
+    if federated is None:
+        return
+    partner = RemoteParticipant.objects.filter(
+        signal_id=federated.signal_id, deployment=notice.get("from_deployment"), reference=notice.get("from_reference")
+    )
+    if notice.get("event") == "withdrawn":
+        partner.delete()
+    elif notice.get("event") == "archived":
+        partner.update(state=SignalState.ARCHIVED)
+    elif notice.get("event") == "coordinator":
+        coordinator = notice.get("coordinator") or {}
+        federated.coordinator_deployment = coordinator.get("deployment", "")
+        federated.coordinator_reference = coordinator.get("reference", "")
+        federated.save(update_fields=["coordinator_deployment", "coordinator_reference"])
 
 
 # --- matches with other deployments' signals ------------------------------------------------------------------

@@ -158,3 +158,37 @@ def test_the_hub_stores_no_bsn_in_what_it_is_sent(hub_settings, caller):
     caller("region-a").post(REGISTER, registration(ref("a1"), key("youth", "999970021"), key("parent", "999999126")))
     stored = " ".join(HubKey.objects.values_list("value", flat=True))
     assert "999970021" not in stored and "999999126" not in stored
+
+
+NOTICES = "/federation/v1/notices/"
+
+
+def test_partners_hear_of_a_withdrawal_and_of_the_new_coordinator_through_notices(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("parent", "999999126"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-02"))
+    b.post(REGISTER, registration(ref("b2"), key("parent", "999999126"), placed_on="2026-11-03"))
+    assert b.post(NOTICES, {"ack": []}).json() == {"notices": []}  # nothing changed for B yet
+    a.post(WITHDRAW, {"reference": ref("a1")})
+    notices = b.post(NOTICES, {"ack": []}).json()["notices"]
+    withdrawn = sorted((n["reference"], n["from_reference"]) for n in notices if n["event"] == "withdrawn")
+    assert withdrawn == sorted([(ref("b1"), ref("a1")), (ref("b2"), ref("a1"))])
+    # the coordinator was A's signal; now the earliest remaining one, B's first, for both of B's signals
+    coordinator = {n["reference"]: n["coordinator"] for n in notices if n["event"] == "coordinator"}
+    assert coordinator == {ref("b1"): {"deployment": "region-b", "reference": ref("b1")},
+                           ref("b2"): {"deployment": "region-b", "reference": ref("b1")}}
+    # acknowledged notices are gone; A's notices are about A's signals only (it learnt a1's coordinator when b1
+    # joined), and A cannot acknowledge B's
+    assert b.post(NOTICES, {"ack": [n["id"] for n in notices]}).json() == {"notices": []}
+    assert {n["reference"] for n in a.post(NOTICES, {"ack": [n["id"] for n in notices]}).json()["notices"]} == {
+        ref("a1")
+    }
+
+
+def test_partners_hear_that_a_signal_was_archived(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999970021"), placed_on="2026-11-02"))
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01", state="archived"))
+    events = {(n["event"], n["reference"]) for n in b.post(NOTICES, {}).json()["notices"]}
+    assert events == {("archived", ref("b1")), ("coordinator", ref("b1"))}
