@@ -46,6 +46,15 @@ def place(*, bsn: str, professional: str) -> dict:
     return {"signal": signal.pk}
 
 
+def end(*, professional: str, reason: str) -> dict:
+    from signals.models import Signal
+    from signals.services import signal_end
+
+    signal = Signal.objects.get(professional__full_name=professional, status="active")
+    signal_end(signal=signal, reason=reason)
+    return {"ended": professional}
+
+
 def detect_and_send() -> dict:
     """What the worker does after a placement: local detection, then the federation outbox."""
     from federation import regional
@@ -79,7 +88,8 @@ def state() -> dict:
             for f in FederatedSignal.objects.order_by("signal_id")
         ],
         "outbox": [[m.operation, m.state, m.attempts] for m in OutboxMessage.objects.order_by("id")],
-        "remote": [[r.signal_id, r.deployment, r.reference, r.contact_name] for r in RemoteParticipant.objects.all()],
+        "remote": [[r.signal_id, r.deployment, r.reference, r.contact_name, r.state]
+                   for r in RemoteParticipant.objects.order_by("id")],
         "mails": [
             {"to": n.recipient.full_name, "subject": n.subject, "match": n.context.get("match_reference"),
              "coordinator": (n.context.get("coordinator") or {}).get("name"),
@@ -113,8 +123,8 @@ def lookup(*, bsn: str, kind: str = "youth") -> dict:
     return {"status": 200, "answer": found}
 
 
-COMMANDS = {"seed": seed, "place": place, "detect_and_send": detect_and_send, "send": send, "state": state,
-            "lookup": lookup}
+COMMANDS = {"seed": seed, "place": place, "end": end, "detect_and_send": detect_and_send, "send": send,
+            "state": state, "lookup": lookup}
 
 if __name__ == "__main__":
     # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)

@@ -3,7 +3,8 @@ database, speaking the protocol over mutual TLS.
 
 The module's fixture starts the three and signals the BRP test family of mother 999999126 in both deployments
 (children 999970021 and 999970045 in deployment A, 999970033 and 999999151 in B); the tests then check what each
-party holds. The last two tests stop the hub and change its trust list, so they run last (file order).
+party holds. The last three tests stop the hub, end signals and change the trust list: they run last, in file
+order.
 """
 
 import base64
@@ -287,6 +288,23 @@ def test_the_hub_stopped_and_started_again_loses_nothing(federation):
     assert len(anna) == 1  # sent once, although the registration was tried twice
     # sending again sends nothing twice
     assert sent_again == {"sent": 0, "failed": 0, "waiting": 0, "notices": 0}
+
+
+def test_ending_in_one_deployment_reaches_the_other_and_the_coordinator_moves_on(federation):
+    a, b = federation["a"], federation["b"]
+    a.steps(
+        ["end", {"professional": "Bram Bakker", "reason": "placed_wrongly"}],  # destroyed at once
+        ["end", {"professional": "Anna Aalbers", "reason": "concern_gone"}],  # archived: the coordinator's signal
+        ["send", {}],
+    )
+    _, state_b = b.steps(["send", {}], ["state", {}])
+    remote = {name: state for *_, name, state in state_b["remote"]}
+    assert "Bram Bakker" not in remote  # forgotten on the other side too
+    assert remote["Anna Aalbers"] == "archived"
+    # the coordinator moved to the earliest active signal of the national match, Carla's, and B was told
+    carla = next(f for f in state_b["federated"] if f["professional"] == "Carla Claassen")
+    assert {tuple(f["coordinator"]) for f in state_b["federated"]} == {("region-b", carla["reference"])}
+    assert _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal") == [(4,)]
 
 
 def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(federation):
