@@ -14,7 +14,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import oprf, protocol
-from .models import HubKey, HubMatchCounter, HubNotice, HubSignal, KeyKind, SignalState, national_reference
+from .models import (
+    CallDirection,
+    FederationCall,
+    HubKey,
+    HubMatchCounter,
+    HubNotice,
+    HubSignal,
+    KeyKind,
+    SignalState,
+    national_reference,
+)
 from .protocol import Refused
 
 MAX_BLINDED_PER_CALL = 16
@@ -37,7 +47,15 @@ def current_key_id() -> str:
     return next(iter(hub_keys()))
 
 
-def oprf_evaluate(*, key_id: str | None, blinded: list[str]) -> dict:
+def oprf_evaluate(*, deployment: str, key_id: str | None, blinded: list[str]) -> dict:
+    """Evaluate blinded elements. Limited per deployment and hour (FEDERATION_OPRF_LIMIT_PER_HOUR): evaluation
+    reveals nothing about who is registered, but computing keys in bulk is not what a deployment does."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    recent = FederationCall.objects.filter(
+        direction=CallDirection.IN, peer=deployment, path__endswith="/oprf/evaluate/", status=200, at__gte=since
+    ).count()
+    if recent >= settings.FEDERATION_OPRF_LIMIT_PER_HOUR:
+        raise Refused(429, "rate_limited")
     keys = hub_keys()
     key_id = key_id or next(iter(keys))
     if key_id not in keys:

@@ -15,7 +15,7 @@ def _trusted_deployment(request) -> trust.Peer:
 
 @federation_endpoint(_trusted_deployment)
 def oprf_evaluate(peer, data):
-    return hub.oprf_evaluate(key_id=data.get("key_id"), blinded=data.get("blinded"))
+    return hub.oprf_evaluate(deployment=peer.deployment, key_id=data.get("key_id"), blinded=data.get("blinded"))
 
 
 @federation_endpoint(_trusted_deployment)

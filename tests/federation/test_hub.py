@@ -192,3 +192,12 @@ def test_partners_hear_that_a_signal_was_archived(hub_settings, caller):
     a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01", state="archived"))
     events = {(n["event"], n["reference"]) for n in b.post(NOTICES, {}).json()["notices"]}
     assert events == {("archived", ref("b1")), ("coordinator", ref("b1"))}
+
+
+def test_oprf_evaluation_is_limited_per_deployment_and_hour(hub_settings, caller):
+    hub_settings.FEDERATION_OPRF_LIMIT_PER_HOUR = 2
+    a, b = caller("region-a"), caller("region-b")
+    body = {"blinded": [base64.b64encode(oprf.blind(b"x")[1]).decode()]}
+    assert [a.post(EVALUATE, body).status_code for _ in range(3)] == [200, 200, 429]
+    assert a.post(EVALUATE, body).json() == {"code": "rate_limited"}
+    assert b.post(EVALUATE, body).status_code == 200  # another deployment has its own count

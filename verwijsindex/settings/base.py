@@ -378,6 +378,8 @@ FEDERATION_TRUST_FILE = env.str("FEDERATION_TRUST_FILE", default="")
 # FEDERATION_OPRF_KEYS (hub): the hub's OPRF keys, comma-separated `<key id>:<base64 of a 32-byte seed>`, newest first.
 # New registrations use the newest; keys of older ids are kept until every deployment has registered again.
 FEDERATION_OPRF_KEYS = env.list("FEDERATION_OPRF_KEYS", default=[])
+# FEDERATION_OPRF_LIMIT_PER_HOUR (hub): evaluation calls a deployment may make per hour (each up to 16 keys).
+FEDERATION_OPRF_LIMIT_PER_HOUR = env.int("FEDERATION_OPRF_LIMIT_PER_HOUR", default=5000)
 
 LOGGING = {
     "version": 1,
