@@ -27,6 +27,13 @@ def _cover(on_behalf_of_user_id: int | None, acted_as: str) -> dict:
     return {"on_behalf_of_user_id": on_behalf_of_user_id, "acted_as": acted_as} if on_behalf_of_user_id else {}
 
 
+def federation_partner_received(*, signal_id: int, deployment: str, reference: str) -> LogEntry:
+    """Contact details of a matched signal in another deployment were received through the hub (docs/federation.md)."""
+    return log_event(
+        action="federation_partner_received", signal_id=signal_id, deployment=deployment, reference=reference
+    )
+
+
 def logbook_searched_by_bsn(*, youth_pseudonym: str) -> LogEntry:
     """A process manager searched the region's logbook for one youth (by the BSN's pseudonym, never the BSN)."""
     return log_event(action="logbook_searched_by_bsn", youth_pseudonym=youth_pseudonym)

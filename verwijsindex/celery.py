@@ -25,7 +25,9 @@ def _django_logging(**kwargs):
 
 # Each app keeps its periodic tasks in `<app>/schedule.py` (a BEAT_SCHEDULE dict of task names, no imports
 # of models), so apps add jobs without touching shared settings.
-SCHEDULED_APPS = ("accounts", "regions", "persons", "signals", "matching", "notifications", "rights", "audit", "api")
+SCHEDULED_APPS = (
+    "accounts", "regions", "persons", "signals", "matching", "notifications", "rights", "audit", "api", "federation"
+)
 for _app_name in SCHEDULED_APPS:
     try:
         _schedule = import_module(f"{_app_name}.schedule")

@@ -8,7 +8,7 @@ from regions.selectors import region_by_host
 # Paths that answer on any host (health checks, static files, the dev BRP endpoint, e-mail provider webhooks,
 # the API: an API client belongs to an organisation, which fixes the region, so the API needs no region host;
 # the dev-only mailbox, which verwijsindex/urls.py mounts only in the dev profile).
-HOSTLESS_PREFIXES = ("/static/", "/health/", "/brp-embedded/", "/media/", "/anymail/", "/api/", "/dev/")
+HOSTLESS_PREFIXES = ("/static/", "/health/", "/brp-embedded/", "/media/", "/anymail/", "/api/", "/dev/", "/federation/")
 
 
 class RegionMiddleware:

@@ -39,6 +39,8 @@ urlpatterns = [
     path("brieven/", include("letters.urls")),
     path("api/v1/", include("api.urls")),
     path("api-koppelingen/", include("api.client_urls")),
+    # calls relayed by the national hub (mutual TLS; only the hub's certificate), docs/federation.md
+    path("federation/", include("federation.urls")),
     # the admin logs in through our own two-factor login, never through its password-only form
     path(
         "beheer/login/",

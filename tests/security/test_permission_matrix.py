@@ -217,6 +217,8 @@ MATRIX: dict[str, Row] = {
     "signals:organisation_team_contact": Row(allowed=frozenset({COORDINATOR})),
     "matching:my_matches": Row(allowed=PROFESSIONALS),
     "matching:my_matches_seen": Row(allowed=PROFESSIONALS, method="post"),
+    # the national match of an own signal (issue #22): its owner only
+    "federation:national_match": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
     "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),
@@ -231,6 +233,8 @@ MATRIX: dict[str, Row] = {
 ADMIN_NAMESPACE = "admin"
 API_NAMESPACE = "api"
 WEBHOOK_NAMESPACE = "anymail"
+# calls of the national hub (mutual TLS, no user): tests/federation/test_regional_endpoint.py checks every caller
+FEDERATION_ENDPOINTS = {"federation:exchange"}
 
 
 def _url_names(resolver=None, namespace: str | None = None):
@@ -245,7 +249,12 @@ def _url_names(resolver=None, namespace: str | None = None):
 
 def project_url_names() -> list[str]:
     return sorted(
-        {name for name in _url_names() if name.split(":")[0] not in (ADMIN_NAMESPACE, API_NAMESPACE, WEBHOOK_NAMESPACE)}
+        {
+            name
+            for name in _url_names()
+            if name.split(":")[0] not in (ADMIN_NAMESPACE, API_NAMESPACE, WEBHOOK_NAMESPACE)
+            and name not in FEDERATION_ENDPOINTS
+        }
     )
 
 

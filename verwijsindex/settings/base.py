@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "reports",
     "letters",
     "api",
+    "federation",
 ]
 
 MIDDLEWARE = [
@@ -353,6 +354,35 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="300/minute")
 API_PLACE_THROTTLE_RATE = env.str("API_PLACE_THROTTLE_RATE", default="60/minute")
 # API_IDEMPOTENCY_HOURS: how long a placement's Idempotency-Key is remembered.
 API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=48)
+
+# Federation through the national hub (docs/federation.md, docs/adr/0020-federation-through-a-hub.md).
+# VERWIJSINDEX_ROLE: "regional" (a regional index, the default) or "hub" (run with verwijsindex.settings.hub).
+VERWIJSINDEX_ROLE = env.str("VERWIJSINDEX_ROLE", default="regional")
+# FEDERATION_DEPLOYMENT_ID: this regional deployment's name on the hub's trust list; empty: not linked to a hub.
+FEDERATION_DEPLOYMENT_ID = env.str("FEDERATION_DEPLOYMENT_ID", default="")
+# FEDERATION_HUB_URL: the hub's base URL (https://...); empty: not linked to a hub.
+FEDERATION_HUB_URL = env.str("FEDERATION_HUB_URL", default="")
+# FEDERATION_TLS_CERT / FEDERATION_TLS_KEY: this party's certificate and its private key (PEM files, ECDSA P-256):
+# the client certificate of mutual TLS, and the key that signs every call and answer.
+FEDERATION_TLS_CERT = env.str("FEDERATION_TLS_CERT", default="")
+FEDERATION_TLS_KEY = env.str("FEDERATION_TLS_KEY", default="")
+# FEDERATION_TLS_CA: the CA bundle (PEM) that issued the federation's certificates; peers are verified against it.
+FEDERATION_TLS_CA = env.str("FEDERATION_TLS_CA", default="")
+# FEDERATION_HUB_CERT (regional): the hub's certificate (PEM): only it may call /federation/, its answers are
+# verified with it.
+FEDERATION_HUB_CERT = env.str("FEDERATION_HUB_CERT", default="")
+# FEDERATION_CLIENT_CERT_HEADER: behind a TLS-terminating proxy, the header in which it passes the verified client
+# certificate (URL-encoded PEM, e.g. nginx's $ssl_client_escaped_cert). Empty: only `manage.py federation_serve`,
+# which terminates TLS itself. Never set it where clients can reach Django without that proxy.
+FEDERATION_CLIENT_CERT_HEADER = env.str("FEDERATION_CLIENT_CERT_HEADER", default="")
+# FEDERATION_TRUST_FILE (hub): the trust list, JSON {"deployments": {id: {"certificate": PEM, "url": base URL}},
+# "operators": {name: PEM}}. Read again whenever the file changes: a deployment taken off it is refused at once.
+FEDERATION_TRUST_FILE = env.str("FEDERATION_TRUST_FILE", default="")
+# FEDERATION_OPRF_KEYS (hub): the hub's OPRF keys, comma-separated `<key id>:<base64 of a 32-byte seed>`, newest first.
+# New registrations use the newest; keys of older ids are kept until every deployment has registered again.
+FEDERATION_OPRF_KEYS = env.list("FEDERATION_OPRF_KEYS", default=[])
+# FEDERATION_OPRF_LIMIT_PER_HOUR (hub): evaluation calls a deployment may make per hour (each up to 16 keys).
+FEDERATION_OPRF_LIMIT_PER_HOUR = env.int("FEDERATION_OPRF_LIMIT_PER_HOUR", default=5000)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class FederationConfig(AppConfig):
+    name = "federation"
+    verbose_name = _("Landelijke koppeling")
+
+    def ready(self):
+        # a regional deployment linked to a hub tells it of its signals; the hub itself has no signals
+        if getattr(settings, "VERWIJSINDEX_ROLE", "regional") == "regional" and "signals" in settings.INSTALLED_APPS:
+            from signals.hooks import register_signal_placed, register_signals_ending
+
+            from . import handlers
+
+            register_signal_placed(handlers.on_signal_placed)
+            register_signals_ending(handlers.on_signals_ending)

@@ -1,0 +1,17 @@
+"""URLs of a deployment running as the hub (VERWIJSINDEX_ROLE=hub): the protocol and a status page, nothing else."""
+
+from django.urls import path
+
+from . import hub_views
+
+app_name = "hub"
+
+urlpatterns = [
+    path("federation/v1/oprf/evaluate/", hub_views.oprf_evaluate, name="oprf_evaluate"),
+    path("federation/v1/signals/register/", hub_views.signal_register, name="signal_register"),
+    path("federation/v1/signals/withdraw/", hub_views.signal_withdraw, name="signal_withdraw"),
+    path("federation/v1/keys/lookup/", hub_views.key_lookup, name="key_lookup"),
+    path("federation/v1/notices/", hub_views.notices, name="notices"),
+    path("federation/v1/exchange/", hub_views.exchange, name="exchange"),
+    path("status/", hub_views.status, name="status"),
+]

@@ -1,0 +1,132 @@
+"""Runs inside one deployment's process for the federation test: `python -m tests.federation.deployment STEPS`.
+
+The steps are a JSON list of [command, {arguments}]; the answers are printed as one JSON list. The environment
+(DATABASE_URL, DJANGO_SETTINGS_MODULE, FEDERATION_*) chooses the deployment.
+"""
+
+import json
+import sys
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def seed(*, deployment: str, professionals: list[str]) -> dict:
+    """A region serving 's-Gravenhage (0518) with one organisation and these professionals (by full name)."""
+    from tests.accounts.factories import professional
+    from tests.regions.factories import MunicipalityFactory, OrganisationFactory, RegionFactory
+
+    region = RegionFactory(slug=f"regio-{deployment}", name=f"Verwijsindex {deployment}")
+    MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", region=region)
+    organisation = OrganisationFactory(region=region, name=f"Jeugdteam {deployment}", code=f"jt-{deployment}")
+    users = {}
+    for index, name in enumerate(professionals):
+        user = professional(organisation, user__full_name=name, user__email=f"prof{index}.{deployment}@example.nl")
+        users[name] = user.pk
+    return {"organisation": organisation.pk, "users": users}
+
+
+def place(*, bsn: str, professional: str) -> dict:
+    from django.utils import timezone
+
+    from accounts.models import User
+    from persons.services import youth_by_bsn
+    from signals.services import signal_place
+    from tests.signals.factories import informed
+
+    user = User.objects.get(full_name=professional)
+    organisation = user.memberships.first().organisation
+    youth = youth_by_bsn(bsn=bsn)
+    signal = signal_place(
+        professional=user, organisation=organisation, youth=youth, informing=informed(timezone.localdate())
+    )
+    return {"signal": signal.pk}
+
+
+def end(*, professional: str, reason: str) -> dict:
+    from signals.models import Signal
+    from signals.services import signal_end
+
+    signal = Signal.objects.get(professional__full_name=professional, status="active")
+    signal_end(signal=signal, reason=reason)
+    return {"ended": professional}
+
+
+def detect_and_send() -> dict:
+    """What the worker does after a placement: local detection, then the federation outbox."""
+    from federation import regional
+    from matching.services import matches_detect_pending
+
+    matches_detect_pending()
+    return regional.outbox_send()
+
+
+def send() -> dict:
+    from federation import regional
+
+    return regional.outbox_send()
+
+
+def state() -> dict:
+    from federation.models import FederatedSignal, OutboxMessage, RemoteParticipant
+    from notifications.models import Notification
+    from signals.models import Signal
+
+    signals = {s.pk: s for s in Signal.objects.select_related("professional")}
+    return {
+        "federated": [
+            {
+                "signal": f.signal_id,
+                "professional": signals[f.signal_id].professional.full_name if f.signal_id in signals else None,
+                "reference": f.reference,
+                "national_match": f.national_match,
+                "coordinator": [f.coordinator_deployment, f.coordinator_reference],
+            }
+            for f in FederatedSignal.objects.order_by("signal_id")
+        ],
+        "outbox": [[m.operation, m.state, m.attempts] for m in OutboxMessage.objects.order_by("id")],
+        "remote": [[r.signal_id, r.deployment, r.reference, r.contact_name, r.state]
+                   for r in RemoteParticipant.objects.order_by("id")],
+        "mails": [
+            {"to": n.recipient.full_name, "subject": n.subject, "match": n.context.get("match_reference"),
+             "coordinator": (n.context.get("coordinator") or {}).get("name"),
+             "others": [o["name"] for m in n.context.get("matches", []) for o in m.get("others", [])],
+             "federated": bool(n.context.get("federated"))}
+            for n in Notification.objects.select_related("recipient").order_by("id")
+        ],
+    }
+
+
+def lookup(*, bsn: str, kind: str = "youth") -> dict:
+    """Ask the hub about a key (computed through the OPRF like any key) without registering a signal for it."""
+    import base64
+
+    from federation import oprf, protocol, regional
+
+    value = f"verwijsindex:{kind}:{bsn}".encode()
+    blind, blinded = oprf.blind(value)
+    try:
+        answer = regional._hub_call(
+            "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, f"lookup-oprf-{bsn}"
+        )
+        key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
+        found = regional._hub_call(
+            "/federation/v1/keys/lookup/",
+            {"key_id": answer["key_id"], "key": {"kind": kind, "value": key}},
+            f"lookup-{bsn}-{kind}",
+        )
+    except protocol.ProtocolError as error:
+        return {"status": error.status, "code": error.code}
+    return {"status": 200, "answer": found}
+
+
+COMMANDS = {"seed": seed, "place": place, "end": end, "detect_and_send": detect_and_send, "send": send,
+            "state": state, "lookup": lookup}
+
+if __name__ == "__main__":
+    # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)
+    _setup()
+    print(json.dumps([COMMANDS[command](**arguments) for command, arguments in json.loads(sys.argv[1])], default=str))

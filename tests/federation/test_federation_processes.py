@@ -1,0 +1,316 @@
+"""Issue #22's Done-when: a hub and two regional deployments as separate processes on 127.0.0.1, each with its own
+database, speaking the protocol over mutual TLS.
+
+The module's fixture starts the three and signals the BRP test family of mother 999999126 in both deployments
+(children 999970021 and 999970045 in deployment A, 999970033 and 999999151 in B); the tests then check what each
+party holds. The last three tests stop the hub, end signals and change the trust list: they run last, in file
+order.
+"""
+
+import base64
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from tests.federation.pki import Pki
+
+pytestmark = pytest.mark.federation
+
+ROOT = Path(__file__).resolve().parents[2]
+FAMILY_BSNS = ["999999126", "999970021", "999970033", "999970045", "999999151", "999999163", "999999138"]
+FAMILY_SURNAMES = ["Maasland", "Meulengraaf"]
+PROFESSIONALS_A = ["Anna Aalbers", "Bram Bakker"]
+PROFESSIONALS_B = ["Carla Claassen", "Daan Dekker", "Eva Evers"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url(name: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin_connection():
+    return psycopg.connect(_database_url("postgres"), autocommit=True)
+
+
+class Party:
+    def __init__(self, name: str, env: dict, port: int):
+        self.name, self.env, self.port, self.process = name, env, port, None
+        self.log = None
+
+    def manage(self, *args, timeout=300) -> str:
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
+                                text=True, timeout=timeout)
+        assert result.returncode == 0, f"{self.name}: manage.py {args[0]} failed:\n{result.stderr[-3000:]}"
+        return result.stdout
+
+    def steps(self, *steps) -> list:
+        """Run [command, {arguments}] steps in one process of this deployment (tests/federation/deployment.py)."""
+        result = subprocess.run([sys.executable, "-m", "tests.federation.deployment", json.dumps(steps)],
+                                cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, f"{self.name}: {steps} failed:\n{result.stderr[-3000:]}"
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def run(self, command: str, **arguments):
+        return self.steps([command, arguments])[0]
+
+    def start(self, tmp: Path):
+        self.log = open(tmp / f"{self.name}.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "federation_serve", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"{self.name} stopped; see {self.log.name}"
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"{self.name} did not start")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+        self.process = None
+        if self.log:
+            self.log.close()
+            self.log = None
+
+
+def _write_trust(path: Path, deployments: dict, operators: dict) -> None:
+    path.write_text(json.dumps({"deployments": deployments, "operators": operators}))
+    # a later write within the same clock tick must still be seen as a change
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+
+
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory):
+    if "DATABASE_URL" not in os.environ:
+        pytest.skip("needs DATABASE_URL (the shared PostgreSQL)")
+    tmp = tmp_path_factory.mktemp("federation")
+    pki = Pki(tmp)
+    certs = {name: pki.issue(name) for name in ("hub", "region-a", "region-b", "operator")}
+    ports = {name: _free_port() for name in ("hub", "region-a", "region-b")}
+    databases = {"hub": "vi_hub_fed_hub", "region-a": "vi_hub_fed_a", "region-b": "vi_hub_fed_b"}
+    with _admin_connection() as admin:
+        for name in databases.values():
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{databases["hub"]}"')
+        admin.execute(f'CREATE DATABASE "{databases["region-a"]}"')
+
+    trust_file = tmp / "trust.json"
+    deployments = {
+        name: {"certificate": certs[name]["pem"], "url": f"https://127.0.0.1:{ports[name]}"}
+        for name in ("region-a", "region-b")
+    }
+    _write_trust(trust_file, deployments, {"operator": certs["operator"]["pem"]})
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("FEDERATION_", "DJANGO_"))}
+    base.update({"PYTHONPATH": str(ROOT), "FEDERATION_TLS_CA": str(pki.ca_path), "LOG_LEVEL": "WARNING"})
+    hub = Party("hub", {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.hub",
+        "VERWIJSINDEX_ROLE": "hub",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DATABASE_URL": _database_url(databases["hub"]),
+        "FEDERATION_TLS_CERT": str(certs["hub"]["cert"]),
+        "FEDERATION_TLS_KEY": str(certs["hub"]["key"]),
+        "FEDERATION_TRUST_FILE": str(trust_file),
+        "FEDERATION_OPRF_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+    }, ports["hub"])
+    regions = {
+        name: Party(name, {
+            **base,
+            "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.test",
+            "DATABASE_URL": _database_url(databases[name]),
+            "BRP_CLIENT": "embedded",
+            "FEDERATION_DEPLOYMENT_ID": name,
+            "FEDERATION_HUB_URL": f"https://127.0.0.1:{ports['hub']}",
+            "FEDERATION_TLS_CERT": str(certs[name]["cert"]),
+            "FEDERATION_TLS_KEY": str(certs[name]["key"]),
+            "FEDERATION_HUB_CERT": str(certs["hub"]["cert"]),
+        }, ports[name])
+        for name in ("region-a", "region-b")
+    }
+    a, b = regions["region-a"], regions["region-b"]
+    hub_migrate = subprocess.Popen([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=hub.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    a.manage("migrate", "--noinput")
+    # B starts as a copy of A's freshly migrated, still empty database: one migration run instead of two
+    with _admin_connection() as admin:
+        admin.execute(f'CREATE DATABASE "{databases["region-b"]}" TEMPLATE "{databases["region-a"]}"')
+    assert hub_migrate.wait(timeout=300) == 0, hub_migrate.stderr.read().decode()[-3000:]
+    parties = [hub, a, b]
+    try:
+        for party in parties:
+            party.start(tmp)
+        *_, sent_a = a.steps(
+            ["seed", {"deployment": "a", "professionals": PROFESSIONALS_A}],
+            ["place", {"bsn": "999970021", "professional": "Anna Aalbers"}],
+            ["place", {"bsn": "999970045", "professional": "Bram Bakker"}],
+            ["detect_and_send", {}],
+        )
+        *_, sent_b = b.steps(
+            ["seed", {"deployment": "b", "professionals": PROFESSIONALS_B}],
+            ["place", {"bsn": "999970033", "professional": "Carla Claassen"}],
+            ["place", {"bsn": "999999151", "professional": "Daan Dekker"}],
+            ["detect_and_send", {}],
+        )
+        yield {"hub": hub, "a": a, "b": b, "tmp": tmp, "trust_file": trust_file, "deployments": deployments,
+               "operator": certs["operator"], "databases": databases, "sent": (sent_a, sent_b), "certs": certs,
+               "ca": pki.ca_path}
+    finally:
+        for party in parties:
+            party.stop()
+
+
+def _hub_rows(federation, sql: str):
+    with psycopg.connect(_database_url(federation["databases"]["hub"])) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_family_in_two_deployments_gives_one_match_one_coordinator_and_mails_on_both_sides(federation):
+    state_a, state_b = federation["a"].run("state"), federation["b"].run("state")
+    federated = state_a["federated"] + state_b["federated"]
+    assert len(federated) == 4
+    # one national match, one coordinator, the same for all four signals in both deployments
+    assert {f["national_match"] for f in federated} == {"L-000001"}
+    assert len({tuple(f["coordinator"]) for f in federated}) == 1
+    coordinator_deployment, coordinator_reference = federated[0]["coordinator"]
+    coordinator = next(f for f in federated if f["reference"] == coordinator_reference)
+    # the earliest signal of the match: Anna's, placed first
+    assert (coordinator_deployment, coordinator["professional"]) == ("region-a", "Anna Aalbers")
+    # the hub agrees: one match number for the four registered signals
+    counts = "SELECT count(*), count(DISTINCT national_match) FROM federation_hubsignal"
+    assert _hub_rows(federation, counts) == [(4, 1)]
+
+    # e-mails on both sides: each professional hears of every professional of the other deployment, and every
+    # federated e-mail names the same match and the same coordinator
+    for state, own, others in ((state_a, PROFESSIONALS_A, PROFESSIONALS_B[:2]),
+                               (state_b, PROFESSIONALS_B[:2], PROFESSIONALS_A)):
+        mails = [m for m in state["mails"] if m["federated"]]
+        for professional in own:
+            heard_of = sorted(o for m in mails if m["to"] == professional for o in m["others"])
+            assert heard_of == sorted(others)
+        assert {m["match"] for m in mails} == {"L-000001"}
+        assert {m["coordinator"] for m in mails} == {"Anna Aalbers"}
+    # nothing twice: one e-mail per pair and side (2 x 2 pairs, mailed on both sides)
+    assert len([m for m in state_a["mails"] + state_b["mails"] if m["federated"]]) == 8
+    assert all(op_state == "sent" for _, op_state, _ in state_a["outbox"] + state_b["outbox"])
+
+
+def test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation):
+    dump = subprocess.run(
+        ["pg_dump", "--data-only", "--no-owner", _database_url(federation["databases"]["hub"])],
+        capture_output=True, text=True, timeout=120,
+    )
+    if dump.returncode != 0:  # no pg_dump of the server's version here: read every text column ourselves
+        text = []
+        for table, column in _hub_rows(
+            federation,
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND data_type IN ('text', 'character varying', 'jsonb')",
+        ):
+            query = f'SELECT "{column}"::text FROM "{table}"'  # noqa: S608 - names from the catalogue
+            text += [str(row[0]) for row in _hub_rows(federation, query)]
+        content = "\n".join(text)
+    else:
+        content = dump.stdout
+    assert "federation_hubkey" in content or "HubKey" in content or len(content) > 100
+    for bsn in FAMILY_BSNS:
+        assert bsn not in content
+    assert not re.search(r"(?<![0-9a-f])\d{9}(?![0-9a-f])", content), "a nine-digit number (a BSN?) in the hub"
+    for name in FAMILY_SURNAMES + PROFESSIONALS_A + PROFESSIONALS_B + ["Jeugdteam"]:
+        assert name.lower() not in content.lower()
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", content), "an e-mail address in the hub's database"
+    assert "0518010000583543" not in content  # the family's BAG id
+
+
+def test_a_deployment_asking_about_a_key_it_has_not_registered_is_refused(federation):
+    others, nobodys, own = federation["a"].steps(
+        ["lookup", {"bsn": "999999151"}], ["lookup", {"bsn": "999999163"}], ["lookup", {"bsn": "999970021"}]
+    )
+    # 999999151 is registered by B only: A may not ask who holds it
+    assert others == {"status": 403, "code": "key_not_registered_by_caller"}
+    # the same refusal for a key nobody holds: the refusal tells nothing
+    assert nobodys == {"status": 403, "code": "key_not_registered_by_caller"}
+    # about its own signal's key it gets the national match and the other deployments' signals that share the key
+    assert own["status"] == 200 and own["answer"]["national_match"] == "L-000001"
+    # the refusals are logged at the hub
+    assert _hub_rows(
+        federation, "SELECT count(*) FROM federation_federationcall WHERE path LIKE '%keys/lookup%' AND status = 403"
+    ) == [(2,)]
+
+
+def test_the_hub_stopped_and_started_again_loses_nothing(federation):
+    hub, b = federation["hub"], federation["b"]
+    before = _hub_rows(federation, "SELECT deployment, reference, national_match FROM federation_hubsignal ORDER BY id")
+    hub.stop()
+    # a same-youth match with Anna, placed while the hub is down
+    _, waiting, state = b.steps(
+        ["place", {"bsn": "999970021", "professional": "Eva Evers"}], ["detect_and_send", {}], ["state", {}]
+    )
+    assert waiting["sent"] == 0 and waiting["waiting"] >= 1 and "notices" not in waiting  # the hub is down
+    assert ["register", "pending", 1] in state["outbox"]
+    hub.start(federation["tmp"])
+    after_restart = _hub_rows(federation, "SELECT deployment, reference, national_match FROM federation_hubsignal "
+                                          "ORDER BY id")
+    assert after_restart == before
+    # the queued registration goes out when it is due (the retry pause is skipped here by sending "later")
+    with psycopg.connect(_database_url(federation["databases"]["region-b"])) as connection:
+        connection.execute("UPDATE federation_outboxmessage SET next_attempt_at = now() WHERE state = 'pending'")
+    _, state_b, sent_again = b.steps(["send", {}], ["state", {}], ["send", {}])
+    state_a = federation["a"].run("state")
+    assert all(s == "sent" for _, s, _ in state_b["outbox"])
+    counts = "SELECT count(*), count(DISTINCT national_match) FROM federation_hubsignal"
+    assert _hub_rows(federation, counts) == [(5, 1)]
+    eva = [m for m in state_b["mails"] if m["to"] == "Eva Evers" and m["federated"]]
+    assert sorted(o for m in eva for o in m["others"]) == sorted(PROFESSIONALS_A)
+    assert {m["coordinator"] for m in eva} == {"Anna Aalbers"}
+    anna = [m for m in state_a["mails"] if m["to"] == "Anna Aalbers" and "Eva Evers" in m["others"]]
+    assert len(anna) == 1  # sent once, although the registration was tried twice
+    # sending again sends nothing twice
+    assert sent_again == {"sent": 0, "failed": 0, "waiting": 0, "notices": 0}
+
+
+def test_ending_in_one_deployment_reaches_the_other_and_the_coordinator_moves_on(federation):
+    a, b = federation["a"], federation["b"]
+    a.steps(
+        ["end", {"professional": "Bram Bakker", "reason": "placed_wrongly"}],  # destroyed at once
+        ["end", {"professional": "Anna Aalbers", "reason": "concern_gone"}],  # archived: the coordinator's signal
+        ["send", {}],
+    )
+    _, state_b = b.steps(["send", {}], ["state", {}])
+    remote = {name: state for *_, name, state in state_b["remote"]}
+    assert "Bram Bakker" not in remote  # forgotten on the other side too
+    assert remote["Anna Aalbers"] == "archived"
+    # the coordinator moved to the earliest active signal of the national match, Carla's, and B was told
+    carla = next(f for f in state_b["federated"] if f["professional"] == "Carla Claassen")
+    assert {tuple(f["coordinator"]) for f in state_b["federated"]} == {("region-b", carla["reference"])}
+    assert _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal") == [(4,)]
+
+
+def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(federation):
+    deployments = dict(federation["deployments"])
+    deployments.pop("region-b")
+    _write_trust(federation["trust_file"], deployments, {"operator": federation["operator"]["pem"]})
+    # no restart of the hub: the next call is refused
+    assert federation["b"].run("lookup", bsn="999970033") == {"status": 403, "code": "not_trusted"}
+    assert federation["a"].run("lookup", bsn="999970021")["status"] == 200

@@ -1,0 +1,203 @@
+"""The hub in-process: who may call, what a registration answers, and that nobody can search it."""
+
+import base64
+import hashlib
+
+import pytest
+from django.test import Client
+
+from federation import hub, oprf
+from federation.models import FederationCall, HubKey, HubSignal
+from tests.federation.conftest import write_trust
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("federation.hub_urls")]
+
+REGISTER = "/federation/v1/signals/register/"
+LOOKUP = "/federation/v1/keys/lookup/"
+EVALUATE = "/federation/v1/oprf/evaluate/"
+EXCHANGE = "/federation/v1/exchange/"
+WITHDRAW = "/federation/v1/signals/withdraw/"
+
+
+def key(kind: str, value: str, key_id: str = "k2") -> dict:
+    """A national key as a deployment computes it (here without blinding: the output is the same)."""
+    return {"kind": kind, "value": oprf.evaluate(hub.hub_keys()[key_id], f"verwijsindex:{kind}:{value}".encode()).hex()}
+
+
+def registration(reference: str, *keys, key_id="k2", state="active", placed_on="2026-12-01") -> dict:
+    return {"reference": reference, "key_id": key_id, "keys": list(keys), "state": state, "placed_on": placed_on}
+
+
+def ref(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def test_oprf_evaluation_gives_what_the_key_gives(hub_settings, caller):
+    blind, blinded = oprf.blind(b"verwijsindex:youth:999970021")
+    response = caller("region-a").post(EVALUATE, {"blinded": [base64.b64encode(blinded).decode()]})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["key_id"] == "k2"  # the newest key
+    output = oprf.finalize(b"verwijsindex:youth:999970021", blind, base64.b64decode(answer["evaluated"][0]))
+    assert output == oprf.evaluate(hub.hub_keys()["k2"], b"verwijsindex:youth:999970021")
+
+
+def test_registration_answers_the_other_deployments_signals_that_share_a_key(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    first = a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), key("parent", "999999126")))
+    assert first.status_code == 200 and first.json()["partners"] == []
+    # a second signal of A on a sibling: no partner of another deployment, but the same national match
+    second = a.post(REGISTER, registration(ref("a2"), key("youth", "999970045"), key("parent", "999999126")))
+    assert second.json()["partners"] == []
+    answer = b.post(REGISTER, registration(ref("b1"), key("youth", "999970033"), key("parent", "999999126"))).json()
+    assert sorted(p["reference"] for p in answer["partners"]) == sorted([ref("a1"), ref("a2")])
+    assert {tuple(p["kinds"]) for p in answer["partners"]} == {("parent",)}
+    assert answer["national_match"] == first.json()["national_match"] or answer["national_match"].startswith("L-")
+    assert HubSignal.objects.values("national_match").distinct().count() == 1
+    # the coordinator: the earliest active signal (A's first)
+    assert answer["coordinator"] == {"deployment": "region-a", "reference": ref("a1")}
+
+
+def test_keys_under_another_hub_key_do_not_match(hub_settings, caller):
+    caller("region-a").post(REGISTER, registration(ref("a1"), key("youth", "999970021", "k1"), key_id="k1"))
+    answer = caller("region-b").post(REGISTER, registration(ref("b1"), key("youth", "999970021"))).json()
+    assert answer["partners"] == []
+
+
+def test_a_repeated_registration_changes_nothing_and_gets_the_same_answer(hub_settings, caller):
+    a = caller("region-a")
+    body = registration(ref("a1"), key("youth", "999970021"))
+    first = a.post(REGISTER, body, key="same-key")
+    again = a.post(REGISTER, body, key="same-key")
+    assert first.json() == again.json()
+    assert HubSignal.objects.count() == 1 and HubKey.objects.count() == 1
+
+
+def test_a_deployment_cannot_ask_about_a_key_it_has_not_registered(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999999151")))
+    refused = a.post(LOOKUP, {"key_id": "k2", "key": key("youth", "999999151")})
+    nobody = a.post(LOOKUP, {"key_id": "k2", "key": key("youth", "999999163")})
+    assert refused.status_code == nobody.status_code == 403
+    assert refused.json() == nobody.json() == {"code": "key_not_registered_by_caller"}
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999999151")))
+    allowed = a.post(LOOKUP, {"key_id": "k2", "key": key("youth", "999999151")})
+    assert allowed.status_code == 200
+    assert [p["reference"] for p in allowed.json()["partners"]] == [ref("b1")]
+
+
+def test_contact_details_travel_only_between_matched_signals(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021")))
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999999151")))
+    contact = {"name": "X", "organisation": "Y", "email": "x@example.nl", "phone": ""}
+    response = a.post(EXCHANGE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1"),
+                                 "contact": contact})
+    assert response.status_code == 403 and response.json() == {"code": "not_matched"}
+    # nor from another deployment's signal
+    response = b.post(EXCHANGE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1"),
+                                 "contact": contact})
+    assert response.status_code == 403
+
+
+def test_withdrawal_forgets_the_signal_and_splits_its_national_match(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021")))
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999970021")))
+    assert HubSignal.objects.exclude(national_match=None).count() == 2
+    assert a.post(WITHDRAW, {"reference": ref("a1")}).status_code == 200
+    assert list(HubSignal.objects.values_list("reference", "national_match")) == [(ref("b1"), None)]
+    assert not HubKey.objects.filter(signal__reference=ref("a1")).exists()
+    # B cannot withdraw A's signal
+    a.post(REGISTER, registration(ref("a2"), key("youth", "999970021")))
+    assert b.post(WITHDRAW, {"reference": ref("a2")}).status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", [EVALUATE, REGISTER, WITHDRAW, LOOKUP, EXCHANGE])
+def test_every_endpoint_refuses_callers_without_a_trusted_certificate_or_signature(hub_settings, caller, endpoint):
+    assert Client().post(endpoint, {}, content_type="application/json").status_code == 403  # no certificate
+    assert caller("stranger").post(endpoint, {}).status_code == 403  # a certificate of the CA, not on the list
+    assert caller("region-a").post(endpoint, {}, sign=False).status_code == 403  # no signature
+    assert caller("region-a").post(endpoint, {}, sender="region-b").status_code == 403  # names another sender
+    assert Client(SSL_CLIENT_CERT=caller("region-a").pem).get(endpoint).status_code in (403, 405)
+    assert FederationCall.objects.filter(path=endpoint, status=403).count() >= 4
+
+
+def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(hub_settings, caller, pki, tmp_path):
+    b = caller("region-b")
+    assert b.post(REGISTER, registration(ref("b1"), key("youth", "999970021"))).status_code == 200
+    write_trust(tmp_path / "trust.json", pki, deployments=("region-a",))
+    refused = b.post(REGISTER, registration(ref("b2"), key("youth", "999970033")))
+    assert refused.status_code == 403 and refused.json() == {"code": "not_trusted"}
+
+
+def test_answers_are_signed_by_the_hub(hub_settings, caller, pki):
+    from federation import trust
+
+    a = caller("region-a")
+    response = a.post(EVALUATE, {"blinded": [base64.b64encode(oprf.blind(b"x")[1]).decode()]}, key="signed")
+    request_signature = FederationCall.objects.filter(idempotency_key="signed").get().signature
+    trust.verify(
+        response.headers["Federation-Signature"],
+        lambda ts: trust.response_signing_parts(200, ts, request_signature, response.content),
+        certificate=trust.certificate_from_pem(pki["hub"]["pem"]),
+    )
+
+
+def test_the_status_page_is_for_the_operators_only_and_shows_counts(hub_settings, caller, pki):
+    caller("region-a").post(REGISTER, registration(ref("a1"), key("youth", "999970021")))
+    assert Client().get("/status/").status_code == 403
+    assert Client(SSL_CLIENT_CERT=pki["region-a"]["pem"]).get("/status/").status_code == 403
+    page = Client(SSL_CLIENT_CERT=pki["operator"]["pem"]).get("/status/")
+    assert page.status_code == 200
+    assert "region-a" in page.content.decode()
+    assert ref("a1") not in page.content.decode()
+
+
+def test_the_hub_stores_no_bsn_in_what_it_is_sent(hub_settings, caller):
+    caller("region-a").post(REGISTER, registration(ref("a1"), key("youth", "999970021"), key("parent", "999999126")))
+    stored = " ".join(HubKey.objects.values_list("value", flat=True))
+    assert "999970021" not in stored and "999999126" not in stored
+
+
+NOTICES = "/federation/v1/notices/"
+
+
+def test_partners_hear_of_a_withdrawal_and_of_the_new_coordinator_through_notices(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("parent", "999999126"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-02"))
+    b.post(REGISTER, registration(ref("b2"), key("parent", "999999126"), placed_on="2026-11-03"))
+    assert b.post(NOTICES, {"ack": []}).json() == {"notices": []}  # nothing changed for B yet
+    a.post(WITHDRAW, {"reference": ref("a1")})
+    notices = b.post(NOTICES, {"ack": []}).json()["notices"]
+    withdrawn = sorted((n["reference"], n["from_reference"]) for n in notices if n["event"] == "withdrawn")
+    assert withdrawn == sorted([(ref("b1"), ref("a1")), (ref("b2"), ref("a1"))])
+    # the coordinator was A's signal; now the earliest remaining one, B's first, for both of B's signals
+    coordinator = {n["reference"]: n["coordinator"] for n in notices if n["event"] == "coordinator"}
+    assert coordinator == {ref("b1"): {"deployment": "region-b", "reference": ref("b1")},
+                           ref("b2"): {"deployment": "region-b", "reference": ref("b1")}}
+    # acknowledged notices are gone; A's notices are about A's signals only (it learnt a1's coordinator when b1
+    # joined), and A cannot acknowledge B's
+    assert b.post(NOTICES, {"ack": [n["id"] for n in notices]}).json() == {"notices": []}
+    assert {n["reference"] for n in a.post(NOTICES, {"ack": [n["id"] for n in notices]}).json()["notices"]} == {
+        ref("a1")
+    }
+
+
+def test_partners_hear_that_a_signal_was_archived(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999970021"), placed_on="2026-11-02"))
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01", state="archived"))
+    events = {(n["event"], n["reference"]) for n in b.post(NOTICES, {}).json()["notices"]}
+    assert events == {("archived", ref("b1")), ("coordinator", ref("b1"))}
+
+
+def test_oprf_evaluation_is_limited_per_deployment_and_hour(hub_settings, caller):
+    hub_settings.FEDERATION_OPRF_LIMIT_PER_HOUR = 2
+    a, b = caller("region-a"), caller("region-b")
+    body = {"blinded": [base64.b64encode(oprf.blind(b"x")[1]).decode()]}
+    assert [a.post(EVALUATE, body).status_code for _ in range(3)] == [200, 200, 429]
+    assert a.post(EVALUATE, body).json() == {"code": "rate_limited"}
+    assert b.post(EVALUATE, body).status_code == 200  # another deployment has its own count

@@ -1,0 +1,39 @@
+"""docs/federation-hub.openapi.yaml describes every endpoint of the hub, and the hub's answers fit it."""
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from django.urls import URLPattern
+
+from federation import hub_urls
+from tests.federation.test_hub import REGISTER, key, ref, registration
+
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "federation-hub.openapi.yaml").read_text())
+
+
+def _schema(name: str) -> dict:
+    """A component schema with its references resolvable (the whole document as the root)."""
+    return {**SPEC, "$ref": f"#/components/schemas/{name}"}
+
+
+def test_every_protocol_endpoint_of_the_hub_is_described_and_nothing_else():
+    protocol_paths = {
+        f"/{pattern.pattern}"
+        for pattern in hub_urls.urlpatterns
+        if isinstance(pattern, URLPattern) and str(pattern.pattern).startswith("federation/")
+    }
+    assert protocol_paths == set(SPEC["paths"])
+    assert all(set(operations) == {"post"} for operations in SPEC["paths"].values())
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("federation.hub_urls")
+def test_a_registration_answer_fits_the_description(hub_settings, caller):
+    caller("region-a").post(REGISTER, registration(ref("a1"), key("parent", "999999126")))
+    body = registration(ref("b1"), key("parent", "999999126"))
+    jsonschema.validate(body, _schema("Registration"))
+    answer = caller("region-b").post(REGISTER, body).json()
+    jsonschema.validate(answer, _schema("MatchAnswer"))
+    assert answer["partners"]
