@@ -17,6 +17,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from audit.services import log_event
+from persons.models import Youth
 from regions.models import InstitutionalAddress
 from signals.models import Signal
 from verwijsindex.sweeps import sweep_each
@@ -48,7 +49,19 @@ def signal_match_keys(signal: Signal) -> set[tuple[str, str]]:
     keys |= {(MatchKeyKind.PARENT.value, p) for p in youth.parent_pseudonyms if p}
     if youth.bag_pseudonym:
         keys.add((MatchKeyKind.ADDRESS.value, youth.bag_pseudonym))
+    keys |= {(MatchKeyKind.YOUTH.value, str(pk)) for pk in _mother_and_unborn_ids(youth)}
     return keys
+
+
+def _mother_and_unborn_ids(youth) -> list[int]:
+    """An unborn child and a signal on its mother herself (a youth under 23) match (docs/adr/0030-unborn-children.md).
+
+    The unborn child's signal carries its mother's youth key; the mother's signal carries the keys of her unborn
+    children; either way the one placed later finds the other. The link is a family link (_links_wanted).
+    """
+    if youth.is_unborn:
+        return list(Youth.objects.filter(pseudonym=youth.unborn_mother_pseudonym).values_list("pk", flat=True))
+    return list(Youth.objects.filter(unborn_mother_pseudonym=youth.pseudonym).values_list("pk", flat=True))
 
 
 def _lock_id(kind: str, value: str) -> int:
@@ -172,6 +185,8 @@ def _links_wanted(signal: Signal, partners: dict[int, Signal], rows) -> list[tup
         kind = KEY_TO_MATCH_KIND[key_kind]
         if kind != MatchKind.SAME_YOUTH and partner.youth_id == signal.youth_id:
             continue  # two signals on one youth are a same-youth match, not siblings of themselves
+        if kind == MatchKind.SAME_YOUTH and partner.youth_id != signal.youth_id:
+            kind = MatchKind.FAMILY  # a youth key of another youth: an unborn child and its mother
         low, high = sorted((signal.pk, partner_id))
         wanted.add((low, high, kind.value))
     return sorted(wanted)

@@ -25,6 +25,7 @@ from .models import EndReason, Signal, SignalStatus
 from .notify import notify_many
 from .rules import MAX_AGE, born_on_or_before_for_age, ends_at_23rd_birthday
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
+from .unborn import signals_unborn_end, signals_unborn_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +226,9 @@ STEPS = (
     ("turned_23", signals_destroy_turned_23),
     ("archive_ended", signals_destroy_archive_ended),
     ("expired", signals_expire),
+    # unborn children without a birth (signals/unborn.py): the end of those asked earlier, then the new questions
+    ("unborn_ended", signals_unborn_end),
+    ("unborn_overdue", signals_unborn_overdue),
     ("reminded", signals_remind),
     ("unused_youths", youths_destroy_unused),
 )

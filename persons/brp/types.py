@@ -34,6 +34,8 @@ class BrpPerson:
     bag_id: str = ""
     municipality_code: str = ""
     parent_bsns: tuple[str, ...] = field(default_factory=tuple)
+    # the person's children as (BSN, "YYYYMMDD" date of birth): how the refresh finds an unborn child born
+    children: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     confidential: bool = False
     # "YYYYMMDD" as for the birth date; empty when alive
     death_date_brp: str = ""
