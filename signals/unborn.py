@@ -107,9 +107,7 @@ def born_child_for(signal: Signal, children) -> tuple[str, datetime.date] | None
     """The mother's child born in the window around this signal's expected date: the earliest (twins: the first)."""
     expected = signal.expected_birth_date or signal.youth.birth_date
     candidates = sorted(
-        (born, bsn)
-        for bsn, born in children
-        if expected - BORN_EARLIEST_BEFORE <= born <= expected + BORN_LATEST_AFTER
+        (born, bsn) for bsn, born in children if expected - BORN_EARLIEST_BEFORE <= born <= expected + BORN_LATEST_AFTER
     )
     if not candidates:
         return None
@@ -140,7 +138,9 @@ def unborn_births(births) -> None:
             continue
         bsn, born = found
         child = youth_by_bsn(bsn=bsn)
-        if Signal.objects.filter(professional_id=signal.professional_id, youth=child, status=SignalStatus.ACTIVE).exists():
+        if Signal.objects.filter(
+            professional_id=signal.professional_id, youth=child, status=SignalStatus.ACTIVE
+        ).exists():
             # the professional already signalled the child itself: the unborn signal has done its work
             from .services import signals_destroy
 
@@ -267,7 +267,9 @@ def signals_unborn_end(*, as_of: datetime.date, batch_size: int = 1000) -> int:
     ).select_related("organisation__region")
     count = 0
     with transaction.atomic():
-        signals = [signal for signal in due.select_for_update(of=("self",)).order_by("pk") if unborn_end_on(signal) <= as_of]
+        signals = [
+            signal for signal in due.select_for_update(of=("self",)).order_by("pk") if unborn_end_on(signal) <= as_of
+        ]
         count = signals_destroy(signals=signals, reason=EndReason.UNBORN_NO_BIRTH)
     return count
 
@@ -287,7 +289,9 @@ def signal_expected_date_update(
         if not may_act_on_signal(user=actor, signal=locked, as_of=today):
             raise NotYourSignal()
         if locked.status != SignalStatus.ACTIVE or not locked.youth.is_unborn:
-            raise SignalNotActive(_("Alleen bij een actief signaal op een ongeboren kind kan de datum worden gewijzigd."))
+            raise SignalNotActive(
+                _("Alleen bij een actief signaal op een ongeboren kind kan de datum worden gewijzigd.")
+            )
         expected_birth_date_check(expected_birth_date, today=today)
         before = locked.expected_birth_date
         locked.expected_birth_date = expected_birth_date
@@ -308,4 +312,3 @@ def signal_expected_date_update(
 
 def unborn_youth_ids_of_mother(pseudonym: str) -> list[int]:
     return list(Youth.objects.filter(unborn_mother_pseudonym=pseudonym).values_list("pk", flat=True))
-

@@ -74,7 +74,9 @@ def signal_expected_date(request, signal_id: int):
 
     def update():
         signal_expected_date_update(
-            signal=signal, actor=request.user, expected_birth_date=form.cleaned_data["expected_birth_date"],
+            signal=signal,
+            actor=request.user,
+            expected_birth_date=form.cleaned_data["expected_birth_date"],
             request=request,
         )
         messages.success(request, _("De verwachte geboortedatum is gewijzigd."))

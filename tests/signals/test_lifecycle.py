@@ -84,7 +84,16 @@ def test_running_a_day_twice_changes_nothing(organisation):
     SignalFactory(organisation=organisation, ends_on=day + datetime.timedelta(days=3))
     SignalFactory(organisation=organisation, status=SignalStatus.ARCHIVED, archive_until=day)
     first = run(day)
-    assert first == {"died": 0, "turned_23": 0, "archive_ended": 1, "expired": 1, "reminded": 1, "unused_youths": 0}
+    assert first == {
+        "died": 0,
+        "turned_23": 0,
+        "archive_ended": 1,
+        "expired": 1,
+        "unborn_ended": 0,
+        "unborn_overdue": 0,
+        "reminded": 1,
+        "unused_youths": 0,
+    }
     entries, notifications = LogEntry.objects.count(), Notification.objects.count()
     states = list(Signal.objects.order_by("pk").values_list("status", "archive_until", "reminder_sent_at"))
     assert set(run(day).values()) == {0}

@@ -73,13 +73,13 @@ def detect(celery_eager, django_capture_on_commit_callbacks):  # noqa: F811
     return _run
 
 
-def place_unborn(user, *, detect, expected=EXPECTED, as_of=None):
+def place_unborn(user, *, detect, expected=EXPECTED, as_of=None, mother_born=MOTHER_BORN):
     organisation = user.memberships.get().organisation
     unborn = unborn_place_lookup(
         professional=user,
         organisation=organisation,
         bsn=MOTHER,
-        mother_birth_date=MOTHER_BORN,
+        mother_birth_date=mother_born,
         expected_birth_date=expected,
     )
     return detect(
@@ -113,7 +113,11 @@ def register_with_newborn(settings, tmp_path):
         mother = next(record for record in records if record.get("burgerservicenummer") == MOTHER)
         birth = {"datum": born.strftime("%Y%m%d")}
         mother.setdefault("kinderen", []).append(
-            {"burgerservicenummer": NEWBORN, "naam": {"voornamen": "Noor", "geslachtsnaam": "Maasland"}, "geboorte": birth}
+            {
+                "burgerservicenummer": NEWBORN,
+                "naam": {"voornamen": "Noor", "geslachtsnaam": "Maasland"},
+                "geboorte": birth,
+            }
         )
         records.append(
             {
@@ -167,7 +171,9 @@ def test_two_professionals_on_one_pregnancy_share_the_unborn_child(midwife, yout
     assert MatchLink.objects.filter(kind=MatchKind.SAME_YOUTH).count() == 1
 
 
-def test_unborn_signal_matches_a_signal_on_the_mother_herself_under_23(midwife, youth_worker, detect, settings, tmp_path):
+def test_unborn_signal_matches_a_signal_on_the_mother_herself_under_23(
+    midwife, youth_worker, detect, settings, tmp_path
+):
     # a mother of 19: a copy of the test set in which Manon was born in 2008
     records = json.loads(open(django_settings.BRP_TEST_DATA, encoding="utf-8").read())
     mother = next(record for record in records if record.get("burgerservicenummer") == MOTHER)
@@ -179,14 +185,14 @@ def test_unborn_signal_matches_a_signal_on_the_mother_herself_under_23(midwife, 
     young = signal_place_lookup(
         professional=youth_worker, organisation=organisation, bsn=MOTHER, birth_date=datetime.date(2008, 2, 1)
     )
-    on_mother = detect(signal_place, professional=youth_worker, organisation=organisation, youth=young, informing={
-        "status": "informed", "whom": ["youth"], "on": TODAY, "how": "in een gesprek"})
-    global MOTHER_BORN
-    born, MOTHER_BORN = MOTHER_BORN, datetime.date(2008, 2, 1)
-    try:
-        unborn_signal = place_unborn(midwife, detect=detect)
-    finally:
-        MOTHER_BORN = born
+    on_mother = detect(
+        signal_place,
+        professional=youth_worker,
+        organisation=organisation,
+        youth=young,
+        informing={**INFORMED, "whom": ["youth"]},
+    )
+    unborn_signal = place_unborn(midwife, detect=detect, mother_born=datetime.date(2008, 2, 1))
 
     assert match_of(unborn_signal) == match_of(on_mother)
     assert MatchLink.objects.filter(kind=MatchKind.FAMILY).exists()
@@ -213,11 +219,11 @@ def test_the_refresh_moves_the_signal_to_the_newborn_and_tells_the_professional(
     mail = Notification.objects.get(kind="signal_unborn_born")
     assert mail.recipient_id == midwife.pk
     assert MOTHER not in json.dumps(mail.context) and "Manon" not in json.dumps(mail.context)
-    assert LogEntry.objects.filter(action="signal_unborn_born", signal_id=moved.pk, youth_pseudonym=newborn.pseudonym).exists()
+    assert LogEntry.objects.filter(
+        action="signal_unborn_born", signal_id=moved.pk, youth_pseudonym=newborn.pseudonym
+    ).exists()
     # matches recomputed: the keys are the newborn's own, and the sibling's signal is still in the same match
-    assert (
-        "youth", str(newborn.pk)
-    ) in set(MatchKey.objects.filter(signal=moved).values_list("kind", "value"))
+    assert ("youth", str(newborn.pk)) in set(MatchKey.objects.filter(signal=moved).values_list("kind", "value"))
     assert match_of(moved) == match_of(child_signal)
 
 
@@ -310,9 +316,12 @@ def test_another_organisation_cannot_see_the_unborn_signal(midwife, youth_worker
 
     assert other.get(reverse("signals:detail", args=[signal.pk])).status_code == 404
     assert other.get(reverse("signals:expected_date", args=[signal.pk])).status_code == 404
-    assert other.post(
-        reverse("signals:expected_date", args=[signal.pk]), {"expected_birth_date": "2027-07-01"}
-    ).status_code == 404
+    assert (
+        other.post(
+            reverse("signals:expected_date", args=[signal.pk]), {"expected_birth_date": "2027-07-01"}
+        ).status_code
+        == 404
+    )
     assert Signal.objects.get(pk=signal.pk).expected_birth_date == EXPECTED
 
 
