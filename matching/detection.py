@@ -12,8 +12,9 @@ import hashlib
 import logging
 from collections import defaultdict
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit.services import log_event
@@ -49,19 +50,25 @@ def signal_match_keys(signal: Signal) -> set[tuple[str, str]]:
     keys |= {(MatchKeyKind.PARENT.value, p) for p in youth.parent_pseudonyms if p}
     if youth.bag_pseudonym:
         keys.add((MatchKeyKind.ADDRESS.value, youth.bag_pseudonym))
-    keys |= {(MatchKeyKind.YOUTH.value, str(pk)) for pk in _mother_and_unborn_ids(youth)}
+    family_ids = getattr(signal, "mother_or_unborn_ids", None)
+    if family_ids is None:
+        family_ids = (
+            Signal.objects.filter(pk=signal.pk).annotate(ids=_mother_or_unborn_ids()).values_list("ids", flat=True)[0]
+        )
+    keys |= {(MatchKeyKind.YOUTH.value, str(pk)) for pk in family_ids or ()}
     return keys
 
 
-def _mother_and_unborn_ids(youth) -> list[int]:
+def _mother_or_unborn_ids() -> ArraySubquery:
     """An unborn child and a signal on its mother herself (a youth under 23) match (docs/adr/0030-unborn-children.md).
 
     The unborn child's signal carries its mother's youth key; the mother's signal carries the keys of her unborn
-    children; either way the one placed later finds the other. The link is a family link (_links_wanted).
+    children; either way the one placed later finds the other. The link is a family link (_links_wanted). An
+    annotation of the signal, so that detection loads it with the signal in the same statement.
     """
-    if youth.is_unborn:
-        return list(Youth.objects.filter(pseudonym=youth.unborn_mother_pseudonym).values_list("pk", flat=True))
-    return list(Youth.objects.filter(unborn_mother_pseudonym=youth.pseudonym).values_list("pk", flat=True))
+    mother = Q(pseudonym=OuterRef("youth__unborn_mother_pseudonym")) & ~Q(pseudonym="")
+    unborn = Q(unborn_mother_pseudonym=OuterRef("youth__pseudonym"))
+    return ArraySubquery(Youth.objects.filter(mother | unborn).order_by("pk").values("pk"))
 
 
 def _lock_id(kind: str, value: str) -> int:
@@ -230,7 +237,12 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
     coordinator when it changed (1), the outbox (1), the hooks (the statistics: 2) and the logbook (2).
     """
     with transaction.atomic():
-        signal = Signal.objects.select_related(*SIGNAL_RELATED).filter(pk=signal_id).first()
+        signal = (
+            Signal.objects.select_related(*SIGNAL_RELATED)
+            .annotate(mother_or_unborn_ids=_mother_or_unborn_ids())
+            .filter(pk=signal_id)
+            .first()
+        )
         if signal is None:  # destroyed before detection ran
             return []
         keys = signal_match_keys(signal)

@@ -158,9 +158,13 @@ def test_unborn_signal_matches_a_signal_on_her_other_child_through_the_mother(mi
     links = MatchLink.objects.all()
     assert {link.kind for link in links} == {MatchKind.FAMILY, MatchKind.ADDRESS}
     assert all({link.signal_a_id, link.signal_b_id} == {unborn_signal.pk, child_signal.pk} for link in links)
-    # no youth key that another youth could share: only its own row's
+    # no youth key that another youth's signal could share: its own row's, and its mother's (for a signal on her)
     youth_keys = set(MatchKey.objects.filter(signal=unborn_signal, kind="youth").values_list("value", flat=True))
-    assert youth_keys == {str(unborn_signal.youth_id)}
+    mother = Youth.objects.get(pseudonym=unborn_signal.youth.unborn_mother_pseudonym)
+    assert youth_keys == {str(unborn_signal.youth_id), str(mother.pk)}
+    # the midwife's match e-mail names the unborn child as such, without the mother's BSN or full name
+    mail = json.dumps(Notification.objects.filter(recipient=midwife).latest("pk").context)
+    assert '"youth_unborn": true' in mail and MOTHER not in mail and "Manon" not in mail
 
 
 def test_two_professionals_on_one_pregnancy_share_the_unborn_child(midwife, youth_worker, detect):
