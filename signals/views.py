@@ -284,7 +284,8 @@ def signal_detail(request, signal_id: int):
         page="signal_detail",
     )
     counts = selectors.match_counts([signal.pk])
-    whom = [Party.LABELS.get(code, code) for code in signal.informed_whom.split(",") if code]
+    labels = {**Party.LABELS, Party.PARENTS: UNBORN_PARTIES_LABEL} if signal.youth.is_unborn else Party.LABELS
+    whom = [labels.get(code, code) for code in signal.informed_whom.split(",") if code]
     return render(
         request,
         "signals/detail.html",

@@ -338,3 +338,20 @@ def test_a_matched_colleague_sees_no_name_of_the_mother(midwife, youth_worker, h
     labels = [participant.youth_label for participant in view.participants]
     assert "ongeboren kind in het gezin" in labels
     assert not any("Manon" in label for label in labels)
+
+
+def test_the_mothers_inzage_shows_the_signal_on_her_unborn_child(midwife, detect):
+    from persons.bsn import bsn_pseudonym
+    from rights.selectors import signals_of_youth
+
+    signal = place_unborn(midwife, detect=detect)
+
+    assert [found.pk for found in signals_of_youth(youth_pseudonym=bsn_pseudonym(MOTHER))] == [signal.pk]
+
+
+def test_the_haal_centraal_client_reads_the_mothers_children(brp):
+    from persons.brp import get_client
+
+    mother = get_client().person(MOTHER)
+
+    assert (CHILD, "20150201") in mother.children
