@@ -20,6 +20,11 @@ def youth_by_pseudonym(*, pseudonym: str) -> Youth | None:
     return Youth.objects.filter(pseudonym=pseudonym).first()
 
 
+def has_unborn_child(*, mother_pseudonym: str) -> bool:
+    """Whether a signal was placed on the unborn child of the woman with this pseudonym (docs/adr/0030)."""
+    return Youth.objects.filter(unborn_mother_pseudonym=mother_pseudonym).exists()
+
+
 def signals_of_youth(*, youth_pseudonym: str):
     """Every signal on the youth, active and archived, in every region, oldest first.
 

@@ -340,13 +340,30 @@ def test_a_matched_colleague_sees_no_name_of_the_mother(midwife, youth_worker, h
     assert not any("Manon" in label for label in labels)
 
 
-def test_the_mothers_inzage_shows_the_signal_on_her_unborn_child(midwife, detect):
-    from persons.bsn import bsn_pseudonym
-    from rights.selectors import signals_of_youth
+def test_the_mothers_inzage_shows_the_signal_on_her_unborn_child(midwife, detect, haaglanden):
+    from regions.models import Municipality
+    from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
+    from rights.selectors import youth_overview
+    from rights.services import rights_request_register
+    from tests.accounts.factories import municipal_staff
 
     signal = place_unborn(midwife, detect=detect)
+    Youth.objects.filter(unborn_mother_pseudonym="").delete()  # her own look-up row is gone the next day
+    municipality = Municipality.objects.get(cbs_code="0518")
+    request = rights_request_register(
+        actor=municipal_staff(municipality),
+        municipality=municipality,
+        kind=RequestKind.INSPECTION,
+        bsn=MOTHER,
+        requester_name="Manon Maasland",
+        requester_capacity=RequesterCapacity.PARENT,
+        identity_checked=True,
+        identity_check_method=IdentityCheckMethod.ID_DOCUMENT,
+        received_on=TODAY,
+    )
 
-    assert [found.pk for found in signals_of_youth(youth_pseudonym=bsn_pseudonym(MOTHER))] == [signal.pk]
+    assert request.youth_registered
+    assert [found.pk for found in youth_overview(rights_request=request)["signals"]] == [signal.pk]
 
 
 def test_the_haal_centraal_client_reads_the_mothers_children(brp):
