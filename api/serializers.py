@@ -47,6 +47,12 @@ class SignalPlaceSerializer(serializers.Serializer):
     )
     bsn = serializers.CharField(max_length=20, help_text="The youth's BSN (nine digits). Never returned.")
     birth_date = serializers.DateField(help_text="The youth's date of birth, checked against the BRP.")
+    expected_birth_date = serializers.DateField(
+        required=False,
+        help_text="Only for a signal on an unborn child (where the region allows it): the expected date of birth. "
+        "`bsn` and `birth_date` are then the pregnant woman's; the signal is on her unborn child and moves to the "
+        "child when the BRP shows it born.",
+    )
     informing = InformingSerializer()
 
 
@@ -83,7 +89,12 @@ class ProfessionalSerializer(serializers.Serializer):
 
 
 class YouthSerializer(serializers.Serializer):
-    name = serializers.CharField(source="full_name")
+    name = serializers.CharField(
+        source="full_name", help_text="The youth's name; for an unborn child \"ongeboren kind van\" and the mother's."
+    )
+    unborn = serializers.BooleanField(
+        source="is_unborn", help_text="An unborn child: `birth_date` is then the expected date of birth."
+    )
     birth_date = serializers.SerializerMethodField(
         help_text="As in the BRP: YYYY-MM-DD, with 00 for an unknown month or day."
     )
@@ -108,6 +119,9 @@ class SignalSerializer(serializers.Serializer):
     ended_at = serializers.DateTimeField(allow_null=True)
     end_reason = serializers.SerializerMethodField()
     archive_until = serializers.DateField(allow_null=True, help_text="The day an archived signal is destroyed.")
+    expected_birth_date = serializers.DateField(
+        allow_null=True, help_text="For a signal placed on an unborn child: the expected date of birth it was given."
+    )
     professional = ProfessionalSerializer()
     youth = YouthSerializer()
 

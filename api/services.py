@@ -23,6 +23,7 @@ from signals.services import (
     signal_place,
     signal_place_lookup,
 )
+from signals.unborn import unborn_place_lookup
 
 from .authentication import fingerprint_normalise, secret_hash
 from .errors import ApiError, refusal_error
@@ -157,14 +158,25 @@ def api_signal_place(
     _note(request, professional=professional)
     try:
         # before the transaction: the look-up's logbook entry stays when the placement is refused
-        youth = signal_place_lookup(
-            professional=professional,
-            organisation=client.organisation,
-            bsn=data["bsn"],
-            birth_date=data["birth_date"],
-            request=request,
-            api_organisation=client.organisation,
-        )
+        if data.get("expected_birth_date") is not None:
+            youth = unborn_place_lookup(
+                professional=professional,
+                organisation=client.organisation,
+                bsn=data["bsn"],
+                mother_birth_date=data["birth_date"],
+                expected_birth_date=data["expected_birth_date"],
+                request=request,
+                api_organisation=client.organisation,
+            )
+        else:
+            youth = signal_place_lookup(
+                professional=professional,
+                organisation=client.organisation,
+                bsn=data["bsn"],
+                birth_date=data["birth_date"],
+                request=request,
+                api_organisation=client.organisation,
+            )
     except PersonLookupError as error:
         raise refusal_error(error, field="bsn") from None
     except SignalRefused as error:
@@ -202,6 +214,7 @@ def api_signal_place(
                     "objection_override_reason": informing.get("objection_override_reason", ""),
                 },
                 request=request,
+                expected_birth_date=data.get("expected_birth_date"),
             )
         except SignalRefused as error:
             raise refusal_error(error, field="informing" if isinstance(error, InformingIncomplete) else None) from None

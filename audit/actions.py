@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "signal_transferred": _("Signaal overgedragen"),
     "signal_extended": _("Signaal verlengd"),
     "signal_informing_updated": _("Informeren bijgewerkt"),
+    "signal_unborn_born": _("Signaal op ongeboren kind overgezet naar het geboren kind"),
+    "signal_unborn_date_updated": _("Verwachte geboortedatum ongeboren kind gewijzigd"),
     "contact_details_changed": _("Contactgegevens gewijzigd"),
     "organisation_team_contact_set": _("Teamcontact organisatie ingesteld"),
     "cover_created": _("Waarneming vastgelegd"),

@@ -34,6 +34,46 @@ def federation_partner_received(*, signal_id: int, deployment: str, reference: s
     )
 
 
+def signal_unborn_born(
+    *, region_id: int, youth_pseudonym: str, signal_id: int, unborn_youth_pseudonym: str = ""
+) -> LogEntry:
+    """A signal on an unborn child moved to the child at birth (docs/adr/0030-unborn-children.md).
+
+    Written twice: in the child's history (with the unborn row's pseudonym) and in the unborn row's own.
+    """
+    details = {"unborn_youth_pseudonym": unborn_youth_pseudonym} if unborn_youth_pseudonym else {}
+    return log_event(
+        action="signal_unborn_born",
+        region_id=region_id,
+        youth_pseudonym=youth_pseudonym,
+        signal_id=signal_id,
+        **details,
+    )
+
+
+def signal_unborn_date_updated(
+    *,
+    actor: "Actor | None" = None,
+    request: "HttpRequest | None" = None,
+    region_id: int,
+    youth_pseudonym: str,
+    signal_id: int,
+    expected_before: str,
+    expected: str,
+) -> LogEntry:
+    """The professional gave a new expected date of birth for the unborn child."""
+    return log_event(
+        action="signal_unborn_date_updated",
+        actor=actor,
+        request=request,
+        region_id=region_id,
+        youth_pseudonym=youth_pseudonym,
+        signal_id=signal_id,
+        expected_before=expected_before,
+        expected=expected,
+    )
+
+
 def logbook_searched_by_bsn(*, youth_pseudonym: str) -> LogEntry:
     """A process manager searched the region's logbook for one youth (by the BSN's pseudonym, never the BSN)."""
     return log_event(action="logbook_searched_by_bsn", youth_pseudonym=youth_pseudonym)

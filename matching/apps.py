@@ -14,6 +14,8 @@ class MatchingConfig(AppConfig):
         from . import handlers
 
         hooks.register_signal_placed(handlers.on_signal_placed)
+        # an unborn child's signal moved to the born child: its keys are recomputed like a new placement's
+        hooks.register_signal_youth_changed(handlers.on_signal_placed)
         # the batch form: the signals life cycle ends thousands of signals a night. The Match rows first (before
         # the statistics' counters, as in detection), the logbook rows of coordinator changes after every other
         # handler: the logbook's lock is held to the commit, so nothing may wait for another row after it

@@ -12,11 +12,13 @@ import hashlib
 import logging
 from collections import defaultdict
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit import events as audit_events
+from persons.models import Youth
 from regions.models import InstitutionalAddress
 from signals.models import Signal
 from verwijsindex.sweeps import sweep_each
@@ -48,7 +50,25 @@ def signal_match_keys(signal: Signal) -> set[tuple[str, str]]:
     keys |= {(MatchKeyKind.PARENT.value, p) for p in youth.parent_pseudonyms if p}
     if youth.bag_pseudonym and signal.organisation.region.address_matches:
         keys.add((MatchKeyKind.ADDRESS.value, youth.bag_pseudonym))
+    family_ids = getattr(signal, "mother_or_unborn_ids", None)
+    if family_ids is None:
+        family_ids = (
+            Signal.objects.filter(pk=signal.pk).annotate(ids=_mother_or_unborn_ids()).values_list("ids", flat=True)[0]
+        )
+    keys |= {(MatchKeyKind.YOUTH.value, str(pk)) for pk in family_ids or ()}
     return keys
+
+
+def _mother_or_unborn_ids() -> ArraySubquery:
+    """An unborn child and a signal on its mother herself (a youth under 23) match (docs/adr/0030-unborn-children.md).
+
+    The unborn child's signal carries its mother's youth key; the mother's signal carries the keys of her unborn
+    children; either way the one placed later finds the other. The link is a family link (_links_wanted). An
+    annotation of the signal, so that detection loads it with the signal in the same statement.
+    """
+    mother = Q(pseudonym=OuterRef("youth__unborn_mother_pseudonym")) & ~Q(pseudonym="")
+    unborn = Q(unborn_mother_pseudonym=OuterRef("youth__pseudonym"))
+    return ArraySubquery(Youth.objects.filter(mother | unborn).order_by("pk").values("pk"))
 
 
 def _lock_id(kind: str, value: str) -> int:
@@ -174,6 +194,8 @@ def _links_wanted(signal: Signal, partners: dict[int, Signal], rows) -> list[tup
         kind = KEY_TO_MATCH_KIND[key_kind]
         if kind != MatchKind.SAME_YOUTH and partner.youth_id == signal.youth_id:
             continue  # two signals on one youth are a same-youth match, not siblings of themselves
+        if kind == MatchKind.SAME_YOUTH and partner.youth_id != signal.youth_id:
+            kind = MatchKind.FAMILY  # a youth key of another youth: an unborn child and its mother
         low, high = sorted((signal.pk, partner_id))
         wanted.add((low, high, kind.value))
     return sorted(wanted)
@@ -217,7 +239,12 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
     coordinator when it changed (1), the outbox (1), the hooks (the statistics: 2) and the logbook (2).
     """
     with transaction.atomic():
-        signal = Signal.objects.select_related(*SIGNAL_RELATED).filter(pk=signal_id).first()
+        signal = (
+            Signal.objects.select_related(*SIGNAL_RELATED)
+            .annotate(mother_or_unborn_ids=_mother_or_unborn_ids())
+            .filter(pk=signal_id)
+            .first()
+        )
         if signal is None:  # destroyed before detection ran
             return []
         keys = signal_match_keys(signal)

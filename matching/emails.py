@@ -53,6 +53,8 @@ def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None) -
         "reference": own.reference,
         "youth_initials": youth.initials,
         "youth_birth_year": youth.birth_date.year,
+        # an unborn child: initials are the mother's, the year the expected one (docs/adr/0030-unborn-children.md)
+        "youth_unborn": youth.is_unborn,
         "match_reference": match.reference,
         "coordinator": contact(coordinator),
         "you_are_coordinator": coordinator is not None and coordinator.professional_id == own.professional_id,

@@ -152,6 +152,11 @@ class MatchView:
 def _youth_label(youth, own_youths) -> str:
     if any(youth.pk == own.pk for own in own_youths):
         return youth.full_name
+    # an unborn child and its mother: in the family, never by name (docs/adr/0030-unborn-children.md)
+    if youth.is_unborn:
+        return str(_("ongeboren kind in het gezin"))
+    if any(own.unborn_mother_pseudonym == youth.pseudonym for own in own_youths if own.is_unborn):
+        return str(_("jeugdige in het gezin"))
     own_parents = {p for own in own_youths for p in own.parent_pseudonyms if p}
     if own_parents & {p for p in youth.parent_pseudonyms if p}:
         return str(_("broer/zus"))

@@ -18,6 +18,7 @@ class PersonsConfig(AppConfig):
         register_pseudonym_column(youth, "pseudonym", "bsn")
         register_pseudonym_column(youth, "parent_pseudonyms", "bsn")
         register_pseudonym_column(youth, "bag_pseudonym", "bag")
+        register_pseudonym_column(youth, "unborn_mother_pseudonym", "bsn")
         # Columns of other apps known today; their apps may register more (registering twice is harmless).
         # audit.LogEntry.youth_pseudonym is left out on purpose: the logbook is append-only (the database
         # refuses UPDATE), so entries keep the pseudonym under the key of their day.

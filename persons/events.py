@@ -14,7 +14,7 @@ transaction.on_commit.
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,34 @@ def youth_change_handlers() -> list[YouthChangeHandler]:
 def youth_change_dispatch(change: YouthChange) -> None:
     for handler in youth_change_handlers():
         handler(change)
+
+
+# --- births of unborn children (docs/adr/0030-unborn-children.md) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnbornBirths:
+    """What the refresh found for the row of an unborn child: the mother's children in the BRP.
+
+    `children` holds (BSN, date of birth) pairs, in memory only (repr hides them, so no log line shows a BSN).
+    """
+
+    unborn_youth_id: int
+    children: tuple[tuple[str, datetime.date], ...] = field(repr=False, default=())
+    as_of: datetime.date | None = None
+
+
+UnbornBirthsHandler = Callable[[UnbornBirths], None]
+_birth_handlers: list[UnbornBirthsHandler] = []
+
+
+def register_unborn_births_handler(fn: UnbornBirthsHandler) -> UnbornBirthsHandler:
+    """Call `fn(births)` for every unborn child's row the refresh read; registering twice has no effect."""
+    if fn not in _birth_handlers:
+        _birth_handlers.append(fn)
+    return fn
+
+
+def unborn_births_dispatch(births: UnbornBirths) -> None:
+    for handler in tuple(_birth_handlers):
+        handler(births)

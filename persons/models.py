@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,10 @@ class Youth(models.Model):
     # BRP `opschortingBijhouding` reason (E emigrated, R registered as non-resident, ...); empty when kept up
     suspension_reason = models.CharField(_("reden opschorting bijhouding"), max_length=1, blank=True)
     refreshed_at = models.DateTimeField(_("laatst bijgewerkt uit de BRP"))
+    # set only on the row of an unborn child (docs/adr/0030-unborn-children.md): the mother's BSN pseudonym. Such
+    # a row has no BSN of its own: `bsn_encrypted` holds the mother's (to look her and her children up in the BRP),
+    # names and address are hers, `birth_date` is the expected date and `pseudonym` a random value.
+    unborn_mother_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("jeugdige")
@@ -46,8 +51,15 @@ class Youth(models.Model):
         return f"Youth #{self.pk}"
 
     @property
+    def is_unborn(self) -> bool:
+        return bool(self.unborn_mother_pseudonym)
+
+    @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_names, self.name_prefix, self.surname) if part)
+        name = " ".join(part for part in (self.first_names, self.name_prefix, self.surname) if part)
+        if self.is_unborn:
+            return gettext("ongeboren kind van %(mother)s") % {"mother": name}
+        return name
 
     @property
     def initials(self) -> str:

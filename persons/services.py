@@ -189,7 +189,7 @@ def youths_refresh(*, as_of: datetime.date, batch_size: int = 500) -> RefreshRes
     last_pk = 0
     while True:
         batch = list(
-            Youth.objects.filter(pk__gt=last_pk, signals__isnull=False)
+            Youth.objects.filter(pk__gt=last_pk, signals__isnull=False, unborn_mother_pseudonym="")
             .order_by("pk")
             .distinct()
             .values_list("pk", "bsn_encrypted")[:batch_size]
@@ -225,8 +225,36 @@ def youths_refresh(*, as_of: datetime.date, batch_size: int = 500) -> RefreshRes
                 result.died += change.died
                 result.address_changed += change.address_changed
                 result.parents_changed += change.parents_changed
+    _unborn_refresh(client, result, as_of=as_of)
     logger.info("Refresh as of %s: %s", as_of.isoformat(), result)
     return result
+
+
+def _unborn_refresh(client, result: RefreshResult, *, as_of: datetime.date) -> None:
+    """The rows of unborn children with signals: their mother's record, and her children (a birth moves the
+    signals to the child: signals registers the handler). docs/adr/0030-unborn-children.md"""
+    from .unborn import unborn_refresh_one
+
+    rows = list(
+        Youth.objects.filter(signals__isnull=False)
+        .exclude(unborn_mother_pseudonym="")
+        .order_by("pk")
+        .distinct()
+        .values_list("pk", "bsn_encrypted")
+    )
+    for unborn_pk, token in rows:
+        result.checked += 1
+        try:
+            mother = _lookup(client, bsn_decrypt(token))
+        except PersonNotFound:
+            result.not_found += 1
+            logger.warning("Refresh: the mother of unborn #%s is no longer in the BRP", unborn_pk)
+            continue
+        try:
+            unborn_refresh_one(unborn_pk, mother, _person_fields(mother), as_of=as_of)
+        except Exception:
+            result.failed += 1
+            logger.exception("Refresh of unborn #%s failed", unborn_pk)
 
 
 # --- key rotation ------------------------------------------------------------------------------------
@@ -333,6 +361,11 @@ def pseudonyms_rotate(*, old_key: str, new_key: str, batch_size: int = 200) -> R
                 result.youths += 1
                 bsn = bsn_decrypt(youth.bsn_encrypted)
                 old, new = bsn_pseudonym(bsn, key=old_key), bsn_pseudonym(bsn, key=new_key)
+                if youth.pseudonym.startswith("unborn-"):
+                    # an unborn child's row: its own pseudonym is random; the mother's is rewritten by the mapping
+                    mapping["bsn"][old] = new
+                    result.rotated += 1
+                    continue
                 if youth.pseudonym == new:
                     result.already_rotated += 1
                     continue

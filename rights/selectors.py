@@ -20,13 +20,20 @@ def youth_by_pseudonym(*, pseudonym: str) -> Youth | None:
     return Youth.objects.filter(pseudonym=pseudonym).first()
 
 
+def has_unborn_child(*, mother_pseudonym: str) -> bool:
+    """Whether a signal was placed on the unborn child of the woman with this pseudonym (docs/adr/0030)."""
+    return Youth.objects.filter(unborn_mother_pseudonym=mother_pseudonym).exists()
+
+
 def signals_of_youth(*, youth_pseudonym: str):
-    """Every signal on the youth, active and archived, in every region, oldest first."""
+    """Every signal on the youth, active and archived, in every region, oldest first.
+
+    A woman's request covers the signals on her unborn child too (docs/adr/0030-unborn-children.md)."""
     from signals.models import Signal
 
     return list(
-        Signal.objects.filter(youth__pseudonym=youth_pseudonym)
-        .select_related("organisation", "professional", "organisation__region")
+        Signal.objects.filter(Q(youth__pseudonym=youth_pseudonym) | Q(youth__unborn_mother_pseudonym=youth_pseudonym))
+        .select_related("youth", "organisation", "professional", "organisation__region")
         .order_by("placed_at", "pk")
     )
 
@@ -79,7 +86,8 @@ def advice_task_for_professional(*, user, region, pk: int) -> AdviceTask:
 def youth_overview(*, rights_request: RightsRequest) -> dict:
     """What inzage and kopie show: the youth (if registered), every signal and every logbook entry about the youth."""
     youth = youth_by_pseudonym(pseudonym=rights_request.youth_pseudonym)
-    signals = signals_of_youth(youth_pseudonym=rights_request.youth_pseudonym) if youth else []
+    # without a row of her own, a pregnant woman may still have signals on her unborn child
+    signals = signals_of_youth(youth_pseudonym=rights_request.youth_pseudonym)
     entries = list(
         logbook_for_youth(
             youth_pseudonym=rights_request.youth_pseudonym,

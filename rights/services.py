@@ -24,7 +24,7 @@ from .models import (
     RightsRequest,
 )
 from .rules import age_on, exercise_authority
-from .selectors import signals_of_youth, youth_by_pseudonym
+from .selectors import has_unborn_child, signals_of_youth, youth_by_pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,8 @@ def rights_request_register(
             kind=kind,
             youth_pseudonym=pseudonym,
             bsn_encrypted=bsn_encrypt(bsn),
-            youth_registered=youth is not None,
+            # a pregnant woman is registered through a signal on her unborn child (docs/adr/0030-unborn-children.md)
+            youth_registered=youth is not None or has_unborn_child(mother_pseudonym=pseudonym),
             youth_age=age,
             requester_name=requester_name,
             requester_capacity=requester_capacity,

@@ -16,6 +16,10 @@ class SignalsConfig(AppConfig):
             from persons.events import register_youth_change_handler
         except ImportError:
             return
+        from persons.events import register_unborn_births_handler
+
         from .handlers import youth_changed
+        from .unborn import unborn_births
 
         register_youth_change_handler(youth_changed)
+        register_unborn_births_handler(unborn_births)

@@ -82,3 +82,14 @@ class InformingUpdateRefused(SignalRefused):
 
 class CoverRefused(SignalRefused):
     message = _("De waarneming kan niet worden vastgelegd.")
+
+
+class UnbornNotAllowed(SignalRefused):
+    message = _(
+        "In deze regio kunnen geen signalen op een ongeboren kind worden afgegeven. De regio heeft dat in haar "
+        "convenant zo afgesproken."
+    )
+
+
+class ExpectedBirthDateRefused(SignalRefused):
+    message = _("Vul een verwachte geboortedatum in.")

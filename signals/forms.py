@@ -272,3 +272,21 @@ class CoverForm(forms.Form):
                 error_messages={"required": _("Kies wie afwezig is.")},
             )
             self.order_fields(["absent", "covering", "starts_on", "ends_on"])
+
+
+class UnbornLookupForm(LookupForm):
+    """Step 1 for an unborn child: the pregnant woman's BSN and date of birth, and the expected date of birth."""
+
+    expected_birth_date = DutchDateField(
+        label=_("Verwachte geboortedatum"),
+        help_text=_("Hoogstens 4 weken geleden en hoogstens ongeveer 10 maanden vooruit."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bsn"].label = _("Burgerservicenummer (BSN) van de zwangere vrouw")
+        self.fields["birth_date"].label = _("Geboortedatum van de zwangere vrouw")
+
+
+class ExpectedDateForm(forms.Form):
+    expected_birth_date = DutchDateField(label=_("Nieuwe verwachte geboortedatum"))

@@ -16,6 +16,7 @@ _ending_batch: list[Callable] = []
 # wait for another row after it (the lock order in docs/adr/0001-the-match.md)
 _ending_batch_last: list[Callable] = []
 _extended: list[Callable] = []
+_youth_changed: list[Callable] = []
 
 
 def _register(handlers: list[Callable], fn: Callable) -> Callable:
@@ -53,6 +54,11 @@ def register_signal_extended(fn: Callable) -> Callable:
     return _register(_extended, fn)
 
 
+def register_signal_youth_changed(fn: Callable) -> Callable:
+    """fn(signal): called inside the transaction that moved the signal to another youth (an unborn child born)."""
+    return _register(_youth_changed, fn)
+
+
 def signal_placed(signal) -> None:
     for fn in tuple(_placed):
         fn(signal)
@@ -83,4 +89,9 @@ def signal_transferred(signal, old_professional) -> None:
 
 def signal_extended(signal) -> None:
     for fn in tuple(_extended):
+        fn(signal)
+
+
+def signal_youth_changed(signal) -> None:
+    for fn in tuple(_youth_changed):
         fn(signal)

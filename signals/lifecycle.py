@@ -30,6 +30,7 @@ from .periods import signals_shorten
 from .rules import ONE_DAY, age_on, born_on_or_before_for_age, ends_at_23rd_birthday
 from .selectors import covering_colleagues
 from .services import signal_url, signals_destroy, youths_destroy_orphaned
+from .unborn import signals_unborn_end, signals_unborn_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -263,6 +264,9 @@ STEPS = (
     ("shortened", signals_shorten),
     ("expired", signals_expire),
     ("archive_ended", signals_destroy_archive_ended),
+    # unborn children without a birth (signals/unborn.py): the end of those asked earlier, then the new questions
+    ("unborn_ended", signals_unborn_end),
+    ("unborn_overdue", signals_unborn_overdue),
     ("reminded", signals_remind),
     ("unused_youths", youths_destroy_unused),
 )

@@ -26,6 +26,7 @@ class EndReason(models.TextChoices):
     TURNED_23 = "turned_23", _("Jeugdige is 23 geworden")
     DIED = "died", _("Jeugdige is overleden")
     ARCHIVE_ENDED = "archive_ended", _("Bewaartermijn archief verstreken")
+    UNBORN_NO_BIRTH = "unborn_no_birth", _("Geen geboorte gevonden na de verwachte datum")
 
 
 ARCHIVING_REASONS = (EndReason.EXPIRED, EndReason.CONCERN_GONE)
@@ -66,6 +67,12 @@ class Signal(models.Model):
     # extensions (verlengen): the signal stays the same signal with a new last active day
     extended_at = models.DateTimeField(_("laatst verlengd op"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("aantal keer verlengd"), default=0)
+
+    # An unborn child (docs/adr/0030-unborn-children.md): the expected date of birth the professional gave, the
+    # day they were asked to update or end the signal when no birth appeared, and the day it moved to the child
+    expected_birth_date = models.DateField(_("verwachte geboortedatum"), null=True, blank=True)
+    unborn_overdue_notified_on = models.DateField(null=True, blank=True)
+    born_moved_on = models.DateField(_("overgezet naar het geboren kind op"), null=True, blank=True)
 
     # Informing (who was told, when and how; or why not)
     informing_status = models.CharField(_("informeren"), max_length=16, choices=InformingStatus.choices)

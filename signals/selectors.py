@@ -305,6 +305,20 @@ def tasks_of_professional(*, user, region=None, as_of: datetime.date | None = No
                         due_on=due_on,
                     )
                 )
+        if signal.unborn_overdue_notified_on is not None:
+            tasks.append(
+                Task(
+                    kind="unborn_overdue",
+                    title=_(
+                        "Signaal %(reference)s op een ongeboren kind: nog geen geboorte gevonden. Geef een nieuwe "
+                        "verwachte datum of beëindig het signaal"
+                    )
+                    % {"reference": signal.reference},
+                    url=reverse("signals:expected_date", args=[signal.pk]),
+                    reference=signal.reference,
+                    due_on=signal.unborn_overdue_notified_on,
+                )
+            )
         if signal.ends_on <= today + datetime.timedelta(weeks=region_of_signal.reminder_weeks):
             tasks.append(
                 Task(

@@ -40,6 +40,7 @@ from .notify import notify
 from .periods import periods_of, planned_dates, signal_archive_until, too_old
 from .rules import Party, age_on, parties_to_inform
 from .selectors import archive_for_new_signal, is_coordinator_of, is_professional_of, may_act_on_signal
+from .unborn import unborn_place_check
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +117,13 @@ def signal_place_check_organisation(*, professional, organisation, as_of: dateti
         raise ConvenantNotStarted()
 
 
-def signal_place_check(*, professional, organisation, youth: Youth, as_of: datetime.date | None = None) -> None:
+def signal_place_check(
+    *, professional, organisation, youth: Youth, as_of: datetime.date | None = None, expected_birth_date=None
+) -> None:
     """Every refusal that does not depend on the informing answers, so the flow can stop early with its message."""
     today = as_of or timezone.localdate()
     signal_place_check_organisation(professional=professional, organisation=organisation, as_of=today)
+    unborn_place_check(organisation=organisation, youth=youth, expected_birth_date=expected_birth_date, today=today)
     if youth.date_of_death is not None:
         raise YouthDeceased()
     if too_old(organisation=organisation, birth_date=youth.birth_date, on=today):
@@ -150,14 +154,30 @@ def signal_place_lookup(
 
 
 def signal_place(
-    *, professional, organisation, youth: Youth, informing: dict, request=None, as_of: datetime.date | None = None
+    *,
+    professional,
+    organisation,
+    youth: Youth,
+    informing: dict,
+    request=None,
+    as_of: datetime.date | None = None,
+    expected_birth_date: datetime.date | None = None,
 ) -> Signal:
-    """Place a signal; the placed hooks run inside the transaction (matching enqueues its detection there)."""
+    """Place a signal; the placed hooks run inside the transaction (matching enqueues its detection there).
+
+    An unborn child's row (signals/unborn.py) needs `expected_birth_date`; any other youth ignores it."""
     today = as_of or timezone.localdate()
     now = timezone.now() if as_of is None else _noon(today)
+    expected_birth_date = expected_birth_date if youth.is_unborn else None
     fields = informing_clean(informing, age=age_on(youth.birth_date, today), placed_on=today)
     with transaction.atomic():
-        signal_place_check(professional=professional, organisation=organisation, youth=youth, as_of=today)
+        signal_place_check(
+            professional=professional,
+            organisation=organisation,
+            youth=youth,
+            as_of=today,
+            expected_birth_date=expected_birth_date,
+        )
         try:
             # no savepoint of its own: after a refused insert nothing more is sent, the whole placement rolls back
             signal = Signal.objects.create(
@@ -169,6 +189,7 @@ def signal_place(
                 # the region's periods of today, as the professional is told them (signals/periods.py)
                 **planned_dates(organisation=organisation, birth_date=youth.birth_date, start=today),
                 informing_recorded_on=today,
+                expected_birth_date=expected_birth_date,
                 **fields,
             )
         except IntegrityError as error:

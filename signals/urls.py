@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_unborn
 
 app_name = "signals"
 
 urlpatterns = [
     path("", views.signal_list, name="list"),
     path("nieuw/", views.place, name="place"),
+    path("nieuw/ongeboren/", views_unborn.place_unborn, name="place_unborn"),
     path("nieuw/controleren/", views.place_confirm, name="place_confirm"),
     path("nieuw/signaleringsprofiel/", views.place_profile, name="place_profile"),
     path("nieuw/informeren/", views.place_informing, name="place_informing"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("<int:signal_id>/afgegeven/", views.placed, name="placed"),
     path("<int:signal_id>/beeindigen/", views.signal_end, name="end"),
     path("<int:signal_id>/verlengen/", views.signal_extend, name="extend"),
+    path("<int:signal_id>/verwachte-datum/", views_unborn.signal_expected_date, name="expected_date"),
     path("<int:signal_id>/informeren/", views.signal_informing, name="informing"),
     path("profiel/", views.profile, name="profile"),
     path("waarneming/", views.cover_own, name="cover_own"),

@@ -1,5 +1,7 @@
 """Pages of the signals app: placing a signal (guided steps), my signals, ending, and coordinators' transfers."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,6 +35,7 @@ from .forms import (
 from .models import EndReason, SignalStatus
 from .periods import periods_of, planned_dates
 from .rules import Party, age_on, parties_to_inform
+from .unborn import UNBORN_PARTIES_LABEL
 
 # The placing flow keeps only ids in the session, never the BSN: the youth is looked up once in step 1.
 FLOW = "signal_place"
@@ -62,6 +65,12 @@ def _flow_youth_and_organisation(request, *, step: int):
     if organisation is None or youth is None:
         return None, None
     return youth, organisation
+
+
+def _flow_expected_birth_date(request) -> datetime.date | None:
+    """The expected date of birth given in step 1 for an unborn child (signals/views_unborn.py), else None."""
+    value = (_flow(request) or {}).get("expected_birth_date")
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def _restart(request):
@@ -101,7 +110,16 @@ def place(request):
             form.add_error("birth_date", error.message)
         except (PersonLookupError, SignalRefused) as error:
             form.add_error(None, error.message)
-    return render(request, "signals/place_lookup.html", {"form": form, "title": _("Signaal afgeven"), "step": 1})
+    return render(
+        request,
+        "signals/place_lookup.html",
+        {
+            "form": form,
+            "title": _("Signaal afgeven"),
+            "step": 1,
+            "unborn_allowed": getattr(request, "region", None) is not None and request.region.unborn_signals_allowed,
+        },
+    )
 
 
 @role_required(Role.PROFESSIONAL)
@@ -122,6 +140,7 @@ def place_confirm(request):
             "form": ConfirmForm(),
             "youth": youth,
             "birth_date": brp_date_display(youth.birth_date_brp),
+            "expected_birth_date": _flow_expected_birth_date(request),
             "municipality": municipality_label(youth.municipality_code, youth.municipality_name),
             "title": _("Controleer de jeugdige"),
             "step": 2,
@@ -164,6 +183,7 @@ def place_informing(request):
             youth=youth,
             informing=form.informing(),
             request=request,
+            expected_birth_date=_flow_expected_birth_date(request),
         )
         request.session.pop(FLOW, None)
         # the archive of others is shown once, and that showing is decided (and logged) here, in the POST:
@@ -179,7 +199,9 @@ def place_informing(request):
         refusals=(SignalRefused,),
         template="signals/place_informing.html",
         context={
-            "parties": [Party.LABELS[party] for party in parties_to_inform(age)],
+            "parties": (
+                [UNBORN_PARTIES_LABEL] if youth.is_unborn else [Party.LABELS[party] for party in parties_to_inform(age)]
+            ),
             "title": _("Informeren"),
             "step": 4,
         },
@@ -261,7 +283,8 @@ def signal_detail(request, signal_id: int):
         page="signal_detail",
     )
     counts = selectors.match_counts([signal.pk])
-    whom = [Party.LABELS.get(code, code) for code in signal.informed_whom.split(",") if code]
+    labels = {**Party.LABELS, Party.PARENTS: UNBORN_PARTIES_LABEL} if signal.youth.is_unborn else Party.LABELS
+    whom = [labels.get(code, code) for code in signal.informed_whom.split(",") if code]
     return render(
         request,
         "signals/detail.html",
@@ -273,6 +296,7 @@ def signal_detail(request, signal_id: int):
             "match_count": counts.get(signal.pk),
             "covering_for": signal.professional if signal.professional_id != request.user.pk else None,
             "may_extend": signal.status == SignalStatus.ACTIVE and signal.ends_on >= timezone.localdate(),
+            "may_update_expected": signal.status == SignalStatus.ACTIVE and signal.youth.is_unborn,
             "title": _("Signaal %(reference)s") % {"reference": signal.reference},
         },
     )

@@ -75,6 +75,11 @@ def person_from_record(record: dict) -> BrpPerson:
         parent_bsns=tuple(
             parent["burgerservicenummer"] for parent in record.get("ouders") or [] if parent.get("burgerservicenummer")
         ),
+        children=tuple(
+            (child["burgerservicenummer"], (child.get("geboorte") or {}).get("datum") or "00000000")
+            for child in record.get("kinderen") or []
+            if child.get("burgerservicenummer")
+        ),
         confidential=str(record.get("geheimhoudingPersoonsgegevens", "0")) not in ("", "0"),
         death_date_brp=(record.get("overlijden") or {}).get("datum", ""),
         suspension_reason=_code(suspension.get("reden")),
@@ -196,6 +201,7 @@ def as_haal_centraal(record: dict, fields: list[str]) -> dict:
         "verblijfplaats": _hc_verblijfplaats(record.get("verblijfplaats") or {}),
         "gemeenteVanInschrijving": record.get("gemeenteVanInschrijving"),
         "ouders": [_hc_related(parent) for parent in record.get("ouders") or []],
+        "kinderen": [_hc_related(child) for child in record.get("kinderen") or []],
         "overlijden": _drop_empty({**death, "datum": hc_date(death.get("datum", ""))}),
         # the v2 API always returns these two when they apply, whatever the fields
         "geheimhoudingPersoonsgegevens": True if secrecy else None,

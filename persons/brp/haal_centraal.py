@@ -18,6 +18,7 @@ FIELDS = [
     "geslacht",
     "verblijfplaats",
     "ouders",
+    "kinderen",
     "gemeenteVanInschrijving",
     "overlijden",
     "geheimhoudingPersoonsgegevens",
@@ -143,6 +144,11 @@ def person_from_haal_centraal(data: dict) -> BrpPerson:
         municipality_name=_description(data.get("gemeenteVanInschrijving")),
         parent_bsns=tuple(
             parent["burgerservicenummer"] for parent in data.get("ouders") or [] if parent.get("burgerservicenummer")
+        ),
+        children=tuple(
+            (child["burgerservicenummer"], brp_date_from_hc((child.get("geboorte") or {}).get("datum")) or "00000000")
+            for child in data.get("kinderen") or []
+            if child.get("burgerservicenummer")
         ),
         confidential=bool(data.get("geheimhoudingPersoonsgegevens")),
         death_date_brp=brp_date_from_hc((data.get("overlijden") or {}).get("datum")),

@@ -36,6 +36,8 @@ class BrpPerson:
     # the BRP's own name of that municipality (`gemeenteVanInschrijving.omschrijving`), shown instead of the code
     municipality_name: str = ""
     parent_bsns: tuple[str, ...] = field(default_factory=tuple)
+    # the person's children as (BSN, "YYYYMMDD" date of birth): how the refresh finds an unborn child born
+    children: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     confidential: bool = False
     # "YYYYMMDD" as for the birth date; empty when alive
     death_date_brp: str = ""

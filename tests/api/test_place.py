@@ -141,3 +141,21 @@ def test_stored_responses_hold_no_bsn_and_expire(brp, api_a, prof_a):
     assert MAYA not in str(record.response_body) and MAYA not in record.request_hmac
     assert idempotency_records_purge(now=timezone.now()) == 0
     assert idempotency_records_purge(now=timezone.now() + datetime.timedelta(hours=49)) == 1
+
+
+def test_place_on_an_unborn_child_by_the_mothers_bsn_where_the_region_allows_it(brp, api_a, prof_a, org_a):
+    # the mother 999999126 (born 1988-02-01); an expected date two months from today
+    expected = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    body = {**place_body(prof_a, bsn="999999126", birth_date="1988-02-01"), "expected_birth_date": expected}
+
+    assert_error(api_a.post(SIGNALS, body), 422, "unborn_not_allowed")
+    org_a.region.unborn_signals_allowed = True
+    org_a.region.save()
+    response = api_a.post(SIGNALS, body)
+
+    assert response.status_code == 201, response.content
+    assert "999999126" not in response.content.decode()
+    placed = response.json()
+    assert placed["youth"]["unborn"] is True and placed["expected_birth_date"] == expected
+    assert placed["youth"]["name"] == "ongeboren kind van Manon Maasland"
+    assert Signal.objects.get(pk=placed["id"]).youth.is_unborn

@@ -26,9 +26,9 @@ def test_list_never_returns_a_bsn_only_name_and_date_of_birth(api_a, org_a, prof
     response = api_a.get("/api/v1/signals/")
     assert "111222333" not in response.content.decode()
     (signal,) = response.json()["results"]
-    assert signal["youth"] == {"name": "Kim Jansen", "birth_date": "2015-06-00"}
+    assert signal["youth"] == {"name": "Kim Jansen", "birth_date": "2015-06-00", "unborn": False}
     assert signal["professional"] == {"name": prof_a.full_name, "email": prof_a.email}
-    assert set(signal["youth"]) == {"name", "birth_date"}
+    assert set(signal["youth"]) == {"name", "birth_date", "unborn"}
 
 
 def test_list_filters_by_professional_and_status(api_a, org_a):

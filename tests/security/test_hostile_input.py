@@ -391,7 +391,7 @@ def _prepare_place_cancel(scene):
 def _check_nothing_placed(scene, client, url):
     assert (
         not Signal.objects.filter(professional=scene.own.users[OWNER])
-        .exclude(pk=scene.own.objects["signal"].pk)
+        .exclude(pk__in=[scene.own.objects["signal"].pk, scene.own.objects["unborn_signal"].pk])
         .exists()
     )
 

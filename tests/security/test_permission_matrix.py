@@ -179,6 +179,10 @@ MATRIX: dict[str, Row] = {
     "api_clients:revoke": Row(allowed=frozenset({COORDINATOR}), kwargs=_api_client),
     "signals:list": Row(allowed=PROFESSIONALS),
     "signals:place": Row(allowed=PROFESSIONALS),
+    "signals:place_unborn": Row(allowed=PROFESSIONALS),
+    "signals:expected_date": Row(
+        allowed=frozenset({OWNER}), kwargs=lambda world: {"signal_id": world.objects["unborn_signal"].pk}
+    ),
     "signals:place_confirm": Row(allowed=PROFESSIONALS),
     "signals:place_profile": Row(allowed=PROFESSIONALS),
     "signals:place_informing": Row(allowed=PROFESSIONALS),

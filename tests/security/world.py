@@ -15,6 +15,7 @@ from accounts.models import Membership, Role
 from api.services import api_client_create
 from matching.models import Match, MatchLink, MatchParticipation
 from matching.services import match_detect, match_handover_propose
+from persons.bsn import bsn_pseudonym
 from regions.models import InstitutionalAddress, MoveNotice, Sector, Subtype
 from rights.models import IdentityCheckMethod, RequesterCapacity, RequestKind
 from rights.services import rights_advice_request, rights_request_complete, rights_request_register
@@ -84,7 +85,7 @@ class World:
 
 
 def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
-    region = RegionFactory(slug=slug, name=name)
+    region = RegionFactory(slug=slug, name=name, unborn_signals_allowed=True)
     municipality = MunicipalityFactory(cbs_code=cbs_code, name=f"Gemeente {prefix}", region=region)
     own_org = OrganisationFactory(region=region, code=f"{prefix}-jeugdhulp", sector=Sector.YOUTH_CARE)
     other_org = OrganisationFactory(
@@ -113,6 +114,19 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
     matched_signal = SignalFactory(youth=youth, organisation=other_org, professional=matched)
     match_detect(signal_id=own_signal.pk)
     match_detect(signal_id=matched_signal.pk)
+    # the owner's signal on the unborn child of a pregnant woman (docs/adr/0030-unborn-children.md)
+    unborn = YouthFactory(
+        bsn=next(FREE_BSNS),
+        municipality_code=cbs_code,
+        unborn_mother_pseudonym=bsn_pseudonym(next(FREE_BSNS)),
+        birth_date=datetime.date.today() + datetime.timedelta(days=90),
+    )
+    unborn_signal = SignalFactory(
+        youth=unborn,
+        organisation=own_org,
+        professional=owner,
+        expected_birth_date=datetime.date.today() + datetime.timedelta(days=90),
+    )
     # the match is a month old and nobody recorded follow-up: the monitor's list shows it
     month_ago = timezone.now() - datetime.timedelta(days=30)
     MatchLink.objects.filter(signal_b=matched_signal).update(created_at=month_ago)
@@ -171,6 +185,7 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
             "organisation": own_org,
             "youth": youth,
             "signal": own_signal,
+            "unborn_signal": unborn_signal,
             "matched_signal": Signal.objects.get(pk=matched_signal.pk),
             "owner_membership": Membership.objects.get(user=owner, role=Role.PROFESSIONAL),
             "match": Match.objects.get(pk=match.pk),

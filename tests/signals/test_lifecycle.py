@@ -98,6 +98,8 @@ def test_running_a_day_twice_changes_nothing(organisation):
         "shortened": 1,
         "archive_ended": 1,
         "expired": 1,
+        "unborn_ended": 0,
+        "unborn_overdue": 0,
         "reminded": 1,
         "unused_youths": 0,
     }

@@ -76,7 +76,8 @@ def test_ten_times_as_many_due_signals_take_the_same_number_of_queries(organisat
         takes_over = _due(organisation, placer, colleague, count)
         logged_before = LogEntry.objects.filter(action="match_coordinator_changed").count()
         counts, queries = _run_counting()
-        assert counts == dict.fromkeys((name for name, _step in STEPS), count)
+        # every step has `count` due, except those for unborn children (tests/signals/test_unborn.py): none here
+        assert counts == {name: 0 if name.startswith("unborn_") else count for name, _step in STEPS}
         runs.append(queries)
         coordinators = dict(Match.objects.filter(pk__in=takes_over).values_list("pk", "coordinator_signal"))
         assert coordinators == takes_over
