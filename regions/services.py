@@ -8,9 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership
 from audit.services import log_event
+from notifications.services import mail_with_link
 from persons.bsn import bag_pseudonym
 
+from . import hooks
 from .bag import BAG_ID, BagUnavailable, bag_id_for_address
 from .models import (
     SECTOR_SUBTYPES,
@@ -23,6 +26,7 @@ from .models import (
     Sector,
     Subtype,
 )
+from .selectors import active_signal_count, process_managers_of_region
 
 THEME_PRIMARY = "vi-color-primary"
 THEME_CONTRAST = "vi-color-primary-contrast"
@@ -85,29 +89,20 @@ def organisation_deactivate(
     confirms it (`end_active_signals`): each ends as "concern gone", so it is archived and the history
     stays visible to later signallers. Returns the number of signals ended.
     """
-    from accounts.models import Membership
-    from signals.models import EndReason, Signal, SignalStatus
-
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not organisation.active:
         raise RegionAdminError(_("Deze organisatie is al gedeactiveerd."))
-    signals = list(
-        Signal.objects.filter(organisation=organisation, status=SignalStatus.ACTIVE).order_by("id").only("pk")
-    )
-    if signals and not end_active_signals:
+    count = active_signal_count(organisation=organisation)
+    if count and not end_active_signals:
         raise RegionAdminError(
             _(
                 "Deze organisatie heeft nog %(count)s actieve signalen. Laat de coördinator ze overdragen, "
                 "of bevestig dat ze worden beëindigd."
             )
-            % {"count": len(signals)},
+            % {"count": count},
             field="end_active_signals",
         )
-    if signals:
-        from signals import services as signal_services
-
-    for signal in signals:
-        signal_services.signal_end(signal=signal, reason=EndReason.CONCERN_GONE, actor=actor, request=request)
+    ended = sum(hooks.organisation_deactivating.send(organisation=organisation, actor=actor, request=request))
     organisation.active = False
     organisation.save(update_fields=["active"])
     Membership.objects.filter(organisation=organisation, active=True).update(active=False)
@@ -117,9 +112,9 @@ def organisation_deactivate(
         request=request,
         region_id=organisation.region_id,
         organisation=organisation.pk,
-        signals_ended=len(signals),
+        signals_ended=ended,
     )
-    return len(signals)
+    return ended
 
 
 @transaction.atomic
@@ -433,8 +428,6 @@ def move_notice_record(*, youth, old_municipality_code: str, new_municipality_co
 
     Runs inside the refresh's transaction; the e-mail (without personal data) goes through the outbox.
     """
-    from signals.models import SignalStatus
-
     if not new_municipality_code or new_municipality_code == old_municipality_code:
         return None
     new = Municipality.objects.filter(cbs_code=new_municipality_code).select_related("region").first()
@@ -443,9 +436,7 @@ def move_notice_record(*, youth, old_municipality_code: str, new_municipality_co
     old = Municipality.objects.filter(cbs_code=old_municipality_code).first() if old_municipality_code else None
     if old is not None and old.region_id == new.region_id:
         return None
-    signals = list(
-        youth.signals.filter(status=SignalStatus.ACTIVE).select_related("organisation").order_by("placed_at", "id")
-    )
+    signals = [signal for found in hooks.youth_active_signals.send(youth) for signal in found]
     if not signals:
         return None
     with transaction.atomic():
@@ -490,31 +481,26 @@ def process_managers_notify(
     The context gets the region's name and, given a `path`, `url`: that page on the region's own host.
     The caller keeps BSNs and youths' names out of subject and context.
     """
-    from notifications.links import region_absolute_url
-    from notifications.services import notifications_enqueue
-
-    from .selectors import process_managers_of_region
-
     recipients = {user.pk: user for user in process_managers_of_region(region=region)}
     for user in also:
         if user is not None and user.is_active:
             recipients.setdefault(user.pk, user)
-    context = {**context, "region_name": region.name}
-    if path is not None:
-        context["url"] = region_absolute_url(region=region, path=path)
-    notifications_enqueue(
-        [
-            {
-                "recipient": user,
-                "kind": kind,
-                "subject": subject,
-                "template": template,
-                "context": context,
-                "dedupe_key": f"{dedupe_key}:{user.pk}",
-            }
-            for user in recipients.values()
-        ]
+    mail_with_link(
+        recipients=recipients.values(),
+        region=region,
+        kind=kind,
+        subject=subject,
+        template=template,
+        context=context,
+        dedupe_key=dedupe_key,
+        path=path,
     )
+
+
+def process_managers_told(*, region, **message) -> None:
+    """The handler of core.notices: `region` None tells the process managers of every region."""
+    for each in [region] if region is not None else Region.objects.order_by("pk"):
+        process_managers_notify(region=each, **message)
 
 
 @transaction.atomic

@@ -9,8 +9,11 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Role
+from audit.models import LogEntry
 from audit.selectors import logbook_for_youth
+from persons.guards import ALERT_ACTION, REFUSED_ACTION, RIGHTS_LOOKUP_ACTION
 from persons.models import Youth
+from signals.models import Signal
 
 from .models import CLOSED_STATUSES, AdviceTask, RightsRequest
 
@@ -22,8 +25,6 @@ def youth_by_pseudonym(*, pseudonym: str) -> Youth | None:
 
 def signals_of_youth(*, youth_pseudonym: str):
     """Every signal on the youth, active and archived, in every region, oldest first."""
-    from signals.models import Signal
-
     return list(
         Signal.objects.filter(youth__pseudonym=youth_pseudonym)
         .select_related("organisation", "professional", "organisation__region")
@@ -124,9 +125,6 @@ def staff_activity_for_region(*, region, as_of: datetime.date, weeks: int = 12) 
     themselves (which cannot be deleted). A week is flagged above OUTLIER_MINIMUM look-ups and above
     OUTLIER_FACTOR times the median week of the region's staff; an alert or refusal flags the person.
     """
-    from audit.models import LogEntry
-    from persons.guards import ALERT_ACTION, REFUSED_ACTION, RIGHTS_LOOKUP_ACTION
-
     monday = as_of - datetime.timedelta(days=as_of.weekday())
     starts = [monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     staff = {

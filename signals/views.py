@@ -237,18 +237,10 @@ def signal_list(request):
             "archived": [s for s in signals if s.status == SignalStatus.ARCHIVED],
             "covered": covered,
             "tasks": selectors.tasks_of_professional(user=request.user, region=request.region),
-            "counts_known": bool(counts) or _matching_counts_available(),
+            "counts_known": bool(counts) or selectors.match_counts_known(),
             "title": _("Mijn signalen"),
         },
     )
-
-
-def _matching_counts_available() -> bool:
-    try:
-        from matching.selectors import match_counts_for_signals  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @role_required(Role.PROFESSIONAL)
