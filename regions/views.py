@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.permissions import role_required
+from core.roles import Role, role_required
 from verwijsindex.form_pages import form_data, form_page, refusal_show
 
 from . import selectors, services
