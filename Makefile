@@ -10,7 +10,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 export MAIL_PORT
 
-.PHONY: audit run test install services stop bench lint clean messages chromium container-check
+.PHONY: audit run test install services stop bench lint clean messages chromium container-check typecheck
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ chromium:
 
 test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
+	# enabled by the lead after the merge (one `ruff format .` over the whole tree first):
+	# $(PY) -m ruff format --check --quiet .
+	$(VENV)/bin/lint-imports --no-cache
+	. ./$(SERVICES_ENV) && $(PY) -m mypy
 	$(PY) scripts/audit_dependencies.py
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
 	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)
