@@ -9,8 +9,9 @@ from core.hooks import Hook
 process_managers_told = Hook("process managers told")
 
 
-def process_managers_notify(*, region, kind: str, subject: str, template: str, context: dict, dedupe_key: str,
-                            path: str | None = None) -> None:
+def process_managers_notify(
+    *, region, kind: str, subject: str, template: str, context: dict, dedupe_key: str, path: str | None = None
+) -> None:
     """E-mail the active process managers of `region` (every region when None) once each; no BSN or name inside."""
     process_managers_told.send(
         region=region, kind=kind, subject=subject, template=template, context=context, dedupe_key=dedupe_key, path=path
