@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.services import log_event
-from verwijsindex.links import region_url
+from core.links import region_url
 
 from .exceptions import SignInRefused
 from .models import MUNICIPALITY_ROLES, ORGANISATION_ROLES, REGION_ROLES, Invitation, Membership, Role, User

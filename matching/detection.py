@@ -17,9 +17,9 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from audit.services import log_event
+from core.sweeps import sweep_each
 from regions.models import InstitutionalAddress
 from signals.models import Signal
-from verwijsindex.sweeps import sweep_each
 
 from . import coordination, emails, hooks
 from .models import Match, MatchKey, MatchKeyKind, MatchKind, MatchLink, MatchParticipation

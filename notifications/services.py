@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role, User
 from audit.services import log_event
 from core.links import region_url
+from core.sweeps import sweep_each
 from core.tasks import task_send
 from persons.redaction import redact_bsn
-from verwijsindex.sweeps import sweep_each
 
 from .models import DIGEST_KINDS, Notification, NotificationKind
 

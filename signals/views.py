@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit.services import log_event
+from core.form_pages import form_data, form_page
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
 from regions.selectors import municipality_label
-from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
 from .exceptions import BirthDateMismatch, CoverRefused, SignalRefused
