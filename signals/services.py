@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from audit.services import log_event
-from notifications.links import region_absolute_url
+from core.links import region_url
 from persons.models import Youth
 from persons.services import birth_date_matches  # noqa: F401 - the one comparison, for callers of signals
 from regions.models import Organisation
@@ -47,7 +47,7 @@ UNIQUE_ACTIVE_CONSTRAINT = "one_active_signal_per_professional_and_youth"
 
 def signal_url(signal: Signal) -> str:
     """An absolute link to the signal's page on its region's host (for e-mails)."""
-    return region_absolute_url(region=signal.organisation.region, path=reverse("signals:detail", args=[signal.pk]))
+    return region_url(signal.organisation.region, reverse("signals:detail", args=[signal.pk]))
 
 
 def informing_clean(informing: dict, *, age: int, placed_on: datetime.date) -> dict:
@@ -715,7 +715,7 @@ def cover_create(
                 "organisation": organisation.name,
                 "starts_on": formats.date_format(starts_on),
                 "ends_on": formats.date_format(ends_on),
-                "link": region_absolute_url(region=organisation.region, path=reverse("signals:list")),
+                "link": region_url(organisation.region, reverse("signals:list")),
             },
             dedupe_key=f"cover-assigned:{cover.pk}",
         )
