@@ -13,7 +13,10 @@ from accounts.models import Membership, Role
 from audit.services import log_event
 from core.links import region_url
 from persons.models import Youth
-from persons.services import birth_date_matches  # noqa: F401 - the one comparison, for callers of signals
+from persons.services import (
+    birth_date_matches,  # noqa: F401 - the one comparison, for callers of signals
+    youth_by_bsn,
+)
 from regions.models import Organisation
 
 from . import hooks
@@ -127,8 +130,6 @@ def signal_place_lookup(
     limits and logbook entry: call this outside a transaction, so that the entry stays when placing fails.
     `api_organisation`: the API client's organisation, whose look-ups are limited together.
     """
-    from persons.services import youth_by_bsn
-
     signal_place_check_organisation(professional=professional, organisation=organisation)
     youth = youth_by_bsn(
         bsn=bsn, birth_date=birth_date, actor=professional, request=request, organisation=api_organisation
