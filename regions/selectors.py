@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Membership, Role, User
@@ -189,7 +190,7 @@ def organisation_members(*, organisation: Organisation):
         for user_id, count in answer.items():
             counts[user_id] = counts.get(user_id, 0) + count
     for member in members:
-        member.active_signals = counts.get(member.user_id, 0)
+        member.active_signals = counts.get(member.user_id, 0)  # type: ignore[attr-defined]  # for the members table
     return members
 
 
@@ -216,7 +217,7 @@ class PublicFacts:
     followup_days: int
     request_deadline_days: int
     # (sector label, [organisation names]) in the order of the sectors in the law
-    organisations_by_sector: list[tuple[str, list[str]]]
+    organisations_by_sector: list[tuple[str | Promise, list[str]]]
     municipalities: list[Municipality]
 
 

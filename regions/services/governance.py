@@ -86,7 +86,7 @@ def _renumber(rules: list[CoordinatorRule]) -> None:
 
 @transaction.atomic
 def coordinator_rule_add(*, region: Region, sector: str, subtype: str = "", actor, request=None) -> CoordinatorRule:
-    if subtype and subtype not in SECTOR_SUBTYPES.get(sector, ()):
+    if subtype and subtype not in SECTOR_SUBTYPES.get(Sector(sector), set()):
         raise RegionAdminError(
             _("%(subtype)s hoort niet bij de sector %(sector)s; kies een soort die bij de sector past.")
             % {"subtype": Subtype(subtype).label, "sector": Sector(sector).label}
@@ -166,8 +166,14 @@ def institutional_address_add(
     bag_id = (bag_id or "").strip()
     if not bag_id:
         try:
-            bag_id = bag_id_for_address(
-                postcode=postcode, house_number=house_number, house_letter=house_letter, addition=house_number_addition
+            bag_id = (
+                bag_id_for_address(
+                    postcode=postcode,
+                    house_number=house_number,
+                    house_letter=house_letter,
+                    addition=house_number_addition,
+                )
+                or ""
             )
         except BagUnavailable:
             raise RegionAdminError(
