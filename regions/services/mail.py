@@ -6,37 +6,18 @@ from ..models import Region
 from ..selectors import process_managers_of_region
 
 
-def process_managers_notify(
-    *,
-    region: Region,
-    kind: str,
-    subject: str,
-    template: str,
-    context: dict,
-    dedupe_key: str,
-    path: str | None = None,
-    also=(),
-) -> None:
+def process_managers_notify(*, region: Region, also=(), **message) -> None:
     """E-mail the region's active process managers (and the active people in `also`) once each.
 
-    Each outbox row is keyed `<dedupe_key>:<user id>`, so a second call sends nobody anything twice.
-    The context gets the region's name and, given a `path`, `url`: that page on the region's own host.
-    The caller keeps BSNs and youths' names out of subject and context.
+    `message`: the keyword arguments of notifications.services.mail_with_link (kind, subject, template, context,
+    dedupe_key, path). Each outbox row is keyed `<dedupe_key>:<user id>`, so a second call sends nobody anything
+    twice. The caller keeps BSNs and youths' names out of subject and context.
     """
     recipients = {user.pk: user for user in process_managers_of_region(region=region)}
     for user in also:
         if user is not None and user.is_active:
             recipients.setdefault(user.pk, user)
-    mail_with_link(
-        recipients=recipients.values(),
-        region=region,
-        kind=kind,
-        subject=subject,
-        template=template,
-        context=context,
-        dedupe_key=dedupe_key,
-        path=path,
-    )
+    mail_with_link(recipients=recipients.values(), region=region, **message)
 
 
 def process_managers_told(*, region, **message) -> None:
