@@ -20,6 +20,7 @@ from signals.models import ARCHIVING_REASONS, Signal, SignalStatus
 from . import emails, hooks
 from .exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
 from .models import Match, MatchParticipation
+from .parts import matches_lock, matches_split
 
 ACTIVE = SignalStatus.ACTIVE
 
@@ -146,8 +147,6 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
         before = {pk: match.coordinator_signal_id for pk, match in matches.items()}
         members = match_members(list(matches))
         if reason not in ARCHIVING_REASONS:
-            from .detection import matches_split
-
             members = matches_split(matches=matches, members=members, destroyed=ending)
         now = timezone.now()
         changed: list[tuple[Match, list[Signal], int | None]] = []
@@ -179,8 +178,6 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
 
 
 def _matches_lock(match_ids) -> dict[int, Match]:
-    from .detection import matches_lock
-
     return matches_lock(match_ids)
 
 
