@@ -34,35 +34,15 @@ from .selectors import signals_of_youth, youth_by_pseudonym
 logger = logging.getLogger(__name__)
 
 
-def _notify(
-    *,
-    recipient,
-    region,
-    kind: str,
-    subject: str,
-    template: str,
-    context: dict,
-    dedupe_key: str,
-    path: str,
-    link_region=None,
-):
-    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name.
+def _notify(*, recipient, region, link_region=None, **message) -> None:
+    """One outbox e-mail (notifications.services.mail_with_link: kind, subject, template, context, dedupe_key, path).
 
     The link points at the recipient's own region's host (a professional of another region is asked for
     advice too: on the asking region's host they have no role), the text names the region that asks.
+    Context and subject never hold a BSN or a name.
     """
-    mail_with_link(
-        recipients=[recipient],
-        region=region,
-        link_region=link_region or _own_region(recipient) or region,
-        kind=kind,
-        subject=subject,
-        template=template,
-        context=context,
-        dedupe_key=dedupe_key,
-        path=path,
-        key_per_recipient=False,
-    )
+    link_region = link_region or _own_region(recipient) or region
+    mail_with_link(recipients=[recipient], region=region, link_region=link_region, key_per_recipient=False, **message)
 
 
 def _own_region(user):
