@@ -10,7 +10,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 export MAIL_PORT
 
-.PHONY: audit run test install services stop bench lint clean messages chromium container-check
+.PHONY: audit run test install services stop bench lint clean messages chromium container-check typecheck
 
 $(STAMP): pyproject.toml package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,9 +53,17 @@ chromium:
 
 test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
+	@# the format check is enabled by the lead after the merge (one `ruff format .` over the whole tree first):
+	@# $(PY) -m ruff format --check --quiet .
+	$(MAKE) --no-print-directory typecheck
 	$(PY) scripts/audit_dependencies.py
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null
 	. ./$(SERVICES_ENV) && $(PY) -m pytest $(PYTEST_ARGS)
+
+# The import contracts (pyproject.toml [tool.importlinter]) and the type checker ([tool.mypy] files).
+typecheck: install
+	$(VENV)/bin/lint-imports --no-cache
+	. ./$(SERVICES_ENV) 2>/dev/null; $(PY) -m mypy
 
 bench: services
 	. ./$(SERVICES_ENV) && $(PY) benchmarks/run_all.py

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from core.roles import MUNICIPALITY_ROLES, ORGANISATION_ROLES, REGION_ROLES, Role  # noqa: F401
 from regions.models import Municipality, Organisation, Region
 
 
@@ -66,18 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
-class Role(models.TextChoices):
-    PROFESSIONAL = "professional", _("Meldingsbevoegde")
-    ORGANISATION_COORDINATOR = "organisation_coordinator", _("Coördinator organisatie")
-    PROCESS_MANAGER = "process_manager", _("Procesmanager")
-    FOLLOWUP_MONITOR = "followup_monitor", _("Monitor opvolging")
-    MUNICIPAL_STAFF = "municipal_staff", _("Medewerker gemeente")
-    SYSTEM_ADMINISTRATOR = "system_administrator", _("Systeembeheerder")
-
-
-ORGANISATION_ROLES = (Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR)
-REGION_ROLES = (Role.PROCESS_MANAGER, Role.FOLLOWUP_MONITOR)
-MUNICIPALITY_ROLES = (Role.MUNICIPAL_STAFF,)
+# Role lives in core.roles (importable without regions); its names stay importable from here
 
 
 class Membership(models.Model):

@@ -21,7 +21,10 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from persons.bsn import key_ring
 
+from .exceptions import SignInRefused
 from .models import IdentityProvider, Invitation
+from .services import external_identity_sign_in
+from .tokens import client_secret_encrypt  # noqa: F401 - its old home; new code imports accounts.tokens
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +42,6 @@ class ProviderUnavailable(Exception):
     """The provider could not be reached or answered nonsense (the message is shown to the visitor)."""
 
 
-class SignInRefused(Exception):
-    """The provider's answer does not lead to an account here (the message is shown to the visitor)."""
-
-
 def insecure_transport_refused(url: str) -> bool:
     """An http URL outside the dev and test profiles: tokens would cross the network in the clear."""
     return urlparse(url).scheme != "https" and not settings.OIDC_ALLOW_INSECURE_TRANSPORT
@@ -55,10 +54,6 @@ def provider_client_secret(provider: IdentityProvider) -> str:
     if provider.client_secret_encrypted:
         return key_ring().decrypt(provider.client_secret_encrypted.encode()).decode()
     return ""
-
-
-def client_secret_encrypt(secret: str) -> str:
-    return key_ring().encrypt(secret.encode()).decode()
 
 
 def provider_discovery(issuer: str) -> dict:
@@ -178,8 +173,6 @@ class OrganisationOIDCBackend(_PerProvider, OIDCAuthenticationBackend):
         session[SESSION_LOGOUT_ORIGIN] = f"{end_session.scheme}://{end_session.netloc}" if end_session.netloc else ""
 
     def get_or_create_user(self, access_token, id_token, payload):
-        from .services import external_identity_sign_in
-
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:
             userinfo = self.get_userinfo(access_token, id_token, payload)

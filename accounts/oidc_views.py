@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
+from core.form_pages import form_data, form_page
 from regions.models import Organisation
-from verwijsindex.form_pages import form_data, form_page
 
 from .forms import IdentityProviderForm
 from .models import IdentityProvider, Role

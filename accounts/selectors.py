@@ -6,6 +6,7 @@ from django_otp import devices_for_user
 from regions.models import Region
 
 from .models import Invitation, Membership, Role, User
+from .tokens import DEV_SHORTCUT_DEVICE_NAME, invitation_token_hash
 
 
 def memberships_in_region(*, user, region: Region | None) -> QuerySet[Membership]:
@@ -28,7 +29,6 @@ def memberships_in_region(*, user, region: Region | None) -> QuerySet[Membership
 def has_second_factor(*, user) -> bool:
     """Whether the user has enrolled a second factor of this system (not the dev shortcut, not a provider's login)."""
     from .models import IdentityProviderDevice
-    from .services import DEV_SHORTCUT_DEVICE_NAME
 
     return any(
         device.name != DEV_SHORTCUT_DEVICE_NAME and not isinstance(device, IdentityProviderDevice)
@@ -38,7 +38,6 @@ def has_second_factor(*, user) -> bool:
 
 def invitation_by_token(*, token: str, region: Region | None) -> Invitation | None:
     """The invitation behind a link, only on the host of the region it was sent for."""
-    from .services import invitation_token_hash
 
     if region is None or not token:
         return None

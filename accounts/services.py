@@ -1,6 +1,5 @@
 """Writes for accounts: invitations, two-factor enrolment and reset, the dev two-factor shortcut."""
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -18,25 +17,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit import events as audit_events
-from verwijsindex.links import region_url
+from core.links import region_url
 
+from .exceptions import SignInRefused
 from .models import MUNICIPALITY_ROLES, ORGANISATION_ROLES, REGION_ROLES, Invitation, Membership, Role, User
+from .selectors import has_second_factor
+from .tokens import DEV_SHORTCUT_DEVICE_NAME, client_secret_encrypt, invitation_token_hash
 
 logger = logging.getLogger(__name__)
 
 BACKUP_CODE_COUNT = 10
 INVITATION_VALID_DAYS = 7
-# The confirmed, token-less device that the dev shortcut logs a demo account in with. It can never
-# verify a code, so it is harmless where the shortcut is off; enrolment ignores it.
-DEV_SHORTCUT_DEVICE_NAME = "dev-shortcut"
 
 
 class InvitationInvalid(Exception):
     """The invitation was used already or has expired (the message is shown to the visitor)."""
-
-
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _scope_for(role, *, organisation, region, municipality) -> dict:
@@ -276,7 +271,6 @@ def two_factor_dev_shortcut(*, user) -> StaticDevice:
 
 
 def _sign_in_refused(message: str):
-    from .oidc import SignInRefused
 
     return SignInRefused(message)
 
@@ -366,7 +360,6 @@ def _external_identity_link(*, provider, subject: str, email: str, email_verifie
 def identity_provider_save(*, organisation, actor, data: dict, client_secret: str = ""):
     """Create or change the organisation's provider; an empty `client_secret` keeps the stored one."""
     from .models import IdentityProvider
-    from .oidc import client_secret_encrypt
 
     provider = IdentityProvider.objects.filter(organisation=organisation).first() or IdentityProvider(
         organisation=organisation
@@ -405,7 +398,6 @@ def passkey_remove(*, user, passkey_id: int, request=None) -> None:
     """Remove one of the user's own passkeys, unless it is their only second factor."""
     from django_otp_webauthn.models import WebAuthnCredential
 
-    from .selectors import has_second_factor
 
     passkey = WebAuthnCredential.objects.select_for_update().get(pk=passkey_id, user=user)
     passkey.delete()

@@ -23,8 +23,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from verwijsindex.form_pages import form_data
-from verwijsindex.links import region_url
+from core.form_pages import form_data
+from core.links import region_url
 
 from .forms import EnrolForm, InvitationConfirmForm, LoginForm, RegionPasswordResetForm, TokenForm
 from .middleware import otp_not_required

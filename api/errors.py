@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.outages import RETRY_AFTER_SECONDS, outage_of
 from persons.exceptions import BrpUnavailable, PersonLookupError
-from verwijsindex.outages import RETRY_AFTER_SECONDS, outage_of
 
 logger = logging.getLogger(__name__)
 

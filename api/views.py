@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from verwijsindex.form_pages import form_data, form_page
+from core.form_pages import form_data, form_page
 
 from .errors import MESSAGES, error_response
 from .forms import ApiClientForm, ConfirmForm

@@ -15,6 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
+from core.notices import process_managers_notify
+from core.tasks import task_send
+
 from .chain import GENESIS_HASH, entry_hash
 from .checkpoints import Checkpoint, checkpoint_sign, checkpoint_stores, checkpoints_load
 from .context import log_context
@@ -78,14 +81,12 @@ def _row(event: dict, now) -> dict:
 
 def _seal_soon() -> None:
     """Queue one seal task after the commit; a broker that is down only delays sealing until the sweep."""
-    from .tasks import logbook_seal_task
-
     try:
         if cache.add(SEAL_QUEUED_CACHE_KEY, 1, timeout=10) is False:
             return  # a seal task is queued and has not started: it will see this entry
-        logbook_seal_task.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - any broker error; the minute sweep seals the entry
-        logger.warning("logbook seal task not queued (broker unavailable); the sweep will seal")
+    except Exception:  # noqa: BLE001 - the cache (Redis) is away: queue anyway, the sealer is idempotent
+        logger.warning("logbook seal marker not set (cache unavailable)")
+    task_send("audit.logbook_seal")
 
 
 def _seal_after_commit() -> None:
@@ -249,24 +250,21 @@ def logbook_checkpoint_send() -> Checkpoint:
     """
     from django.utils.translation import gettext
 
-    from regions.models import Region
-    from regions.services import process_managers_notify
-
     checkpoint = logbook_checkpoint_write()
-    for region in Region.objects.order_by("pk"):
-        process_managers_notify(
-            region=region,
-            kind="logbook_checkpoint",
-            subject=gettext("Verwijsindex: controlepunt van het logboek"),
-            template="audit/email/checkpoint",
-            context={
-                "seq": checkpoint.seq,
-                "head": checkpoint.head,
-                "at": checkpoint.at,
-                "key": checkpoint.key,
-                "signature": checkpoint.signature,
-                "line": checkpoint.as_line(),
-            },
-            dedupe_key=f"logbook-checkpoint:{checkpoint.at[:10]}",  # a task run again the same day mails nobody twice
-        )
+    # every region's process managers (core.notices: regions answers)
+    process_managers_notify(
+        region=None,
+        kind="logbook_checkpoint",
+        subject=gettext("Verwijsindex: controlepunt van het logboek"),
+        template="audit/email/checkpoint",
+        context={
+            "seq": checkpoint.seq,
+            "head": checkpoint.head,
+            "at": checkpoint.at,
+            "key": checkpoint.key,
+            "signature": checkpoint.signature,
+            "line": checkpoint.as_line(),
+        },
+        dedupe_key=f"logbook-checkpoint:{checkpoint.at[:10]}",  # a task run again the same day mails nobody twice
+    )
     return checkpoint

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.permissions import role_required
+from core.roles import Role, role_required
 from persons.bsn import bsn_pseudonym
 from persons.exceptions import PersonLookupError
 from persons.guards import lookup_rate_check

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 from regions.selectors import region_public_facts
 from rights.models import Authority, RequestKind, RequestStatus, RightsRequest
+from signals.services import contact_details
 
 # the age groups of the informing letter (Jeugdwet §7.1: whom the professional informs)
 UNDER_12 = "onder-12"
@@ -44,8 +45,6 @@ def region_primary_colour(region: Region) -> str:
 
 def sender_of_professional(*, user, organisation) -> Sender:
     """The professional as matched colleagues see them (team mailbox and phone where the organisation set one)."""
-    from signals.services import contact_details
-
     details = contact_details(professional=user, organisation=organisation)
     return Sender(
         name=details["contact_name"],

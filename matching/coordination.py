@@ -22,6 +22,7 @@ from signals.selectors import may_act_on_signal
 from . import emails, hooks
 from .exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
 from .models import Match, MatchParticipation
+from .parts import matches_lock, matches_split
 
 ACTIVE = SignalStatus.ACTIVE
 
@@ -148,8 +149,6 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
         before = {pk: match.coordinator_signal_id for pk, match in matches.items()}
         members = match_members(list(matches))
         if reason not in ARCHIVING_REASONS:
-            from .detection import matches_split
-
             members = matches_split(matches=matches, members=members, destroyed=ending)
         now = timezone.now()
         changed: list[tuple[Match, list[Signal], int | None]] = []
@@ -181,8 +180,6 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
 
 
 def _matches_lock(match_ids) -> dict[int, Match]:
-    from .detection import matches_lock
-
     return matches_lock(match_ids)
 
 

@@ -10,7 +10,6 @@ Nobody takes an advisory lock after a row lock, so two transactions never wait o
 
 import hashlib
 import logging
-from collections import defaultdict
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
@@ -18,13 +17,14 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit import events as audit_events
+from core.sweeps import sweep_each
 from persons.models import Youth
 from regions.models import InstitutionalAddress
 from signals.models import Signal
-from verwijsindex.sweeps import sweep_each
 
 from . import coordination, emails, hooks
 from .models import Match, MatchKey, MatchKeyKind, MatchKind, MatchLink, MatchParticipation
+from .parts import matches_lock, matches_split  # noqa: F401 - matches_split: its old home
 
 logger = logging.getLogger(__name__)
 
@@ -99,16 +99,6 @@ def signals_lock(signal_ids) -> dict[int, tuple[str, object, int | None]]:
     with connection.cursor() as cursor:
         cursor.execute(_SIGNALS_LOCK_SQL, [sorted(set(signal_ids))])
         return {pk: (status, ended_at, match_id) for pk, status, ended_at, match_id in cursor.fetchall()}
-
-
-def matches_lock(match_ids) -> dict[int, Match]:
-    """Step 3: the Match rows, sorted by id; a match merged away meanwhile is not returned."""
-    if not match_ids:
-        return {}
-    return {
-        match.pk: match
-        for match in Match.objects.select_for_update(of=("self",)).filter(pk__any=sorted(set(match_ids))).order_by("pk")
-    }
 
 
 # --- detection -------------------------------------------------------------------------------------------------
@@ -323,84 +313,3 @@ def matches_redetect_youth(*, youth_id: int) -> int:
     """After the youth's address or parents changed in the BRP: recompute keys and detect new matches."""
     ids = list(Signal.objects.filter(youth_id=youth_id).order_by("placed_at", "id").values_list("id", flat=True))
     return sum(len(match_detect(signal_id=signal_id)) for signal_id in ids)
-
-
-# --- split -----------------------------------------------------------------------------------------------------
-
-
-def _parts(member_ids: set[int], links) -> list[set[int]]:
-    """The connected parts of these signals over these links (a small graph: one family)."""
-    parent = {pk: pk for pk in member_ids}
-
-    def find(pk):
-        while parent[pk] != pk:
-            parent[pk] = parent[parent[pk]]
-            pk = parent[pk]
-        return pk
-
-    for a, b in links:
-        if a in parent and b in parent:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    parts = defaultdict(set)
-    for pk in member_ids:
-        parts[find(pk)].add(pk)
-    return sorted(parts.values(), key=min)
-
-
-def matches_split(*, matches: dict[int, Match], members: dict[int, list[Signal]], destroyed: set[int]) -> dict:
-    """The matches of destroyed signals, recomputed into connected parts (their links go with the signals).
-
-    The part holding the coordinator, else the part with the earliest signal, keeps the row; each other
-    part of two or more signals gets a new match; a signal left alone is in no match. Runs under the
-    locks of the caller (the signal rows, then these Match rows). Returns {match id: its remaining members}
-    for every match that remains, new ones included (new Match objects carry no coordinator yet).
-    """
-    all_ids = {s.pk for signals in members.values() for s in signals}
-    links = MatchLink.objects.filter(signal_a_id__any=list(all_ids)).values_list("signal_a_id", "signal_b_id")
-    links = [(a, b) for a, b in links if a not in destroyed and b not in destroyed]
-    moves: list[tuple[int, list[int]]] = []  # (index of a new match, its signal ids)
-    alone: list[int] = []
-    emptied: list[int] = []
-    result: dict[int, list[Signal]] = {}
-    new_parts: list[list[Signal]] = []
-    for match_id, signals in members.items():
-        by_id = {s.pk: s for s in signals if s.pk not in destroyed}
-        parts = [part for part in _parts(set(by_id), links)]
-        keeping = [part for part in parts if len(part) > 1]
-        alone += [pk for part in parts if len(part) == 1 for pk in part]
-        if not keeping:
-            emptied.append(match_id)
-            continue
-        coordinator = matches[match_id].coordinator_signal_id
-        keep = next((part for part in keeping if coordinator in part), None)
-        if keep is None:
-            keep = min(keeping, key=lambda part: min((by_id[pk].placed_at, pk) for pk in part))
-        result[match_id] = sorted((by_id[pk] for pk in keep), key=lambda s: (s.placed_at, s.pk))
-        for part in keeping:
-            if part is not keep:
-                moves.append((len(new_parts), sorted(part)))
-                new_parts.append(sorted((by_id[pk] for pk in part), key=lambda s: (s.placed_at, s.pk)))
-    if alone:
-        MatchParticipation.objects.filter(signal_id__any=alone).delete()
-    if emptied:
-        Match.objects.filter(pk__any=emptied).delete()
-    if new_parts:
-        now = timezone.now()
-        created = Match.objects.bulk_create([Match(created_at=now) for _ in new_parts])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE matching_matchparticipation AS p SET match_id = v.match_id"
-                " FROM unnest(%s::bigint[], %s::bigint[]) AS v(signal_id, match_id) WHERE p.signal_id = v.signal_id",
-                [
-                    [pk for _i, pks in moves for pk in pks],
-                    [created[i].pk for i, pks in moves for _pk in pks],
-                ],
-            )
-        for match, part in zip(created, new_parts, strict=True):
-            matches[match.pk] = match
-            result[match.pk] = part
-    for match_id in emptied:
-        matches.pop(match_id, None)
-    return result

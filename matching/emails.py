@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications.links import region_absolute_url
+from core.links import region_url
 from notifications.models import NotificationKind
 from notifications.services import notifications_enqueue
 from signals.models import Signal, SignalStatus
@@ -42,9 +42,7 @@ def contact(signal: Signal | None) -> dict | None:
 
 def match_url(match: Match, signal: Signal, name: str = "matching:match") -> str:
     """The match page on the host of the region of the recipient's own signal."""
-    return region_absolute_url(
-        region=signal.organisation.region, path=reverse(name, kwargs={"reference": match.reference})
-    )
+    return region_url(signal.organisation.region, reverse(name, kwargs={"reference": match.reference}))
 
 
 def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None) -> dict:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
-from verwijsindex.form_pages import form_data
+from core.form_pages import form_data
 
 from . import monitor, selectors, services
 from .exceptions import MatchActionRefused

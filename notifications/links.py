@@ -1,8 +1,7 @@
-"""Absolute links in e-mails: to the region's own host, with the configured scheme and port."""
+"""Absolute links in e-mails: core.links.region_url by keyword (kept for imports not yet updated)."""
 
-from verwijsindex.links import region_url
+from core.links import region_url
 
 
 def region_absolute_url(*, region, path: str) -> str:
-    """`path` on the region's own host: verwijsindex.links.region_url, called by keyword."""
     return region_url(region, path)

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
 from audit import events as audit_events
+from core.links import region_url
+from core.sweeps import sweep_each
+from core.tasks import task_send
 from persons.redaction import redact_bsn
-from verwijsindex.sweeps import sweep_each
 
 from .models import DIGEST_KINDS, Notification, NotificationKind
 
@@ -33,18 +35,12 @@ def _dispatch_send(notification_ids: list[int]) -> None:
     """Queue the sending of these rows, one task message per SEND_CHUNK rows (a message costs milliseconds, and
     the nightly life cycle queues thousands). A broker that is down must not fail the caller: the sweep sends
     the rows later."""
-    from .tasks import notification_send_task, notifications_send_task
-
     for start in range(0, len(notification_ids), SEND_CHUNK):
         chunk = notification_ids[start : start + SEND_CHUNK]
-        try:
-            if len(chunk) == 1:
-                notification_send_task.apply_async((chunk[0],), retry=False)
-            else:
-                notifications_send_task.apply_async((chunk,), retry=False)
-        except Exception:  # noqa: BLE001 - any broker error; the rows stay in the outbox for the sweep
-            logger.warning("%s notifications not queued (broker unavailable); the sweep will send them", len(chunk))
-            return
+        one = len(chunk) == 1
+        queued = task_send("notifications.send", chunk[0]) if one else task_send("notifications.send_many", chunk)
+        if not queued:
+            return  # the broker is down: the rows stay in the outbox for the sweep
 
 
 def notification_enqueue(
@@ -118,6 +114,43 @@ def notifications_enqueue(items: list[dict]) -> list[Notification]:
         # sending twice is impossible (row lock + sent_at), so a concurrent duplicate dispatch is harmless
         transaction.on_commit(lambda: _dispatch_send(to_send), robust=True)
     return [rows[key] for key in keys]
+
+
+def mail_with_link(
+    *,
+    recipients,
+    region,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    path: str | None = None,
+    link_region=None,
+    key_per_recipient: bool = True,
+) -> list[Notification]:
+    """The e-mail with a link to the region's host: one outbox row per recipient, in the caller's transaction.
+
+    The context gets `region_name` and, given a `path`, `url`: that page on the host of `link_region` (the
+    recipient's own region, when it differs) or else `region`. Each row is keyed `<dedupe_key>:<user id>`
+    (`key_per_recipient`) so a second call sends nobody anything twice. Subject and context hold no BSN or name.
+    """
+    context = {**context, "region_name": region.name}
+    if path is not None:
+        context["url"] = region_url(link_region or region, path)
+    return notifications_enqueue(
+        [
+            {
+                "recipient": user,
+                "kind": kind,
+                "subject": str(subject),
+                "template": template,
+                "context": context,
+                "dedupe_key": f"{dedupe_key}:{user.pk}" if key_per_recipient else dedupe_key,
+            }
+            for user in recipients
+        ]
+    )
 
 
 def _render_parts(notification: Notification, *, base: str) -> tuple[str, str]:

@@ -1,6 +1,6 @@
 """What the BRP refresh found changed about a youth, and the handlers other apps register for it.
 
-signals registers one for deaths, matching for address and parent changes, regions for moves:
+signals registers one for deaths and moves, matching for address and parent changes (core.hooks):
 
     from persons.events import register_youth_change_handler
 
@@ -15,6 +15,8 @@ transaction.on_commit.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from core.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -43,28 +45,24 @@ class YouthChange:
 
 
 YouthChangeHandler = Callable[[YouthChange], None]
-_handlers: list[YouthChangeHandler] = []
+youth_changed = Hook("youth changed")
 
 
 def register_youth_change_handler(fn: YouthChangeHandler) -> YouthChangeHandler:
     """Call `fn(change)` for every youth change found; registering the same function twice has no effect."""
-    if fn not in _handlers:
-        _handlers.append(fn)
-    return fn
+    return youth_changed.register(fn)
 
 
 def unregister_youth_change_handler(fn: YouthChangeHandler) -> None:
-    if fn in _handlers:
-        _handlers.remove(fn)
+    youth_changed.unregister(fn)
 
 
 def youth_change_handlers() -> list[YouthChangeHandler]:
-    return list(_handlers)
+    return youth_changed.handlers()
 
 
 def youth_change_dispatch(change: YouthChange) -> None:
-    for handler in youth_change_handlers():
-        handler(change)
+    youth_changed.send(change)
 
 
 # --- births of unborn children (docs/adr/0030-unborn-children.md) ---------------------------------------------
@@ -83,16 +81,13 @@ class UnbornBirths:
 
 
 UnbornBirthsHandler = Callable[[UnbornBirths], None]
-_birth_handlers: list[UnbornBirthsHandler] = []
+unborn_births_read = Hook("unborn births read")
 
 
 def register_unborn_births_handler(fn: UnbornBirthsHandler) -> UnbornBirthsHandler:
     """Call `fn(births)` for every unborn child's row the refresh read; registering twice has no effect."""
-    if fn not in _birth_handlers:
-        _birth_handlers.append(fn)
-    return fn
+    return unborn_births_read.register(fn)
 
 
 def unborn_births_dispatch(births: UnbornBirths) -> None:
-    for handler in tuple(_birth_handlers):
-        handler(births)
+    unborn_births_read.send(births)

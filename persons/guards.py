@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events as audit_events
 from audit.models import LogEntry
+from core.notices import process_managers_notify
 
 from .exceptions import PersonLookupError
 
@@ -71,11 +72,15 @@ def _region_of(*, request, region, actor):
     region = getattr(request, "region", None)
     if region is not None:
         return region
-    from regions.models import Region
-
     membership = actor.memberships.filter(active=True).select_related("organisation", "municipality").first()
-    region_id = membership.scope_region_id if membership is not None else None
-    return Region.objects.filter(pk=region_id).first() if region_id else None
+    if membership is None:
+        return None
+    # the region of the membership's scope, through its relations (persons does not import regions)
+    if membership.organisation_id:
+        return membership.organisation.region
+    if membership.municipality_id:
+        return membership.municipality.region
+    return membership.region
 
 
 def _refuse(*, error: PersonLookupError, actor, request, region, pseudonym: str, action: str, alert_details: dict):
@@ -196,8 +201,6 @@ _ALERT_REASONS = {
 
 def alert_once(*, actor, request, region, action: str, since, pseudonym: str = "", **details) -> None:
     """One alert per actor, kind (and BSN, for guessing) and window: a logbook entry and an e-mail to the region."""
-    from regions.services import process_managers_notify
-
     earlier = LogEntry.objects.filter(actor_id=actor.pk, action=action, created_at__gte=since)
     if pseudonym:
         earlier = earlier.filter(youth_pseudonym=pseudonym)

@@ -11,12 +11,14 @@ class RegionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from core.notices import process_managers_told
         from persons.events import register_youth_change_handler
 
-        from . import handlers
+        from . import handlers, services
         from .models import Region
         from .selectors import region_hosts_forget
 
         register_youth_change_handler(handlers.on_youth_changed)
+        process_managers_told.register(services.process_managers_told)
         post_save.connect(region_hosts_forget, sender=Region, dispatch_uid="region_hosts_forget_saved")
         post_delete.connect(region_hosts_forget, sender=Region, dispatch_uid="region_hosts_forget_deleted")

@@ -6,8 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from accounts.models import Invitation, Membership, Role, User
+from core.links import region_host  # noqa: F401 - its old home; new code imports core.links
+
+from . import hooks
 from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region, Sector
 from .parameters import region_periods
 
@@ -42,18 +47,11 @@ def region_hosts_forget(**kwargs) -> None:
     _regions_by_host.clear()
 
 
-def region_host(region: Region) -> str:
-    """The host name links to this region use."""
-    return region.hostnames[0] if region.hostnames else f"{region.slug}.localhost"
-
-
 # --- process managers: everything is scoped to the host's region --------------------------------
 
 
 def process_managers_of_region(*, region: Region):
     """The active people with an active process-manager role in the region, by id."""
-    from accounts.models import Role, User
-
     return (
         User.objects.filter(
             is_active=True,
@@ -67,8 +65,6 @@ def process_managers_of_region(*, region: Region):
 
 
 def organisations_of_region(*, region: Region) -> QuerySet[Organisation]:
-    from accounts.models import Role
-
     return (
         Organisation.objects.filter(region=region)
         .annotate(
@@ -91,9 +87,7 @@ def organisation_of_region(*, region: Region, pk: int) -> Organisation:
 
 
 def active_signal_count(*, organisation: Organisation) -> int:
-    from signals.models import SignalStatus
-
-    return organisation.signals.filter(status=SignalStatus.ACTIVE).count()
+    return sum(sum(counts.values()) for counts in hooks.active_signals_counted.send(organisation))
 
 
 def municipalities_of_region(*, region: Region) -> QuerySet[Municipality]:
@@ -190,10 +184,7 @@ def organisation_members(*, organisation: Organisation):
     A role offered to an existing account and not yet accepted is left out: the page must not show whose
     account an invited address is (issue #16, finding 4).
     """
-    from accounts.models import Invitation, Membership, Role
-    from signals.models import SignalStatus
-
-    return (
+    members = list(
         Membership.objects.filter(
             organisation=organisation, role__in=[Role.PROFESSIONAL, Role.ORGANISATION_COORDINATOR]
         )
@@ -201,20 +192,18 @@ def organisation_members(*, organisation: Organisation):
             Q(active=False) & Exists(Invitation.objects.filter(membership=OuterRef("pk"), accepted_at__isnull=True))
         )
         .select_related("user")
-        .annotate(
-            active_signals=Count(
-                "user__signals",
-                filter=Q(user__signals__organisation=organisation, user__signals__status=SignalStatus.ACTIVE),
-                distinct=True,
-            )
-        )
         .order_by("-active", "user__full_name", "role")
     )
+    counts: dict[int, int] = {}
+    for answer in hooks.active_signals_counted.send(organisation):
+        for user_id, count in answer.items():
+            counts[user_id] = counts.get(user_id, 0) + count
+    for member in members:
+        member.active_signals = counts.get(member.user_id, 0)  # type: ignore[attr-defined]  # for the members table
+    return members
 
 
 def organisation_member(*, organisation: Organisation, pk: int):
-    from accounts.models import Membership
-
     return get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
 
 
@@ -237,7 +226,7 @@ class PublicFacts:
     followup_days: int
     request_deadline_days: int
     # (sector label, [organisation names]) in the order of the sectors in the law
-    organisations_by_sector: list[tuple[str, list[str]]]
+    organisations_by_sector: list[tuple[str | Promise, list[str]]]
     municipalities: list[Municipality]
 
 

@@ -4,6 +4,11 @@ import datetime
 
 from django.utils import timezone
 
+from matching import hooks as matching_hooks
+from matching.models import MatchParticipation
+from signals import hooks as signal_hooks
+from signals.models import Signal
+
 from .models import Metric
 from .services import counter_increment, counters_increment
 
@@ -38,8 +43,6 @@ def on_signal_extended(signal) -> None:
 
 def on_signals_ending(signals, reason) -> None:
     """One upsert for the counters of a whole batch (the life cycle ends thousands of signals a night)."""
-    from signals.models import Signal
-
     reason = str(reason)
     active_ids = [signal.pk for signal in signals if signal.status == "active"]
     if reason in _NOT_AN_END or not active_ids:
@@ -104,8 +107,6 @@ def on_links_created(links, signals, *, match, match_is_new: bool) -> None:
 
 def on_follow_up_recorded(match, participations, first_time) -> None:
     """The match's first recorded contact counts in the month the match arose, with the days it took."""
-    from matching.models import MatchParticipation
-
     if not first_time or match.coordinator_signal_id is None:
         return
     earlier = MatchParticipation.objects.filter(match=match, contact_made_on__isnull=False).exclude(
@@ -126,9 +127,6 @@ def on_follow_up_recorded(match, participations, first_time) -> None:
 
 
 def register() -> None:
-    from matching import hooks as matching_hooks
-    from signals import hooks as signal_hooks
-
     signal_hooks.register_signal_placed(on_signal_placed)
     signal_hooks.register_signal_extended(on_signal_extended)
     signal_hooks.register_signals_ending(on_signals_ending)

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from regions.models import Municipality, Region, Sector
+from signals.models import Signal, SignalStatus
 
 from .models import Counter, Metric
 
@@ -259,8 +260,6 @@ class Headline:
 
 def region_headline(*, region: Region, first_month: datetime.date, last_month: datetime.date, today) -> Headline:
     """Signals active now and matches this month; follow-up in time and days to contact over the chosen period."""
-    from signals.models import Signal, SignalStatus
-
     active = Signal.objects.filter(organisation__region=region, status=SignalStatus.ACTIVE).count()
     this_month = today.replace(day=1)
     matches = (

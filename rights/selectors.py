@@ -9,8 +9,11 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Role
+from audit.models import LogEntry
 from audit.selectors import logbook_for_youth
+from persons.guards import ALERT_ACTION, REFUSED_ACTION, RIGHTS_LOOKUP_ACTION
 from persons.models import Youth
+from signals.models import Signal
 
 from .models import CLOSED_STATUSES, AdviceTask, RightsRequest
 
@@ -29,8 +32,6 @@ def signals_of_youth(*, youth_pseudonym: str):
     """Every signal on the youth, active and archived, in every region, oldest first.
 
     A woman's request covers the signals on her unborn child too (docs/adr/0030-unborn-children.md)."""
-    from signals.models import Signal
-
     return list(
         Signal.objects.filter(Q(youth__pseudonym=youth_pseudonym) | Q(youth__unborn_mother_pseudonym=youth_pseudonym))
         .select_related("youth", "organisation", "professional", "organisation__region")
@@ -132,9 +133,6 @@ def staff_activity_for_region(*, region, as_of: datetime.date, weeks: int = 12) 
     themselves (which cannot be deleted). A week is flagged above OUTLIER_MINIMUM look-ups and above
     OUTLIER_FACTOR times the median week of the region's staff; an alert or refusal flags the person.
     """
-    from audit.models import LogEntry
-    from persons.guards import ALERT_ACTION, REFUSED_ACTION, RIGHTS_LOOKUP_ACTION
-
     monday = as_of - datetime.timedelta(days=as_of.weekday())
     starts = [monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     staff = {

@@ -10,11 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership, Role
 from audit import events as audit_events
+from notifications.services import mail_with_link
+from persons.brp import get_client
 from persons.bsn import bsn_encrypt, bsn_normalise, bsn_pseudonym
 from persons.exceptions import PersonLookupError
 from persons.guards import lookup_rate_check
 from regions.services import process_managers_notify
+from signals.models import EndReason, Signal
+from signals.services import signal_end
 
 from .models import (
     DECIDED_KINDS,
@@ -29,41 +34,19 @@ from .selectors import has_unborn_child, signals_of_youth, youth_by_pseudonym
 logger = logging.getLogger(__name__)
 
 
-def _notify(
-    *,
-    recipient,
-    region,
-    kind: str,
-    subject: str,
-    template: str,
-    context: dict,
-    dedupe_key: str,
-    path: str,
-    link_region=None,
-):
-    """One outbox e-mail (sent after commit by notifications). Context and subject never hold a BSN or a name.
+def _notify(*, recipient, region, link_region=None, **message) -> None:
+    """One outbox e-mail (notifications.services.mail_with_link: kind, subject, template, context, dedupe_key, path).
 
     The link points at the recipient's own region's host (a professional of another region is asked for
     advice too: on the asking region's host they have no role), the text names the region that asks.
+    Context and subject never hold a BSN or a name.
     """
-    from notifications.links import region_absolute_url
-    from notifications.services import notification_enqueue
-
     link_region = link_region or _own_region(recipient) or region
-    notification_enqueue(
-        recipient=recipient,
-        kind=kind,
-        subject=subject,
-        template=template,
-        context={**context, "region_name": region.name, "url": region_absolute_url(region=link_region, path=path)},
-        dedupe_key=dedupe_key,
-    )
+    mail_with_link(recipients=[recipient], region=region, link_region=link_region, key_per_recipient=False, **message)
 
 
 def _own_region(user):
     """The region of the user's first active role as a professional (None if they have none)."""
-    from accounts.models import Membership, Role
-
     membership = (
         Membership.objects.filter(user=user, role=Role.PROFESSIONAL, active=True)
         .select_related("organisation__region")
@@ -75,10 +58,6 @@ def _own_region(user):
 
 def _brp_person(bsn: str):
     """The person from the BRP, or None when the BRP does not know them, cannot answer, or is not configured."""
-    try:
-        from persons.brp import get_client
-    except ImportError:
-        return None
     try:
         return get_client().person(bsn)
     except PersonLookupError:
@@ -333,8 +312,6 @@ def rights_request_decide(
 ) -> RightsRequest:
     """A process manager's decision with a written reason. Upheld: the signals concerned are destroyed
     (signal_end with OBJECTION_UPHELD or CORRECTION, not archived) and their professionals are told."""
-    from signals.models import EndReason, Signal
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Schrijf op waarom u zo besluit."))
@@ -347,8 +324,6 @@ def rights_request_decide(
         region = rights_request.region
         told = []
         if upheld:
-            from signals.services import signal_end
-
             end_reason = (
                 EndReason.CORRECTION if rights_request.kind == RequestKind.CORRECTION else EndReason.OBJECTION_UPHELD
             )

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.form_pages import form_action, form_data, form_page
 from persons.bsn import bsn_decrypt
 from persons.exceptions import BsnInvalid, PersonLookupError
-from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
 from .forms import AdviceForm, AdviceRequestForm, AnswerForm, DecisionForm, RequestRegisterForm
@@ -193,25 +193,15 @@ def _may_answer(rights_request) -> bool:
 def request_complete(request, pk):
     """The last step, confirmed: how and when the citizen was answered; then the request is closed."""
     rights_request = _staff_request(request, pk)
-    form = AnswerForm(form_data(request), initial={"answered_on": timezone.localdate()})
-
-    def complete():
-        data = form.cleaned_data
-        services.rights_request_complete(
-            rights_request=rights_request,
-            actor=request.user,
-            answered_on=data["answered_on"],
-            answered_how=data["answered_how"],
-            answered_note=data["answered_note"],
-            request=request,
-        )
-        messages.success(request, _("Het verzoek is afgehandeld."))
-        return redirect("rights:request_detail", pk=pk)
-
-    return form_page(
+    fields = ("answered_on", "answered_how", "answered_note")
+    return form_action(
         request,
-        form,
-        act=complete,
+        AnswerForm(form_data(request), initial={"answered_on": timezone.localdate()}),
+        action=lambda data: services.rights_request_complete(
+            rights_request=rights_request, actor=request.user, **{f: data[f] for f in fields}, request=request
+        ),
+        done=_("Het verzoek is afgehandeld."),
+        then=lambda _result: redirect("rights:request_detail", pk=pk),
         template="rights/complete.html",
         context={
             "title": _("Verzoek %(ref)s afhandelen") % {"ref": rights_request.reference},
@@ -245,23 +235,18 @@ def request_decide(request, pk):
     rights_request = selectors.request_for_user(memberships=request.memberships, region=request.region, pk=pk)
     if not selectors.is_process_manager_for(memberships=request.memberships, rights_request=rights_request):
         raise Http404
-    form = DecisionForm(form_data(request))
-
-    def decide():
-        services.rights_request_decide(
+    return form_action(
+        request,
+        DecisionForm(form_data(request)),
+        action=lambda data: services.rights_request_decide(
             rights_request=rights_request,
             actor=request.user,
-            upheld=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
+            upheld=data["decision"],
+            reason=data["reason"],
             request=request,
-        )
-        messages.success(request, _("Het besluit is vastgelegd."))
-        return redirect("rights:request_detail", pk=pk)
-
-    return form_page(
-        request,
-        form,
-        act=decide,
+        ),
+        done=_("Het besluit is vastgelegd."),
+        then=lambda _result: redirect("rights:request_detail", pk=pk),
         template="rights/decide.html",
         context=lambda: {
             "title": _("Besluiten over %(ref)s") % {"ref": rights_request.reference},
@@ -300,23 +285,14 @@ def advice_list(request):
 @role_required(Role.PROFESSIONAL)
 def advice_detail(request, pk):
     task = selectors.advice_task_for_professional(user=request.user, region=request.region, pk=pk)
-    form = AdviceForm(form_data(request))
-
-    def give():
-        services.advice_task_give(
-            task=task,
-            actor=request.user,
-            advice=form.cleaned_data["advice"],
-            advice_text=form.cleaned_data["advice_text"],
-            request=request,
-        )
-        messages.success(request, _("Dank u, uw advies is vastgelegd."))
-        return redirect("rights:advice_list")
-
-    return form_page(
+    return form_action(
         request,
-        form,
-        act=give,
+        AdviceForm(form_data(request)),
+        action=lambda data: services.advice_task_give(
+            task=task, actor=request.user, advice=data["advice"], advice_text=data["advice_text"], request=request
+        ),
+        done=_("Dank u, uw advies is vastgelegd."),
+        then="rights:advice_list",
         template="rights/advice_detail.html",
         context={
             "title": _("Advies over signaal %(ref)s") % {"ref": task.signal_reference},

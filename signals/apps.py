@@ -1,4 +1,4 @@
-"""The signals app; registers the `__any` lookup, and the death handler with persons when that interface exists."""
+"""The signals app; registers the `__any` lookup, and its handlers on the persons and regions hooks."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -10,16 +10,17 @@ class SignalsConfig(AppConfig):
     verbose_name = _("Signalen")
 
     def ready(self):
-        from . import bulk  # noqa: F401 - registers the `__any` lookup the life cycle and matching use
+        from persons.events import register_unborn_births_handler, register_youth_change_handler
+        from regions import hooks as region_hooks
 
-        try:
-            from persons.events import register_youth_change_handler
-        except ImportError:
-            return
-        from persons.events import register_unborn_births_handler
-
-        from .handlers import youth_changed
+        from . import (
+            bulk,  # noqa: F401 - registers the `__any` lookup the life cycle and matching use
+            handlers,
+        )
         from .unborn import unborn_births
 
-        register_youth_change_handler(youth_changed)
+        register_youth_change_handler(handlers.youth_changed)
         register_unborn_births_handler(unborn_births)
+        region_hooks.active_signals_counted.register(handlers.active_signals_counted)
+        region_hooks.youth_active_signals.register(handlers.youth_active_signals)
+        region_hooks.organisation_deactivating.register(handlers.organisation_deactivating)

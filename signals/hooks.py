@@ -1,67 +1,52 @@
-"""An explicit registry through which other apps react to a signal's placement, end, transfer and extension.
+"""The hooks through which other apps react to a signal's placement, end, transfer and extension (core.hooks).
 
-Handlers run inside the caller's transaction: whatever they write commits or rolls back with the
-signal itself. Work that must happen after the commit (a Celery task) is for the handler to enqueue
-with `transaction.on_commit`. Register in `AppConfig.ready()`; registering the same function twice
-has no effect, so a reloaded app does not run a handler twice.
+Handlers run inside the caller's transaction: whatever they write commits or rolls back with the signal itself.
+Work after the commit is for the handler to enqueue (core.tasks.task_enqueue). Register in `AppConfig.ready()`.
 """
 
 from collections.abc import Callable
 
-_placed: list[Callable] = []
-_ending: list[Callable] = []
-_transferred: list[Callable] = []
-_ending_batch: list[Callable] = []
-# handlers that write to the logbook run after all others: its lock is held until the commit, so nothing may
-# wait for another row after it (the lock order in docs/adr/0001-the-match.md)
-_ending_batch_last: list[Callable] = []
-_extended: list[Callable] = []
-_youth_changed: list[Callable] = []
+from core.hooks import Hook
 
-
-def _register(handlers: list[Callable], fn: Callable) -> Callable:
-    if fn not in handlers:
-        handlers.append(fn)
-    return fn
+placed = Hook("signal placed")  # fn(signal): after the signal row exists
+ending = Hook("signal ending")  # fn(signal, reason): BEFORE the signal is archived or destroyed
+ending_batch = Hook("signals ending")  # fn(signals, reason): once per batch (the life cycle ends thousands a night)
+transferred = Hook("signal transferred")  # fn(signal, old_professional): after the signal moved
+extended = Hook("signal extended")  # fn(signal): after the signal got its new end (same signal)
+youth_changed = Hook("signal's youth changed")  # fn(signal): moved to another youth (an unborn child born)
+# a question matching answers: fn(signal_ids) -> {signal id: number of matches}
+match_counts_asked = Hook("match counts of signals")
 
 
 def register_signal_placed(fn: Callable) -> Callable:
-    """fn(signal): called inside the placing transaction, after the signal row exists."""
-    return _register(_placed, fn)
+    return placed.register(fn)
 
 
 def register_signal_ending(fn: Callable) -> Callable:
-    """fn(signal, reason): called inside the ending transaction BEFORE the signal is archived or destroyed."""
-    return _register(_ending, fn)
+    return ending.register(fn)
 
 
 def register_signals_ending(fn: Callable, *, writes_logbook: bool = False) -> Callable:
-    """fn(signals, reason): like register_signal_ending, once per batch (the life cycle ends thousands a night).
-
-    Register either this or the per-signal hook, not both: every ending passes through both kinds. A handler
-    that writes to the logbook says so (`writes_logbook`) and runs after the others.
-    """
-    return _register(_ending_batch_last if writes_logbook else _ending_batch, fn)
+    """Register either this or the per-signal hook, not both: every ending passes through both kinds. A handler
+    that writes to the logbook says so (`writes_logbook`) and runs after the others."""
+    return ending_batch.register(fn, last=writes_logbook)
 
 
 def register_signal_transferred(fn: Callable) -> Callable:
-    """fn(signal, old_professional): called inside the transfer transaction, after the signal moved."""
-    return _register(_transferred, fn)
+    return transferred.register(fn)
 
 
 def register_signal_extended(fn: Callable) -> Callable:
-    """fn(signal): called inside the extending transaction, after the signal got its new end (same signal)."""
-    return _register(_extended, fn)
+    return extended.register(fn)
 
 
 def register_signal_youth_changed(fn: Callable) -> Callable:
     """fn(signal): called inside the transaction that moved the signal to another youth (an unborn child born)."""
-    return _register(_youth_changed, fn)
+    return youth_changed.register(fn)
 
 
 def signal_placed(signal) -> None:
-    for fn in tuple(_placed):
-        fn(signal)
+    placed.send(signal)
 
 
 def signal_ending(signal, reason) -> None:
@@ -69,29 +54,25 @@ def signal_ending(signal, reason) -> None:
 
 
 def signals_ending(signals, reason) -> None:
-    """Every ending handler for these signals (all ending for the same reason)."""
+    """Every ending handler for these signals (all ending for the same reason); the logbook writers last."""
     signals = list(signals)
     if not signals:
         return
-    for fn in tuple(_ending_batch):
+    for fn in ending_batch.handlers("first"):
         fn(signals, reason)
-    for fn in tuple(_ending):
-        for signal in signals:
-            fn(signal, reason)
-    for fn in tuple(_ending_batch_last):
+    for signal in signals:
+        ending.send(signal, reason)
+    for fn in ending_batch.handlers("last"):
         fn(signals, reason)
 
 
 def signal_transferred(signal, old_professional) -> None:
-    for fn in tuple(_transferred):
-        fn(signal, old_professional)
+    transferred.send(signal, old_professional)
 
 
 def signal_extended(signal) -> None:
-    for fn in tuple(_extended):
-        fn(signal)
+    extended.send(signal)
 
 
 def signal_youth_changed(signal) -> None:
-    for fn in tuple(_youth_changed):
-        fn(signal)
+    youth_changed.send(signal)

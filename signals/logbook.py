@@ -1,8 +1,5 @@
-"""Many logbook entries at once (the life cycle writes one per signal it ends)."""
+"""Many logbook entries at once (the life cycle writes one per signal it ends): audit.services.log_events."""
 
-from audit import services as audit_services
+from audit.services import log_events
 
-
-def log_events(events: list[dict]) -> None:
-    """Write each event (the keyword arguments of audit.services.log_event), in one COPY."""
-    audit_services.log_events(events)
+__all__ = ["log_events"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role
 from regions.models import Organisation
 
+from . import hooks
 from .models import Cover, InformingStatus, Signal, SignalStatus
 
 
@@ -96,12 +97,16 @@ def signals_shown_with(*, signal: Signal, signal_ids) -> list[Signal]:
 
 
 def match_counts(signal_ids) -> dict[int, int]:
-    """Number of matches per signal, from matching when it provides them; empty otherwise."""
-    try:
-        from matching.selectors import match_counts_for_signals
-    except ImportError:
-        return {}
-    return match_counts_for_signals(list(signal_ids))
+    """Number of matches per signal, from matching (hooks.match_counts_asked); empty when nothing answers."""
+    counts: dict[int, int] = {}
+    for answer in hooks.match_counts_asked.send(list(signal_ids)):
+        counts.update(answer)
+    return counts
+
+
+def match_counts_known() -> bool:
+    """Whether an app answers match counts (the signal list shows the column only then)."""
+    return bool(hooks.match_counts_asked.handlers())
 
 
 def is_coordinator_of(*, user, organisation: Organisation) -> bool:

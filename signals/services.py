@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from audit import events as audit_events
-from notifications.links import region_absolute_url
+from core.links import region_url
 from persons.models import Youth
-from persons.services import birth_date_matches  # noqa: F401 - the one comparison, for callers of signals
+from persons.services import (
+    birth_date_matches,  # noqa: F401 - the one comparison, for callers of signals
+    youth_by_bsn,
+)
 from regions.models import Organisation
 
 from . import hooks
@@ -49,7 +52,7 @@ UNIQUE_ACTIVE_CONSTRAINT = "one_active_signal_per_professional_and_youth"
 
 def signal_url(signal: Signal) -> str:
     """An absolute link to the signal's page on its region's host (for e-mails)."""
-    return region_absolute_url(region=signal.organisation.region, path=reverse("signals:detail", args=[signal.pk]))
+    return region_url(signal.organisation.region, reverse("signals:detail", args=[signal.pk]))
 
 
 def informing_clean(informing: dict, *, age: int, placed_on: datetime.date) -> dict:
@@ -143,8 +146,6 @@ def signal_place_lookup(
     limits and logbook entry: call this outside a transaction, so that the entry stays when placing fails.
     `api_organisation`: the API client's organisation, whose look-ups are limited together.
     """
-    from persons.services import youth_by_bsn
-
     signal_place_check_organisation(professional=professional, organisation=organisation)
     youth = youth_by_bsn(
         bsn=bsn, birth_date=birth_date, actor=professional, request=request, organisation=api_organisation
@@ -748,7 +749,7 @@ def cover_create(
                 "organisation": organisation.name,
                 "starts_on": formats.date_format(starts_on),
                 "ends_on": formats.date_format(ends_on),
-                "link": region_absolute_url(region=organisation.region, path=reverse("signals:list")),
+                "link": region_url(organisation.region, reverse("signals:list")),
             },
             dedupe_key=f"cover-assigned:{cover.pk}",
         )

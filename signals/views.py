@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
+from core.form_pages import form_data, form_page
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
 from regions.selectors import municipality_label
-from verwijsindex.form_pages import form_data, form_page
 
 from . import selectors, services
 from .exceptions import BirthDateMismatch, CoverRefused, SignalRefused
@@ -259,18 +259,10 @@ def signal_list(request):
             "archived": [s for s in signals if s.status == SignalStatus.ARCHIVED],
             "covered": covered,
             "tasks": selectors.tasks_of_professional(user=request.user, region=request.region),
-            "counts_known": bool(counts) or _matching_counts_available(),
+            "counts_known": bool(counts) or selectors.match_counts_known(),
             "title": _("Mijn signalen"),
         },
     )
-
-
-def _matching_counts_available() -> bool:
-    try:
-        from matching.selectors import match_counts_for_signals  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @role_required(Role.PROFESSIONAL)

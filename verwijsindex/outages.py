@@ -11,32 +11,13 @@ import logging
 import sys
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from api.errors import MESSAGES, error_body
+from core.outages import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, ServiceUnavailable, outage_of  # noqa: F401
 
 logger = logging.getLogger(__name__)
-
-RETRY_AFTER_SECONDS = 30
-OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerError)
-
-
-class ServiceUnavailable(Exception):  # noqa: N818 - named after the HTTP status it stands for
-    """A backing service (PostgreSQL, Redis) did not answer; the request changed nothing and may be retried."""
-
-
-def outage_of(error: BaseException | None) -> BaseException | None:
-    """The outage error behind `error` (itself, or a cause or context of it), or None."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        if isinstance(error, (*OUTAGE_ERRORS, ServiceUnavailable)):
-            return error
-        seen.add(id(error))
-        error = error.__cause__ or error.__context__
-    return None
 
 
 def outage_response(request) -> HttpResponse:
@@ -45,8 +26,6 @@ def outage_response(request) -> HttpResponse:
     Rendered without a request context, so it runs no query (the database may be what is away)."""
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path.startswith(("/api/", "/health/")):
-        from api.errors import MESSAGES, error_body
-
         body = error_body(code="service_unavailable", message=MESSAGES["service_unavailable"])
         return JsonResponse(body, status=503, headers=headers)
     return HttpResponse(render_to_string("errors/database_unavailable.html"), status=503, headers=headers)

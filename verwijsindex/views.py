@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from api.errors import error_response
 from verwijsindex.outages import outage_of, outage_response
 
 
@@ -26,8 +27,6 @@ def home(request):
 def page_not_found(request, exception=None):
     """The 404 handler: the API's JSON error shape under /api/, the normal page elsewhere."""
     if request.path.startswith("/api/"):
-        from api.errors import error_response
-
         return error_response(code="not_found", status_code=404)
     return defaults.page_not_found(request, exception)
 
@@ -35,8 +34,6 @@ def page_not_found(request, exception=None):
 def permission_denied(request, exception=None):
     """The 403 handler: the API's JSON error shape under /api/, the normal page elsewhere."""
     if request.path.startswith("/api/"):
-        from api.errors import error_response
-
         return error_response(code="permission_denied", status_code=403)
     return defaults.permission_denied(request, exception)
 

@@ -1,29 +1,58 @@
-"""Factories for matching tests (youths come from the BRP test persons through the `brp_youth` fixture)."""
+"""Factories for matching tests (youths come from the BRP test persons through the `brp_youth` fixture).
 
-import datetime
+Signals come from the one SignalFactory (tests/signals/factories.py). A match built here is a row as detection
+leaves it: its participations, its coordinator (the successor of the per-youth MatchCoordinator) and its links.
+"""
 
 import factory
 from django.utils import timezone
 
-from signals.models import InformingStatus, Signal, SignalStatus
-from tests.accounts.factories import professional
-from tests.regions.factories import OrganisationFactory
+from matching.models import Match, MatchKind, MatchLink, MatchParticipation
+from tests.signals.factories import SignalFactory
+
+__all__ = ["MatchFactory", "MatchLinkFactory", "MatchParticipationFactory", "SignalFactory", "match_of"]
 
 
-class SignalFactory(factory.django.DjangoModelFactory):
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match with no participants; `coordinator_signal` names the matchregisseur's signal."""
+
     class Meta:
-        model = Signal
+        model = Match
 
-    youth = factory.SubFactory("tests.persons.factories.YouthFactory")
-    organisation = factory.SubFactory(OrganisationFactory)
-    professional = factory.LazyAttribute(lambda o: professional(o.organisation))
-    contact_name = factory.LazyAttribute(lambda o: o.professional.full_name)
-    contact_email = factory.LazyAttribute(lambda o: o.professional.email)
-    contact_phone = "06 1111 2222"
-    placed_at = factory.LazyFunction(timezone.now)
-    ends_on = factory.LazyAttribute(lambda o: (o.placed_at + datetime.timedelta(days=730)).date())
-    status = SignalStatus.ACTIVE
-    informing_status = InformingStatus.INFORMED
-    informed_whom = "ouders"
-    informed_on = factory.LazyFunction(timezone.localdate)
-    informed_how = "gesprek"
+    coordinator_signal = None
+    coordinator_since = factory.LazyAttribute(lambda o: timezone.now() if o.coordinator_signal else None)
+    region = factory.LazyAttribute(lambda o: o.coordinator_signal.organisation.region if o.coordinator_signal else None)
+
+
+class MatchParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchParticipation
+
+    match = factory.SubFactory(MatchFactory)
+    signal = factory.SubFactory(SignalFactory)
+
+
+class MatchLinkFactory(factory.django.DjangoModelFactory):
+    """A link between two signals; the lower id is stored as signal_a (the table's check constraint)."""
+
+    class Meta:
+        model = MatchLink
+
+    signal_a = factory.SubFactory(SignalFactory)
+    signal_b = factory.SubFactory(SignalFactory)
+    kind = MatchKind.SAME_YOUTH
+
+    @classmethod
+    def _create(cls, model_class, *args, signal_a, signal_b, **kwargs):
+        low, high = sorted((signal_a, signal_b), key=lambda signal: signal.pk)
+        return super()._create(model_class, *args, signal_a=low, signal_b=high, **kwargs)
+
+
+def match_of(*signals, kind: str = MatchKind.SAME_YOUTH) -> Match:
+    """One match over these signals, linked in a chain, the first signal's professional its coordinator."""
+    match = MatchFactory(coordinator_signal=signals[0])
+    for signal in signals:
+        MatchParticipationFactory(match=match, signal=signal)
+    for one, other in zip(signals, signals[1:], strict=False):
+        MatchLinkFactory(signal_a=one, signal_b=other, kind=kind)
+    return match

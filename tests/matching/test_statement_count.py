@@ -21,7 +21,7 @@ SIBLING_1, SIBLING_2 = "999970033", "999970045"  # both parents 999999126 + 9999
 # colleagues covering for the professionals in the e-mails (1, issue 19); the outbox (1); the statistics: counters
 # (1); the logbook: one insert, chained after the commit (1, ADR 0002). The two around them are the savepoint of
 # match_detect's transaction inside the test's own transaction.
-STATEMENTS_PER_DETECTION = 2 + 12
+DETECTION_BUDGET = 16  # 14 today: 2 + 12
 
 
 def _detect_new_signal_among(stored: int, brp_youth, region) -> tuple[int, list, int]:
@@ -48,4 +48,4 @@ def test_detection_takes_the_same_statements_with_2_or_8_matching_signals(brp_yo
     # same youth with each signal on it; family and address with each signal on the sibling
     assert (len(few_links), len(many_links)) == (1 + 2, 4 + 2 * 4)
     assert (few_mails, many_mails) == (1 + 2, 1 + 8)  # the newcomer and every partner, once each
-    assert few == many == STATEMENTS_PER_DETECTION
+    assert few == many <= DETECTION_BUDGET

@@ -38,7 +38,7 @@ def test_database_restart_while_placing_gives_a_retry_page_and_no_half_signal(
             crashed.append(signal.pk)
             postgres_restart_immediately()
 
-    monkeypatch.setattr(hooks, "_placed", [*hooks._placed, crash_once])
+    monkeypatch.setattr(hooks.placed, "_handlers", [*hooks.placed.handlers("first"), crash_once])
     client.raise_request_exception = False
     response = client.post(reverse("signals:place_informing"), answers)
 

@@ -47,7 +47,7 @@ def test_match_sweep_goes_on_past_a_signal_that_always_fails_and_reports_it(brp_
     assert set(Signal.objects.filter(matched_at__isnull=True).values_list("pk", flat=True)) == {first.pk}
     pairs = {frozenset((link.signal_a_id, link.signal_b_id)) for link in MatchLink.objects.all()}
     assert pairs == {frozenset((second.pk, third.pk))}
-    failures = [r for r in caplog.records if r.name == "verwijsindex.sweeps" and r.levelname == "WARNING"]
+    failures = [r for r in caplog.records if r.name == "core.sweeps" and r.levelname == "WARNING"]
     assert [r.getMessage() for r in failures] == [
         f"match sweep: item {first.pk} failed (ProgrammingError); the sweep goes on"
     ] * 2

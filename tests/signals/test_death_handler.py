@@ -51,4 +51,4 @@ def test_other_changes_leave_the_signals_alone(organisation, eager_tasks, django
 def test_death_handler_is_registered_with_persons():
     from persons import events
 
-    assert youth_changed in events._handlers
+    assert youth_changed in events.youth_change_handlers()

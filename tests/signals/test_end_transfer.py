@@ -63,7 +63,7 @@ def test_youth_is_kept_while_another_signal_refers_to_it(professional_user, orga
 
 
 def test_ending_hooks_see_the_signal_before_it_is_archived_or_destroyed(professional_user, organisation, monkeypatch):
-    monkeypatch.setattr(hooks, "_ending", [])
+    monkeypatch.setattr(hooks.ending, "_handlers", [])
     seen = []
     hooks.register_signal_ending(lambda signal, reason: seen.append((Signal.objects.get(pk=signal.pk).status, reason)))
     first = SignalFactory(professional=professional_user, organisation=organisation)
@@ -85,7 +85,7 @@ def test_transfer_switches_contact_details_and_tells_both_professionals(
     coordinator = professional(organisation)
     signal = SignalFactory(professional=professional_user, organisation=organisation)
     transferred = []
-    monkeypatch.setattr(hooks, "_transferred", [])
+    monkeypatch.setattr(hooks.transferred, "_handlers", [])
     hooks.register_signal_transferred(lambda s, old: transferred.append((s.professional_id, old.pk)))
     signal_transfer(signal=signal, to_professional=colleague, actor=coordinator)
     signal.refresh_from_db()

@@ -4,7 +4,7 @@ from signals import hooks
 
 
 def test_registering_a_handler_twice_calls_it_once(monkeypatch):
-    monkeypatch.setattr(hooks, "_placed", [])
+    monkeypatch.setattr(hooks.placed, "_handlers", [])
     calls = []
 
     def handler(signal):
@@ -17,10 +17,10 @@ def test_registering_a_handler_twice_calls_it_once(monkeypatch):
 
 
 def test_ending_and_transfer_handlers_receive_reason_and_old_professional(monkeypatch):
-    monkeypatch.setattr(hooks, "_ending", [])
-    monkeypatch.setattr(hooks, "_ending_batch", [])
-    monkeypatch.setattr(hooks, "_ending_batch_last", [])
-    monkeypatch.setattr(hooks, "_transferred", [])
+    monkeypatch.setattr(hooks.ending, "_handlers", [])
+    monkeypatch.setattr(hooks.ending_batch, "_handlers", [])
+    monkeypatch.setattr(hooks.ending_batch, "_last", [])
+    monkeypatch.setattr(hooks.transferred, "_handlers", [])
     seen = []
     hooks.register_signal_ending(lambda signal, reason: seen.append(("ending", signal, reason)))
     hooks.register_signal_transferred(lambda signal, old: seen.append(("transferred", signal, old)))
@@ -30,9 +30,9 @@ def test_ending_and_transfer_handlers_receive_reason_and_old_professional(monkey
 
 
 def test_batch_ending_handlers_run_once_per_batch_and_single_handlers_once_per_signal(monkeypatch):
-    monkeypatch.setattr(hooks, "_ending", [])
-    monkeypatch.setattr(hooks, "_ending_batch", [])
-    monkeypatch.setattr(hooks, "_ending_batch_last", [])
+    monkeypatch.setattr(hooks.ending, "_handlers", [])
+    monkeypatch.setattr(hooks.ending_batch, "_handlers", [])
+    monkeypatch.setattr(hooks.ending_batch, "_last", [])
     seen = []
     # a handler that writes to the logbook runs after all others, whatever the order of registration
     hooks.register_signals_ending(lambda signals, reason: seen.append(("logbook", tuple(signals))), writes_logbook=True)

@@ -194,7 +194,7 @@ def test_objection_requires_the_reason_to_go_ahead(professional_user, organisati
 
 
 def test_placed_hooks_run_inside_the_transaction(professional_user, organisation, monkeypatch):
-    monkeypatch.setattr(hooks, "_placed", [])
+    monkeypatch.setattr(hooks.placed, "_handlers", [])
     seen = []
     hooks.register_signal_placed(lambda signal: seen.append(Signal.objects.filter(pk=signal.pk).exists()))
     place(professional_user, organisation, YouthFactory())
@@ -202,7 +202,7 @@ def test_placed_hooks_run_inside_the_transaction(professional_user, organisation
 
 
 def test_failing_placed_hook_leaves_no_signal(professional_user, organisation, monkeypatch):
-    monkeypatch.setattr(hooks, "_placed", [])
+    monkeypatch.setattr(hooks.placed, "_handlers", [])
 
     def broken(signal):
         raise RuntimeError("matching down")

@@ -1,4 +1,7 @@
-"""The pages the HTTP benchmark drives send a fixed number of queries, however many signals and matches there are."""
+"""The pages the HTTP benchmark drives send as many queries for few signals and matches as for many, within a budget.
+
+A budget, not an exact number: a page that gains a read stays green while it does not grow with the data.
+"""
 
 import datetime
 
@@ -18,15 +21,15 @@ from tests.signals.factories import SignalFactory
 pytestmark = pytest.mark.django_db
 
 # session, user, second-factor device, memberships (the region of the host is kept per process)
-TRIVIAL_PAGE = 4
+TRIVIAL_PAGE_BUDGET = 5
 # the above; the professional's task list (verwijsindex/start.py): the last visit of "My matches" and that
 # selector's own reads (the user's match ids, the page's matches and their signals), a proposed hand-over, the
 # follow-ups due as matchregisseur, open advice requests, one read for signals that expire soon or whose informing
 # is due (signals.selectors.tasks_of_professional), and the cover periods by or for the user
-START_PAGE = 13
+START_PAGE_BUDGET = 15  # 13 today
 # the above; the signal; the logbook entry (one insert, no lock: it is chained after the commit, ADR 0002); its
 # match count
-SIGNAL_PAGE = 7
+SIGNAL_PAGE_BUDGET = 9
 PLACE_POST_BUDGET = 25
 
 
@@ -48,7 +51,7 @@ def _count(request):
     return len(queries), response, [q["sql"] for q in queries.captured_queries]
 
 
-def test_trivial_page_reads_four_rows_and_does_not_write_the_session_on_every_request(region, organisation):
+def test_trivial_page_stays_within_its_budget_and_does_not_write_the_session_on_every_request(region, organisation):
     user = professional(organisation)
     _signals_with_matches(user, organisation, 3)
     client = client_for(user, region)
@@ -57,7 +60,7 @@ def test_trivial_page_reads_four_rows_and_does_not_write_the_session_on_every_re
     count, response, statements = _count(lambda: client.get(reverse("signals:place")))
 
     assert response.status_code == 200
-    assert count == TRIVIAL_PAGE
+    assert count <= TRIVIAL_PAGE_BUDGET
     assert not [sql for sql in statements if "UPDATE" in sql]
 
 
@@ -73,7 +76,7 @@ def test_start_page_sends_as_many_queries_with_one_signal_as_with_many(region, o
     count_many, response_many, _ = _count(lambda: client_many.get(reverse("home")))
 
     assert response_few.status_code == response_many.status_code == 200
-    assert count_few == count_many == START_PAGE
+    assert count_few == count_many <= START_PAGE_BUDGET
     assert not [sql for sql in statements if "UPDATE" in sql]
 
 
@@ -89,7 +92,7 @@ def test_signal_page_sends_as_many_queries_with_one_signal_as_with_many(region, 
     count_many, response_many, _ = _count(lambda: client_many.get(reverse("signals:detail", args=[busy.pk])))
 
     assert response_few.status_code == response_many.status_code == 200
-    assert count_few == count_many == SIGNAL_PAGE
+    assert count_few == count_many <= SIGNAL_PAGE_BUDGET
     assert response_many.context["match_count"] == 2
 
 
