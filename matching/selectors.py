@@ -9,6 +9,7 @@ the year of birth; never a BSN.
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -163,13 +164,13 @@ def _youth_label(youth, own_youths) -> str:
     return str(_("jeugdige op hetzelfde adres"))
 
 
-def _is_own(signal: Signal, user, acting_for: set[tuple[int, int]]) -> bool:
+def _is_own(signal: Signal, user, acting_for: AbstractSet[tuple[int, int]]) -> bool:
     """The user's own signal, or that of a colleague they cover for today (they act on it as the colleague would)."""
     return signal.professional_id == user.pk or (signal.professional_id, signal.organisation_id) in acting_for
 
 
 def _view(
-    match: Match, signals: list[Signal], user, acting_for: set[tuple[int, int]] = frozenset()
+    match: Match, signals: list[Signal], user, acting_for: AbstractSet[tuple[int, int]] = frozenset()
 ) -> MatchView | None:
     """The match as this user may see it, from all its signals (placement order); None if the user is not in it.
 

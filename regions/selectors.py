@@ -160,7 +160,7 @@ def municipality_labels(*, codes, brp_names: dict[str, str] | None = None) -> di
                     "geen woonadres in Nederland."
                 ),
             )
-        elif code and (brp_names or {}).get(code):
+        elif code and brp_names and brp_names.get(code):
             labels[code] = MunicipalityLabel(
                 brp_names[code], _("Deze gemeente hoort niet bij een regio die op deze verwijsindex is aangesloten.")
             )
