@@ -54,8 +54,16 @@ def canonical_content(row: dict, fields=CHAINED_FIELDS) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(key: bytes, previous_hash: str, row: dict) -> str:
-    """HMAC-SHA256 under `key` of the previous entry's hash and this entry's content (with its place and key)."""
+def entry_hash(key: bytes | str, previous_hash: str | dict, row: dict | None = None) -> str:
+    """HMAC-SHA256 under `key` of the previous entry's hash and this entry's content (with its place and key).
+
+    Called with two arguments `(previous_hash, row)` it is the unkeyed hash of that day: the landed migration 0002
+    calls it so, and a landed migration is never edited.
+    """
+    if row is None:
+        assert isinstance(key, str) and isinstance(previous_hash, dict)  # the call of migration 0002
+        return legacy_entry_hash(key, previous_hash)
+    assert isinstance(key, bytes) and isinstance(previous_hash, str)
     return hmac.new(key, (previous_hash + canonical_content(row)).encode(), hashlib.sha256).hexdigest()
 
 

@@ -48,12 +48,6 @@ def _insert(action: str) -> dict:
     return row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="0002 calls the live audit.chain.entry_hash(previous, row), which takes a key since 0004; the fix is "
-    "to let 0002 use legacy_entry_hash (a landed migration: the lead decides, see the house branch report)",
-)
 def test_rows_written_before_the_chain_are_chained_in_id_order_with_the_hash_of_that_day(before_the_chain):
     rows = [_insert("signal_placed"), _insert("signal_viewed")]
     _migrate(WITH_THE_CHAIN)

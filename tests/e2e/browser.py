@@ -106,7 +106,7 @@ _READABLE_TEXT = """() => {
 }"""
 # a municipality code: four digits with a leading zero (no year, amount or postcode has one), "1999" (the RNI; no
 # youth here is born in 1999), or any four digits right after the word "gemeente"
-_MUNICIPALITY_CODE = re.compile(r"(?<![\d-])(?:0\d{3}|1999)(?![\d-])|\bgemeente\s+\d{4}\b", re.IGNORECASE)
+_MUNICIPALITY_CODE = re.compile(r"(?<![\w-])(?:0\d{3}|1999)(?![\w-])|\bgemeente\s+\d{4}\b", re.IGNORECASE)
 # a logbook action code or any other snake_case identifier in running text
 _SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
