@@ -64,6 +64,9 @@ class Stack:
             **os.environ,
             "VI_DATA_DIR": str(data),
             "DEV_MAILBOX_DIR": str(data / "mail"),
+            # the logbook's signed checkpoints of this stack's own database (a checkpoint of an earlier run's
+            # database would make the sealer refuse this one's chain)
+            "LOGBOOK_CHECKPOINT_DIR": str(data / "logbook-checkpoints"),
             "PORT": str(self.port),
             "MAIL_PORT": str(self.mail_port),
             "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.dev",
@@ -521,6 +524,14 @@ def count(stack, caller) -> dict:
         "pairs sharing a key, not linked": unlinked,
         "outbox rows": len(rows),
         "outbox rows not sent after the sweeps": sum(1 for row in rows if row.sent_at is None),
+        # why (the exception class of the last attempt, and attempts; the text is not printed)
+        "unsent rows by last error": dict(
+            collections.Counter(
+                f"{(row.last_error or 'not tried').split(':')[0]}, {row.attempts} attempt(s)"
+                for row in rows
+                if row.sent_at is None
+            )
+        ),
         "outbox rows sent, no e-mail arrived": sum(1 for mid in expected if delivered[mid] == 0),
         "e-mails delivered": sum(delivered.values()),
         "e-mails delivered twice or more (extra copies)": sum(n - 1 for mid, n in delivered.items() if n > 1),

@@ -129,13 +129,19 @@ WITH created AS (
 ), joined AS (
     INSERT INTO matching_matchparticipation (match_id, signal_id, joined_at)
     SELECT (SELECT id FROM kept), s, %(now)s FROM unnest(%(joining)s::bigint[]) AS s ORDER BY s
+    ON CONFLICT (signal_id) DO NOTHING
+    RETURNING signal_id
 ), notes AS (
     UPDATE matching_followupcheck SET match_id = (SELECT id FROM kept) WHERE match_id = ANY(%(merged)s::bigint[])
 ), emptied AS (
     DELETE FROM matching_match WHERE id = ANY(%(merged)s::bigint[])
 )
-SELECT id FROM kept
+SELECT id, (SELECT count(*) FROM joined) FROM kept
 """
+
+
+class _JoinedMeanwhile(Exception):  # noqa: N818 - a condition, rolled back and tried again, never shown
+    """An end that was in no match when its row was locked had joined one by the time we wrote (see match_detect)."""
 
 
 def _partners_find(signal: Signal, keys: set[tuple[str, str]]) -> tuple[dict[int, Signal], list[tuple[int, str]]]:
@@ -201,12 +207,31 @@ def _match_join(*, ends: dict[int, tuple], now) -> tuple[int, dict[int, Match], 
             _MATCH_JOIN_SQL,
             {"now": now, "kept": kept, "merged": sorted(match_ids - {kept}), "joining": joining},
         )
-        (kept_id,) = cursor.fetchone()
+        kept_id, joined_count = cursor.fetchone()
+    if joined_count != len(joining):
+        raise _JoinedMeanwhile
     return kept_id, locked, set(joining)
 
 
 def match_detect(*, signal_id: int) -> list[MatchLink]:
     """Find and record the matches of one signal and put it in its match; idempotent. Returns the new links.
+
+    A partner's participation is read with its row lock (step 2) in one statement; when that statement waited for
+    another detection that put the partner into a match, PostgreSQL rechecks the locked row but not the joined
+    participation, so the partner still looks unmatched (issue 24's soak: a duplicate participation, the detection
+    failed and waited for the sweep). The join then inserts nothing for it; the detection is rolled back and run
+    again at once, and sees the partner's match. Costs nothing when it does not happen.
+    """
+    for _attempt in range(2):
+        try:
+            return _match_detect_once(signal_id=signal_id)
+        except _JoinedMeanwhile:
+            logger.info("detection of signal %s: a partner joined a match meanwhile; run again", signal_id)
+    return _match_detect_once(signal_id=signal_id)
+
+
+def _match_detect_once(*, signal_id: int) -> list[MatchLink]:
+    """One try of match_detect.
 
     Every professional with an active signal in a new link gets one e-mail for this event, written to the
     outbox in this transaction, naming the match's reference and its one coordinator. The number of

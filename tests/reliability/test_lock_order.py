@@ -3,6 +3,7 @@ family from parallel connections: no deadlock, no foreign-key error for a partne
 matches end consistent (the lock order of docs/adr/0001-the-match.md, kept by every path)."""
 
 import random
+import time
 import threading
 from collections import defaultdict
 
@@ -131,3 +132,55 @@ def test_every_write_path_against_each_other_on_one_family(celery_eager, brp_you
         assert errors == [], [repr(error) for error in errors]
         _assert_consistent()
     assert Match.objects.exists()
+
+
+def test_a_detection_that_waited_while_its_partners_joined_a_match_joins_that_match(brp_youth, haaglanden):  # noqa: F811
+    """Issue 24's soak: two detections with no match key in common both link one partner. The second reads the
+    partner's participation with the partner's row lock, in one statement; it waited for that lock while the first
+    put the partner into a match, and PostgreSQL rechecks the locked row but not the joined participation. It then
+    inserted a second participation (a unique violation; the detection failed until the sweep). Here the first
+    detection is played by a transaction that holds the partner's row and puts the partners into a match."""
+    youth, sibling = brp_youth(FAMILY[0]), brp_youth(FAMILY[1])
+    organisations = [OrganisationFactory(region=haaglanden) for _ in range(3)]
+    partner = _place(youth, organisations[0], professional(organisations[0]))
+    assert match_detect(signal_id=partner.pk) == []  # alone: its keys are stored, no match yet
+    other = _place(sibling, organisations[1], professional(organisations[1]))
+    newcomer = _place(youth, organisations[2], professional(organisations[2]))  # no worker here: not yet detected
+    holding, committed = threading.Event(), threading.Event()
+
+    def first_detection():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                Signal.objects.select_for_update(no_key=True).get(pk=partner.pk)
+                holding.set()
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:  # until the detection below waits for the partner's row
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND datname = current_database()"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                    time.sleep(0.05)
+                match = Match.objects.create()
+                for signal in (partner, other):
+                    MatchParticipation.objects.create(match=match, signal=signal)
+                MatchLink.objects.create(signal_a_id=partner.pk, signal_b_id=other.pk, kind="family")
+        finally:
+            committed.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_detection)
+    thread.start()
+    assert holding.wait(30)
+    errors = _run_together([lambda: match_detect(signal_id=newcomer.pk)])
+    thread.join(60)
+    assert committed.is_set()
+    assert errors == [], [repr(error) for error in errors]
+    match_of = dict(MatchParticipation.objects.values_list("signal_id", "match_id"))
+    assert match_of[newcomer.pk] == match_of[partner.pk] == match_of[other.pk]
+    assert Match.objects.count() == 1
+    _assert_consistent()
