@@ -305,12 +305,21 @@ def _match_detect_once(*, signal_id: int) -> list[MatchLink]:
     return new
 
 
-def matches_detect_pending(*, limit: int = 500) -> int:
-    """The sweep: detect for signals whose detection never ran (e.g. the broker was down at placement)."""
-    ids = list(
-        Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True)[:limit]
+def matches_detect_pending(*, limit: int = 500, placed_before=None, budget_seconds: float | None = None) -> int:
+    """The sweep: detect for signals whose detection never ran (e.g. the broker was down at placement).
+
+    The periodic task leaves alone the signals placed in the last minute (`placed_before`: their own detection
+    task is still queued) and stops after its time budget; one run at a time (verwijsindex/sweeps.py)."""
+    pending = Signal.objects.filter(matched_at__isnull=True)
+    if placed_before is not None:
+        pending = pending.filter(placed_at__lt=placed_before)
+    ids = list(pending.order_by("placed_at", "id").values_list("id", flat=True)[:limit])
+    outcome = sweep_each(
+        name="match sweep",
+        ids=ids,
+        action=lambda signal_id: match_detect(signal_id=signal_id),
+        budget_seconds=budget_seconds,
     )
-    outcome = sweep_each(name="match sweep", ids=ids, action=lambda signal_id: match_detect(signal_id=signal_id))
     if ids:
         logger.info("match sweep: detection ran for %s signals, %s failed", outcome.done, outcome.failed)
     return outcome.done

@@ -3,8 +3,8 @@ family from parallel connections: no deadlock, no foreign-key error for a partne
 matches end consistent (the lock order of docs/adr/0001-the-match.md, kept by every path)."""
 
 import random
-import time
 import threading
+import time
 from collections import defaultdict
 
 import pytest
