@@ -63,8 +63,8 @@ def _advisory_lock(keys) -> None:
         cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
 
 
-# Step 2: the signal rows, sorted; a row destroyed meanwhile is simply not returned. FOR NO KEY UPDATE conflicts with
-# an end (FOR UPDATE) and with another detection, not with the foreign-key checks of inserts that refer to the row.
+# Step 2: the signal rows, sorted; a row destroyed meanwhile is simply not returned. FOR NO KEY UPDATE (as an end
+# takes it) conflicts with an end and with another detection, not with the foreign-key checks that refer to the row.
 _SIGNALS_LOCK_SQL = """
 SELECT s.id, s.status, s.ended_at, p.match_id
   FROM signals_signal s LEFT JOIN matching_matchparticipation p ON p.signal_id = s.id

@@ -184,3 +184,48 @@ def test_a_detection_that_waited_while_its_partners_joined_a_match_joins_that_ma
     assert match_of[newcomer.pk] == match_of[partner.pk] == match_of[other.pk]
     assert Match.objects.count() == 1
     _assert_consistent()
+
+
+def test_an_end_holding_its_signal_does_not_block_a_commit_that_refers_to_it(brp_youth, haaglanden):  # noqa: F811
+    """Issue 24's remaining deadlocks (4 in the 10-minute soak, answered 503): an end held its signal FOR UPDATE
+    (step 2) and waited for a Match row (step 3) that a detection held, whose COMMIT checked its deferred foreign
+    key to that signal (the match's coordinator) and so waited for the end. Step 2 now locks signals FOR NO KEY
+    UPDATE everywhere, which a foreign-key check (FOR KEY SHARE) does not wait for; a destruction takes the
+    stronger lock only with its DELETE, after the Match rows. Here the end is held just after step 2 (in an
+    ending hook that runs before matching's) while another transaction makes the signal a match's coordinator."""
+    from django.db import transaction
+
+    from signals import hooks
+
+    organisation = OrganisationFactory(region=haaglanden)
+    ending = _place(brp_youth(FAMILY[0]), organisation, professional(organisation))
+    match = Match.objects.create()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(signals, reason):
+        holding.set()
+        release.wait(30)
+
+    hooks._ending_batch.insert(0, hold)
+    try:
+        errors = []
+        thread = threading.Thread(
+            target=lambda: errors.extend(
+                _run_together([lambda: signal_end(signal=ending, reason=EndReason.CONCERN_GONE)])
+            )
+        )
+        thread.start()
+        assert holding.wait(30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                Match.objects.filter(pk=match.pk).update(coordinator_signal=ending)
+            committed = True  # the deferred foreign-key check at COMMIT did not wait for the end
+        finally:
+            release.set()
+            thread.join(60)
+    finally:
+        hooks._ending_batch.remove(hold)
+    assert committed and errors == []
+    assert Signal.objects.get(pk=ending.pk).status == SignalStatus.ARCHIVED
