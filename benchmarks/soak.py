@@ -57,20 +57,30 @@ def free_port() -> int:
 class Stack:
     """PostgreSQL, Redis and `make run`'s children of its own, under a temporary folder."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, tracemalloc: bool = False):
         self.data = data
         self.port, self.mail_port = free_port(), free_port()
         self.env = {
             **os.environ,
             "VI_DATA_DIR": str(data),
             "DEV_MAILBOX_DIR": str(data / "mail"),
+            # the logbook's signed checkpoints of this stack's own database (a checkpoint of an earlier run's
+            # database would make the sealer refuse this one's chain)
+            "LOGBOOK_CHECKPOINT_DIR": str(data / "logbook-checkpoints"),
             "PORT": str(self.port),
             "MAIL_PORT": str(self.mail_port),
             "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.dev",
             # the harness is the only caller; the per-client limits would only measure themselves
             "API_THROTTLE_RATE": "100000/minute",
             "API_PLACE_THROTTLE_RATE": "100000/minute",
+            # and the look-up limits against searching (docs/adr/0003): the clients place on the few test youths of
+            # their region again and again, which would otherwise be refused (429) after 30 or 200 in an hour
+            "BSN_LOOKUP_LIMIT_PER_HOUR": "100000",
+            "BSN_LOOKUP_LIMIT_PER_HOUR_API_ORGANISATION": "100000",
         }
+        if tracemalloc:
+            self.env["VI_TRACEMALLOC_DIR"] = str(data / "tracemalloc")
+            self.env["VI_TRACEMALLOC_FRAMES"] = "8"
         for name in ("DATABASE_URL", "REDIS_URL"):
             self.env.pop(name, None)
         self.run_dev = None
@@ -243,14 +253,14 @@ class Caller:
                     timeout=30,
                 )
                 status = response.status_code
-            except requests.RequestException:
-                response, status = None, "no answer"
+            except requests.RequestException as error:
+                response, status = None, f"no answer ({type(error).__name__})"
             with self.lock:
                 self.statuses[status] += 1
             if status == 503 and response is not None and response.headers.get("Retry-After") is None:
                 with self.lock:
                     self.statuses["503 without Retry-After"] += 1
-            if retry_503 and status in (503, "no answer"):
+            if retry_503 and (status == 503 or response is None):
                 time.sleep(1)
                 continue
             return response
@@ -514,11 +524,26 @@ def count(stack, caller) -> dict:
         "pairs sharing a key, not linked": unlinked,
         "outbox rows": len(rows),
         "outbox rows not sent after the sweeps": sum(1 for row in rows if row.sent_at is None),
+        # why (the exception class of the last attempt, and attempts; the text is not printed)
+        "unsent rows by last error": dict(
+            collections.Counter(
+                f"{(row.last_error or 'not tried').split(':')[0]}, {row.attempts} attempt(s)"
+                for row in rows
+                if row.sent_at is None
+            )
+        ),
         "outbox rows sent, no e-mail arrived": sum(1 for mid in expected if delivered[mid] == 0),
         "e-mails delivered": sum(delivered.values()),
         "e-mails delivered twice or more (extra copies)": sum(n - 1 for mid, n in delivered.items() if n > 1),
         "e-mails not from a sent outbox row": sum(n for mid, n in delivered.items() if mid not in expected),
     }
+
+
+def server_log_counts(data: Path) -> dict:
+    """Deadlocks in the PostgreSQL log of the run."""
+    log = data / "postgres" / "server.log"
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return {"deadlocks in the PostgreSQL log": text.count("deadlock detected")}
 
 
 def main() -> None:
@@ -528,10 +553,14 @@ def main() -> None:
     parser.add_argument("--scenarios", default="storm,kill,pg,redis,mixed")
     parser.add_argument("--drain-seconds", type=int, default=240)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, mail)")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="worker snapshots for benchmarks/worker_memory.py (implies --keep)"
+    )
     args = parser.parse_args()
     args.minutes = min(args.minutes, 30)
     data = Path(tempfile.mkdtemp(prefix="vi-soak-"))
-    stack = Stack(data)
+    args.keep = args.keep or args.tracemalloc
+    stack = Stack(data, tracemalloc=args.tracemalloc)
     statuses_by_scenario = {}
     notes = {}
     memory = []
@@ -556,11 +585,14 @@ def main() -> None:
         load_during = os.getloadavg()
         drained = drain(stack, args.drain_seconds)
         figures = count(stack, caller)
+        figures.update(server_log_counts(data))
         memory.append(("after the sweeps", stack.worker_rss_mb()))
     finally:
         stack.stop()
         if not args.keep:
             shutil.rmtree(data, ignore_errors=True)
+        else:
+            print(f"[soak] kept {data}", flush=True)
     kills = 3 if "kill" in args.scenarios else 0
     window = kills * 2 + (2 if "pg" in args.scenarios else 0)  # a worker has 2 pool processes
     print("\n| scenario | what | HTTP status codes |\n|---|---|---|")

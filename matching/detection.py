@@ -83,8 +83,8 @@ def _advisory_lock(keys) -> None:
         cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
 
 
-# Step 2: the signal rows, sorted; a row destroyed meanwhile is simply not returned. FOR NO KEY UPDATE conflicts with
-# an end (FOR UPDATE) and with another detection, not with the foreign-key checks of inserts that refer to the row.
+# Step 2: the signal rows, sorted; a row destroyed meanwhile is simply not returned. FOR NO KEY UPDATE (as an end
+# takes it) conflicts with an end and with another detection, not with the foreign-key checks that refer to the row.
 _SIGNALS_LOCK_SQL = """
 SELECT s.id, s.status, s.ended_at, p.match_id
   FROM signals_signal s LEFT JOIN matching_matchparticipation p ON p.signal_id = s.id
@@ -139,13 +139,19 @@ WITH created AS (
 ), joined AS (
     INSERT INTO matching_matchparticipation (match_id, signal_id, joined_at)
     SELECT (SELECT id FROM kept), s, %(now)s FROM unnest(%(joining)s::bigint[]) AS s ORDER BY s
+    ON CONFLICT (signal_id) DO NOTHING
+    RETURNING signal_id
 ), notes AS (
     UPDATE matching_followupcheck SET match_id = (SELECT id FROM kept) WHERE match_id = ANY(%(merged)s::bigint[])
 ), emptied AS (
     DELETE FROM matching_match WHERE id = ANY(%(merged)s::bigint[])
 )
-SELECT id FROM kept
+SELECT id, (SELECT count(*) FROM joined) FROM kept
 """
+
+
+class _JoinedMeanwhile(Exception):  # noqa: N818 - a condition, rolled back and tried again, never shown
+    """An end that was in no match when its row was locked had joined one by the time we wrote (see match_detect)."""
 
 
 def _partners_find(signal: Signal, keys: set[tuple[str, str]]) -> tuple[dict[int, Signal], list[tuple[int, str]]]:
@@ -215,12 +221,31 @@ def _match_join(*, ends: dict[int, tuple], now) -> tuple[int, dict[int, Match], 
             _MATCH_JOIN_SQL,
             {"now": now, "kept": kept, "merged": sorted(match_ids - {kept}), "joining": joining},
         )
-        (kept_id,) = cursor.fetchone()
+        kept_id, joined_count = cursor.fetchone()
+    if joined_count != len(joining):
+        raise _JoinedMeanwhile
     return kept_id, locked, set(joining)
 
 
 def match_detect(*, signal_id: int) -> list[MatchLink]:
     """Find and record the matches of one signal and put it in its match; idempotent. Returns the new links.
+
+    A partner's participation is read with its row lock (step 2) in one statement; when that statement waited for
+    another detection that put the partner into a match, PostgreSQL rechecks the locked row but not the joined
+    participation, so the partner still looks unmatched (issue 24's soak: a duplicate participation, the detection
+    failed and waited for the sweep). The join then inserts nothing for it; the detection is rolled back and run
+    again at once, and sees the partner's match. Costs nothing when it does not happen.
+    """
+    for _attempt in range(2):
+        try:
+            return _match_detect_once(signal_id=signal_id)
+        except _JoinedMeanwhile:
+            logger.info("detection of signal %s: a partner joined a match meanwhile; run again", signal_id)
+    return _match_detect_once(signal_id=signal_id)
+
+
+def _match_detect_once(*, signal_id: int) -> list[MatchLink]:
+    """One try of match_detect.
 
     Every professional with an active signal in a new link gets one e-mail for this event, written to the
     outbox in this transaction, naming the match's reference and its one coordinator. The number of
@@ -298,12 +323,21 @@ def match_detect(*, signal_id: int) -> list[MatchLink]:
     return new
 
 
-def matches_detect_pending(*, limit: int = 500) -> int:
-    """The sweep: detect for signals whose detection never ran (e.g. the broker was down at placement)."""
-    ids = list(
-        Signal.objects.filter(matched_at__isnull=True).order_by("placed_at", "id").values_list("id", flat=True)[:limit]
+def matches_detect_pending(*, limit: int = 500, placed_before=None, budget_seconds: float | None = None) -> int:
+    """The sweep: detect for signals whose detection never ran (e.g. the broker was down at placement).
+
+    The periodic task leaves alone the signals placed in the last minute (`placed_before`: their own detection
+    task is still queued) and stops after its time budget; one run at a time (core/sweeps.py)."""
+    pending = Signal.objects.filter(matched_at__isnull=True)
+    if placed_before is not None:
+        pending = pending.filter(placed_at__lt=placed_before)
+    ids = list(pending.order_by("placed_at", "id").values_list("id", flat=True)[:limit])
+    outcome = sweep_each(
+        name="match sweep",
+        ids=ids,
+        action=lambda signal_id: match_detect(signal_id=signal_id),
+        budget_seconds=budget_seconds,
     )
-    outcome = sweep_each(name="match sweep", ids=ids, action=lambda signal_id: match_detect(signal_id=signal_id))
     if ids:
         logger.info("match sweep: detection ran for %s signals, %s failed", outcome.done, outcome.failed)
     return outcome.done

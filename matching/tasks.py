@@ -1,6 +1,11 @@
 """Celery tasks of matching: thin wrappers that load ids and call the services."""
 
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
+
+from core.sweeps import sweep_alone
 
 from . import services
 
@@ -17,4 +22,9 @@ def matches_redetect_youth_task(youth_id: int) -> None:
 
 @shared_task(name="matching.sweep")
 def matches_sweep_task() -> None:
-    services.matches_detect_pending()
+    # one run at a time, within the minute between two runs, without the signals whose own task is still queued
+    with sweep_alone("match sweep") as alone:
+        if alone:
+            services.matches_detect_pending(
+                placed_before=timezone.now() - datetime.timedelta(seconds=60), budget_seconds=45
+            )

@@ -198,7 +198,7 @@ def notifications_send(*, notification_ids: list[int]) -> int:
     """Send these outbox rows if nobody sent them yet; returns how many this call sent.
 
     One session with the mail provider (SMTP, or HTTP for an anymail provider) for the lot, but each row is
-    claimed, sent and marked sent in its own short transaction (`verwijsindex.sweeps.sweep_each`): the row is
+    claimed, sent and marked sent in its own short transaction (`core.sweeps.sweep_each`): the row is
     locked (SKIP LOCKED, so a second worker skips it), the e-mail goes out, and the row's outcome and its
     logbook entry are committed before the next row is claimed. A worker killed, or a database that goes away,
     therefore repeats at most the one

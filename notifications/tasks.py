@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core.sweeps import sweep_alone
+
 from . import services
 
 
@@ -17,7 +19,9 @@ def notifications_send_task(notification_ids: list[int]) -> None:
 
 @shared_task(name="notifications.sweep")
 def notifications_sweep_task() -> None:
-    services.notifications_send_pending()
+    with sweep_alone("outbox") as alone:  # one run at a time (core/sweeps.py)
+        if alone:
+            services.notifications_send_pending()
 
 
 @shared_task(name="notifications.digests")

@@ -328,7 +328,7 @@ def rights_request_decide(
                 EndReason.CORRECTION if rights_request.kind == RequestKind.CORRECTION else EndReason.OBJECTION_UPHELD
             )
             signals = (
-                Signal.objects.select_for_update(of=("self",))
+                Signal.objects.select_for_update(no_key=True, of=("self",))
                 .select_related("professional", "organisation")
                 .filter(pk__in=rights_request.signal_ids, youth__pseudonym=rights_request.youth_pseudonym)
                 .order_by("pk")

@@ -29,7 +29,7 @@ PROCESSES = {
         "beat",
         "--loglevel=INFO",
         "--schedule",
-        str(ROOT / ".data" / "celerybeat-schedule"),
+        str(Path(os.environ.get("VI_DATA_DIR", ROOT / ".data")) / "celerybeat-schedule"),
     ],
 }
 

@@ -71,7 +71,12 @@ _BATCH_FIELDS = ("id", "youth_id", "professional_id", "organisation_id", "placed
 def _lock_batch(queryset: QuerySet, ids: list[int]) -> list[Signal]:
     """These signals, locked, with only _BATCH_FIELDS loaded; the rule is checked again under the lock,
     so a row changed since the snapshot is left alone."""
-    rows = queryset.filter(pk__any=ids).select_for_update(of=("self",)).order_by("pk").values_list(*_BATCH_FIELDS)
+    rows = (
+        queryset.filter(pk__any=ids)
+        .select_for_update(no_key=True, of=("self",))
+        .order_by("pk")
+        .values_list(*_BATCH_FIELDS)
+    )
     return [Signal.from_db(connection.alias, _BATCH_FIELDS, row) for row in rows]
 
 
@@ -220,7 +225,7 @@ def signals_remind(*, as_of: datetime.date, batch_size: int = BATCH_SIZE) -> int
             with transaction.atomic():
                 signals = list(
                     due.filter(pk__any=ids)
-                    .select_for_update(of=("self",))
+                    .select_for_update(no_key=True, of=("self",))
                     .select_related("professional", "organisation__region", "youth")
                     .order_by("pk")
                 )

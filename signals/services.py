@@ -228,7 +228,7 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
     today = as_of or timezone.localdate()
     reason = EndReason(reason)
     with transaction.atomic():
-        locked = Signal.objects.select_for_update().filter(pk=signal.pk).first()
+        locked = Signal.objects.select_for_update(no_key=True).filter(pk=signal.pk).first()
         if locked is None:
             raise SignalNotActive(_("Dit signaal bestaat niet meer."))
         locked = Signal.objects.select_related("youth", "organisation__region").get(pk=locked.pk)
@@ -312,7 +312,7 @@ def youths_destroy_orphaned(*, youth_ids, actor=None, request=None) -> int:
 def signal_archive_show(*, signal: Signal, request=None) -> list[Signal]:
     """The archived signals of others on this youth, the first time only; each showing is logged."""
     with transaction.atomic():
-        locked = Signal.objects.select_for_update().get(pk=signal.pk)
+        locked = Signal.objects.select_for_update(no_key=True).get(pk=signal.pk)
         if locked.archive_shown_at is not None:
             return []
         entries = list(archive_for_new_signal(signal=locked))
@@ -372,7 +372,7 @@ def _transfer(signal: Signal, to_professional, actor, request) -> Signal:
 
 
 def _locked_signals(queryset):
-    ids = list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
+    ids = list(queryset.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     return list(
         Signal.objects.filter(pk__in=ids).select_related("youth", "organisation__region", "professional").order_by("pk")
     )
@@ -499,7 +499,7 @@ def contact_details(*, professional, organisation) -> dict:
 
 def _lock_active_for(signal: Signal, actor, today: datetime.date, refusal: type[SignalRefused]) -> Signal:
     """The signal locked, refused unless it is active and the actor is its professional or covers for them today."""
-    locked = Signal.objects.select_for_update(of=("self",)).filter(pk=signal.pk).first()
+    locked = Signal.objects.select_for_update(no_key=True, of=("self",)).filter(pk=signal.pk).first()
     if locked is None:
         raise SignalNotActive(_("Dit signaal bestaat niet meer."))
     locked = Signal.objects.select_related("youth", "organisation__region", "professional").get(pk=locked.pk)
@@ -672,7 +672,7 @@ def _signals_contact_refresh(signals) -> int:
     """Recompute the contact details of these signals' active ones (locked, in id order)."""
     locked = list(
         signals.filter(status=SignalStatus.ACTIVE)
-        .select_for_update(of=("self",))
+        .select_for_update(no_key=True, of=("self",))
         .select_related("professional", "organisation")
         .order_by("pk")
     )

@@ -54,6 +54,9 @@ class HaalCentraalClient:
             allowed_methods=frozenset({"POST"}),
             backoff_factor=0.2,
             raise_on_status=False,
+            # a 503's Retry-After (this project's own endpoint says 30 s while its database is away) would hold the
+            # caller's request that long: the one retry comes after the short back-off, the request answers in time
+            respect_retry_after_header=False,
         )
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
         self.session.mount("http://", adapter)

@@ -134,13 +134,15 @@ class _FakeBrp(http.server.BaseHTTPRequestHandler):
         self.requests_seen.append((dict(self.headers), json.loads(self.rfile.read(length))))
         if self.behaviour == "slow":
             time.sleep(1.5)
-        status = 503 if self.behaviour == "503" else 200
+        status = 503 if self.behaviour in ("503", "503 retry after") else 200
         if self.behaviour == "401":
             status = 401
         payload = json.dumps({"type": "RaadpleegMetBurgerservicenummer", "personen": []}).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
+        if self.behaviour == "503 retry after":
+            self.send_header("Retry-After", "30")  # what this project's own endpoint says while its database is away
         self.end_headers()
         try:
             self.wfile.write(payload)
@@ -174,6 +176,17 @@ def test_a_5xx_is_retried_once_then_brp_unavailable(fake_brp):
     client = HaalCentraalClient(base_url=fake_brp("503"), timeout=2)
     with pytest.raises(BrpUnavailable):
         client.person("999970033")
+    assert len(fake_brp.seen) == 2
+
+
+def test_a_503_with_retry_after_is_retried_at_once_not_after_the_servers_delay(fake_brp):
+    """Issue 24: a BRP (or the embedded endpoint with its database away) answering 503 with Retry-After: 30 made
+    the client sleep 30 s before its retry, so the placing request got no answer within the caller's time-out."""
+    client = HaalCentraalClient(base_url=fake_brp("503 retry after"), timeout=2)
+    started = time.monotonic()
+    with pytest.raises(BrpUnavailable):
+        client.person("999970033")
+    assert time.monotonic() - started < 3
     assert len(fake_brp.seen) == 2
 
 

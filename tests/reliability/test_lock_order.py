@@ -4,6 +4,7 @@ matches end consistent (the lock order of docs/adr/0001-the-match.md, kept by ev
 
 import random
 import threading
+import time
 from collections import defaultdict
 
 import pytest
@@ -131,3 +132,100 @@ def test_every_write_path_against_each_other_on_one_family(celery_eager, brp_you
         assert errors == [], [repr(error) for error in errors]
         _assert_consistent()
     assert Match.objects.exists()
+
+
+def test_a_detection_that_waited_while_its_partners_joined_a_match_joins_that_match(brp_youth, haaglanden):  # noqa: F811
+    """Issue 24's soak: two detections with no match key in common both link one partner. The second reads the
+    partner's participation with the partner's row lock, in one statement; it waited for that lock while the first
+    put the partner into a match, and PostgreSQL rechecks the locked row but not the joined participation. It then
+    inserted a second participation (a unique violation; the detection failed until the sweep). Here the first
+    detection is played by a transaction that holds the partner's row and puts the partners into a match."""
+    youth, sibling = brp_youth(FAMILY[0]), brp_youth(FAMILY[1])
+    organisations = [OrganisationFactory(region=haaglanden) for _ in range(3)]
+    partner = _place(youth, organisations[0], professional(organisations[0]))
+    assert match_detect(signal_id=partner.pk) == []  # alone: its keys are stored, no match yet
+    other = _place(sibling, organisations[1], professional(organisations[1]))
+    newcomer = _place(youth, organisations[2], professional(organisations[2]))  # no worker here: not yet detected
+    holding, committed = threading.Event(), threading.Event()
+
+    def first_detection():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                Signal.objects.select_for_update(no_key=True).get(pk=partner.pk)
+                holding.set()
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:  # until the detection below waits for the partner's row
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND datname = current_database()"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                    time.sleep(0.05)
+                match = Match.objects.create()
+                for signal in (partner, other):
+                    MatchParticipation.objects.create(match=match, signal=signal)
+                MatchLink.objects.create(signal_a_id=partner.pk, signal_b_id=other.pk, kind="family")
+        finally:
+            committed.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_detection)
+    thread.start()
+    assert holding.wait(30)
+    errors = _run_together([lambda: match_detect(signal_id=newcomer.pk)])
+    thread.join(60)
+    assert committed.is_set()
+    assert errors == [], [repr(error) for error in errors]
+    match_of = dict(MatchParticipation.objects.values_list("signal_id", "match_id"))
+    assert match_of[newcomer.pk] == match_of[partner.pk] == match_of[other.pk]
+    assert Match.objects.count() == 1
+    _assert_consistent()
+
+
+def test_an_end_holding_its_signal_does_not_block_a_commit_that_refers_to_it(brp_youth, haaglanden):  # noqa: F811
+    """Issue 24's remaining deadlocks (4 in the 10-minute soak, answered 503): an end held its signal FOR UPDATE
+    (step 2) and waited for a Match row (step 3) that a detection held, whose COMMIT checked its deferred foreign
+    key to that signal (the match's coordinator) and so waited for the end. Step 2 now locks signals FOR NO KEY
+    UPDATE everywhere, which a foreign-key check (FOR KEY SHARE) does not wait for; a destruction takes the
+    stronger lock only with its DELETE, after the Match rows. Here the end is held just after step 2 (in an
+    ending hook that runs before matching's) while another transaction makes the signal a match's coordinator."""
+    from django.db import transaction
+
+    from signals import hooks
+
+    organisation = OrganisationFactory(region=haaglanden)
+    ending = _place(brp_youth(FAMILY[0]), organisation, professional(organisation))
+    match = Match.objects.create()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(signals, reason):
+        holding.set()
+        release.wait(30)
+
+    hooks._ending_batch.insert(0, hold)
+    try:
+        errors = []
+        thread = threading.Thread(
+            target=lambda: errors.extend(
+                _run_together([lambda: signal_end(signal=ending, reason=EndReason.CONCERN_GONE)])
+            )
+        )
+        thread.start()
+        assert holding.wait(30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                Match.objects.filter(pk=match.pk).update(coordinator_signal=ending)
+            committed = True  # the deferred foreign-key check at COMMIT did not wait for the end
+        finally:
+            release.set()
+            thread.join(60)
+    finally:
+        hooks._ending_batch.remove(hold)
+    assert committed and errors == []
+    assert Signal.objects.get(pk=ending.pk).status == SignalStatus.ARCHIVED
