@@ -43,6 +43,17 @@ class EnrolmentClosed(exceptions.OTPWebAuthnApiError):
     default_detail = _("Stel uw tweede stap in via de link in de e-mail die u kreeg.")
 
 
+class _ReadableBody:
+    """A body that is not JSON in any encoding is a malformed request (400), not a server error: the library
+    catches only JSONDecodeError, while json.loads also raises UnicodeDecodeError on bytes it takes for UTF-16/32."""
+
+    def _parse_request_data(self, request):
+        try:
+            return super()._parse_request_data(request)
+        except (UnicodeDecodeError, ValueError) as error:
+            raise exceptions.MalformedRequest() from error
+
+
 class _EnrolmentRule:
     """A session without a verified second factor may add a passkey only where the enrolment page would let it
     add an app; the library itself already refuses anyone who has a second factor and did not use it."""
@@ -52,11 +63,11 @@ class _EnrolmentRule:
             raise EnrolmentClosed()
 
 
-class RegistrationBegin(_EnrolmentRule, BeginCredentialRegistrationView):
+class RegistrationBegin(_ReadableBody, _EnrolmentRule, BeginCredentialRegistrationView):
     pass
 
 
-class RegistrationComplete(_EnrolmentRule, CompleteCredentialRegistrationView):
+class RegistrationComplete(_ReadableBody, _EnrolmentRule, CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         was_verified = self.request.user.is_verified()
         response = super().post(*args, **kwargs)
@@ -66,7 +77,11 @@ class RegistrationComplete(_EnrolmentRule, CompleteCredentialRegistrationView):
         return response
 
 
-class AuthenticationComplete(CompleteCredentialAuthenticationView):
+class AuthenticationBegin(_ReadableBody, BeginCredentialAuthenticationView):
+    pass
+
+
+class AuthenticationComplete(_ReadableBody, CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         super().complete_auth(device)
         self.request.session.cycle_key()
@@ -86,7 +101,7 @@ urlpatterns = [
     ),
     path(
         "inloggen/begin/",
-        otp_not_required(BeginCredentialAuthenticationView.as_view()),
+        otp_not_required(AuthenticationBegin.as_view()),
         name="credential-authentication-begin",
     ),
     path(

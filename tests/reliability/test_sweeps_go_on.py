@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from core.sweeps import SweepOutcome, sweep_alone, sweep_each
 from matching.models import MatchLink
 from matching.services import matches_detect_pending
 from matching.tasks import matches_sweep_task
@@ -21,7 +22,6 @@ from tests.matching.conftest import brp_youth, haaglanden  # noqa: F401 - shared
 from tests.matching.factories import SignalFactory
 from tests.notifications.factories import NotificationFactory
 from tests.regions.factories import OrganisationFactory
-from core.sweeps import SweepOutcome, sweep_alone, sweep_each
 
 MAYA = "999970021"
 
