@@ -53,8 +53,7 @@ chromium:
 
 test: services chromium
 	. ./$(SERVICES_ENV) && $(PY) -m ruff check --quiet .
-	@# the format check is enabled by the lead after the merge (one `ruff format .` over the whole tree first):
-	@# $(PY) -m ruff format --check --quiet .
+	$(PY) -m ruff format --check --quiet .
 	$(MAKE) --no-print-directory typecheck
 	$(PY) scripts/audit_dependencies.py
 	. ./$(SERVICES_ENV) && $(PY) manage.py makemigrations --check --dry-run --settings=verwijsindex.settings.test > /dev/null

@@ -398,7 +398,6 @@ def passkey_remove(*, user, passkey_id: int, request=None) -> None:
     """Remove one of the user's own passkeys, unless it is their only second factor."""
     from django_otp_webauthn.models import WebAuthnCredential
 
-
     passkey = WebAuthnCredential.objects.select_for_update().get(pk=passkey_id, user=user)
     passkey.delete()
     if not has_second_factor(user=user):

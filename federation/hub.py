@@ -150,8 +150,12 @@ def coordinator_of(national_match: int | None) -> HubSignal | None:
 def _match_answer(signal: HubSignal) -> dict:
     coordinator = coordinator_of(signal.national_match)
     partners = [
-        {"deployment": other.deployment, "reference": other.reference, "kinds": _shared_kinds(signal, other),
-         "state": other.state}
+        {
+            "deployment": other.deployment,
+            "reference": other.reference,
+            "kinds": _shared_kinds(signal, other),
+            "state": other.state,
+        }
         for other in _sharing(signal, set(signal.keys.values_list("kind", "value")))
         if other.deployment != signal.deployment
     ]
@@ -185,20 +189,33 @@ def _notices_of_coordinator_changes(before: dict, numbers, *, skip: int | None =
     notices = []
     for member in HubSignal.objects.filter(pk__in=changed):
         coordinator = after.get(member.pk) or ("", "")
-        notices.append(HubNotice(deployment=member.deployment, reference=member.reference, event="coordinator",
-                                 coordinator_deployment=coordinator[0], coordinator_reference=coordinator[1]))
+        notices.append(
+            HubNotice(
+                deployment=member.deployment,
+                reference=member.reference,
+                event="coordinator",
+                coordinator_deployment=coordinator[0],
+                coordinator_reference=coordinator[1],
+            )
+        )
     HubNotice.objects.bulk_create(notices)
 
 
 def _notices_to_partners(signal: HubSignal, event: str) -> None:
     partners = [
-        other for other in _sharing(signal, set(signal.keys.values_list("kind", "value")))
+        other
+        for other in _sharing(signal, set(signal.keys.values_list("kind", "value")))
         if other.deployment != signal.deployment
     ]
     HubNotice.objects.bulk_create(
         [
-            HubNotice(deployment=other.deployment, reference=other.reference, event=event,
-                      from_deployment=signal.deployment, from_reference=signal.reference)
+            HubNotice(
+                deployment=other.deployment,
+                reference=other.reference,
+                event=event,
+                from_deployment=signal.deployment,
+                from_reference=signal.reference,
+            )
             for other in partners
         ]
     )
@@ -211,10 +228,16 @@ def notices_fetch(*, deployment: str, data: dict) -> dict:
     notices = HubNotice.objects.filter(deployment=deployment).order_by("pk")[:100]
     return {
         "notices": [
-            {"id": n.pk, "reference": n.reference, "event": n.event, "from_deployment": n.from_deployment,
-             "from_reference": n.from_reference,
-             "coordinator": {"deployment": n.coordinator_deployment, "reference": n.coordinator_reference}
-             if n.coordinator_reference else None}
+            {
+                "id": n.pk,
+                "reference": n.reference,
+                "event": n.event,
+                "from_deployment": n.from_deployment,
+                "from_reference": n.from_reference,
+                "coordinator": {"deployment": n.coordinator_deployment, "reference": n.coordinator_reference}
+                if n.coordinator_reference
+                else None,
+            }
             for n in notices
         ]
     }
@@ -241,8 +264,13 @@ def signal_register(*, deployment: str, data: dict) -> dict:
     signal, created = HubSignal.objects.select_for_update().get_or_create(
         deployment=deployment,
         reference=reference,
-        defaults={"key_id": data["key_id"], "state": state, "placed_on": placed_on, "registered_at": now,
-                  "updated_at": now},
+        defaults={
+            "key_id": data["key_id"],
+            "state": state,
+            "placed_on": placed_on,
+            "registered_at": now,
+            "updated_at": now,
+        },
     )
     was_active = not created and signal.state == SignalState.ACTIVE
     before = _coordinators([signal.national_match])

@@ -187,9 +187,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["next_attempt_at", "id"], name="federation_outbox_due", condition=Q(state="pending")
-            )
+            models.Index(fields=["next_attempt_at", "id"], name="federation_outbox_due", condition=Q(state="pending"))
         ]
 
     def __str__(self):

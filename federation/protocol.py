@@ -112,8 +112,14 @@ def federation_endpoint(resolve_peer: Callable, *, remember_answer: bool = True)
                 return _answer(400, {"code": "bad_request"}, request_signature=signature)
             stored = IdempotentCall.objects.filter(peer=peer.deployment, key=key).first() if remember_answer else None
             if stored is not None:
-                _log(direction=CallDirection.IN, peer=peer.deployment, status=stored.status, signature=signature,
-                     outcome="repeated", **log)
+                _log(
+                    direction=CallDirection.IN,
+                    peer=peer.deployment,
+                    status=stored.status,
+                    signature=signature,
+                    outcome="repeated",
+                    **log,
+                )
                 return _answer(stored.status, stored.answer, request_signature=signature)
             try:
                 data = json.loads(body)
@@ -136,8 +142,14 @@ def federation_endpoint(resolve_peer: Callable, *, remember_answer: bool = True)
                 # the same key at the same moment from a retry: the first one's answer stands
                 stored = IdempotentCall.objects.get(peer=peer.deployment, key=key)
                 answer, status = stored.answer, stored.status
-            _log(direction=CallDirection.IN, peer=peer.deployment, status=status, signature=signature,
-                 outcome=answer.get("code", "") if status != 200 else "", **log)
+            _log(
+                direction=CallDirection.IN,
+                peer=peer.deployment,
+                status=status,
+                signature=signature,
+                outcome=answer.get("code", "") if status != 200 else "",
+                **log,
+            )
             return _answer(status, answer, request_signature=signature)
 
         return view
@@ -145,21 +157,27 @@ def federation_endpoint(resolve_peer: Callable, *, remember_answer: bool = True)
     return decorate
 
 
-def call(*, base_url: str, path: str, data: dict, idempotency_key: str, peer: str, peer_certificate,
-         timeout: float = 10.0) -> dict:
+def call(
+    *, base_url: str, path: str, data: dict, idempotency_key: str, peer: str, peer_certificate, timeout: float = 10.0
+) -> dict:
     """POST a signed call over mutual TLS; returns the verified answer or raises ProtocolError."""
     body = json.dumps(data, separators=(",", ":")).encode()
     timestamp = int(time.time())
-    signature = trust.sign(
-        trust.request_signing_parts("POST", path, timestamp, idempotency_key, body), sender=own_id()
-    )
+    signature = trust.sign(trust.request_signing_parts("POST", path, timestamp, idempotency_key, body), sender=own_id())
     headers = {
         "Content-Type": "application/json",
         trust.SIGNATURE_HEADER: signature,
         trust.IDEMPOTENCY_HEADER: idempotency_key,
     }
-    log = {"direction": CallDirection.OUT, "peer": peer, "method": "POST", "path": path,
-           "idempotency_key": idempotency_key, "body": body, "signature": signature}
+    log = {
+        "direction": CallDirection.OUT,
+        "peer": peer,
+        "method": "POST",
+        "path": path,
+        "idempotency_key": idempotency_key,
+        "body": body,
+        "signature": signature,
+    }
     try:
         response = requests.post(
             base_url.rstrip("/") + path,
@@ -190,6 +208,9 @@ def call(*, base_url: str, path: str, data: dict, idempotency_key: str, peer: st
         raise ProtocolError(f"answer of {peer} not verified: {error}", status=response.status_code) from None
     _log(status=response.status_code, outcome=answer.get("code", "") if response.status_code != 200 else "", **log)
     if response.status_code != 200:
-        raise ProtocolError(f"{peer} refused: {answer.get('code', response.status_code)}",
-                            status=response.status_code, code=answer.get("code", ""))
+        raise ProtocolError(
+            f"{peer} refused: {answer.get('code', response.status_code)}",
+            status=response.status_code,
+            code=answer.get("code", ""),
+        )
     return answer

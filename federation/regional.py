@@ -209,9 +209,7 @@ def _match_state_store(federated: FederatedSignal, answer: dict) -> None:
     federated.coordinator_deployment = coordinator.get("deployment", "")
     federated.coordinator_reference = coordinator.get("reference", "")
     federated.registered_at = federated.registered_at or timezone.now()
-    federated.save(
-        update_fields=["national_match", "coordinator_deployment", "coordinator_reference", "registered_at"]
-    )
+    federated.save(update_fields=["national_match", "coordinator_deployment", "coordinator_reference", "registered_at"])
 
 
 def outbox_send(*, now: datetime.datetime | None = None, limit: int = 200) -> dict[str, int]:
@@ -343,8 +341,12 @@ def coordinator_contact(federated: FederatedSignal) -> dict | None:
     ).first()
     if remote is None:
         return None
-    return {"name": remote.contact_name, "organisation": remote.organisation, "email": remote.contact_email,
-            "phone": remote.contact_phone}
+    return {
+        "name": remote.contact_name,
+        "organisation": remote.organisation,
+        "email": remote.contact_email,
+        "phone": remote.contact_phone,
+    }
 
 
 def match_remote_notify(*, signal: Signal, remote: RemoteParticipant) -> None:

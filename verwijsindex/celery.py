@@ -52,7 +52,16 @@ def _queries_forget(**kwargs):
 # Each app keeps its periodic tasks in `<app>/schedule.py` (a BEAT_SCHEDULE dict of task names, no imports
 # of models), so apps add jobs without touching shared settings.
 SCHEDULED_APPS = (
-    "accounts", "regions", "persons", "signals", "matching", "notifications", "rights", "audit", "api", "federation"
+    "accounts",
+    "regions",
+    "persons",
+    "signals",
+    "matching",
+    "notifications",
+    "rights",
+    "audit",
+    "api",
+    "federation",
 )
 for _app_name in SCHEDULED_APPS:
     try:

@@ -60,6 +60,5 @@ def move_notice_handle(*, notice: MoveNotice, actor, request=None) -> MoveNotice
         notice.handled_at = timezone.now()
         notice.handled_by = actor
         notice.save(update_fields=["handled_at", "handled_by"])
-        audit_events.move_notice_handled(actor=actor, request=request, region_id=notice.region_id, notice=notice.pk
-        )
+        audit_events.move_notice_handled(actor=actor, request=request, region_id=notice.region_id, notice=notice.pk)
     return notice

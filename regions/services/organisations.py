@@ -20,8 +20,7 @@ def organisation_create(*, region: Region, data: dict, actor, request=None) -> O
     if Organisation.objects.filter(code=data["code"]).exists():
         raise RegionAdminError(_("Deze code is al in gebruik. Kies een andere code."), field="code")
     organisation = Organisation.objects.create(region=region, **{f: data[f] for f in ORGANISATION_FIELDS if f in data})
-    audit_events.organisation_created(actor=actor, request=request, region_id=region.pk, organisation=organisation.pk
-    )
+    audit_events.organisation_created(actor=actor, request=request, region_id=region.pk, organisation=organisation.pk)
     return organisation
 
 
@@ -34,7 +33,8 @@ def organisation_update(*, organisation: Organisation, data: dict, actor, reques
     for field in changed:
         setattr(organisation, field, data[field])
     organisation.save(update_fields=changed or None)
-    audit_events.organisation_changed(actor=actor,
+    audit_events.organisation_changed(
+        actor=actor,
         request=request,
         region_id=organisation.region_id,
         organisation=organisation.pk,
@@ -71,7 +71,8 @@ def organisation_deactivate(
     organisation.active = False
     organisation.save(update_fields=["active"])
     Membership.objects.filter(organisation=organisation, active=True).update(active=False)
-    audit_events.organisation_deactivated(actor=actor,
+    audit_events.organisation_deactivated(
+        actor=actor,
         request=request,
         region_id=organisation.region_id,
         organisation=organisation.pk,
@@ -85,7 +86,8 @@ def organisation_reactivate(*, organisation: Organisation, actor, request=None) 
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.active = True
     organisation.save(update_fields=["active"])
-    audit_events.organisation_reactivated(actor=actor,
+    audit_events.organisation_reactivated(
+        actor=actor,
         request=request,
         region_id=organisation.region_id,
         organisation=organisation.pk,
@@ -98,7 +100,8 @@ def signalling_profile_update(*, organisation: Organisation, text: str, actor, r
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.signalling_profile = text.strip()
     organisation.save(update_fields=["signalling_profile"])
-    audit_events.signalling_profile_changed(actor=actor,
+    audit_events.signalling_profile_changed(
+        actor=actor,
         request=request,
         region_id=organisation.region_id,
         organisation=organisation.pk,

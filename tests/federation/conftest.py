@@ -16,17 +16,23 @@ from tests.federation.pki import Pki
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory):
     authority = Pki(tmp_path_factory.mktemp("pki"))
-    return {"ca": authority.ca_path, **{name: authority.issue(name) for name in
-                                        ("hub", "region-a", "region-b", "stranger", "operator")}}
+    return {
+        "ca": authority.ca_path,
+        **{name: authority.issue(name) for name in ("hub", "region-a", "region-b", "stranger", "operator")},
+    }
 
 
 def write_trust(path, pki, deployments=("region-a", "region-b")):
-    path.write_text(json.dumps({
-        "deployments": {
-            name: {"certificate": pki[name]["pem"], "url": f"https://{name}.invalid"} for name in deployments
-        },
-        "operators": {"operator": pki["operator"]["pem"]},
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "deployments": {
+                    name: {"certificate": pki[name]["pem"], "url": f"https://{name}.invalid"} for name in deployments
+                },
+                "operators": {"operator": pki["operator"]["pem"]},
+            }
+        )
+    )
     import os
 
     os.utime(path, ns=(time.time_ns(), time.time_ns()))
@@ -44,8 +50,10 @@ def hub_settings(settings, pki, tmp_path):
     settings.FEDERATION_TLS_CERT = str(pki["hub"]["cert"])
     settings.FEDERATION_TLS_KEY = str(pki["hub"]["key"])
     settings.FEDERATION_TRUST_FILE = str(tmp_path / "trust.json")
-    settings.FEDERATION_OPRF_KEYS = ["k2:" + base64.b64encode(b"\x02" * 32).decode(),
-                                     "k1:" + base64.b64encode(b"\x01" * 32).decode()]
+    settings.FEDERATION_OPRF_KEYS = [
+        "k2:" + base64.b64encode(b"\x02" * 32).decode(),
+        "k1:" + base64.b64encode(b"\x01" * 32).decode(),
+    ]
     write_trust(tmp_path / "trust.json", pki)
     return settings
 

@@ -88,13 +88,19 @@ def state() -> dict:
             for f in FederatedSignal.objects.order_by("signal_id")
         ],
         "outbox": [[m.operation, m.state, m.attempts] for m in OutboxMessage.objects.order_by("id")],
-        "remote": [[r.signal_id, r.deployment, r.reference, r.contact_name, r.state]
-                   for r in RemoteParticipant.objects.order_by("id")],
+        "remote": [
+            [r.signal_id, r.deployment, r.reference, r.contact_name, r.state]
+            for r in RemoteParticipant.objects.order_by("id")
+        ],
         "mails": [
-            {"to": n.recipient.full_name, "subject": n.subject, "match": n.context.get("match_reference"),
-             "coordinator": (n.context.get("coordinator") or {}).get("name"),
-             "others": [o["name"] for m in n.context.get("matches", []) for o in m.get("others", [])],
-             "federated": bool(n.context.get("federated"))}
+            {
+                "to": n.recipient.full_name,
+                "subject": n.subject,
+                "match": n.context.get("match_reference"),
+                "coordinator": (n.context.get("coordinator") or {}).get("name"),
+                "others": [o["name"] for m in n.context.get("matches", []) for o in m.get("others", [])],
+                "federated": bool(n.context.get("federated")),
+            }
             for n in Notification.objects.select_related("recipient").order_by("id")
         ],
     }
@@ -123,8 +129,15 @@ def lookup(*, bsn: str, kind: str = "youth") -> dict:
     return {"status": 200, "answer": found}
 
 
-COMMANDS = {"seed": seed, "place": place, "end": end, "detect_and_send": detect_and_send, "send": send,
-            "state": state, "lookup": lookup}
+COMMANDS = {
+    "seed": seed,
+    "place": place,
+    "end": end,
+    "detect_and_send": detect_and_send,
+    "send": send,
+    "state": state,
+    "lookup": lookup,
+}
 
 if __name__ == "__main__":
     # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)

@@ -54,15 +54,27 @@ class Party:
         self.log = None
 
     def manage(self, *args, timeout=300) -> str:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
-                                text=True, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         assert result.returncode == 0, f"{self.name}: manage.py {args[0]} failed:\n{result.stderr[-3000:]}"
         return result.stdout
 
     def steps(self, *steps) -> list:
         """Run [command, {arguments}] steps in one process of this deployment (tests/federation/deployment.py)."""
-        result = subprocess.run([sys.executable, "-m", "tests.federation.deployment", json.dumps(steps)],
-                                cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=180)
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.federation.deployment", json.dumps(steps)],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert result.returncode == 0, f"{self.name}: {steps} failed:\n{result.stderr[-3000:]}"
         return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -73,7 +85,10 @@ class Party:
         self.log = open(tmp / f"{self.name}.log", "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "federation_serve", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -124,34 +139,47 @@ def federation(tmp_path_factory):
     _write_trust(trust_file, deployments, {"operator": certs["operator"]["pem"]})
     base = {key: value for key, value in os.environ.items() if not key.startswith(("FEDERATION_", "DJANGO_"))}
     base.update({"PYTHONPATH": str(ROOT), "FEDERATION_TLS_CA": str(pki.ca_path), "LOG_LEVEL": "WARNING"})
-    hub = Party("hub", {
-        **base,
-        "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.hub",
-        "VERWIJSINDEX_ROLE": "hub",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DATABASE_URL": _database_url(databases["hub"]),
-        "FEDERATION_TLS_CERT": str(certs["hub"]["cert"]),
-        "FEDERATION_TLS_KEY": str(certs["hub"]["key"]),
-        "FEDERATION_TRUST_FILE": str(trust_file),
-        "FEDERATION_OPRF_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-    }, ports["hub"])
-    regions = {
-        name: Party(name, {
+    hub = Party(
+        "hub",
+        {
             **base,
-            "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.test",
-            "DATABASE_URL": _database_url(databases[name]),
-            "BRP_CLIENT": "embedded",
-            "FEDERATION_DEPLOYMENT_ID": name,
-            "FEDERATION_HUB_URL": f"https://127.0.0.1:{ports['hub']}",
-            "FEDERATION_TLS_CERT": str(certs[name]["cert"]),
-            "FEDERATION_TLS_KEY": str(certs[name]["key"]),
-            "FEDERATION_HUB_CERT": str(certs["hub"]["cert"]),
-        }, ports[name])
+            "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.hub",
+            "VERWIJSINDEX_ROLE": "hub",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+            "DATABASE_URL": _database_url(databases["hub"]),
+            "FEDERATION_TLS_CERT": str(certs["hub"]["cert"]),
+            "FEDERATION_TLS_KEY": str(certs["hub"]["key"]),
+            "FEDERATION_TRUST_FILE": str(trust_file),
+            "FEDERATION_OPRF_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        },
+        ports["hub"],
+    )
+    regions = {
+        name: Party(
+            name,
+            {
+                **base,
+                "DJANGO_SETTINGS_MODULE": "verwijsindex.settings.test",
+                "DATABASE_URL": _database_url(databases[name]),
+                "BRP_CLIENT": "embedded",
+                "FEDERATION_DEPLOYMENT_ID": name,
+                "FEDERATION_HUB_URL": f"https://127.0.0.1:{ports['hub']}",
+                "FEDERATION_TLS_CERT": str(certs[name]["cert"]),
+                "FEDERATION_TLS_KEY": str(certs[name]["key"]),
+                "FEDERATION_HUB_CERT": str(certs["hub"]["cert"]),
+            },
+            ports[name],
+        )
         for name in ("region-a", "region-b")
     }
     a, b = regions["region-a"], regions["region-b"]
-    hub_migrate = subprocess.Popen([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=hub.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    hub_migrate = subprocess.Popen(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=hub.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     a.manage("migrate", "--noinput")
     # B starts as a copy of A's freshly migrated, still empty database: one migration run instead of two
     with _admin_connection() as admin:
@@ -173,9 +201,19 @@ def federation(tmp_path_factory):
             ["place", {"bsn": "999999151", "professional": "Daan Dekker"}],
             ["detect_and_send", {}],
         )
-        yield {"hub": hub, "a": a, "b": b, "tmp": tmp, "trust_file": trust_file, "deployments": deployments,
-               "operator": certs["operator"], "databases": databases, "sent": (sent_a, sent_b), "certs": certs,
-               "ca": pki.ca_path}
+        yield {
+            "hub": hub,
+            "a": a,
+            "b": b,
+            "tmp": tmp,
+            "trust_file": trust_file,
+            "deployments": deployments,
+            "operator": certs["operator"],
+            "databases": databases,
+            "sent": (sent_a, sent_b),
+            "certs": certs,
+            "ca": pki.ca_path,
+        }
     finally:
         for party in parties:
             party.stop()
@@ -203,8 +241,10 @@ def test_family_in_two_deployments_gives_one_match_one_coordinator_and_mails_on_
 
     # e-mails on both sides: each professional hears of every professional of the other deployment, and every
     # federated e-mail names the same match and the same coordinator
-    for state, own, others in ((state_a, PROFESSIONALS_A, PROFESSIONALS_B[:2]),
-                               (state_b, PROFESSIONALS_B[:2], PROFESSIONALS_A)):
+    for state, own, others in (
+        (state_a, PROFESSIONALS_A, PROFESSIONALS_B[:2]),
+        (state_b, PROFESSIONALS_B[:2], PROFESSIONALS_A),
+    ):
         mails = [m for m in state["mails"] if m["federated"]]
         for professional in own:
             heard_of = sorted(o for m in mails if m["to"] == professional for o in m["others"])
@@ -219,7 +259,9 @@ def test_family_in_two_deployments_gives_one_match_one_coordinator_and_mails_on_
 def test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation):
     dump = subprocess.run(
         ["pg_dump", "--data-only", "--no-owner", _database_url(federation["databases"]["hub"])],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if dump.returncode != 0:  # no pg_dump of the server's version here: read every text column ourselves
         text = []
@@ -270,8 +312,9 @@ def test_the_hub_stopped_and_started_again_loses_nothing(federation):
     assert waiting["sent"] == 0 and waiting["waiting"] >= 1 and "notices" not in waiting  # the hub is down
     assert ["register", "pending", 1] in state["outbox"]
     hub.start(federation["tmp"])
-    after_restart = _hub_rows(federation, "SELECT deployment, reference, national_match FROM federation_hubsignal "
-                                          "ORDER BY id")
+    after_restart = _hub_rows(
+        federation, "SELECT deployment, reference, national_match FROM federation_hubsignal ORDER BY id"
+    )
     assert after_restart == before
     # the queued registration goes out when it is due (the retry pause is skipped here by sending "later")
     with psycopg.connect(_database_url(federation["databases"]["region-b"])) as connection:

@@ -91,12 +91,16 @@ def test_contact_details_travel_only_between_matched_signals(hub_settings, calle
     a.post(REGISTER, registration(ref("a1"), key("youth", "999970021")))
     b.post(REGISTER, registration(ref("b1"), key("youth", "999999151")))
     contact = {"name": "X", "organisation": "Y", "email": "x@example.nl", "phone": ""}
-    response = a.post(EXCHANGE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1"),
-                                 "contact": contact})
+    response = a.post(
+        EXCHANGE,
+        {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1"), "contact": contact},
+    )
     assert response.status_code == 403 and response.json() == {"code": "not_matched"}
     # nor from another deployment's signal
-    response = b.post(EXCHANGE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1"),
-                                 "contact": contact})
+    response = b.post(
+        EXCHANGE,
+        {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1"), "contact": contact},
+    )
     assert response.status_code == 403
 
 
@@ -175,8 +179,10 @@ def test_partners_hear_of_a_withdrawal_and_of_the_new_coordinator_through_notice
     assert withdrawn == sorted([(ref("b1"), ref("a1")), (ref("b2"), ref("a1"))])
     # the coordinator was A's signal; now the earliest remaining one, B's first, for both of B's signals
     coordinator = {n["reference"]: n["coordinator"] for n in notices if n["event"] == "coordinator"}
-    assert coordinator == {ref("b1"): {"deployment": "region-b", "reference": ref("b1")},
-                           ref("b2"): {"deployment": "region-b", "reference": ref("b1")}}
+    assert coordinator == {
+        ref("b1"): {"deployment": "region-b", "reference": ref("b1")},
+        ref("b2"): {"deployment": "region-b", "reference": ref("b1")},
+    }
     # acknowledged notices are gone; A's notices are about A's signals only (it learnt a1's coordinator when b1
     # joined), and A cannot acknowledge B's
     assert b.post(NOTICES, {"ack": [n["id"] for n in notices]}).json() == {"notices": []}

@@ -128,12 +128,19 @@ def test_notices_forget_a_destroyed_partner_label_an_archived_one_and_move_the_c
     hub = Caller("hub", pki)
     hub.post(reverse("federation:exchange"), _exchange(), sender="hub")
     hub.post(reverse("federation:exchange"), _exchange(from_reference="d" * 32), sender="hub")
-    regional.notice_apply({"reference": "a" * 32, "event": "archived", "from_deployment": "region-b",
-                           "from_reference": "d" * 32})
-    regional.notice_apply({"reference": "a" * 32, "event": "withdrawn", "from_deployment": "region-b",
-                           "from_reference": "b" * 32})
-    regional.notice_apply({"reference": "a" * 32, "event": "coordinator",
-                           "coordinator": {"deployment": "region-a", "reference": "a" * 32}})
+    regional.notice_apply(
+        {"reference": "a" * 32, "event": "archived", "from_deployment": "region-b", "from_reference": "d" * 32}
+    )
+    regional.notice_apply(
+        {"reference": "a" * 32, "event": "withdrawn", "from_deployment": "region-b", "from_reference": "b" * 32}
+    )
+    regional.notice_apply(
+        {
+            "reference": "a" * 32,
+            "event": "coordinator",
+            "coordinator": {"deployment": "region-a", "reference": "a" * 32},
+        }
+    )
     assert list(RemoteParticipant.objects.values_list("reference", "state")) == [("d" * 32, "archived")]
     federated = FederatedSignal.objects.get(signal_id=federated_signal.pk)
     assert (federated.coordinator_deployment, federated.coordinator_reference) == ("region-a", "a" * 32)

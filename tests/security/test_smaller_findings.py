@@ -116,4 +116,3 @@ def test_a_session_past_only_the_password_step_cannot_read_the_dev_mailbox(mailb
     assert password_only.get(reverse("devmail:list"), REMOTE_ADDR="192.0.2.10").status_code == 403
     verified = client_for(demo_user, region)
     assert verified.get(reverse("devmail:list"), REMOTE_ADDR="192.0.2.10").status_code == 200
-
