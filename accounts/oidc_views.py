@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
-from core.form_pages import form_data, form_page
+from core.form_pages import form_action, form_data
 from regions.models import Organisation
 
 from .forms import IdentityProviderForm
@@ -133,20 +133,20 @@ def identity_provider_edit(request, organisation_id: int):
         has_secret=bool(provider and provider.client_secret_encrypted),
     )
 
-    def save():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "client_secret"}
+    def save(data):
         identity_provider_save(
-            organisation=organisation, actor=request.user, data=data, client_secret=form.cleaned_data["client_secret"]
+            organisation=organisation,
+            actor=request.user,
+            data={name: value for name, value in data.items() if name != "client_secret"},
+            client_secret=data["client_secret"],
         )
-        messages.success(
-            request, _("De inlogdienst van %(organisation)s is opgeslagen.") % {"organisation": organisation}
-        )
-        return redirect("accounts:identity_provider", organisation_id=organisation.pk)
 
-    return form_page(
+    return form_action(
         request,
         form,
-        act=save,
+        action=save,
+        done=_("De inlogdienst van %(organisation)s is opgeslagen.") % {"organisation": organisation},
+        then=lambda _result: redirect("accounts:identity_provider", organisation_id=organisation.pk),
         template="accounts/identity_provider.html",
         context={
             "title": _("Inloggen via de organisatie"),

@@ -1,16 +1,15 @@
 """Browser pages: the coordinator's API clients, the readable API documentation and the API's JSON 404."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from core.form_pages import form_data, form_page
+from core.form_pages import form_action, form_data
 
 from .errors import MESSAGES, error_response
 from .forms import ApiClientForm, ConfirmForm
@@ -56,15 +55,12 @@ def client_revoke(request, pk):
     if client is None:
         raise Http404
 
-    def revoke():
-        api_client_revoke(client=client, actor=request.user, request=request)
-        messages.success(request, _("De API-koppeling %(name)s is ingetrokken.") % {"name": client.name})
-        return redirect("api_clients:list")
-
-    return form_page(
+    return form_action(
         request,
         ConfirmForm(form_data(request)),
-        act=revoke,
+        action=lambda data: api_client_revoke(client=client, actor=request.user, request=request),
+        done=lambda _result: _("De API-koppeling %(name)s is ingetrokken.") % {"name": client.name},
+        then="api_clients:list",
         template="api/client_revoke.html",
         context={"title": _("API-koppeling intrekken"), "client": client},
     )

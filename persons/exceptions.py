@@ -16,6 +16,7 @@ class PersonLookupError(Exception):
 
 class BsnInvalid(PersonLookupError):
     message = _("Dit is geen geldig burgerservicenummer. Controleer de negen cijfers.")
+    field = "bsn"  # a form shows the refusal next to this field (core.form_pages.refusal_show)
 
 
 class PersonNotFound(PersonLookupError):

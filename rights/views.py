@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from core.form_pages import form_action, form_data, form_page
+from core.form_pages import form_action, form_data
 from persons.bsn import bsn_decrypt
-from persons.exceptions import BsnInvalid, PersonLookupError
+from persons.exceptions import PersonLookupError
 
 from . import selectors, services
 from .forms import AdviceForm, AdviceRequestForm, AnswerForm, DecisionForm, RequestRegisterForm
@@ -65,41 +65,39 @@ def request_register(request):
     municipality = request.membership.municipality
     form = RequestRegisterForm(form_data(request), initial={"received_on": timezone.localdate()})
 
-    def register():
-        data = form.cleaned_data
-        try:
-            rights_request = services.rights_request_register(
-                actor=request.user,
-                municipality=municipality,
-                kind=data["kind"],
-                bsn=data["bsn"],
-                requester_name=data["requester_name"],
-                requester_capacity=data["requester_capacity"],
-                co_requester_name=data["co_requester_name"],
-                identity_checked=data["identity_checked"],
-                identity_check_method=data["identity_check_method"],
-                identity_check_note=data["identity_check_note"],
-                received_on=data["received_on"],
-                birth_date=data["birth_date"],
-                description=data["description"],
-                request=request,
-            )
-        except BsnInvalid as exc:
-            form.add_error("bsn", str(exc.message))
-            return None
-        except PersonLookupError as exc:
-            form.add_error(None, str(exc.message))
-            return None
-        messages.success(request, _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference})
+    fields = (
+        "kind",
+        "bsn",
+        "requester_name",
+        "requester_capacity",
+        "co_requester_name",
+        "identity_checked",
+        "identity_check_method",
+        "identity_check_note",
+        "received_on",
+        "birth_date",
+        "description",
+    )
+
+    def then(rights_request):
         others = selectors.open_requests_for_same_youth(rights_request=rights_request)
         if others:
             messages.warning(request, _duplicates_text(others))
         return redirect("rights:request_detail", pk=rights_request.pk)
 
-    return form_page(
+    return form_action(
         request,
         form,
-        act=register,
+        action=lambda data: services.rights_request_register(
+            actor=request.user,
+            municipality=municipality,
+            **{field: data[field] for field in fields},
+            request=request,
+        ),
+        done=lambda rights_request: _("Het verzoek is geregistreerd als %(ref)s.") % {"ref": rights_request.reference},
+        then=then,
+        # a refused BSN shows next to its field (BsnInvalid.field), any other lookup refusal above the form
+        refusals=(PersonLookupError, ValidationError),
         template="rights/register.html",
         context={"title": _("Verzoek registreren"), "municipality": municipality},
     )

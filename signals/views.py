@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
-from core.form_pages import form_data, form_page
+from core.form_pages import form_action, form_data, form_page
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
 from regions.selectors import municipality_label
@@ -432,12 +432,12 @@ def organisation_signal_transfer(request, signal_id: int):
         form_data(request), colleagues=_colleagues(organisation, excluding_user_id=signal.professional_id)
     )
 
-    def transfer():
-        to = selectors.colleague_of_organisation(
-            organisation=organisation, user_id=form.cleaned_data["to_professional"]
-        )
+    def transfer(data):
+        to = selectors.colleague_of_organisation(organisation=organisation, user_id=data["to_professional"])
         services.signal_transfer(signal=signal, to_professional=to, actor=request.user, request=request)
-        messages.success(request, _("Signaal %(reference)s is overgedragen.") % {"reference": signal.reference})
+        return to
+
+    def then(to):
         membership = (
             selectors.professionals_of_organisation(organisation=organisation, active=None)
             .filter(user_id=to.pk)
@@ -447,10 +447,12 @@ def organisation_signal_transfer(request, signal_id: int):
             return redirect("signals:organisation_professional", membership_id=membership.pk)
         return redirect("signals:organisation_professionals")
 
-    return form_page(
+    return form_action(
         request,
         form,
-        act=transfer,
+        action=transfer,
+        done=_("Signaal %(reference)s is overgedragen.") % {"reference": signal.reference},
+        then=then,
         refusals=(SignalRefused,),
         template="signals/organisation_transfer.html",
         context={"signal": signal, "title": _("Signaal %(reference)s overdragen") % {"reference": signal.reference}},
@@ -471,21 +473,17 @@ def signal_extend(request, signal_id: int):
     ]
     form = ExtendForm(form_data(request))
 
-    def extend():
-        extended = services.signal_extend(
-            signal=signal, actor=request.user, informing=form.informing(), request=request
-        )
-        messages.success(
-            request,
-            _("Signaal %(reference)s is verlengd. Het is nu actief tot en met %(day)s.")
-            % {"reference": extended.reference, "day": formats.date_format(extended.ends_on)},
-        )
-        return redirect("signals:detail", signal_id=extended.pk)
-
-    return form_page(
+    return form_action(
         request,
         form,
-        act=extend,
+        action=lambda data: services.signal_extend(
+            signal=signal, actor=request.user, informing=form.informing(), request=request
+        ),
+        done=lambda extended: (
+            _("Signaal %(reference)s is verlengd. Het is nu actief tot en met %(day)s.")
+            % {"reference": extended.reference, "day": formats.date_format(extended.ends_on)}
+        ),
+        then=lambda extended: redirect("signals:detail", signal_id=extended.pk),
         refusals=(SignalRefused,),
         template="signals/extend.html",
         context={
@@ -505,16 +503,15 @@ def signal_informing(request, signal_id: int):
     signal = _own_signal(request, signal_id)
     form = InformingUpdateForm(form_data(request))
 
-    def update():
-        services.signal_informing_update(signal=signal, actor=request.user, informing=form.informing(), request=request)
-        messages.success(request, _("Het informeren is bijgewerkt."))
-        return redirect("signals:detail", signal_id=signal.pk)
-
     age = age_on(signal.youth.birth_date, timezone.localdate())
-    return form_page(
+    return form_action(
         request,
         form,
-        act=update,
+        action=lambda data: services.signal_informing_update(
+            signal=signal, actor=request.user, informing=form.informing(), request=request
+        ),
+        done=_("Het informeren is bijgewerkt."),
+        then=lambda _result: redirect("signals:detail", signal_id=signal.pk),
         refusals=(SignalRefused,),
         template="signals/informing_update.html",
         context={
@@ -573,8 +570,7 @@ def profile(request):
 def _cover_page(request, *, organisation, form, absent, done_message, done_url: str, context):
     """The cover form of a professional (for themself) or a coordinator (for anyone): record it, or show why not."""
 
-    def create():
-        data = form.cleaned_data
+    def create(data):
         absent_user = absent(data)
         covering = selectors.colleague_of_organisation(organisation=organisation, user_id=data["covering"])
         if absent_user is None or covering is None:
@@ -588,11 +584,16 @@ def _cover_page(request, *, organisation, form, absent, done_message, done_url: 
             actor=request.user,
             request=request,
         )
-        messages.success(request, done_message)
-        return redirect(done_url)
 
-    return form_page(
-        request, form, act=create, refusals=(SignalRefused,), template="signals/cover.html", context=context
+    return form_action(
+        request,
+        form,
+        action=create,
+        done=done_message,
+        then=done_url,
+        refusals=(SignalRefused,),
+        template="signals/cover.html",
+        context=context,
     )
 
 
@@ -665,24 +666,20 @@ def organisation_team_contact(request):
         form_data(request), initial={"team_email": organisation.team_email, "team_phone": organisation.team_phone}
     )
 
-    def save():
-        count = services.organisation_team_contact_set(
-            organisation=organisation,
-            team_email=form.cleaned_data["team_email"],
-            team_phone=form.cleaned_data["team_phone"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(
-            request,
-            _("Opgeslagen. De contactgegevens van %(count)s actieve signalen zijn aangepast.") % {"count": count},
-        )
-        return redirect("signals:organisation_team_contact")
-
-    return form_page(
+    return form_action(
         request,
         form,
-        act=save,
+        action=lambda data: services.organisation_team_contact_set(
+            organisation=organisation,
+            team_email=data["team_email"],
+            team_phone=data["team_phone"],
+            actor=request.user,
+            request=request,
+        ),
+        done=lambda count: (
+            _("Opgeslagen. De contactgegevens van %(count)s actieve signalen zijn aangepast.") % {"count": count}
+        ),
+        then="signals:organisation_team_contact",
         refusals=(SignalRefused,),
         template="signals/team_contact.html",
         context={

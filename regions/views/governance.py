@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.form_pages import form_action, form_data, form_page, refusal_show
+from core.form_pages import form_action, form_data, refusal_show
 from core.roles import Role, role_required
 
 from .. import selectors, services
@@ -222,28 +222,15 @@ def coordinator_rules(request):
 
 @process_manager_required
 def institutional_addresses(request):
-    form = InstitutionalAddressForm(form_data(request))
-
-    def add():
-        data = form.cleaned_data
-        services.institutional_address_add(
-            region=request.region,
-            postcode=data["postcode"],
-            house_number=data["house_number"],
-            house_letter=data["house_letter"],
-            house_number_addition=data["house_number_addition"],
-            description=data["description"],
-            bag_id=data["bag_id"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(request, _("Het adres staat nu op de lijst van instellingsadressen."))
-        return redirect("regions:institutional_addresses")
-
-    return form_page(
+    fields = ("postcode", "house_number", "house_letter", "house_number_addition", "description", "bag_id")
+    return form_action(
         request,
-        form,
-        act=add,
+        InstitutionalAddressForm(form_data(request)),
+        action=lambda data: services.institutional_address_add(
+            region=request.region, **{field: data[field] for field in fields}, actor=request.user, request=request
+        ),
+        done=_("Het adres staat nu op de lijst van instellingsadressen."),
+        then="regions:institutional_addresses",
         refusals=(RegionAdminError,),
         template="regions/institutional_addresses.html",
         context=lambda: {
