@@ -69,7 +69,10 @@ def _mother_or_unborn_ids() -> Func:
     (one `OR` over both columns read every youth at 1,000,000 stored, benchmarks/README.md).
     """
     mother = Youth.objects.filter(pseudonym=OuterRef("youth__unborn_mother_pseudonym")).exclude(pseudonym="")
-    unborn = Youth.objects.filter(unborn_mother_pseudonym=OuterRef("youth__pseudonym"))
+    # "not empty" tells the planner that the many youths without an unborn child are not candidates
+    unborn = Youth.objects.filter(unborn_mother_pseudonym=OuterRef("youth__pseudonym")).exclude(
+        unborn_mother_pseudonym=""
+    )
     return Func(
         ArraySubquery(mother.order_by().values("pk")),
         ArraySubquery(unborn.order_by().values("pk")),
