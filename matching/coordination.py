@@ -18,6 +18,7 @@ from audit.services import log_events
 from regions.models import CoordinatorRule, Municipality
 from signals.models import ARCHIVING_REASONS, Signal, SignalStatus
 from signals.selectors import may_act_on_signal
+from signals.services import on_behalf_of
 
 from . import emails, hooks
 from .exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
@@ -199,13 +200,6 @@ def _acts_for(signal: Signal | None, actor) -> bool:
     return signal is not None and (signal.professional_id == actor.pk or may_act_on_signal(user=actor, signal=signal))
 
 
-def _on_behalf_of(signal: Signal, actor) -> dict:
-    """For the logbook: whose place the actor took when it was not the signal's own professional (a cover)."""
-    if signal.professional_id == actor.pk:
-        return {}
-    return {"on_behalf_of_user_id": signal.professional_id, "acted_as": "cover"}
-
-
 def _coordinator_of(match: Match, active: list[Signal], actor) -> Signal:
     coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
     if not _acts_for(coordinator, actor):
@@ -230,7 +224,7 @@ def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
             signal_id=coordinator.pk,
             proposed_signal_id=target.pk,
             match=match.reference,
-            **_on_behalf_of(coordinator, actor),
+            **on_behalf_of(coordinator, actor),
         )
     return match
 
@@ -256,7 +250,7 @@ def match_handover_accept(*, match: Match, actor) -> Match:
             previous_signal_id=previous,
             match=match.reference,
             reason="handover",
-            **_on_behalf_of(proposed, actor),
+            **on_behalf_of(proposed, actor),
         )
     return match
 
@@ -275,7 +269,7 @@ def match_handover_decline(*, match: Match, actor) -> Match:
         if coordinator is not None:
             emails.handover_declined_notify(match=match, coordinator=coordinator, declined_by=proposed, at=proposed_at)
         audit_events.match_handover_declined(
-            actor=actor, signal_id=proposed.pk, match=match.reference, **_on_behalf_of(proposed, actor)
+            actor=actor, signal_id=proposed.pk, match=match.reference, **on_behalf_of(proposed, actor)
         )
     return match
 
@@ -333,6 +327,6 @@ def match_follow_up_record(
             match=match.reference,
             contacts={str(pk): value.isoformat() if value else None for pk, value in sorted(contacts.items())},
             coordination_agreed_on=coordination_agreed_on.isoformat() if coordination_agreed_on else None,
-            **_on_behalf_of(coordinator, actor),
+            **on_behalf_of(coordinator, actor),
         )
     return match

@@ -588,7 +588,7 @@ def signal_extend(
             ends_on_before=ends_on_before.isoformat(),
             ends_on=new_end.isoformat(),
             informing_status=locked.informing_status,
-            **_on_behalf_of(locked, actor),
+            **on_behalf_of(locked, actor),
         )
     return locked
 
@@ -622,12 +622,12 @@ def signal_informing_update(
             youth_pseudonym=locked.youth.pseudonym,
             signal_id=locked.pk,
             informing_status=locked.informing_status,
-            **_on_behalf_of(locked, actor),
+            **on_behalf_of(locked, actor),
         )
     return locked
 
 
-def _on_behalf_of(signal: Signal, actor) -> dict:
+def on_behalf_of(signal: Signal, actor) -> dict:
     """For the logbook: who acted when it was not the signal's own professional (a colleague covering)."""
     if actor is None or actor.pk == signal.professional_id:
         return {}
