@@ -12,6 +12,7 @@ from verwijsindex.dates import DutchDateField
 
 from . import legal
 from .models import InstitutionalAddress, Municipality, Organisation, Region, Sector, Subtype
+from .parameters import REGION_SETTINGS
 from .services import POSTCODE
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -189,21 +190,7 @@ class RegionSettingsForm(NldsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Region
-        fields = [
-            "max_age",
-            "active_years",
-            "archive_years",
-            "reminder_weeks",
-            "informing_postponed_weeks",
-            "internal_matches_reported",
-            "address_matches",
-            "unborn_signals_allowed",
-            "unborn_overdue_weeks",
-            "unborn_end_weeks",
-            "followup_days",
-            "request_deadline_days",
-            "advice_days",
-        ]
+        fields = list(REGION_SETTINGS)
         help_texts = {
             "max_age": _("Tot welke leeftijd een signaal kan worden afgegeven. De wet staat hoogstens %(max)s toe."),
             "active_years": _("Hoe lang een signaal actief is. De wet staat hoogstens %(max)s jaar toe."),

@@ -8,6 +8,23 @@ from dataclasses import dataclass
 
 from . import legal
 
+# the parameters a region's process managers set (RegionSettingsForm, region_settings_update)
+REGION_SETTINGS = (
+    "max_age",
+    "active_years",
+    "archive_years",
+    "reminder_weeks",
+    "informing_postponed_weeks",
+    "internal_matches_reported",
+    "address_matches",
+    "unborn_signals_allowed",
+    "unborn_overdue_weeks",
+    "unborn_end_weeks",
+    "followup_days",
+    "request_deadline_days",
+    "advice_days",
+)
+
 
 @dataclass(frozen=True)
 class Periods:

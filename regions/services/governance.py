@@ -13,6 +13,7 @@ from persons.bsn import bag_pseudonym
 from ..bag import BAG_ID, BagUnavailable, bag_id_for_address
 from ..exceptions import RegionAdminError
 from ..models import SECTOR_SUBTYPES, CoordinatorRule, InstitutionalAddress, Municipality, Region, Sector, Subtype
+from ..parameters import REGION_SETTINGS
 
 THEME_PRIMARY = "vi-color-primary"
 
@@ -208,23 +209,6 @@ def institutional_address_remove(*, address: InstitutionalAddress, actor, reques
         address=address.pk,
     )
     address.delete()
-
-
-REGION_SETTINGS = (
-    "max_age",
-    "active_years",
-    "archive_years",
-    "reminder_weeks",
-    "informing_postponed_weeks",
-    "internal_matches_reported",
-    "address_matches",
-    "unborn_signals_allowed",
-    "unborn_overdue_weeks",
-    "unborn_end_weeks",
-    "followup_days",
-    "request_deadline_days",
-    "advice_days",
-)
 
 
 @transaction.atomic
