@@ -34,6 +34,38 @@ def federation_partner_received(*, signal_id: int, deployment: str, reference: s
     )
 
 
+def federation_follow_up_recorded(
+    *,
+    actor: "Actor | None" = None,
+    signal_id: int,
+    national_match: str,
+    contacts: dict[str, str | None],
+    coordination_agreed_on: str | None,
+    on_behalf_of_user_id: int | None = None,
+    acted_as: str = "",
+) -> LogEntry:
+    """The national coordinator recorded the follow-up of a national match (contacts by deployment/reference)."""
+    return log_event(
+        action="federation_follow_up_recorded",
+        actor=actor,
+        signal_id=signal_id,
+        national_match=national_match,
+        contacts=contacts,
+        coordination_agreed_on=coordination_agreed_on,
+        **_cover(on_behalf_of_user_id, acted_as),
+    )
+
+
+def federation_follow_up_received(*, signal_id: int, national_match: str, deployment: str) -> LogEntry:
+    """The follow-up of a national match, recorded by its coordinator in another deployment, arrived through the hub."""
+    return log_event(
+        action="federation_follow_up_received",
+        signal_id=signal_id,
+        national_match=national_match,
+        deployment=deployment,
+    )
+
+
 def signal_unborn_born(
     *, region_id: int, youth_pseudonym: str, signal_id: int, unborn_youth_pseudonym: str = ""
 ) -> LogEntry:

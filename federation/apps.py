@@ -16,3 +16,11 @@ class FederationConfig(AppConfig):
 
             register_signal_placed(handlers.on_signal_placed)
             register_signals_ending(handlers.on_signals_ending)
+        if getattr(settings, "VERWIJSINDEX_ROLE", "regional") == "regional" and "matching" in settings.INSTALLED_APPS:
+            from matching import hooks as matching_hooks
+
+            from . import followup
+
+            matching_hooks.register_follow_up_recorded(followup.on_local_follow_up_recorded)
+            matching_hooks.register_monitor_overdue_linked(followup.monitor_overdue_linked)
+            matching_hooks.register_monitor_waiting_elsewhere(followup.monitor_waiting_elsewhere)

@@ -5,7 +5,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import hub, trust
+from . import hub, relay, trust
 from .protocol import federation_endpoint
 
 
@@ -43,6 +43,12 @@ def key_lookup(peer, data):
 @federation_endpoint(_trusted_deployment, remember_answer=False)
 def exchange(peer, data):
     return hub.exchange_relay(deployment=peer.deployment, data=data, peers=trust.trust_list())
+
+
+# a national match's follow-up from its coordinator to the other deployments in it: relayed, never kept
+@federation_endpoint(_trusted_deployment, remember_answer=False)
+def follow_up(peer, data):
+    return relay.follow_up_relay(deployment=peer.deployment, data=data, peers=trust.trust_list())
 
 
 @login_not_required

@@ -5,6 +5,8 @@ No foreign key leaves this app, so the hub runs with `federation` as its only ap
 The hub's rows hold no BSN, no name, no contact details and no organisation (docs/federation.md).
 """
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -216,3 +218,33 @@ class RemoteParticipant(models.Model):
 
     def __str__(self):
         return f"{self.deployment}/{self.reference} for signal {self.signal_id}"
+
+
+class NationalFollowUp(models.Model):
+    """The follow-up of a national match as its coordinator recorded it (docs/federation.md, "Follow-up").
+
+    Kept in the coordinator's deployment (what it recorded and sent) and in every other deployment with a signal in
+    the national match (what it received through the hub). Per participant (deployment, reference) the date contact
+    was made, and for the match the date coordination was agreed; references and dates only, no contact details.
+    """
+
+    national_match = models.CharField(max_length=16, unique=True)
+    coordinator_deployment = models.CharField(max_length=64)
+    coordinator_reference = models.CharField(max_length=64)
+    coordination_agreed_on = models.DateField(_("afgestemd op"), null=True, blank=True)
+    # [{"deployment": …, "reference": …, "contact_made_on": "YYYY-MM-DD" | null}]
+    contacts = models.JSONField(default=list)
+    # when the coordinator recorded it: a relayed record older than the one kept changes nothing
+    recorded_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"follow-up of {self.national_match}"
+
+    def contact_of(self, deployment: str, reference: str):
+        """The date contact was made with this participant, or None."""
+        for entry in self.contacts:
+            if entry.get("deployment") == deployment and entry.get("reference") == reference:
+                value = entry.get("contact_made_on")
+                return datetime.date.fromisoformat(value) if value else None
+        return None

@@ -178,6 +178,10 @@ def _send(message: OutboxMessage) -> None:
                     body={"to_deployment": partner["deployment"], "to_reference": partner["reference"]},
                     key=f"x-{federated.reference}-{partner['deployment']}-{partner['reference']}"[:64],
                 )
+    elif message.operation == "follow_up":
+        from .followup import follow_up_send
+
+        follow_up_send(message, federated, _hub_call)
     elif message.operation == "exchange":
         if signal.status != SignalStatus.ACTIVE:
             return  # archived meanwhile: an archived signal is told of nothing

@@ -42,3 +42,8 @@ def national_match_of_own_signal(*, user, region, signal_id: int) -> NationalMat
         you_are_coordinator=federated.coordinator_reference == federated.reference,
         others=list(others),
     )
+
+
+def federated_of(signal: Signal) -> FederatedSignal | None:
+    """This deployment's reference at the hub for one of its signals (None: not federated)."""
+    return FederatedSignal.objects.filter(signal_id=signal.pk).first()

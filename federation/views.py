@@ -2,15 +2,19 @@
 national match page of an own signal."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
+from core.form_pages import form_data
+from matching.exceptions import MatchActionRefused
 
-from . import regional, selectors, trust
+from . import followup, regional, selectors, trust
+from .forms import NationalFollowUpForm
 from .protocol import federation_endpoint
 
 
@@ -42,5 +46,56 @@ def national_match(request, signal_id: int):
     return render(
         request,
         "federation/national_match.html",
-        {"title": _("Landelijke match bij signaal %(reference)s") % {"reference": view.signal.reference}, "view": view},
+        {
+            "title": _("Landelijke match bij signaal %(reference)s") % {"reference": view.signal.reference},
+            "view": view,
+            "follow_up": followup.follow_up_shown(signal=view.signal),
+        },
+    )
+
+
+@federation_endpoint(_the_hub, remember_answer=False)
+def follow_up_receive(peer, data):
+    """The follow-up of a national match, relayed by the hub from its coordinator in another deployment."""
+    return followup.follow_up_receive(data=data)
+
+
+@role_required(Role.PROFESSIONAL)
+def national_follow_up(request, signal_id: int):
+    """The national coordinator records contact with the professionals of other deployments and the agreement."""
+    view = selectors.national_match_of_own_signal(user=request.user, region=request.region, signal_id=signal_id)
+    shown = followup.follow_up_shown(signal=view.signal) if view is not None else None
+    if shown is None or not shown.you_record:
+        raise Http404
+    federated = selectors.federated_of(view.signal)
+    remotes = followup.remote_participants_of(shown.national_match)
+    local_missing = any(not c["contact_made_on"] for c in followup.local_contacts_of(federated))
+    form = NationalFollowUpForm(
+        form_data(request),
+        remotes=remotes,
+        record=followup.record_of(federated),
+        arose=followup.arose_on(shown.national_match),
+        local_missing=local_missing,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            followup.national_follow_up_record(
+                signal=view.signal,
+                actor=request.user,
+                contacts=form.contacts,
+                coordination_agreed_on=form.cleaned_data["coordination_agreed_on"],
+            )
+        except MatchActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("De opvolging is vastgelegd en gaat naar de andere verwijsindexen."))
+            return redirect("federation:national_match", signal_id=view.signal.pk)
+    return render(
+        request,
+        "federation/national_follow_up.html",
+        {
+            "title": _("Opvolging van landelijke match %(reference)s") % {"reference": shown.national_match},
+            "form": form,
+            "view": view,
+        },
     )

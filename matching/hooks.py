@@ -27,3 +27,36 @@ def links_created(links, signals, *, match, match_is_new: bool) -> None:
 
 def follow_up_recorded(match, participations, first_time) -> None:
     follow_up_recorded_hook.send(match, participations, first_time)
+
+
+# The monitor and matches linked to other deployments (federation, docs/federation.md "Follow-up across deployments"):
+# fn(*, region, cutoff) -> (match ids followed up elsewhere, {match id: waiting since} for contact missing elsewhere)
+monitor_overdue_linked_hook = Hook("monitor: matches linked to other deployments")
+# fn(match_ids) -> {match id: [professionals elsewhere without recorded contact]} (contact details only)
+monitor_waiting_elsewhere_hook = Hook("monitor: professionals elsewhere without contact")
+
+
+def register_monitor_overdue_linked(fn: Callable) -> Callable:
+    return monitor_overdue_linked_hook.register(fn)
+
+
+def register_monitor_waiting_elsewhere(fn: Callable) -> Callable:
+    return monitor_waiting_elsewhere_hook.register(fn)
+
+
+def monitor_overdue_linked(*, region, cutoff) -> tuple[set[int], dict]:
+    elsewhere: set[int] = set()
+    waiting: dict = {}
+    for excluded, since in monitor_overdue_linked_hook.send(region=region, cutoff=cutoff):
+        elsewhere |= set(excluded)
+        for match_id, at in since.items():
+            waiting[match_id] = min(at, waiting.get(match_id, at))
+    return elsewhere, waiting
+
+
+def monitor_waiting_elsewhere(match_ids) -> dict[int, list]:
+    result: dict[int, list] = {}
+    for answer in monitor_waiting_elsewhere_hook.send(match_ids):
+        for match_id, people in answer.items():
+            result.setdefault(match_id, []).extend(people)
+    return result

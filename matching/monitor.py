@@ -8,12 +8,14 @@ recorded for a sibling's professional counts for that professional in the one sh
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Case, DateTimeField, Exists, F, Min, OuterRef, Q, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from audit import events as audit_events
 from signals.models import Signal, SignalStatus
 
+from . import hooks
 from .models import FollowUpCheck, Match, MatchParticipation
 from .selectors import match_id_of_reference
 
@@ -30,15 +32,31 @@ def _waiting(cutoff):
 
 
 def matches_overdue(*, region, as_of: datetime.datetime | None = None):
-    """Matches of the region with an active participant whose contact is not recorded after `followup_days`."""
+    """Matches of the region with an active participant whose contact is not recorded after `followup_days`.
+
+    A match linked to other deployments (federation) is listed only by the deployment of its national coordinator,
+    and there also for contact missing with the other deployments' professionals (matching's monitor hooks)."""
     cutoff = (as_of or timezone.now()) - datetime.timedelta(days=region.followup_days)
     waiting = MatchParticipation.objects.filter(
         match=OuterRef("pk"), signal__status=ACTIVE, contact_made_on__isnull=True, joined_at__lte=cutoff
     ).exclude(signal_id=OuterRef("coordinator_signal_id"))
+    elsewhere, waiting_elsewhere = hooks.monitor_overdue_linked(region=region, cutoff=cutoff)
+    local_since = Min("participations__joined_at", filter=_waiting(cutoff))
+    if waiting_elsewhere:
+        # PostgreSQL's LEAST skips NULLs: the earlier of the two, or the one there is
+        since_elsewhere = Case(
+            *[When(pk=pk, then=Value(at)) for pk, at in sorted(waiting_elsewhere.items())],
+            output_field=DateTimeField(),
+        )
+        waiting_since = Least(local_since, since_elsewhere)
+        overdue = Q(Exists(waiting)) | Q(pk__in=sorted(waiting_elsewhere))
+    else:
+        waiting_since, overdue = local_since, Q(Exists(waiting))
     return (
         Match.objects.filter(region=region, coordinator_signal__isnull=False)
-        .filter(Exists(waiting))
-        .annotate(waiting_since=Min("participations__joined_at", filter=_waiting(cutoff)))
+        .filter(overdue)
+        .exclude(pk__in=sorted(elsewhere))
+        .annotate(waiting_since=waiting_since)
         .select_related("coordinator_signal__organisation")
         .order_by("waiting_since", "id")
     )
@@ -66,7 +84,10 @@ def waiting_participants(matches) -> dict[int, list[Signal]]:
     ):
         result[signal.match_participation.match_id].append(signal)
     coordinators = {match.pk: match.coordinator_signal_id for match in matches}
-    return {pk: [s for s in signals if s.pk != coordinators[pk]] for pk, signals in result.items()}
+    elsewhere = hooks.monitor_waiting_elsewhere(list(result))
+    return {
+        pk: [s for s in signals if s.pk != coordinators[pk]] + elsewhere.get(pk, []) for pk, signals in result.items()
+    }
 
 
 def checks_of(*, region, matches) -> dict[int, list[FollowUpCheck]]:
