@@ -207,3 +207,106 @@ def test_oprf_evaluation_is_limited_per_deployment_and_hour(hub_settings, caller
     assert [a.post(EVALUATE, body).status_code for _ in range(3)] == [200, 200, 429]
     assert a.post(EVALUATE, body).json() == {"code": "rate_limited"}
     assert b.post(EVALUATE, body).status_code == 200  # another deployment has its own count
+
+
+# --- the follow-up of a national match, relayed from its coordinator (federation/relay.py) ----------------------
+
+FOLLOW_UP = "/federation/v1/follow-up/"
+
+
+def _family_in_two_deployments(a, b):
+    """a1 (the coordinator: placed first) and a2 in A, b1 in B, one national match; b9 in B matches nobody."""
+    a.post(REGISTER, registration(ref("a1"), key("parent", "999999126"), placed_on="2026-11-01"))
+    a.post(REGISTER, registration(ref("a2"), key("parent", "999999126"), placed_on="2026-11-02"))
+    b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-03"))
+    b.post(REGISTER, registration(ref("b9"), key("youth", "999999163"), placed_on="2026-11-03"))
+
+
+def _record(from_reference: str, *contacts, agreed=None) -> dict:
+    return {
+        "from_reference": from_reference,
+        "coordination_agreed_on": agreed,
+        "contacts": [{"deployment": d, "reference": r, "contact_made_on": on} for d, r, on in contacts],
+        "recorded_at": "2026-12-02T10:00:00+01:00",
+    }
+
+
+@pytest.fixture
+def relayed(monkeypatch):
+    """The hub's calls to the deployments, answered as a deployment would (nothing leaves the process)."""
+    calls = []
+
+    def call(**kwargs):
+        calls.append(kwargs)
+        return {"stored": True}
+
+    monkeypatch.setattr("federation.relay.protocol.call", call)
+    return calls
+
+
+def test_the_coordinator_s_follow_up_is_relayed_to_the_other_deployments_in_the_match_and_not_kept(
+    hub_settings, caller, relayed
+):
+    from federation.models import IdempotentCall
+
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    stored_before = IdempotentCall.objects.count()
+    body = _record(ref("a1"), ("region-b", ref("b1"), "2026-12-01"), ("region-a", ref("a2"), None), agreed=None)
+    response = a.post(FOLLOW_UP, body)
+    assert response.status_code == 200
+    number = HubSignal.objects.get(reference=ref("a1")).national_match
+    assert response.json() == {"national_match": f"L-{number:06d}", "delivered": ["region-b"]}
+    # one call, to B only, naming B's signal in the match (not b9) and the record as the coordinator made it
+    assert [c["peer"] for c in relayed] == ["region-b"]
+    sent = relayed[0]["data"]
+    assert sent["to_references"] == [ref("b1")]
+    assert sent["coordinator"] == {"deployment": "region-a", "reference": ref("a1")}
+    assert sent["contacts"][0] == {"deployment": "region-b", "reference": ref("b1"), "contact_made_on": "2026-12-01"}
+    assert relayed[0]["path"] == "/federation/v1/follow-up/"
+    # the hub keeps nothing of it but the log of the call
+    assert IdempotentCall.objects.count() == stored_before
+    assert FederationCall.objects.filter(path=FOLLOW_UP, status=200).count() == 1
+
+
+def test_only_the_coordinator_may_send_a_follow_up_and_only_about_its_national_match(hub_settings, caller, relayed):
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    # B's signal is in the match but does not coordinate it
+    refused = b.post(FOLLOW_UP, _record(ref("b1"), ("region-a", ref("a1"), "2026-12-01")))
+    assert (refused.status_code, refused.json()) == (403, {"code": "not_coordinator"})
+    # B's signal outside the national match, and B naming A's signal as its own
+    assert b.post(FOLLOW_UP, _record(ref("b9"))).json() == {"code": "not_matched"}
+    assert b.post(FOLLOW_UP, _record(ref("a1"))).json() == {"code": "not_matched"}
+    # the coordinator may not name a signal outside its national match (B's b9)
+    outside = a.post(FOLLOW_UP, _record(ref("a1"), ("region-b", ref("b9"), "2026-12-01")))
+    assert (outside.status_code, outside.json()) == (403, {"code": "not_matched"})
+    # nor send a date that cannot be one
+    assert a.post(FOLLOW_UP, _record(ref("a1"), ("region-b", ref("b1"), "2099-01-01"))).status_code == 400
+    assert a.post(FOLLOW_UP, _record(ref("a1"), ("region-b", ref("b1"), "gisteren"))).status_code == 400
+    assert relayed == []
+
+
+def test_a_follow_up_is_refused_to_callers_without_a_trusted_certificate_or_signature(hub_settings, caller, relayed):
+    a = caller("region-a")
+    _family_in_two_deployments(a, caller("region-b"))
+    body = _record(ref("a1"))
+    assert Client().post(FOLLOW_UP, body, content_type="application/json").status_code == 403  # anonymous
+    assert caller("stranger").post(FOLLOW_UP, body).status_code == 403  # not on the trust list
+    assert a.post(FOLLOW_UP, body, sign=False).status_code == 403  # unsigned
+    assert a.post(FOLLOW_UP, body, sender="region-b").status_code == 403  # signed as another
+    assert Client(SSL_CLIENT_CERT=a.pem).get(FOLLOW_UP).status_code in (403, 405)
+    assert relayed == []
+
+
+def test_a_follow_up_waits_when_the_other_deployment_is_down(hub_settings, caller, monkeypatch):
+    from federation import protocol
+
+    def down(**kwargs):
+        raise protocol.ProtocolError("not reached")
+
+    monkeypatch.setattr("federation.relay.protocol.call", down)
+    a = caller("region-a")
+    _family_in_two_deployments(a, caller("region-b"))
+    response = a.post(FOLLOW_UP, _record(ref("a1")))
+    assert (response.status_code, response.json()) == (502, {"code": "peer_unavailable"})

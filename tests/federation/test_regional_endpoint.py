@@ -1,6 +1,8 @@
 """A regional deployment's federation endpoint: only the hub's certificate, signed, may call it; every role of the
 permission matrix (logged in or not) is refused; a relayed exchange records the partner and mails once."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -8,11 +10,14 @@ from django.urls import reverse
 from federation import regional
 from federation.models import FederatedSignal, RemoteParticipant
 from notifications.models import Notification
+from tests.accounts.factories import professional
 from tests.conftest import client_for
 from tests.federation.conftest import Caller
 from tests.signals.factories import SignalFactory
 
 pytestmark = pytest.mark.django_db
+
+MONITOR_START = datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -145,3 +150,252 @@ def test_notices_forget_a_destroyed_partner_label_an_archived_one_and_move_the_c
     federated = FederatedSignal.objects.get(signal_id=federated_signal.pk)
     assert (federated.coordinator_deployment, federated.coordinator_reference) == ("region-a", "a" * 32)
     assert regional.coordinator_contact(federated)["email"] == federated_signal.contact_email
+
+
+# --- the follow-up of a national match across deployments (federation/followup.py) ------------------------------
+
+
+def _follow_up(**overrides) -> dict:
+    """The follow-up of L-000007 as its coordinator in region-b recorded it, relayed by the hub to us."""
+    return {
+        "national_match": "L-000007",
+        "coordinator": {"deployment": "region-b", "reference": "b" * 32},
+        "coordination_agreed_on": None,
+        "contacts": [{"deployment": "region-a", "reference": "a" * 32, "contact_made_on": "2026-12-01"}],
+        "recorded_at": "2026-12-02T10:00:00+01:00",
+        "to_references": ["a" * 32],
+        **overrides,
+    }
+
+
+def _owner_client(signal):
+    from accounts.models import Membership
+
+    Membership.objects.filter(user=signal.professional).update(organisation=signal.organisation)
+    return client_for(signal.professional, signal.organisation.region)
+
+
+def test_a_follow_up_recorded_in_another_deployment_is_kept_and_shown_on_the_national_match_page(federated_signal, pki):
+    from federation.models import NationalFollowUp
+
+    hub = Caller("hub", pki)
+    hub.post(reverse("federation:exchange"), _exchange(), sender="hub")
+    response = hub.post(reverse("federation:follow_up"), _follow_up(), sender="hub")
+    assert (response.status_code, response.json()) == (200, {"stored": True})
+    page = _owner_client(federated_signal).get(
+        reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk})
+    )
+    content = page.content.decode()
+    assert "zoals die daar is vastgelegd" in content
+    # the viewer's own row: contact made on 1 December, as the coordinator recorded it elsewhere
+    assert "1 december 2026" in content
+    # an older record relayed late changes nothing; a newer one replaces it
+    older = _follow_up(recorded_at="2026-12-01T09:00:00+01:00", coordination_agreed_on="2026-12-01")
+    assert hub.post(reverse("federation:follow_up"), older, sender="hub").json() == {"stored": False}
+    assert NationalFollowUp.objects.get().coordination_agreed_on is None
+    newer = _follow_up(recorded_at="2026-12-03T09:00:00+01:00", coordination_agreed_on="2026-12-02")
+    assert hub.post(reverse("federation:follow_up"), newer, sender="hub").json() == {"stored": True}
+    assert str(NationalFollowUp.objects.get().coordination_agreed_on) == "2026-12-02"
+
+
+def test_a_follow_up_for_signals_that_are_gone_is_refused(federated_signal, pki):
+    from federation.models import NationalFollowUp
+
+    answer = Caller("hub", pki).post(
+        reverse("federation:follow_up"), _follow_up(to_references=["c" * 32]), sender="hub"
+    )
+    assert answer.status_code == 410
+    assert not NationalFollowUp.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["region-a", "region-b", "stranger", "operator"])
+def test_only_the_hub_may_relay_a_follow_up(federated_signal, pki, who):
+    from federation.models import NationalFollowUp
+
+    response = Caller(who, pki).post(reverse("federation:follow_up"), _follow_up())
+    assert response.status_code == 403
+    assert Caller("hub", pki).post(reverse("federation:follow_up"), _follow_up(), sign=False).status_code == 403
+    assert not NationalFollowUp.objects.exists()
+
+
+def test_users_of_every_role_are_refused_the_follow_up_endpoint(
+    federated_signal, professional_user, region, manager
+):
+    from federation.models import NationalFollowUp
+
+    path = reverse("federation:follow_up")
+    for client in (Client(), client_for(professional_user, region), client_for(manager, region)):
+        assert client.post(path, _follow_up(), content_type="application/json").status_code == 403
+        assert client.get(path).status_code in (403, 405)
+    assert not NationalFollowUp.objects.exists()
+
+
+def _as_coordinator(signal, pki):
+    """We coordinate L-000007 (the hub's decision); Carla of region-b is matched with our signal."""
+    Caller("hub", pki).post(
+        reverse("federation:exchange"),
+        _exchange(coordinator={"deployment": "region-a", "reference": "a" * 32}),
+        sender="hub",
+    )
+
+
+def test_the_national_coordinator_records_contact_with_a_professional_in_another_deployment(federated_signal, pki):
+    import datetime
+
+    from django.utils import timezone
+
+    from federation.models import NationalFollowUp, OutboxMessage
+
+    _as_coordinator(federated_signal, pki)
+    client = _owner_client(federated_signal)
+    path = reverse("federation:national_follow_up", kwargs={"signal_id": federated_signal.pk})
+    form = client.get(path)
+    assert form.status_code == 200 and "Contact met Carla Claassen (Jeugdteam B)" in form.content.decode()
+    today = timezone.localdate()
+    # the same date rules as inside one deployment: not in the future, not before the match arose
+    for wrong in (today + datetime.timedelta(days=1), today - datetime.timedelta(days=1)):
+        refused = client.post(path, {"contact_0": wrong.strftime("%d-%m-%Y"), "coordination_agreed_on": ""})
+        assert refused.status_code == 200
+        assert not NationalFollowUp.objects.exists()
+    # agreed before contact with everyone is recorded: refused
+    client.post(path, {"contact_0": "", "coordination_agreed_on": today.strftime("%d-%m-%Y")})
+    assert not NationalFollowUp.objects.exists()
+    done = client.post(path, {"contact_0": today.strftime("%d-%m-%Y"), "coordination_agreed_on": ""})
+    assert done.status_code == 302
+    record = NationalFollowUp.objects.get()
+    assert record.contact_of("region-b", "b" * 32) == today
+    assert (record.coordinator_deployment, record.coordinator_reference) == ("region-a", "a" * 32)
+    # queued for the hub, with references and dates only
+    message = OutboxMessage.objects.get(operation="follow_up")
+    assert message.body["contacts"] == [
+        {"deployment": "region-b", "reference": "b" * 32, "contact_made_on": today.isoformat()}
+    ]
+    assert "Carla" not in str(message.body)
+    page = client.get(reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk}))
+    assert "Opvolging vastleggen" in page.content.decode()
+
+
+def test_only_the_national_coordinator_may_open_the_national_follow_up_page(federated_signal, pki, region):
+    hub = Caller("hub", pki)
+    hub.post(reverse("federation:exchange"), _exchange(), sender="hub")  # region-b coordinates
+    path = reverse("federation:national_follow_up", kwargs={"signal_id": federated_signal.pk})
+    owner = _owner_client(federated_signal)
+    assert owner.get(path).status_code == 404
+    assert owner.post(path, {"contact_0": "", "coordination_agreed_on": ""}).status_code == 404
+    page = owner.get(reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk}))
+    assert "Opvolging vastleggen" not in page.content.decode()
+    # once we coordinate, another professional still may not (the signal is not theirs)
+    _as_coordinator(federated_signal, pki)
+    other = professional(federated_signal.organisation)
+    assert client_for(other, federated_signal.organisation.region).get(path).status_code == 404
+    assert owner.get(path).status_code == 200
+
+
+# --- the monitor: a linked match is followed up in one deployment only ---------------------------------------
+
+
+def _local_match(region):
+    """Two professionals of the region on one youth: a local match of the region, its coordinator the first."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from matching.models import MatchParticipation
+    from matching.services import match_detect
+    from signals.models import Signal
+    from tests.persons.factories import YouthFactory
+    from tests.regions.factories import MunicipalityFactory, OrganisationFactory
+
+    MunicipalityFactory(cbs_code="0344", name="Utrecht", region=region)
+    youth = YouthFactory(municipality_code="0344")
+    signals = []
+    for index, sector in enumerate(("youth_health_care", "education")):
+        organisation = OrganisationFactory(region=region, code=f"org{index}", sector=sector)
+        user = professional(organisation, user__full_name=f"Prof {index}")
+        with time_machine.travel(MONITOR_START + datetime.timedelta(hours=index), tick=False):
+            signal = Signal.objects.create(
+                youth=youth,
+                professional=user,
+                organisation=organisation,
+                contact_name=user.full_name,
+                contact_email=user.email,
+                placed_at=timezone.now(),
+                ends_on=(timezone.now() + datetime.timedelta(days=730)).date(),
+                informing_status="informed",
+            )
+            match_detect(signal_id=signal.pk)
+        signals.append(signal)
+    match = MatchParticipation.objects.get(signal=signals[0]).match
+    assert match.coordinator_signal_id == signals[0].pk and match.region_id == region.pk
+    # the local contact is recorded: locally nothing is overdue
+    MatchParticipation.objects.filter(signal=signals[1]).update(contact_made_on=MONITOR_START.date())
+    return match, signals
+
+
+def _linked(signal, *, coordinator: tuple[str, str]):
+    """Our signal in national match L-000007 with Carla of region-b, known here since the match arose."""
+    from federation.models import FederatedSignal, RemoteParticipant
+
+    FederatedSignal.objects.create(
+        signal_id=signal.pk,
+        reference="a" * 32,
+        national_match="L-000007",
+        coordinator_deployment=coordinator[0],
+        coordinator_reference=coordinator[1],
+    )
+    RemoteParticipant.objects.create(
+        signal_id=signal.pk,
+        deployment="region-b",
+        reference="b" * 32,
+        contact_name="Carla Claassen",
+        organisation="Jeugdteam B",
+        contact_email="carla@example.nl",
+        placed_on=MONITOR_START.date(),
+        received_at=MONITOR_START,
+    )
+
+
+def _monitor_page(region, days_later: int) -> str:
+    import datetime
+
+    import time_machine
+
+    from tests.accounts.factories import followup_monitor
+
+    with time_machine.travel(MONITOR_START + datetime.timedelta(days=days_later)):
+        return client_for(followup_monitor(region), region).get(reverse("matching:monitor")).content.decode()
+
+
+def test_the_monitor_of_the_coordinator_s_deployment_sees_contact_missing_with_a_professional_elsewhere(
+    regional_settings, region
+):
+    from federation.models import NationalFollowUp
+
+    match, signals = _local_match(region)
+    _linked(signals[0], coordinator=("region-a", "a" * 32))
+    assert match.reference not in _monitor_page(region, days_later=region.followup_days - 1)
+    page = _monitor_page(region, days_later=region.followup_days + 1)
+    assert match.reference in page and "carla@example.nl" in page
+    # recorded by the national coordinator: no longer listed
+    NationalFollowUp.objects.create(
+        national_match="L-000007",
+        coordinator_deployment="region-a",
+        coordinator_reference="a" * 32,
+        contacts=[{"deployment": "region-b", "reference": "b" * 32, "contact_made_on": "2026-03-03"}],
+        recorded_at=MONITOR_START,
+    )
+    assert match.reference not in _monitor_page(region, days_later=region.followup_days + 1)
+
+
+def test_a_match_coordinated_in_another_deployment_is_not_listed_by_this_deployment_s_monitor(
+    regional_settings, region
+):
+    from matching.models import MatchParticipation
+
+    match, signals = _local_match(region)
+    MatchParticipation.objects.filter(signal=signals[1]).update(contact_made_on=None)  # locally overdue too
+    assert match.reference in _monitor_page(region, days_later=region.followup_days + 1)
+    _linked(signals[0], coordinator=("region-b", "b" * 32))
+    # the national coordinator's deployment lists it (with our professionals as its remote participants)
+    assert match.reference not in _monitor_page(region, days_later=region.followup_days + 1)

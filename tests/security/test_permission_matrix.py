@@ -223,6 +223,8 @@ MATRIX: dict[str, Row] = {
     "matching:my_matches_seen": Row(allowed=PROFESSIONALS, method="post"),
     # the national match of an own signal (issue #22): its owner only
     "federation:national_match": Row(allowed=frozenset({OWNER}), kwargs=_signal),
+    # the follow-up of that national match: its coordinator only (the owner's signal coordinates it in the world)
+    "federation:national_follow_up": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
     "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),
@@ -238,7 +240,7 @@ ADMIN_NAMESPACE = "admin"
 API_NAMESPACE = "api"
 WEBHOOK_NAMESPACE = "anymail"
 # calls of the national hub (mutual TLS, no user): tests/federation/test_regional_endpoint.py checks every caller
-FEDERATION_ENDPOINTS = {"federation:exchange"}
+FEDERATION_ENDPOINTS = {"federation:exchange", "federation:follow_up"}
 
 
 def _url_names(resolver=None, namespace: str | None = None):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from api.services import api_client_create
+from federation.models import FederatedSignal
 from matching.models import Match, MatchLink, MatchParticipation
 from matching.services import match_detect, match_handover_propose
 from persons.bsn import bsn_pseudonym
@@ -172,6 +173,15 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
         starts_on=datetime.date.today() + datetime.timedelta(days=1),
         ends_on=datetime.date.today() + datetime.timedelta(days=8),
         created_by=owner,
+    )
+    # the owner's signal coordinates a national match (issue #22: its follow-up page is the owner's); the test
+    # settings name no deployment, so the coordinator is "this deployment" by the empty name
+    FederatedSignal.objects.create(
+        signal_id=own_signal.pk,
+        reference=f"{prefix}-federated-reference-own",
+        national_match=f"L-{prefix}",
+        coordinator_deployment=settings.FEDERATION_DEPLOYMENT_ID,
+        coordinator_reference=f"{prefix}-federated-reference-own",
     )
     api_client, _token = api_client_create(
         organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
