@@ -139,6 +139,65 @@ COMMANDS = {
     "lookup": lookup,
 }
 
+def national_follow_up(*, professional: str, contacts: dict, agreed: str | None = None) -> dict:
+    """The national coordinator records contact with professionals of other deployments (by name) and sends it."""
+    import datetime
+
+    from accounts.models import User
+    from federation import followup, regional
+    from federation.models import FederatedSignal
+    from signals.models import Signal
+
+    user = User.objects.get(full_name=professional)
+    signal = Signal.objects.get(professional=user, status="active")
+    national_match = FederatedSignal.objects.get(signal_id=signal.pk).national_match
+    by_name = {r.contact_name: (r.deployment, r.reference) for r in followup.remote_participants_of(national_match)}
+    followup.national_follow_up_record(
+        signal=signal,
+        actor=user,
+        contacts={by_name[name]: datetime.date.fromisoformat(on) for name, on in contacts.items()},
+        coordination_agreed_on=datetime.date.fromisoformat(agreed) if agreed else None,
+    )
+    return regional.outbox_send()
+
+
+def follow_up_shown(*, professional: str) -> dict | None:
+    """The national match's follow-up as this professional's page shows it."""
+    from federation import followup
+    from signals.models import Signal
+
+    signal = Signal.objects.select_related("organisation").get(professional__full_name=professional, status="active")
+    shown = followup.follow_up_shown(signal=signal)
+    if shown is None:
+        return None
+    return {
+        "national_match": shown.national_match,
+        "you_record": shown.you_record,
+        "recorded_elsewhere": shown.recorded_elsewhere,
+        "agreed": shown.coordination_agreed_on,
+        "rows": {row.name: row.contact_made_on for row in shown.rows},
+    }
+
+
+def monitor(*, days_later: int) -> list:
+    """What the follow-up monitors of this deployment's regions list that many days from now."""
+    import datetime
+
+    from django.utils import timezone
+
+    from matching.monitor import matches_overdue, waiting_participants
+    from regions.models import Region
+
+    listed = []
+    for region in Region.objects.order_by("pk"):
+        overdue = list(matches_overdue(region=region, as_of=timezone.now() + datetime.timedelta(days=days_later)))
+        waiting = waiting_participants(overdue)
+        listed += [{"match": m.reference, "waiting": sorted(p.contact_name for p in waiting[m.pk])} for m in overdue]
+    return listed
+
+
+COMMANDS.update({"national_follow_up": national_follow_up, "follow_up_shown": follow_up_shown, "monitor": monitor})
+
 if __name__ == "__main__":
     # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)
     _setup()

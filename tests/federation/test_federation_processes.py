@@ -124,7 +124,9 @@ def federation(tmp_path_factory):
     pki = Pki(tmp)
     certs = {name: pki.issue(name) for name in ("hub", "region-a", "region-b", "operator")}
     ports = {name: _free_port() for name in ("hub", "region-a", "region-b")}
-    databases = {"hub": "vi_hub_fed_hub", "region-a": "vi_hub_fed_a", "region-b": "vi_hub_fed_b"}
+    # FEDERATION_TEST_DB_PREFIX: for runs side by side on one PostgreSQL (each its own three databases)
+    prefix = os.environ.get("FEDERATION_TEST_DB_PREFIX", "vi_hub_fed")
+    databases = {"hub": f"{prefix}_hub", "region-a": f"{prefix}_a", "region-b": f"{prefix}_b"}
     with _admin_connection() as admin:
         for name in databases.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -357,3 +359,48 @@ def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(federation):
     # no restart of the hub: the next call is refused
     assert federation["b"].run("lookup", bsn="999970033") == {"status": 403, "code": "not_trusted"}
     assert federation["a"].run("lookup", bsn="999970021")["status"] == 200
+
+
+# --- follow-up and monitor across deployments (federation/followup.py, federation/relay.py) ---------------------
+# These run after the tests above (file order): A's signals were ended and B taken off the trust list there.
+
+
+def test_contact_recorded_by_the_coordinator_in_one_deployment_shows_in_the_other_and_one_monitor_lists_it(
+    federation,
+):
+    import datetime
+
+    a, b = federation["a"], federation["b"]
+    # B back on the trust list; Bram signals the sister again in A, which joins the national match
+    _write_trust(federation["trust_file"], federation["deployments"], {"operator": federation["operator"]["pem"]})
+    a.steps(["place", {"bsn": "999970045", "professional": "Bram Bakker"}], ["detect_and_send", {}])
+    _, state_b = b.steps(["send", {}], ["state", {}])
+    federated_b = {f["professional"]: f for f in state_b["federated"]}
+    coordinator = federated_b["Carla Claassen"]["coordinator"]
+    assert coordinator == ["region-b", federated_b["Carla Claassen"]["reference"]]  # the coordinator is in B
+    days = 15  # past the regions' follow-up days (14)
+
+    # before anything is recorded: only B's monitor lists the match, Bram (in A) among those waiting for contact
+    monitor_a, monitor_b = a.run("monitor", days_later=days), b.run("monitor", days_later=days)
+    assert monitor_a == []
+    assert len(monitor_b) == 1 and "Bram Bakker" in monitor_b[0]["waiting"]
+    assert a.run("follow_up_shown", professional="Bram Bakker")["rows"]["Bram Bakker"] is None
+
+    # Carla, the coordinator in B, records contact with Bram (in A); it travels through the hub to A
+    today = datetime.date.today().isoformat()
+    sent = b.run("national_follow_up", professional="Carla Claassen", contacts={"Bram Bakker": today})
+    assert sent["sent"] >= 1 and sent["failed"] == 0
+    shown = a.run("follow_up_shown", professional="Bram Bakker")
+    assert shown["recorded_elsewhere"] and not shown["you_record"]
+    assert shown["national_match"] == "L-000001"
+    assert shown["rows"]["Bram Bakker"] == today  # the viewer's own row, as recorded in B
+    # B's monitor no longer waits for Bram; A's still lists nothing (a match is followed up in one region only)
+    assert all("Bram Bakker" not in row["waiting"] for row in b.run("monitor", days_later=days))
+    assert a.run("monitor", days_later=days) == []
+    # the hub relayed it and logged the call, and keeps nothing of it
+    assert _hub_rows(
+        federation, "SELECT count(*) FROM federation_federationcall WHERE path LIKE '%follow-up%' AND status = 200"
+    ) >= [(2,)]
+    tables = {row[0] for row in _hub_rows(federation, "SELECT tablename FROM pg_tables WHERE schemaname='public'")}
+    stored = _hub_rows(federation, "SELECT count(*) FROM federation_nationalfollowup")
+    assert "federation_nationalfollowup" in tables and stored == [(0,)]
