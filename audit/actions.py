@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "federation_partner_received": _("Contactgegevens ontvangen van een match in een andere verwijsindex"),
     "federation_follow_up_recorded": _("Opvolging van een landelijke match vastgelegd"),
     "federation_follow_up_received": _("Opvolging van een landelijke match ontvangen uit een andere verwijsindex"),
+    "federation_handover_proposed": _("Overdracht matchregie voorgesteld aan een andere verwijsindex"),
+    "federation_handover_answered": _("Overdracht matchregie uit een andere verwijsindex beantwoord"),
     "move_notice_created": _("Verhuizing naar andere regio gemeld"),
     "move_notice_handled": _("Melding verhuizing afgehandeld"),
     "notification_sent": _("E-mail verstuurd"),

@@ -66,6 +66,48 @@ def federation_follow_up_received(*, signal_id: int, national_match: str, deploy
     )
 
 
+def federation_handover_proposed(
+    *,
+    actor: "Actor | None" = None,
+    signal_id: int,
+    national_match: str,
+    deployment: str,
+    reference: str,
+    on_behalf_of_user_id: int | None = None,
+    acted_as: str = "",
+) -> LogEntry:
+    """The national coordinator proposed to hand the role to a signal in another deployment (by its reference)."""
+    return log_event(
+        action="federation_handover_proposed",
+        actor=actor,
+        signal_id=signal_id,
+        national_match=national_match,
+        deployment=deployment,
+        reference=reference,
+        **_cover(on_behalf_of_user_id, acted_as),
+    )
+
+
+def federation_handover_answered(
+    *,
+    actor: "Actor | None" = None,
+    signal_id: int,
+    national_match: str,
+    accepted: bool,
+    on_behalf_of_user_id: int | None = None,
+    acted_as: str = "",
+) -> LogEntry:
+    """The proposed professional accepted or declined the coordinator role of a national match."""
+    return log_event(
+        action="federation_handover_answered",
+        actor=actor,
+        signal_id=signal_id,
+        national_match=national_match,
+        accepted=accepted,
+        **_cover(on_behalf_of_user_id, acted_as),
+    )
+
+
 def signal_unborn_born(
     *, region_id: int, youth_pseudonym: str, signal_id: int, unborn_youth_pseudonym: str = ""
 ) -> LogEntry:

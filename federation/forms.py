@@ -52,3 +52,26 @@ class NationalFollowUpForm(forms.Form):
             (remote.deployment, remote.reference): self.cleaned_data.get(f"contact_{index}")
             for index, remote in enumerate(self.remotes)
         }
+
+
+class NationalHandoverForm(forms.Form):
+    """The national coordinator proposes a professional of another deployment as the next coordinator."""
+
+    to = forms.ChoiceField(
+        label=_("Draag de matchregie over aan"),
+        error_messages={
+            "required": _("Kies aan wie u de matchregie wilt overdragen."),
+            "invalid_choice": _("Kies een van de betrokken professionals."),
+        },
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("", _("— kies —"))] + [
+            (f"{r.deployment}|{r.reference}", f"{r.contact_name} — {r.organisation}") for r in candidates
+        ]
+
+    @property
+    def target(self) -> tuple[str, str]:
+        deployment, _sep, reference = self.cleaned_data["to"].partition("|")
+        return deployment, reference

@@ -17,6 +17,7 @@ from . import oprf, protocol
 from .models import (
     CallDirection,
     FederationCall,
+    HubHandover,
     HubKey,
     HubMatchCounter,
     HubNotice,
@@ -137,9 +138,21 @@ def _components(signals: list[HubSignal]) -> list[list[HubSignal]]:
 
 
 def coordinator_of(national_match: int | None) -> HubSignal | None:
-    """The national match's coordinator: its earliest active signal (placed_on, then registration)."""
+    """The national match's coordinator: the signal it was handed over to while active, else its earliest active
+    signal (placed_on, then registration)."""
     if not national_match:
         return None
+    # an accepted hand-over holds while its signal is active in the match (federation/relay.py)
+    handed = (
+        HubHandover.objects.filter(
+            accepted_at__isnull=False, to_signal__national_match=national_match, to_signal__state=SignalState.ACTIVE
+        )
+        .select_related("to_signal")
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    if handed is not None:
+        return handed.to_signal
     return (
         HubSignal.objects.filter(national_match=national_match, state=SignalState.ACTIVE)
         .order_by("placed_on", "registered_at", "pk")
@@ -410,3 +423,9 @@ def hub_status() -> dict:
         "national_matches": HubSignal.objects.exclude(national_match=None).values("national_match").distinct().count(),
         "key_id": current_key_id() if settings.FEDERATION_OPRF_KEYS else "",
     }
+
+
+# for the hand-over of the coordinator role (federation/relay.py): the coordinators of national matches, and the
+# notices to every member whose coordinator changed
+coordinators_of_matches = _coordinators
+coordinator_changes_notify = _notices_of_coordinator_changes

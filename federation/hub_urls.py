@@ -14,5 +14,7 @@ urlpatterns = [
     path("federation/v1/notices/", hub_views.notices, name="notices"),
     path("federation/v1/exchange/", hub_views.exchange, name="exchange"),
     path("federation/v1/follow-up/", hub_views.follow_up, name="follow_up"),
+    path("federation/v1/handover/propose/", hub_views.handover_propose, name="handover_propose"),
+    path("federation/v1/handover/answer/", hub_views.handover_answer, name="handover_answer"),
     path("status/", hub_views.status, name="status"),
 ]

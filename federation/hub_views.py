@@ -51,6 +51,16 @@ def follow_up(peer, data):
     return relay.follow_up_relay(deployment=peer.deployment, data=data, peers=trust.trust_list())
 
 
+@federation_endpoint(_trusted_deployment)
+def handover_propose(peer, data):
+    return relay.handover_propose(deployment=peer.deployment, data=data)
+
+
+@federation_endpoint(_trusted_deployment)
+def handover_answer(peer, data):
+    return relay.handover_answer(deployment=peer.deployment, data=data)
+
+
 @login_not_required
 def status(request):
     """For the hub's operators (a certificate on the operators' list): counts only, nothing about anyone."""

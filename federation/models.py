@@ -248,3 +248,35 @@ class NationalFollowUp(models.Model):
                 value = entry.get("contact_made_on")
                 return datetime.date.fromisoformat(value) if value else None
         return None
+
+
+class HubHandover(models.Model):
+    """A hand-over of a national match's coordinator role between two of its signals (references only).
+
+    Proposed by the coordinator's deployment; pending until the proposed signal's deployment answers. An accepted
+    one names the coordinator while its signal is active in the match (hub.coordinator_of)."""
+
+    from_signal = models.ForeignKey(HubSignal, on_delete=models.CASCADE, related_name="+")
+    to_signal = models.ForeignKey(HubSignal, on_delete=models.CASCADE, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"hand-over {self.from_signal_id} -> {self.to_signal_id}"
+
+
+class NationalHandover(models.Model):
+    """A regional deployment's pending hand-over of a national match's coordinator role: proposed by one of our
+    signals to another deployment's (`out`), or to one of ours by another deployment's coordinator (`in`)."""
+
+    signal_id = models.BigIntegerField(db_index=True)
+    direction = models.CharField(max_length=4, choices=[("in", "in"), ("out", "out")])
+    other_deployment = models.CharField(max_length=64)
+    other_reference = models.CharField(max_length=64)
+    proposed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["signal_id", "direction"], name="national_handover_once")]
+
+    def __str__(self):
+        return f"{self.direction} hand-over of signal {self.signal_id}"

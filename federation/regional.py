@@ -182,6 +182,10 @@ def _send(message: OutboxMessage) -> None:
         from .followup import follow_up_send
 
         follow_up_send(message, federated, _hub_call)
+    elif message.operation in ("handover_propose", "handover_answer"):
+        from . import handover
+
+        handover.send(message, federated, _hub_call)
     elif message.operation == "exchange":
         if signal.status != SignalStatus.ACTIVE:
             return  # archived meanwhile: an archived signal is told of nothing
@@ -301,6 +305,10 @@ def notice_apply(notice: dict) -> None:
         federated.coordinator_deployment = coordinator.get("deployment", "")
         federated.coordinator_reference = coordinator.get("reference", "")
         federated.save(update_fields=["coordinator_deployment", "coordinator_reference"])
+    elif str(notice.get("event", "")).startswith("handover_"):
+        from . import handover
+
+        handover.notice_apply(notice, federated)
 
 
 # --- matches with other deployments' signals ------------------------------------------------------------------

@@ -3,6 +3,9 @@
 The hub checks that the caller's signal is the coordinator of its national match and that every participant the
 record names is a member of that match, then relays the record to each other deployment with a signal in it. It
 keeps nothing of it but the call log (docs/federation.md, "Follow-up across deployments").
+
+Also the hand-over of the coordinator role to a signal in another deployment: the hub keeps the proposal and the
+accepted hand-over by references only (HubHandover) and tells the deployments by notices.
 """
 
 import datetime
@@ -10,8 +13,8 @@ import datetime
 from django.utils import timezone
 
 from . import protocol
-from .hub import coordinator_of
-from .models import HubSignal, SignalState, national_reference
+from .hub import coordinator_changes_notify, coordinator_of, coordinators_of_matches
+from .models import HubHandover, HubNotice, HubSignal, SignalState, national_reference
 from .protocol import Refused
 
 MAX_CONTACTS = 200
@@ -102,3 +105,83 @@ def follow_up_relay(*, deployment: str, data: dict, peers: dict) -> dict:
     if unavailable:
         raise Refused(502, "peer_unavailable")
     return {"national_match": record["national_match"], "delivered": delivered}
+
+
+# --- hand-over of the coordinator role across deployments -----------------------------------------------------
+
+
+def _ref(signal: HubSignal) -> dict:
+    return {"deployment": signal.deployment, "reference": signal.reference}
+
+
+def handover_propose(*, deployment: str, data: dict) -> dict:
+    """The coordinator proposes an active signal of another deployment in its national match; that deployment hears
+    it by a notice (and e-mails its professional a link to accept or decline)."""
+    own = HubSignal.objects.filter(deployment=deployment, reference=data.get("from_reference")).first()
+    if own is None or own.state != SignalState.ACTIVE or not own.national_match:
+        raise Refused(403, "not_matched")
+    if coordinator_of(own.national_match) != own:
+        raise Refused(403, "not_coordinator")
+    target = HubSignal.objects.filter(deployment=data.get("to_deployment"), reference=data.get("to_reference")).first()
+    if (
+        target is None
+        or target.deployment == deployment
+        or target.national_match != own.national_match
+        or target.state != SignalState.ACTIVE
+    ):
+        raise Refused(403, "not_matched")
+    # one proposal at a time per national match: a new one replaces what was pending
+    HubHandover.objects.filter(from_signal__national_match=own.national_match, accepted_at=None).delete()
+    HubHandover.objects.create(from_signal=own, to_signal=target)
+    HubNotice.objects.create(
+        deployment=target.deployment,
+        reference=target.reference,
+        event="handover_proposed",
+        from_deployment=own.deployment,
+        from_reference=own.reference,
+    )
+    return {"national_match": national_reference(own.national_match), "proposed": _ref(target)}
+
+
+def handover_answer(*, deployment: str, data: dict) -> dict:
+    """The proposed signal's deployment accepts or declines. Accepted: the hub names it the coordinator (while it
+    is active) and every member whose coordinator changed hears it by a notice; the proposer hears the answer."""
+    accept = data.get("accept")
+    if not isinstance(accept, bool):
+        raise Refused(400, "bad_request")
+    target = HubSignal.objects.filter(deployment=deployment, reference=data.get("reference")).first()
+    proposal = (
+        HubHandover.objects.select_for_update().filter(to_signal=target, accepted_at=None).first() if target else None
+    )
+    if target is None or proposal is None:
+        raise Refused(403, "no_proposal")
+    proposer = HubSignal.objects.get(pk=proposal.from_signal_id)
+    number = target.national_match
+    if (
+        target.state != SignalState.ACTIVE
+        or not number
+        or proposer.national_match != number
+        or coordinator_of(number) != proposer
+    ):
+        # the proposer is no longer the coordinator (or either signal left the match): nothing changes
+        raise Refused(409, "proposal_lapsed")
+    if accept:
+        before = coordinators_of_matches([number])
+        HubHandover.objects.filter(accepted_at__isnull=False, to_signal__national_match=number).delete()
+        proposal.accepted_at = timezone.now()
+        proposal.save(update_fields=["accepted_at"])
+        coordinator_changes_notify(before, [number])
+    else:
+        proposal.delete()
+    HubNotice.objects.create(
+        deployment=proposer.deployment,
+        reference=proposer.reference,
+        event="handover_accepted" if accept else "handover_declined",
+        from_deployment=target.deployment,
+        from_reference=target.reference,
+    )
+    coordinator = coordinator_of(number)
+    return {
+        "national_match": national_reference(number),
+        "coordinator": _ref(coordinator) if coordinator else None,
+    }

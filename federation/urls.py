@@ -11,4 +11,10 @@ urlpatterns = [
     path("signalen/<int:signal_id>/landelijke-match/", views.national_match, name="national_match"),
     path("v1/follow-up/", views.follow_up_receive, name="follow_up"),
     path("signalen/<int:signal_id>/landelijke-match/opvolging/", views.national_follow_up, name="national_follow_up"),
+    path(
+        "signalen/<int:signal_id>/landelijke-match/overdragen/",
+        views.national_handover_propose,
+        name="national_handover_propose",
+    ),
+    path("signalen/<int:signal_id>/landelijke-match/overdracht/", views.national_handover, name="national_handover"),
 ]

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
 from core.form_pages import form_data
 from matching.exceptions import MatchActionRefused
+from matching.forms import DecisionForm
 
-from . import followup, regional, selectors, trust
-from .forms import NationalFollowUpForm
+from . import followup, handover, regional, selectors, trust
+from .forms import NationalFollowUpForm, NationalHandoverForm
 from .protocol import federation_endpoint
 
 
@@ -50,8 +52,28 @@ def national_match(request, signal_id: int):
             "title": _("Landelijke match bij signaal %(reference)s") % {"reference": view.signal.reference},
             "view": view,
             "follow_up": followup.follow_up_shown(signal=view.signal),
+            **_handover_context(view),
         },
     )
+
+
+def _handover_context(view) -> dict:
+    """The hand-over across deployments on the national match page: the form for the coordinator, a pending
+    proposal either way."""
+    if view.signal.status != "active":
+        return {}
+    federated = selectors.federated_of(view.signal)
+    candidates = handover.candidates(federated)
+    proposed = handover.pending(view.signal, "out")
+    return {
+        "handover_form": NationalHandoverForm(candidates=candidates) if candidates else None,
+        "handover_proposed_to": handover.remote_contact(
+            view.signal, proposed.other_deployment, proposed.other_reference
+        )
+        if proposed
+        else None,
+        "handover_for_you": handover.pending(view.signal, "in") is not None,
+    }
 
 
 @federation_endpoint(_the_hub, remember_answer=False)
@@ -97,5 +119,62 @@ def national_follow_up(request, signal_id: int):
             "title": _("Opvolging van landelijke match %(reference)s") % {"reference": shown.national_match},
             "form": form,
             "view": view,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.PROFESSIONAL)
+def national_handover_propose(request, signal_id: int):
+    """The national coordinator proposes a professional of another deployment as the next coordinator."""
+    view = selectors.national_match_of_own_signal(user=request.user, region=request.region, signal_id=signal_id)
+    candidates = handover.candidates(selectors.federated_of(view.signal)) if view is not None else []
+    if not candidates:
+        raise Http404
+    form = NationalHandoverForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            handover.national_handover_propose(signal=view.signal, actor=request.user, to=form.target)
+        except MatchActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
+    return redirect("federation:national_match", signal_id=view.signal.pk)
+
+
+@role_required(Role.PROFESSIONAL)
+def national_handover(request, signal_id: int):
+    """The page the proposed professional's e-mail links to: accept or decline (for nobody else)."""
+    view = selectors.national_match_of_own_signal(user=request.user, region=request.region, signal_id=signal_id)
+    proposal = handover.pending(view.signal, "in") if view is not None else None
+    if proposal is None or view.signal.status != "active":
+        raise Http404
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["decision"][0])
+            return redirect("federation:national_handover", signal_id=view.signal.pk)
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            handover.national_handover_answer(signal=view.signal, actor=request.user, accept=accept)
+        except MatchActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if accept:
+                messages.success(request, _("U neemt de matchregie over. De andere betrokkenen krijgen bericht."))
+            else:
+                messages.info(request, _("U heeft het verzoek geweigerd. De matchregisseur krijgt bericht."))
+        return redirect("federation:national_match", signal_id=view.signal.pk)
+    return render(
+        request,
+        "federation/national_handover.html",
+        {
+            "title": _("Matchregie van landelijke match %(reference)s") % {"reference": view.reference},
+            "view": view,
+            "coordinator": handover.remote_contact(view.signal, proposal.other_deployment, proposal.other_reference),
         },
     )

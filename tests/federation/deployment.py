@@ -139,6 +139,7 @@ COMMANDS = {
     "lookup": lookup,
 }
 
+
 def national_follow_up(*, professional: str, contacts: dict, agreed: str | None = None) -> dict:
     """The national coordinator records contact with professionals of other deployments (by name) and sends it."""
     import datetime

@@ -218,9 +218,7 @@ def test_only_the_hub_may_relay_a_follow_up(federated_signal, pki, who):
     assert not NationalFollowUp.objects.exists()
 
 
-def test_users_of_every_role_are_refused_the_follow_up_endpoint(
-    federated_signal, professional_user, region, manager
-):
+def test_users_of_every_role_are_refused_the_follow_up_endpoint(federated_signal, professional_user, region, manager):
     from federation.models import NationalFollowUp
 
     path = reverse("federation:follow_up")
