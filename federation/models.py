@@ -80,7 +80,7 @@ class HubNotice(models.Model):
 
     deployment = models.CharField(max_length=64)
     reference = models.CharField(max_length=64)
-    event = models.CharField(max_length=16)
+    event = models.CharField(max_length=32)
     from_deployment = models.CharField(max_length=64, blank=True)
     from_reference = models.CharField(max_length=64, blank=True)
     coordinator_deployment = models.CharField(max_length=64, blank=True)

@@ -310,3 +310,102 @@ def test_a_follow_up_waits_when_the_other_deployment_is_down(hub_settings, calle
     _family_in_two_deployments(a, caller("region-b"))
     response = a.post(FOLLOW_UP, _record(ref("a1")))
     assert (response.status_code, response.json()) == (502, {"code": "peer_unavailable"})
+
+
+# --- hand-over of the coordinator role across deployments (federation/relay.py) ---------------------------------
+
+PROPOSE = "/federation/v1/handover/propose/"
+ANSWER = "/federation/v1/handover/answer/"
+
+
+def _notices(deployment_caller) -> list[dict]:
+    return deployment_caller.post(NOTICES, {"ack": []}).json()["notices"]
+
+
+def test_a_hand_over_accepted_in_another_deployment_makes_the_hub_name_the_new_coordinator(hub_settings, caller):
+    from federation.models import HubHandover
+
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    b.post(NOTICES, {"ack": [n["id"] for n in _notices(b)]})
+    a.post(NOTICES, {"ack": [n["id"] for n in _notices(a)]})
+    proposed = a.post(PROPOSE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1")})
+    assert proposed.status_code == 200
+    assert proposed.json()["proposed"] == {"deployment": "region-b", "reference": ref("b1")}
+    # B hears of the proposal for its signal b1, from a1; nothing changes yet
+    assert [(n["event"], n["reference"], n["from_reference"]) for n in _notices(b)] == [
+        ("handover_proposed", ref("b1"), ref("a1"))
+    ]
+    assert hub.coordinator_of(HubSignal.objects.get(reference=ref("a1")).national_match).reference == ref("a1")
+    b.post(NOTICES, {"ack": [n["id"] for n in _notices(b)]})
+    answer = b.post(ANSWER, {"reference": ref("b1"), "accept": True})
+    assert answer.status_code == 200
+    assert answer.json()["coordinator"] == {"deployment": "region-b", "reference": ref("b1")}
+    # every member hears of the new coordinator; the proposer also of the answer
+    notices_a = _notices(a)
+    assert {(n["reference"], n["coordinator"]["reference"]) for n in notices_a if n["event"] == "coordinator"} == {
+        (ref("a1"), ref("b1")),
+        (ref("a2"), ref("b1")),
+    }
+    assert [(n["reference"], n["from_reference"]) for n in notices_a if n["event"] == "handover_accepted"] == [
+        (ref("a1"), ref("b1"))
+    ]
+    assert {n["reference"] for n in _notices(b) if n["event"] == "coordinator"} == {ref("b1")}
+    # a later registration keeps the handed-over coordinator (it is not the earliest signal)
+    later = a.post(REGISTER, registration(ref("a3"), key("parent", "999999126"), placed_on="2026-11-04")).json()
+    assert later["coordinator"] == {"deployment": "region-b", "reference": ref("b1")}
+    # the hub keeps references and times only
+    assert list(HubHandover.objects.values_list("to_signal__reference", flat=True)) == [ref("b1")]
+
+
+def test_a_declined_hand_over_changes_nothing_and_the_proposer_hears_it(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    a.post(PROPOSE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1")})
+    assert b.post(ANSWER, {"reference": ref("b1"), "accept": False}).json()["coordinator"]["reference"] == ref("a1")
+    assert [n["from_reference"] for n in _notices(a) if n["event"] == "handover_declined"] == [ref("b1")]
+    # answered: a second answer finds no proposal
+    assert b.post(ANSWER, {"reference": ref("b1"), "accept": True}).json() == {"code": "no_proposal"}
+
+
+def test_only_the_coordinator_proposes_and_only_the_proposed_deployment_answers(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    # B's signal in the match does not coordinate it
+    refused = b.post(PROPOSE, {"from_reference": ref("b1"), "to_deployment": "region-a", "to_reference": ref("a2")})
+    assert (refused.status_code, refused.json()) == (403, {"code": "not_coordinator"})
+    # not to a signal outside the national match, nor to one of the coordinator's own deployment
+    for target in (("region-b", ref("b9")), ("region-a", ref("a2")), ("region-b", ref("nobody"))):
+        body = {"from_reference": ref("a1"), "to_deployment": target[0], "to_reference": target[1]}
+        assert a.post(PROPOSE, body).json() == {"code": "not_matched"}
+    # B's signal outside the match cannot answer, nor can A answer for B's proposed signal
+    a.post(PROPOSE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1")})
+    assert b.post(ANSWER, {"reference": ref("b9"), "accept": True}).json() == {"code": "no_proposal"}
+    assert a.post(ANSWER, {"reference": ref("b1"), "accept": True}).json() == {"code": "no_proposal"}
+    assert b.post(ANSWER, {"reference": ref("b1"), "accept": "ja"}).status_code == 400
+    assert hub.coordinator_of(HubSignal.objects.get(reference=ref("a1")).national_match).reference == ref("a1")
+
+
+def test_an_answer_after_the_proposer_stopped_coordinating_changes_nothing(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    a.post(PROPOSE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1")})
+    a.post(WITHDRAW, {"reference": ref("a1")})  # a1 destroyed: a2 coordinates now, and the proposal went with a1
+    assert b.post(ANSWER, {"reference": ref("b1"), "accept": True}).json() == {"code": "no_proposal"}
+    assert hub.coordinator_of(HubSignal.objects.get(reference=ref("a2")).national_match).reference == ref("a2")
+
+
+@pytest.mark.parametrize("endpoint", [PROPOSE, ANSWER])
+def test_hand_over_calls_are_refused_to_callers_without_a_trusted_certificate_or_signature(
+    hub_settings, caller, endpoint
+):
+    from federation.models import HubHandover
+
+    a = caller("region-a")
+    _family_in_two_deployments(a, caller("region-b"))
+    body = {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1")}
+    assert Client().post(endpoint, body, content_type="application/json").status_code == 403  # anonymous
+    assert caller("stranger").post(endpoint, body).status_code == 403  # not on the trust list
+    assert a.post(endpoint, body, sign=False).status_code == 403  # unsigned
+    assert a.post(endpoint, body, sender="region-b").status_code == 403  # signed as another
+    assert not HubHandover.objects.exists()

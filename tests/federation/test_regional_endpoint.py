@@ -397,3 +397,90 @@ def test_a_match_coordinated_in_another_deployment_is_not_listed_by_this_deploym
     _linked(signals[0], coordinator=("region-b", "b" * 32))
     # the national coordinator's deployment lists it (with our professionals as its remote participants)
     assert match.reference not in _monitor_page(region, days_later=region.followup_days + 1)
+
+
+# --- hand-over of the coordinator role across deployments (federation/handover.py) ----------------------------
+
+
+def test_a_hand_over_proposed_elsewhere_is_mailed_and_answered_on_the_accept_page(federated_signal, pki):
+    from federation.models import NationalHandover, OutboxMessage
+
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")  # Carla (B) coordinates
+    regional.notice_apply(
+        {
+            "id": 41,
+            "reference": "a" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-b",
+            "from_reference": "b" * 32,
+        }
+    )
+    mail = Notification.objects.get(recipient=federated_signal.professional, kind="match_handover_proposed")
+    page_path = reverse("federation:national_handover", kwargs={"signal_id": federated_signal.pk})
+    assert mail.context["url"].endswith(page_path)
+    assert mail.context["coordinator"]["name"] == "Carla Claassen"
+    assert mail.context["match_reference"] == "L-000007"
+    client = _owner_client(federated_signal)
+    page = client.get(page_path)
+    assert page.status_code == 200 and "Carla Claassen (Jeugdteam B)" in page.content.decode()
+    national = client.get(reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk}))
+    assert "Accepteren of weigeren" in national.content.decode()
+    # somebody else may not answer
+    other = professional(federated_signal.organisation)
+    refused = client_for(other, federated_signal.organisation.region).post(page_path, {"decision": "accept"})
+    assert refused.status_code == 404
+    assert NationalHandover.objects.filter(direction="in").exists()
+    assert client.post(page_path, {"decision": "accept"}).status_code == 302
+    message = OutboxMessage.objects.get(operation="handover_answer")
+    assert message.body == {"accept": True}
+    # answered: the page is gone, the proposal too
+    assert not NationalHandover.objects.exists()
+    assert client.get(page_path).status_code == 404
+
+
+def test_the_national_coordinator_proposes_a_professional_of_another_deployment(federated_signal, pki):
+    from federation.models import NationalHandover, OutboxMessage
+
+    _as_coordinator(federated_signal, pki)
+    client = _owner_client(federated_signal)
+    national_path = reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk})
+    assert "Overdracht voorstellen" in client.get(national_path).content.decode()
+    path = reverse("federation:national_handover_propose", kwargs={"signal_id": federated_signal.pk})
+    assert client.post(path, {"to": "region-b|" + "c" * 32}).status_code == 302  # not a participant: refused
+    assert not NationalHandover.objects.exists()
+    assert client.post(path, {"to": "region-b|" + "b" * 32}).status_code == 302
+    proposal = NationalHandover.objects.get()
+    assert (proposal.direction, proposal.other_deployment, proposal.other_reference) == ("out", "region-b", "b" * 32)
+    assert OutboxMessage.objects.get(operation="handover_propose").body == {
+        "to_deployment": "region-b",
+        "to_reference": "b" * 32,
+    }
+    assert "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen" in client.get(
+        national_path
+    ).content.decode()
+    # declined in B: the proposer is mailed (matching's "declined" e-mail) and the proposal is gone
+    regional.notice_apply(
+        {
+            "id": 42,
+            "reference": "a" * 32,
+            "event": "handover_declined",
+            "from_deployment": "region-b",
+            "from_reference": "b" * 32,
+        }
+    )
+    declined = Notification.objects.get(recipient=federated_signal.professional, kind="match_handover_declined")
+    assert declined.context["declined_by"]["name"] == "Carla Claassen"
+    assert not NationalHandover.objects.exists()
+
+
+def test_only_the_national_coordinator_may_propose_a_hand_over(federated_signal, pki):
+    from federation.models import NationalHandover
+
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")  # Carla (B) coordinates
+    path = reverse("federation:national_handover_propose", kwargs={"signal_id": federated_signal.pk})
+    assert _owner_client(federated_signal).post(path, {"to": "region-b|" + "b" * 32}).status_code == 404
+    _as_coordinator(federated_signal, pki)
+    other = professional(federated_signal.organisation)
+    response = client_for(other, federated_signal.organisation.region).post(path, {"to": "region-b|" + "b" * 32})
+    assert response.status_code == 404
+    assert not NationalHandover.objects.exists()
