@@ -109,20 +109,23 @@ def state() -> dict:
 def lookup(*, bsn: str, kind: str = "youth") -> dict:
     """Ask the hub about a key (computed through the OPRF like any key) without registering a signal for it."""
     import base64
+    import hashlib
 
     from federation import oprf, protocol, regional
 
     value = f"verwijsindex:{kind}:{bsn}".encode()
+    # the idempotency keys are logged at the hub: never a BSN in them (the hub's database is scanned for BSNs)
+    tag = hashlib.sha256(value).hexdigest()[:16]
     blind, blinded = oprf.blind(value)
     try:
         answer = regional._hub_call(
-            "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, f"lookup-oprf-{bsn}"
+            "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, f"lookup-oprf-{tag}"
         )
         key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
         found = regional._hub_call(
             "/federation/v1/keys/lookup/",
             {"key_id": answer["key_id"], "key": {"kind": kind, "value": key}},
-            f"lookup-{bsn}-{kind}",
+            f"lookup-{tag}-{kind}",
         )
     except protocol.ProtocolError as error:
         return {"status": error.status, "code": error.code}
@@ -197,7 +200,52 @@ def monitor(*, days_later: int) -> list:
     return listed
 
 
-COMMANDS.update({"national_follow_up": national_follow_up, "follow_up_shown": follow_up_shown, "monitor": monitor})
+def handover_propose(*, professional: str, to: str) -> dict:
+    """The national coordinator proposes a professional of another deployment (by name) and sends it."""
+    from accounts.models import User
+    from federation import handover, regional
+    from federation.models import FederatedSignal
+    from signals.models import Signal
+
+    user = User.objects.get(full_name=professional)
+    signal = Signal.objects.get(professional=user, status="active")
+    federated = FederatedSignal.objects.get(signal_id=signal.pk)
+    target = next(r for r in handover.candidates(federated) if r.contact_name == to)
+    handover.national_handover_propose(signal=signal, actor=user, to=(target.deployment, target.reference))
+    return regional.outbox_send()
+
+
+def handover_answer(*, professional: str, accept: bool) -> dict:
+    """The proposed professional answers on the accept/decline page (its service), and it is sent."""
+    from accounts.models import User
+    from federation import handover, regional
+    from signals.models import Signal
+
+    user = User.objects.get(full_name=professional)
+    signal = Signal.objects.get(professional=user, status="active")
+    handover.national_handover_answer(signal=signal, actor=user, accept=accept)
+    return regional.outbox_send()
+
+
+def handover_mails(*, professional: str) -> list:
+    from notifications.models import Notification
+
+    return [
+        {"kind": n.kind, "url": n.context.get("url"), "match": n.context.get("match_reference")}
+        for n in Notification.objects.filter(recipient__full_name=professional, kind__startswith="match_handover")
+    ]
+
+
+COMMANDS.update(
+    {
+        "national_follow_up": national_follow_up,
+        "follow_up_shown": follow_up_shown,
+        "monitor": monitor,
+        "handover_propose": handover_propose,
+        "handover_answer": handover_answer,
+        "handover_mails": handover_mails,
+    }
+)
 
 if __name__ == "__main__":
     # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)

@@ -404,3 +404,41 @@ def test_contact_recorded_by_the_coordinator_in_one_deployment_shows_in_the_othe
     tables = {row[0] for row in _hub_rows(federation, "SELECT tablename FROM pg_tables WHERE schemaname='public'")}
     stored = _hub_rows(federation, "SELECT count(*) FROM federation_nationalfollowup")
     assert "federation_nationalfollowup" in tables and stored == [(0,)]
+
+
+def test_a_hand_over_proposed_in_one_deployment_and_accepted_in_the_other_moves_the_coordinator_on_both_sides(
+    federation,
+):
+    a, b = federation["a"], federation["b"]
+    _write_trust(federation["trust_file"], federation["deployments"], {"operator": federation["operator"]["pem"]})
+    bram = next(f for f in a.run("state")["federated"] if f["professional"] == "Bram Bakker" and f["national_match"])
+    # Carla, the coordinator in B, proposes Bram in A
+    proposed = b.run("handover_propose", professional="Carla Claassen", to="Bram Bakker")
+    assert proposed["sent"] >= 1 and proposed["failed"] == 0
+    # A fetches the hub's notice and e-mails Bram matching's hand-over e-mail, linking to A's accept page
+    a.run("send")
+    mails = a.run("handover_mails", professional="Bram Bakker")
+    assert [(m["kind"], m["match"]) for m in mails] == [("match_handover_proposed", "L-000001")]
+    assert mails[0]["url"].endswith(f"/federation/signalen/{bram['signal']}/landelijke-match/overdracht/")
+    # Bram accepts in A: the hub names him the coordinator; both deployments hold the same coordinator
+    answered = a.run("handover_answer", professional="Bram Bakker", accept=True)
+    assert answered["failed"] == 0
+    b.run("send")
+    coordinator = ["region-a", bram["reference"]]
+    state_a, state_b = a.run("state"), b.run("state")
+    # (a destroyed signal's row is left out: it was withdrawn, and its signal is gone)
+    in_match = [
+        f
+        for f in state_a["federated"] + state_b["federated"]
+        if f["national_match"] == "L-000001" and f["professional"]
+    ]
+    assert len(in_match) == 5  # Anna (archived) and Bram in A; Carla, Daan and Eva in B
+    assert {tuple(f["coordinator"]) for f in in_match} == {tuple(coordinator)}
+    assert a.run("follow_up_shown", professional="Bram Bakker")["you_record"] is True
+    assert b.run("follow_up_shown", professional="Carla Claassen")["you_record"] is False
+    # the monitor follows the coordinator: now A's lists the match (Carla and the others in B wait), B's nothing
+    assert b.run("monitor", days_later=15) == []
+    listed_a = a.run("monitor", days_later=15)
+    assert len(listed_a) == 1 and "Carla Claassen" in listed_a[0]["waiting"]
+    # the hub holds references only: the scan of the first test still finds no name or e-mail address
+    test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation)

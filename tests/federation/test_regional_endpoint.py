@@ -455,9 +455,10 @@ def test_the_national_coordinator_proposes_a_professional_of_another_deployment(
         "to_deployment": "region-b",
         "to_reference": "b" * 32,
     }
-    assert "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen" in client.get(
-        national_path
-    ).content.decode()
+    assert (
+        "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen"
+        in client.get(national_path).content.decode()
+    )
     # declined in B: the proposer is mailed (matching's "declined" e-mail) and the proposal is gone
     regional.notice_apply(
         {

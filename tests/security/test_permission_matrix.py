@@ -76,6 +76,10 @@ def _object(key: str):
     return lambda world: {"pk": world.objects[key].pk}
 
 
+def _object_signal(key: str):
+    return lambda world: {"signal_id": world.objects[key].pk}
+
+
 def _match(world: World) -> dict:
     return {"reference": world.objects["match"].reference}
 
@@ -225,6 +229,10 @@ MATRIX: dict[str, Row] = {
     "federation:national_match": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     # the follow-up of that national match: its coordinator only (the owner's signal coordinates it in the world)
     "federation:national_follow_up": Row(allowed=frozenset({OWNER}), kwargs=_signal),
+    # the hand-over of that role to a professional of another deployment: the coordinator proposes; the page with
+    # accept and decline is for the professional it was proposed to (in the world: the matched professional's signal)
+    "federation:national_handover_propose": Row(allowed=frozenset({OWNER}), kwargs=_signal, method="post"),
+    "federation:national_handover": Row(allowed=frozenset({MATCHED}), kwargs=_object_signal("matched_signal")),
     "matching:signal_matches": Row(allowed=frozenset({OWNER}), kwargs=_signal),
     # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
     "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),

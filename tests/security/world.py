@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from api.services import api_client_create
-from federation.models import FederatedSignal
+from federation.models import FederatedSignal, NationalHandover, RemoteParticipant
 from matching.models import Match, MatchLink, MatchParticipation
 from matching.services import match_detect, match_handover_propose
 from persons.bsn import bsn_pseudonym
@@ -182,6 +182,30 @@ def build_world(*, slug: str, name: str, cbs_code: str, prefix: str) -> World:
         national_match=f"L-{prefix}",
         coordinator_deployment=settings.FEDERATION_DEPLOYMENT_ID,
         coordinator_reference=f"{prefix}-federated-reference-own",
+    )
+    # a professional of another deployment in that national match (the owner may propose a hand-over to them), and
+    # a hand-over proposed from another deployment to the matched professional's signal (their accept page)
+    RemoteParticipant.objects.create(
+        signal_id=own_signal.pk,
+        deployment="region-x",
+        reference=f"{prefix}-federated-reference-remote",
+        contact_name="Professional elders",
+        organisation="Jeugdteam elders",
+        contact_email=f"{prefix}-elders@example.nl",
+        placed_on=datetime.date.today(),
+    )
+    FederatedSignal.objects.create(
+        signal_id=matched_signal.pk,
+        reference=f"{prefix}-federated-reference-matched",
+        national_match=f"L-{prefix}",
+        coordinator_deployment="region-x",
+        coordinator_reference=f"{prefix}-federated-reference-remote",
+    )
+    NationalHandover.objects.create(
+        signal_id=matched_signal.pk,
+        direction="in",
+        other_deployment="region-x",
+        other_reference=f"{prefix}-federated-reference-remote",
     )
     api_client, _token = api_client_create(
         organisation=own_org, name="Cliëntregistratie", created_by=users[COORDINATOR]
