@@ -44,14 +44,13 @@ def is_national_coordinator(federated: FederatedSignal | None) -> bool:
 
 
 def record_of(federated: FederatedSignal | None) -> NationalFollowUp | None:
-    """The follow-up of this signal's national match as its present coordinator recorded it (None: nothing yet)."""
+    """The follow-up of this signal's national match as its coordinator last recorded it (None: nothing yet).
+
+    Kept per national match, not per coordinator: after a hand-over the new coordinator goes on from it, as the
+    follow-up of a match inside one deployment stays with the match."""
     if federated is None or not federated.national_match:
         return None
-    return NationalFollowUp.objects.filter(
-        national_match=federated.national_match,
-        coordinator_deployment=federated.coordinator_deployment,
-        coordinator_reference=federated.coordinator_reference,
-    ).first()
+    return NationalFollowUp.objects.filter(national_match=federated.national_match).first()
 
 
 def _members_here(national_match: str) -> list[FederatedSignal]:

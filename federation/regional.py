@@ -30,7 +30,7 @@ from regions.models import InstitutionalAddress
 from signals.models import ARCHIVING_REASONS, Signal, SignalStatus
 
 from . import oprf, protocol, trust
-from .models import FederatedSignal, OutboxMessage, OutboxState, RemoteParticipant, SignalState
+from .models import FederatedSignal, NationalHandover, OutboxMessage, OutboxState, RemoteParticipant, SignalState
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,8 @@ def signals_unfederate(*, signals, reason) -> None:
         entry = federated.get(signal.pk)
         if entry is None:
             continue
+        # a pending hand-over of the coordinator role lapses with the signal (the hub's lapses at its next answer)
+        NationalHandover.objects.filter(signal_id=signal.pk).delete()
         if reason in ARCHIVING_REASONS:
             _enqueue(operation="archive", signal_id=signal.pk)
         else:
