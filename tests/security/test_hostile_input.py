@@ -239,6 +239,27 @@ def _check_coordinator_unchanged(scene, client, url):
     assert match.proposed_signal_id == scene.own.objects["matched_signal"].pk
 
 
+def _prepare_national_handover(scene):
+    own = scene.own
+    kwargs = {"signal_id": own.objects["signal"].pk}
+    return (
+        own.client(OWNER),
+        reverse("federation:national_match", kwargs=kwargs),
+        reverse("federation:national_handover_propose", kwargs=kwargs),
+    )
+
+
+def _check_national_coordinator_unchanged(scene, client, url):
+    # a proposal never makes anyone coordinator, and only a professional of the national match can be proposed
+    from federation.models import FederatedSignal, NationalHandover
+
+    own = scene.own
+    federated = FederatedSignal.objects.get(signal_id=own.objects["signal"].pk)
+    assert federated.coordinator_reference == federated.reference
+    remote = f"{federated.reference.split('-')[0]}-federated-reference-remote"
+    assert set(NationalHandover.objects.filter(direction="out").values_list("other_reference", flat=True)) <= {remote}
+
+
 def _prepare_followup_check(scene):
     own = scene.own
     post = reverse("matching:monitor_check", kwargs=_reference(own))
@@ -463,6 +484,12 @@ STAGED: dict[str, Staged] = {
         check=_check_coordinator_unchanged,
         other_region_kwargs=_reference,
         other_region_fields=lambda world: {"signal": world.objects["matched_signal"].pk},
+    ),
+    "federation:national_handover_propose": Staged(
+        why="the hand-over form on the national match page of the national coordinator",
+        prepare=_prepare_national_handover,
+        check=_check_national_coordinator_unchanged,
+        other_region_kwargs=lambda world: {"signal_id": world.objects["signal"].pk},
     ),
     "matching:signal_matches": Staged(
         why="the old link of a signal's matches leads to the match page, whose form is the hand-over",
