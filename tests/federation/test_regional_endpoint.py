@@ -485,3 +485,31 @@ def test_only_the_national_coordinator_may_propose_a_hand_over(federated_signal,
     response = client_for(other, federated_signal.organisation.region).post(path, {"to": "region-b|" + "b" * 32})
     assert response.status_code == 404
     assert not NationalHandover.objects.exists()
+
+
+def test_contact_recorded_on_the_local_match_of_the_national_coordinator_travels_with_the_national_record(
+    regional_settings, region
+):
+    import time_machine
+
+    from federation.models import NationalFollowUp, OutboxMessage
+    from matching.services import match_follow_up_record
+
+    match, signals = _local_match(region)
+    _linked(signals[0], coordinator=("region-a", "a" * 32))
+    from federation.models import FederatedSignal
+
+    FederatedSignal.objects.create(signal_id=signals[1].pk, reference="e" * 32, national_match="L-000007")
+    with time_machine.travel(MONITOR_START + datetime.timedelta(days=3)):
+        match_follow_up_record(
+            match=match,
+            actor=signals[0].professional,
+            contacts={signals[1].pk: MONITOR_START.date() + datetime.timedelta(days=1)},
+            coordination_agreed_on=None,
+        )
+    record = NationalFollowUp.objects.get(national_match="L-000007")
+    assert record.contact_of("region-a", "e" * 32) == MONITOR_START.date() + datetime.timedelta(days=1)
+    assert record.contact_of("region-b", "b" * 32) is None  # not yet recorded for Carla
+    message = OutboxMessage.objects.get(operation="follow_up")
+    assert message.signal_id == signals[0].pk
+    assert {c["reference"] for c in message.body["contacts"]} == {"e" * 32, "b" * 32}
