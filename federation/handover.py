@@ -131,18 +131,13 @@ def send(message: OutboxMessage, federated: FederatedSignal, hub_call) -> None:
             message.idempotency_key,
         )
         return
-    answer = hub_call(
+    # the new coordinator reaches every member, ours included, by the hub's `coordinator` notices (fetched in the
+    # same outbox run): one way in for every change of coordinator, whatever caused it
+    hub_call(
         "/federation/v1/handover/answer/",
         {"reference": federated.reference, "accept": bool(message.body.get("accept"))},
         message.idempotency_key,
     )
-    coordinator = answer.get("coordinator") or {}
-    if coordinator:
-        # the hub's decision at once (its notices say the same to every member, ours included)
-        FederatedSignal.objects.filter(national_match=federated.national_match, withdrawn_at=None).update(
-            coordinator_deployment=coordinator.get("deployment", ""),
-            coordinator_reference=coordinator.get("reference", ""),
-        )
 
 
 def _page_url(signal: Signal, name: str) -> str:
