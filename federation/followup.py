@@ -14,6 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -353,10 +354,14 @@ class WaitingElsewhere:
 
 def _remote_waiting(match_ids=None, region=None) -> dict[int, tuple[datetime.datetime, list[WaitingElsewhere]]]:
     """Per local match whose signal coordinates a national match here: the remote participants without contact."""
-    coordinators = FederatedSignal.objects.filter(
-        coordinator_deployment=_own_id(), withdrawn_at=None, national_match__gt=""
-    ).exclude(coordinator_reference="")
-    coordinators = [f for f in coordinators if f.coordinator_reference == f.reference]
+    coordinators = list(
+        FederatedSignal.objects.filter(
+            coordinator_deployment=_own_id(),
+            coordinator_reference=F("reference"),
+            withdrawn_at=None,
+            national_match__gt="",
+        )
+    )
     participations = MatchParticipation.objects.filter(
         signal_id__in=[f.signal_id for f in coordinators], signal__status=SignalStatus.ACTIVE
     )
