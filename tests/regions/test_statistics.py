@@ -223,3 +223,12 @@ def test_statistics_open_with_headline_figures_and_the_period_filled_in(region):
     # 5 of the 10 within the region's 14 days; the median of 3,3,3,3,3,30,30,30 is 3
     assert "Op tijd opgevolgd</dt><dd>50%" in headline
     assert "Mediaan dagen tot contact</dt><dd>3" in headline
+
+
+def test_every_series_of_the_signals_chart_has_its_own_pattern_so_no_colour_is_needed(known, region):
+    """The signals-per-month chart has four series; with three patterns the first and the fourth looked alike."""
+    from reports.charts import bar_chart
+
+    for table in region_statistics(region=region, first_month=JAN, last_month=MAR).tables:
+        patterns = [pattern for pattern, _name in bar_chart(table).legend]
+        assert len(set(patterns)) == len(patterns), (table.title, patterns)
