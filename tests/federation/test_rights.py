@@ -122,7 +122,9 @@ def test_a_request_is_for_one_youth_and_a_few_inquiries(hub_settings, caller, de
 def test_registering_requests_is_limited_per_deployment_and_day(hub_settings, caller):
     hub_settings.FEDERATION_RIGHTS_LIMIT_PER_DAY = 2
     a, b = caller("region-a"), caller("region-b")
-    statuses = [a.post(RIGHTS_REGISTER, {"reference": ref(f"r{n}"), "kind": "inspection"}).status_code for n in range(3)]
+    statuses = [
+        a.post(RIGHTS_REGISTER, {"reference": ref(f"r{n}"), "kind": "inspection"}).status_code for n in range(3)
+    ]
     assert statuses == [200, 200, 429]
     # registering an already registered request again is no new request
     assert a.post(RIGHTS_REGISTER, {"reference": ref("r0"), "kind": "inspection"}).status_code == 200
