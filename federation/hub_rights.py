@@ -38,7 +38,8 @@ def rights_request_register(*, deployment: str, data: dict) -> dict:
         >= settings.FEDERATION_RIGHTS_LIMIT_PER_DAY
     ):
         raise Refused(429, "rate_limited")
-    HubRightsRequest.objects.create(deployment=deployment, reference=reference, kind=data["kind"])
+    # get_or_create: the same request registered twice at the same moment (two keys) is one request
+    HubRightsRequest.objects.get_or_create(deployment=deployment, reference=reference, defaults={"kind": data["kind"]})
     return {"reference": reference, "registered": True}
 
 

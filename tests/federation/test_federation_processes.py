@@ -3,8 +3,9 @@ database, speaking the protocol over mutual TLS.
 
 The module's fixture starts the three and signals the BRP test family of mother 999999126 in both deployments
 (children 999970021 and 999970045 in deployment A, 999970033 and 999999151 in B); the tests then check what each
-party holds. The last three tests stop the hub, end signals and change the trust list: they run last, in file
-order.
+party holds. The tests after the first three stop the hub, end signals and change the trust list: they run in file
+order, and each later one starts from what the earlier ones left (those of issue #22's items 2, 5 and 6 first put
+both deployments back on the trust list).
 """
 
 import base64
