@@ -125,9 +125,7 @@ def federation(tmp_path_factory):
     pki = Pki(tmp)
     certs = {name: pki.issue(name) for name in ("hub", "region-a", "region-b", "operator")}
     ports = {name: _free_port() for name in ("hub", "region-a", "region-b")}
-    # FEDERATION_TEST_DB_PREFIX: another prefix lets two worktrees run this suite at once on one PostgreSQL
-    prefix = os.environ.get("FEDERATION_TEST_DB_PREFIX", "vi_hub_fed")
-    databases = {"hub": f"{prefix}_hub", "region-a": f"{prefix}_a", "region-b": f"{prefix}_b"}
+    databases = {"hub": "vi_hub_fed_hub", "region-a": "vi_hub_fed_a", "region-b": "vi_hub_fed_b"}
     with _admin_connection() as admin:
         for name in databases.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
