@@ -34,6 +34,46 @@ def federation_partner_received(*, signal_id: int, deployment: str, reference: s
     )
 
 
+def federation_rights_inquiry_sent(
+    *,
+    actor: "Actor | None" = None,
+    request: "HttpRequest | None" = None,
+    region_id: int | None = None,
+    youth_pseudonym: str = "",
+    rights_request: int,
+    deployments: list[str],
+    signals: int,
+    unavailable: list[str],
+) -> LogEntry:
+    """Other deployments asked through the hub about their signals on the youth of a citizen's request."""
+    return log_event(
+        action="federation_rights_inquiry_sent",
+        actor=actor,
+        request=request,
+        region_id=region_id,
+        youth_pseudonym=youth_pseudonym,
+        rights_request=rights_request,
+        deployments=deployments,
+        signals=signals,
+        unavailable=unavailable,
+    )
+
+
+def federation_rights_inquiry_answered(
+    *, region_id: int, youth_pseudonym: str, signal_id: int, from_deployment: str, request_reference: str, kind: str
+) -> LogEntry:
+    """Another deployment's citizen's request (its reference at the hub) was answered with this signal's details."""
+    return log_event(
+        action="federation_rights_inquiry_answered",
+        region_id=region_id,
+        youth_pseudonym=youth_pseudonym,
+        signal_id=signal_id,
+        from_deployment=from_deployment,
+        request_reference=request_reference,
+        kind=kind,
+    )
+
+
 def signal_unborn_born(
     *, region_id: int, youth_pseudonym: str, signal_id: int, unborn_youth_pseudonym: str = ""
 ) -> LogEntry:

@@ -13,5 +13,7 @@ urlpatterns = [
     path("federation/v1/keys/lookup/", hub_views.key_lookup, name="key_lookup"),
     path("federation/v1/notices/", hub_views.notices, name="notices"),
     path("federation/v1/exchange/", hub_views.exchange, name="exchange"),
+    path("federation/v1/rights/register/", hub_views.rights_request_register, name="rights_register"),
+    path("federation/v1/rights/inquire/", hub_views.rights_inquire, name="rights_inquire"),
     path("status/", hub_views.status, name="status"),
 ]
