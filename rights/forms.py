@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
-from verwijsindex.dates import DutchDateField
+from core.dates import DutchDateField
 
 from .models import AdviceChoice, AnswerMethod, IdentityCheckMethod, RequesterCapacity, RequestKind
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
-from verwijsindex.dates import DutchDateField
+from core.dates import DutchDateField
 
 from .models import InformingStatus
 from .rules import Party

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from tests.accounts.factories import municipal_staff, professional
 from tests.conftest import client_for
-from verwijsindex.dates import DutchDateField
+from core.dates import DutchDateField
 
 DAY = datetime.date(2026, 3, 5)
 

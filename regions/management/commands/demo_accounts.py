@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, REGIONS, SYSTEM_ADMINISTRATOR_EMAIL
+from regions.demo import DEMO_PASSWORD, REGIONS, SYSTEM_ADMINISTRATOR_EMAIL
 from accounts.models import Role
 
 
