@@ -185,7 +185,9 @@ class IdentityProvider(models.Model):
     The provider only says who someone is: roles stay with this system's invitations and memberships.
     """
 
-    organisation = models.OneToOneField("regions.Organisation", on_delete=models.CASCADE, related_name="identity_provider")
+    organisation = models.OneToOneField(
+        "regions.Organisation", on_delete=models.CASCADE, related_name="identity_provider"
+    )
     issuer = models.URLField(_("issuer"), max_length=300)
     client_id = models.CharField(_("client-id"), max_length=200)
     # Fernet (the BSN key ring); empty when the secret comes from the environment (OIDC_CLIENT_SECRETS)

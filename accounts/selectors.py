@@ -1,13 +1,13 @@
 """Reads of users, memberships and invitations, always scoped to a region or to the acting membership."""
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django_otp import devices_for_user
 
 from .models import Invitation, Membership, Role, User
 from .tokens import DEV_SHORTCUT_DEVICE_NAME, invitation_token_hash
 
 
-def memberships_in_region(*, user, region: Model | None) -> QuerySet[Membership]:
+def memberships_in_region(*, user, region) -> QuerySet[Membership]:
     """The active memberships through which this user may act on this region's host."""
     if not user.is_authenticated or region is None:
         return Membership.objects.none()
@@ -34,7 +34,7 @@ def has_second_factor(*, user) -> bool:
     )
 
 
-def invitation_by_token(*, token: str, region: Model | None) -> Invitation | None:
+def invitation_by_token(*, token: str, region) -> Invitation | None:
     """The invitation behind a link, only on the host of the region it was sent for."""
 
     if region is None or not token:
@@ -76,7 +76,7 @@ def users_manageable_by(*, membership: Membership) -> QuerySet[User]:
     )
 
 
-def identity_providers_in_region(*, region: Model | None) -> QuerySet:
+def identity_providers_in_region(*, region) -> QuerySet:
     """The active providers of the region's participating organisations, for the login page."""
     from .models import IdentityProvider
 
@@ -89,7 +89,7 @@ def identity_providers_in_region(*, region: Model | None) -> QuerySet:
     )
 
 
-def identity_provider_required_for(*, email: str, region: Model | None):
+def identity_provider_required_for(*, email: str, region):
     """The provider that people with this e-mail domain must sign in with on this region's host, if any."""
     from .models import IdentityProviderUse
 

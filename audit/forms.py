@@ -54,4 +54,3 @@ class LogbookBsnForm(forms.Form):
         help_text=_("Het BSN wordt omgezet in een pseudoniem en niet bewaard of getoond."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox"}),
     )
-

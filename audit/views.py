@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from core.roles import Role, role_required
 
 from .events import logbook_searched_by_bsn
-from .hooks import bsn_search_check
 from .forms import LogbookBsnForm, LogbookFilterForm
+from .hooks import bsn_search_check
 from .selectors import logbook_actions_for_region, logbook_for_region
 
 PAGE_SIZE = 50

@@ -270,12 +270,11 @@ def region_public_facts(*, region: Region) -> PublicFacts:
 def logbook_objects_named(*, details: list[dict]) -> dict[str, dict]:
     """The names of the organisations, municipalities, sectors and subtypes that logbook entries point at
     (the answer to audit.hooks.objects_named): one read per kind."""
-    organisation_ids = {_int(each.get(key)) for each in details for key in ("organisation", "organisation_id")}
+    found = {_int(each.get(key)) for each in details for key in ("organisation", "organisation_id")}
+    organisation_ids = {pk for pk in found if pk is not None}
     codes = [each["cbs_code"] for each in details if each.get("cbs_code")]
     return {
-        "organisation": dict(
-            Organisation.objects.filter(pk__in=organisation_ids - {None}).values_list("pk", "name")
-        ),
+        "organisation": dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")),
         "municipality": {code: label.name for code, label in municipality_labels(codes=codes).items()},
         "sector": dict(Sector.choices),
         "subtype": dict(Subtype.choices),

@@ -41,9 +41,8 @@ from .logbook import log_events
 from .models import ARCHIVING_REASONS, Cover, EndReason, InformingStatus, Signal, SignalStatus
 from .notify import notify
 from .periods import periods_of, planned_dates, signal_archive_until, too_old
-from .rules import Party, age_on, parties_to_inform
+from .rules import Party, age_on, parties_to_inform, unborn_place_check
 from .selectors import archive_for_new_signal, is_coordinator_of, is_professional_of, may_act_on_signal
-from .unborn import unborn_place_check
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from persons.exceptions import PersonLookupError
 from core.form_pages import form_data, form_page
+from persons.exceptions import PersonLookupError
 
 from .exceptions import BirthDateMismatch, SignalRefused
 from .forms import ExpectedDateForm, UnbornLookupForm
