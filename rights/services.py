@@ -19,7 +19,7 @@ from persons.exceptions import PersonLookupError
 from persons.guards import lookup_rate_check
 from regions.services import process_managers_notify
 from signals.models import EndReason, Signal
-from signals.services import signal_end
+from signals.services import signal_end, signals_locked
 
 from .models import (
     DECIDED_KINDS,
@@ -327,11 +327,8 @@ def rights_request_decide(
             end_reason = (
                 EndReason.CORRECTION if rights_request.kind == RequestKind.CORRECTION else EndReason.OBJECTION_UPHELD
             )
-            signals = (
-                Signal.objects.select_for_update(no_key=True, of=("self",))
-                .select_related("professional", "organisation")
-                .filter(pk__in=rights_request.signal_ids, youth__pseudonym=rights_request.youth_pseudonym)
-                .order_by("pk")
+            signals = signals_locked(
+                Signal.objects.filter(pk__in=rights_request.signal_ids, youth__pseudonym=rights_request.youth_pseudonym)
             )
             for signal in signals:
                 told.append((signal.professional, signal.reference, signal.pk))
