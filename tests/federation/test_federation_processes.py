@@ -124,7 +124,9 @@ def federation(tmp_path_factory):
     pki = Pki(tmp)
     certs = {name: pki.issue(name) for name in ("hub", "region-a", "region-b", "operator")}
     ports = {name: _free_port() for name in ("hub", "region-a", "region-b")}
-    databases = {"hub": "vi_hub_fed_hub", "region-a": "vi_hub_fed_a", "region-b": "vi_hub_fed_b"}
+    # named after the suite's own database, so that two checkouts on one server do not drop each other's
+    own = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") or "verwijsindex"
+    databases = {"hub": f"{own}_fed_hub", "region-a": f"{own}_fed_a", "region-b": f"{own}_fed_b"}
     with _admin_connection() as admin:
         for name in databases.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
