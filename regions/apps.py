@@ -16,8 +16,9 @@ class RegionsConfig(AppConfig):
         from persons.events import register_youth_change_handler
 
         from . import handlers, services
+        from .logbook import logbook_objects_named
         from .models import Region
-        from .selectors import logbook_objects_named, region_hosts_forget
+        from .selectors import region_hosts_forget
 
         register_youth_change_handler(handlers.on_youth_changed)
         process_managers_told.register(services.process_managers_told)

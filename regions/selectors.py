@@ -13,16 +13,7 @@ from accounts.models import Invitation, Membership, Role, User
 from core.links import region_host  # noqa: F401 - its old home; new code imports core.links
 
 from . import hooks
-from .models import (
-    CoordinatorRule,
-    InstitutionalAddress,
-    MoveNotice,
-    Municipality,
-    Organisation,
-    Region,
-    Sector,
-    Subtype,
-)
+from .models import CoordinatorRule, InstitutionalAddress, MoveNotice, Municipality, Organisation, Region, Sector
 from .parameters import region_periods
 
 # Every request looks up its region by host name, and regions change seldom: each process keeps the regions it
@@ -265,24 +256,3 @@ def region_public_facts(*, region: Region) -> PublicFacts:
         ],
         municipalities=list(Municipality.objects.filter(region=region).order_by("name")),
     )
-
-
-def logbook_objects_named(*, details: list[dict]) -> dict[str, dict]:
-    """The names of the organisations, municipalities, sectors and subtypes that logbook entries point at
-    (the answer to audit.hooks.objects_named): one read per kind."""
-    found = {_int(each.get(key)) for each in details for key in ("organisation", "organisation_id")}
-    organisation_ids = {pk for pk in found if pk is not None}
-    codes = [each["cbs_code"] for each in details if each.get("cbs_code")]
-    return {
-        "organisation": dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")),
-        "municipality": {code: label.name for code, label in municipality_labels(codes=codes).items()},
-        "sector": dict(Sector.choices),
-        "subtype": dict(Subtype.choices),
-    }
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
