@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DutchMonthField
 from regions.forms import NldsFormMixin
-from verwijsindex.dates import DutchMonthField
 
 MAX_MONTHS = 60
 

@@ -3,7 +3,7 @@
 Whatever classes a form put on its widget, the control gets the Utrecht class and the `--html-*` modifier
 that styles the native element (without the modifier a radio shows no checked state and a select stays a
 bare browser control), `aria-invalid` and the ids of its help text and error message. Date fields always
-are Dutch text boxes (verwijsindex/dates.py) with a hint saying the format, linked to the control.
+are Dutch text boxes (core/dates.py) with a hint saying the format, linked to the control.
 """
 
 from django import template
