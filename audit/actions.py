@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "federation_follow_up_received": _("Opvolging van een landelijke match ontvangen uit een andere verwijsindex"),
     "federation_handover_proposed": _("Overdracht matchregie voorgesteld aan een andere verwijsindex"),
     "federation_handover_answered": _("Overdracht matchregie uit een andere verwijsindex beantwoord"),
+    "federation_rights_inquiry_sent": _("Signalen in andere verwijsindexen opgevraagd voor een verzoek"),
+    "federation_rights_inquiry_answered": _("Signaal getoond aan een verzoek in een andere verwijsindex"),
     "move_notice_created": _("Verhuizing naar andere regio gemeld"),
     "move_notice_handled": _("Melding verhuizing afgehandeld"),
     "notification_sent": _("E-mail verstuurd"),

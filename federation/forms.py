@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext as _
 
-from verwijsindex.dates import DutchDateField
+from core.dates import DutchDateField
 
 from .followup import date_error
 

@@ -8,6 +8,7 @@ app_name = "federation"
 
 urlpatterns = [
     path("v1/exchange/", views.exchange, name="exchange"),
+    path("v1/rights/inquiry/", views.rights_inquiry, name="rights_inquiry"),
     path("signalen/<int:signal_id>/landelijke-match/", views.national_match, name="national_match"),
     path("v1/follow-up/", views.follow_up_receive, name="follow_up"),
     path("signalen/<int:signal_id>/landelijke-match/opvolging/", views.national_follow_up, name="national_follow_up"),

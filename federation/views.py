@@ -15,7 +15,7 @@ from core.form_pages import form_data
 from matching.exceptions import MatchActionRefused
 from matching.forms import DecisionForm
 
-from . import followup, handover, regional, selectors, trust
+from . import followup, handover, regional, rights, selectors, trust
 from .forms import NationalFollowUpForm, NationalHandoverForm
 from .protocol import federation_endpoint
 
@@ -31,6 +31,12 @@ def _the_hub(request) -> trust.Peer:
 @federation_endpoint(_the_hub)
 def exchange(peer, data):
     return regional.exchange_receive(data=data)
+
+
+# the answer names organisations and professionals of our signals: not kept for idempotency (answered again)
+@federation_endpoint(_the_hub, remember_answer=False)
+def rights_inquiry(peer, data):
+    return rights.rights_inquiry_answer(data=data)
 
 
 @role_required(Role.PROFESSIONAL)

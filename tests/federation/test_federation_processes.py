@@ -3,8 +3,9 @@ database, speaking the protocol over mutual TLS.
 
 The module's fixture starts the three and signals the BRP test family of mother 999999126 in both deployments
 (children 999970021 and 999970045 in deployment A, 999970033 and 999999151 in B); the tests then check what each
-party holds. The last three tests stop the hub, end signals and change the trust list: they run last, in file
-order.
+party holds. The tests after the first three stop the hub, end signals and change the trust list: they run in file
+order, and each later one starts from what the earlier ones left (those of issue #22's items 2, 5 and 6 first put
+both deployments back on the trust list).
 """
 
 import base64
@@ -124,9 +125,9 @@ def federation(tmp_path_factory):
     pki = Pki(tmp)
     certs = {name: pki.issue(name) for name in ("hub", "region-a", "region-b", "operator")}
     ports = {name: _free_port() for name in ("hub", "region-a", "region-b")}
-    # FEDERATION_TEST_DB_PREFIX: for runs side by side on one PostgreSQL (each its own three databases)
-    prefix = os.environ.get("FEDERATION_TEST_DB_PREFIX", "vi_hub_fed")
-    databases = {"hub": f"{prefix}_hub", "region-a": f"{prefix}_a", "region-b": f"{prefix}_b"}
+    # named after the suite's own database, so that two checkouts on one server do not drop each other's
+    own = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") or "verwijsindex"
+    databases = {"hub": f"{own}_fed_hub", "region-a": f"{own}_fed_a", "region-b": f"{own}_fed_b"}
     with _admin_connection() as admin:
         for name in databases.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -361,8 +362,131 @@ def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(federation):
     assert federation["a"].run("lookup", bsn="999970021")["status"] == 200
 
 
+# --- issue #22, items 2, 5 and 6 (branch fedrights): rights requests, destruction at 23, key rotation --------------
+# These run after the trust-list test above: each first puts both deployments back on the trust list.
+
+
+def _trust_both(federation) -> None:
+    _write_trust(federation["trust_file"], federation["deployments"], {"operator": federation["operator"]["pem"]})
+
+
+def _status_page(federation) -> str:
+    import requests
+
+    operator = federation["operator"]
+    response = requests.get(
+        f"https://127.0.0.1:{federation['hub'].port}/status/",
+        cert=(str(operator["cert"]), str(operator["key"])),
+        verify=str(federation["ca"]),
+        timeout=10,
+    )
+    assert response.status_code == 200
+    return response.text
+
+
+def _signals_on_older_keys(federation) -> int:
+    return int(re.search(r'id="signals-on-older-keys">(\d+)<', _status_page(federation)).group(1))
+
+
+def test_a_rights_request_lists_the_other_deployments_signals_through_the_hub_logged_at_both_ends(federation):
+    _trust_both(federation)
+    a, b = federation["a"], federation["b"]
+    # Carla's signal in B is on 999970033; A holds nothing on that youth
+    answer, sent = a.steps(
+        ["rights_inquire", {"bsn": "999970033"}], ["logbook", {"action": "federation_rights_inquiry_sent"}]
+    )
+    assert answer["unavailable"] == []
+    assert answer["signals"] == [["region-b", "Verwijsindex b", "Jeugdteam b", "Carla Claassen", "active"]]
+    assert sent[-1]["details"]["rights_request"] == answer["request"] and sent[-1]["details"]["signals"] == 1
+    # B logged, in the youth's logbook there, which deployment asked for which request (its reference at the hub)
+    [answered] = b.run("logbook", action="federation_rights_inquiry_answered")
+    assert answered["details"]["from_deployment"] == "region-a"
+    assert answered["details"]["request_reference"] == answer["reference"]
+    # the hub logged the registered request and the relayed inquiry, and kept no organisation or name
+    assert _hub_rows(federation, "SELECT deployment, reference, inquiries FROM federation_hubrightsrequest") == [
+        ("region-a", answer["reference"], 1)
+    ]
+    assert _hub_rows(
+        federation, "SELECT count(*) FROM federation_federationcall WHERE path LIKE '%rights/inquire%' AND status = 200"
+    ) == [(1,)]
+    assert _hub_rows(
+        federation, "SELECT count(*) FROM federation_idempotentcall WHERE answer::text LIKE '%Carla%'"
+    ) == [(0,)]
+    # not a way to search: without a request registered at the hub, the same question is refused
+    assert a.run("rights_unregistered", bsn="999970033") == {"status": 403, "code": "rights_request_not_registered"}
+    assert len(b.run("logbook", action="federation_rights_inquiry_answered")) == 1
+
+
+def test_destruction_at_23_in_one_deployment_is_withdrawn_at_the_hub_and_the_other_forgets_it(federation):
+    _trust_both(federation)
+    a, b = federation["a"], federation["b"]
+    a.run("send")
+    before = {name for *_, name, _state in a.run("state")["remote"]}
+    assert "Daan Dekker" in before
+    hub_before = _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal WHERE deployment = 'region-b'")[0][0]
+    # the life cycle on the day 999999151 (Daan's youth, born 1 February 2015) turns 23: a chosen day, not today
+    turned, sent = b.steps(["turn_23", {"bsn": "999999151"}], ["send", {}])
+    assert turned["as_of"] == "2038-02-01" and "Daan Dekker" in turned["professionals"]
+    assert "Carla Claassen" not in turned["professionals"]  # born 2017: still young enough
+    assert sent["sent"] >= 1
+    # withdrawn at the hub: its rows and keys are gone
+    assert _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal WHERE deployment = 'region-b'") == [
+        (hub_before - turned["destroyed"],)
+    ]
+    # A hears of it through the hub's notices and forgets the remote participants
+    state_a = a.steps(["send", {}], ["state", {}])[1]
+    after = {name for *_, name, _state in state_a["remote"]}
+    assert not after & set(turned["professionals"])
+    assert "Carla Claassen" in after
+    # the national match stands with what is left, with an active coordinator of B's
+    carla = next(f for f in b.run("state")["federated"] if f["professional"] == "Carla Claassen")
+    anna = next(f for f in state_a["federated"] if f["professional"] == "Anna Aalbers")
+    assert {tuple(anna["coordinator"])} == {("region-b", carla["reference"])}
+
+
+def test_key_rotation_re_registers_every_signal_under_the_new_key_and_the_old_key_can_go(federation):
+    _trust_both(federation)
+    hub, a, b = federation["hub"], federation["a"], federation["b"]
+    registered = _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal")[0][0]
+    assert registered >= 2
+    old_keys = hub.env["FEDERATION_OPRF_KEYS"]
+    new_key = "k2:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    hub.stop()
+    hub.env["FEDERATION_OPRF_KEYS"] = f"{new_key},{old_keys}"
+    hub.start(federation["tmp"])
+    assert _signals_on_older_keys(federation) == registered
+    # under the newest key A's own family key is not registered yet
+    assert a.run("lookup", bsn="999999126", kind="parent", attempt="-before")["status"] == 403
+    mails_before = [len(party.run("state")["mails"]) for party in (a, b)]
+
+    for party in (a, b):
+        counts = json.loads(party.manage("federation_rekey", "--send").strip().splitlines()[-1])
+        assert counts["key_id"] == "k2" and counts["queued"] >= 1
+        # run again: everything is queued already or registered under k2; nothing twice
+        again = json.loads(party.manage("federation_rekey").strip().splitlines()[-1])
+        assert again["queued"] == 0
+    for party in (a, b):
+        party.run("send")
+    assert _hub_rows(federation, "SELECT DISTINCT key_id FROM federation_hubsignal") == [("k2",)]
+    assert _signals_on_older_keys(federation) == 0
+    found = a.run("lookup", bsn="999999126", kind="parent", attempt="-after")
+    carla = next(f for f in b.run("state")["federated"] if f["professional"] == "Carla Claassen")
+    assert found["status"] == 200
+    assert carla["reference"] in [p["reference"] for p in found["answer"]["partners"]]
+    # the professionals were told nothing again
+    assert [len(party.run("state")["mails"]) for party in (a, b)] == mails_before
+
+    # the old key dropped: the matches stand
+    hub.stop()
+    hub.env["FEDERATION_OPRF_KEYS"] = new_key
+    hub.start(federation["tmp"])
+    again = a.run("lookup", bsn="999999126", kind="parent", attempt="-dropped")
+    assert again["status"] == 200 and again["answer"]["national_match"] == found["answer"]["national_match"]
+
+
 # --- follow-up and monitor across deployments (federation/followup.py, federation/relay.py) ---------------------
-# These run after the tests above (file order): A's signals were ended and B taken off the trust list there.
+# These run after the tests above (file order): A's signals were ended, B was taken off the trust list, Daan's
+# signal destroyed at 23 and the hub's key rotated there; the national match's number is read, not assumed.
 
 
 def test_contact_recorded_by_the_coordinator_in_one_deployment_shows_in_the_other_and_one_monitor_lists_it(
@@ -378,6 +502,9 @@ def test_contact_recorded_by_the_coordinator_in_one_deployment_shows_in_the_othe
     federated_b = {f["professional"]: f for f in state_b["federated"]}
     coordinator = federated_b["Carla Claassen"]["coordinator"]
     assert coordinator == ["region-b", federated_b["Carla Claassen"]["reference"]]  # the coordinator is in B
+    national_match = federated_b["Carla Claassen"]["national_match"]
+    bram = next(f for f in a.run("state")["federated"] if f["professional"] == "Bram Bakker")
+    assert bram["national_match"] == national_match
     days = 15  # past the regions' follow-up days (14)
 
     # before anything is recorded: only B's monitor lists the match, Bram (in A) among those waiting for contact
@@ -392,7 +519,7 @@ def test_contact_recorded_by_the_coordinator_in_one_deployment_shows_in_the_othe
     assert sent["sent"] >= 1 and sent["failed"] == 0
     shown = a.run("follow_up_shown", professional="Bram Bakker")
     assert shown["recorded_elsewhere"] and not shown["you_record"]
-    assert shown["national_match"] == "L-000001"
+    assert shown["national_match"] == national_match
     assert shown["rows"]["Bram Bakker"] == today  # the viewer's own row, as recorded in B
     # B's monitor no longer waits for Bram; A's still lists nothing (a match is followed up in one region only)
     assert all("Bram Bakker" not in row["waiting"] for row in b.run("monitor", days_later=days))
@@ -412,13 +539,14 @@ def test_a_hand_over_proposed_in_one_deployment_and_accepted_in_the_other_moves_
     a, b = federation["a"], federation["b"]
     _write_trust(federation["trust_file"], federation["deployments"], {"operator": federation["operator"]["pem"]})
     bram = next(f for f in a.run("state")["federated"] if f["professional"] == "Bram Bakker" and f["national_match"])
+    national_match = bram["national_match"]
     # Carla, the coordinator in B, proposes Bram in A
     proposed = b.run("handover_propose", professional="Carla Claassen", to="Bram Bakker")
     assert proposed["sent"] >= 1 and proposed["failed"] == 0
     # A fetches the hub's notice and e-mails Bram matching's hand-over e-mail, linking to A's accept page
     a.run("send")
     mails = a.run("handover_mails", professional="Bram Bakker")
-    assert [(m["kind"], m["match"]) for m in mails] == [("match_handover_proposed", "L-000001")]
+    assert [(m["kind"], m["match"]) for m in mails] == [("match_handover_proposed", national_match)]
     assert mails[0]["url"].endswith(f"/federation/signalen/{bram['signal']}/landelijke-match/overdracht/")
     # Bram accepts in A: the hub names him the coordinator; both deployments hold the same coordinator
     answered = a.run("handover_answer", professional="Bram Bakker", accept=True)
@@ -430,9 +558,9 @@ def test_a_hand_over_proposed_in_one_deployment_and_accepted_in_the_other_moves_
     in_match = [
         f
         for f in state_a["federated"] + state_b["federated"]
-        if f["national_match"] == "L-000001" and f["professional"]
+        if f["national_match"] == national_match and f["professional"]
     ]
-    assert len(in_match) == 5  # Anna (archived) and Bram in A; Carla, Daan and Eva in B
+    assert {"Bram Bakker", "Carla Claassen", "Eva Evers"} <= {f["professional"] for f in in_match}
     assert {tuple(f["coordinator"]) for f in in_match} == {tuple(coordinator)}
     assert a.run("follow_up_shown", professional="Bram Bakker")["you_record"] is True
     assert b.run("follow_up_shown", professional="Carla Claassen")["you_record"] is False

@@ -37,3 +37,23 @@ def test_a_registration_answer_fits_the_description(hub_settings, caller):
     answer = caller("region-b").post(REGISTER, body).json()
     jsonschema.validate(answer, _schema("MatchAnswer"))
     assert answer["partners"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("federation.hub_urls")
+def test_a_rights_inquiry_and_its_answer_fit_the_description(hub_settings, caller, monkeypatch):
+    from federation import hub_rights
+    from tests.federation.test_rights import FakeDeployments
+
+    monkeypatch.setattr(hub_rights.protocol, "call", FakeDeployments())
+    caller("region-b").post(REGISTER, registration(ref("b1"), key("youth", "999970021")))
+    a = caller("region-a")
+    request = {"reference": ref("request-1"), "kind": "inspection"}
+    jsonschema.validate(request, _schema("RightsRequest"))
+    assert a.post("/federation/v1/rights/register/", request).status_code == 200
+    answer = a.post(
+        "/federation/v1/rights/inquire/",
+        {"reference": ref("request-1"), "key_id": "k2", "key": key("youth", "999970021")},
+    ).json()
+    jsonschema.validate(answer, _schema("RightsInquiryAnswer"))
+    assert answer["deployments"][0]["signals"]
