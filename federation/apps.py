@@ -24,3 +24,4 @@ class FederationConfig(AppConfig):
             matching_hooks.register_follow_up_recorded(followup.on_local_follow_up_recorded)
             matching_hooks.register_monitor_overdue_linked(followup.monitor_overdue_linked)
             matching_hooks.register_monitor_waiting_elsewhere(followup.monitor_waiting_elsewhere)
+            matching_hooks.register_monitor_unmatched(followup.monitor_unmatched_overdue)

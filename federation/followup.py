@@ -419,3 +419,62 @@ def monitor_waiting_elsewhere(match_ids) -> dict[int, list[WaitingElsewhere]]:
     if not (settings.FEDERATION_HUB_URL and _own_id()):
         return {}
     return {match_id: people for match_id, (_since, people) in _remote_waiting(match_ids=match_ids).items()}
+
+
+@dataclass
+class UnmatchedOverdue:
+    """A national match coordinated here by a signal in no local match, for the monitor's list (shaped like a match)."""
+
+    reference: str
+    pk: str
+    waiting_since: datetime.datetime
+    coordinator_signal: Signal
+    participants: list[WaitingElsewhere]
+
+
+def monitor_unmatched_overdue(*, region, cutoff) -> list[UnmatchedOverdue]:
+    """matching's monitor hook: national matches coordinated by a signal of this region (its organisation's) that is
+    in no local match, with a professional of another deployment waiting for contact since before `cutoff`."""
+    if not (settings.FEDERATION_HUB_URL and _own_id()):
+        return []
+    coordinators = {
+        f.signal_id: f
+        for f in FederatedSignal.objects.filter(
+            coordinator_deployment=_own_id(),
+            coordinator_reference=F("reference"),
+            withdrawn_at=None,
+            national_match__gt="",
+        )
+    }
+    signals = Signal.objects.filter(
+        pk__in=list(coordinators), status=SignalStatus.ACTIVE, organisation__region=region, match_participation=None
+    ).select_related("organisation")
+    rows = []
+    for signal in signals:
+        federated = coordinators[signal.pk]
+        record = record_of(federated)
+        waiting = [
+            remote
+            for remote in remote_participants_of(federated.national_match)
+            if not (record and record.contact_of(remote.deployment, remote.reference))
+        ]
+        if not waiting or min(r.received_at for r in waiting) > cutoff:
+            continue
+        rows.append(
+            UnmatchedOverdue(
+                reference=federated.national_match,
+                pk=federated.national_match,
+                waiting_since=min(r.received_at for r in waiting),
+                coordinator_signal=signal,
+                participants=[
+                    WaitingElsewhere(
+                        contact_name=r.contact_name,
+                        organisation=Named(r.organisation),
+                        contact_email=r.contact_email,
+                        contact_phone=r.contact_phone,
+                    )
+                    for r in waiting
+                ],
+            )
+        )
+    return rows

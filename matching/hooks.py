@@ -60,3 +60,17 @@ def monitor_waiting_elsewhere(match_ids) -> dict[int, list]:
         for match_id, people in answer.items():
             result.setdefault(match_id, []).extend(people)
     return result
+
+
+# fn(*, region, cutoff) -> [rows]: national matches coordinated here by a signal that is in no local match, with a
+# professional elsewhere waiting for contact since before `cutoff` (each row: reference, pk, waiting_since,
+# coordinator_signal, participants)
+monitor_unmatched_hook = Hook("monitor: national matches without a local match")
+
+
+def register_monitor_unmatched(fn: Callable) -> Callable:
+    return monitor_unmatched_hook.register(fn)
+
+
+def monitor_unmatched(*, region, cutoff) -> list:
+    return [row for rows in monitor_unmatched_hook.send(region=region, cutoff=cutoff) for row in rows]

@@ -62,6 +62,13 @@ def matches_overdue(*, region, as_of: datetime.datetime | None = None):
     )
 
 
+def matches_overdue_elsewhere(*, region, as_of: datetime.datetime | None = None) -> list:
+    """National matches (federation) coordinated in this region by a signal that is in no local match, with contact
+    missing after `followup_days` with a professional of another deployment: listed beside the local ones."""
+    cutoff = (as_of or timezone.now()) - datetime.timedelta(days=region.followup_days)
+    return sorted(hooks.monitor_unmatched(region=region, cutoff=cutoff), key=lambda row: row.waiting_since)
+
+
 def match_of_region(*, region, reference: str) -> Match | None:
     """A match of the region that the monitor may note; any other reference is not found."""
     match_id = match_id_of_reference(reference)

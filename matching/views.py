@@ -199,6 +199,17 @@ def monitor_overview(request):
         }
         for match in overdue
     ]
+    # national matches whose coordinator here is in no local match: listed, without a note (no match row here)
+    rows += [
+        {
+            "match": row,
+            "waiting_days": (today - timezone.localdate(row.waiting_since)).days,
+            "participants": row.participants,
+            "checks": [],
+            "form": None,
+        }
+        for row in monitor.matches_overdue_elsewhere(region=request.region)
+    ]
     return render(
         request,
         "matching/monitor.html",

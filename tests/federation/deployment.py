@@ -282,7 +282,7 @@ def monitor(*, days_later: int) -> list:
 
     from django.utils import timezone
 
-    from matching.monitor import matches_overdue, waiting_participants
+    from matching.monitor import matches_overdue, matches_overdue_elsewhere, waiting_participants
     from regions.models import Region
 
     listed = []
@@ -290,6 +290,11 @@ def monitor(*, days_later: int) -> list:
         overdue = list(matches_overdue(region=region, as_of=timezone.now() + datetime.timedelta(days=days_later)))
         waiting = waiting_participants(overdue)
         listed += [{"match": m.reference, "waiting": sorted(p.contact_name for p in waiting[m.pk])} for m in overdue]
+        as_of = timezone.now() + datetime.timedelta(days=days_later)
+        listed += [
+            {"match": row.reference, "waiting": sorted(p.contact_name for p in row.participants)}
+            for row in matches_overdue_elsewhere(region=region, as_of=as_of)
+        ]
     return listed
 
 

@@ -560,7 +560,7 @@ def test_a_hand_over_proposed_in_one_deployment_and_accepted_in_the_other_moves_
         for f in state_a["federated"] + state_b["federated"]
         if f["national_match"] == national_match and f["professional"]
     ]
-    assert {"Bram Bakker", "Carla Claassen", "Eva Evers"} <= {f["professional"] for f in in_match}
+    assert {"Bram Bakker", "Carla Claassen"} <= {f["professional"] for f in in_match}
     assert {tuple(f["coordinator"]) for f in in_match} == {tuple(coordinator)}
     assert a.run("follow_up_shown", professional="Bram Bakker")["you_record"] is True
     assert b.run("follow_up_shown", professional="Carla Claassen")["you_record"] is False

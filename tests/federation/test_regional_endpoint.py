@@ -513,3 +513,42 @@ def test_contact_recorded_on_the_local_match_of_the_national_coordinator_travels
     message = OutboxMessage.objects.get(operation="follow_up")
     assert message.signal_id == signals[0].pk
     assert {c["reference"] for c in message.body["contacts"]} == {"e" * 32, "b" * 32}
+
+
+def test_a_national_match_coordinated_by_a_signal_in_no_local_match_is_listed_by_its_region_s_monitor(
+    federated_signal,
+):
+    """One signal here, its partners only in other deployments: no local match, yet the monitor lists it."""
+    from federation.models import FederatedSignal, NationalFollowUp, RemoteParticipant
+
+    region = federated_signal.organisation.region
+    FederatedSignal.objects.filter(signal_id=federated_signal.pk).update(
+        national_match="L-000007", coordinator_deployment="region-a", coordinator_reference="a" * 32
+    )
+    RemoteParticipant.objects.create(
+        signal_id=federated_signal.pk,
+        deployment="region-b",
+        reference="b" * 32,
+        contact_name="Carla Claassen",
+        organisation="Jeugdteam B",
+        contact_email="carla@example.nl",
+        placed_on=MONITOR_START.date(),
+        received_at=MONITOR_START,
+    )
+    assert "L-000007" not in _monitor_page(region, days_later=region.followup_days - 1)
+    page = _monitor_page(region, days_later=region.followup_days + 1)
+    assert "L-000007" in page and "carla@example.nl" in page and federated_signal.contact_email in page
+    NationalFollowUp.objects.create(
+        national_match="L-000007",
+        coordinator_deployment="region-a",
+        coordinator_reference="a" * 32,
+        contacts=[{"deployment": "region-b", "reference": "b" * 32, "contact_made_on": "2026-03-03"}],
+        recorded_at=MONITOR_START,
+    )
+    assert "L-000007" not in _monitor_page(region, days_later=region.followup_days + 1)
+    # coordinated in another deployment: never listed here
+    NationalFollowUp.objects.all().delete()
+    FederatedSignal.objects.filter(signal_id=federated_signal.pk).update(
+        coordinator_deployment="region-b", coordinator_reference="b" * 32
+    )
+    assert "L-000007" not in _monitor_page(region, days_later=region.followup_days + 1)
