@@ -13,5 +13,6 @@ urlpatterns = [
     path("federation/v1/keys/lookup/", hub_views.key_lookup, name="key_lookup"),
     path("federation/v1/notices/", hub_views.notices, name="notices"),
     path("federation/v1/exchange/", hub_views.exchange, name="exchange"),
+    path("federation/v1/matches/coordinator/", hub_views.coordinator_decide, name="coordinator_decide"),
     path("status/", hub_views.status, name="status"),
 ]

@@ -45,6 +45,11 @@ def exchange(peer, data):
     return hub.exchange_relay(deployment=peer.deployment, data=data, peers=trust.trust_list())
 
 
+@federation_endpoint(_trusted_deployment)
+def coordinator_decide(peer, data):
+    return hub.coordinator_decide(deployment=peer.deployment, data=data)
+
+
 @login_not_required
 def status(request):
     """For the hub's operators (a certificate on the operators' list): counts only, nothing about anyone."""
