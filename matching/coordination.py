@@ -214,9 +214,11 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
                 match.version += 1
                 changed.append((match, active, previous))
         Match.objects.bulk_update([matches[pk] for pk in sorted(members)], _DECIDED_FIELDS)
-        # in a national match the new coordinator is decided nationally: its e-mail comes with that decision
+        # in a national match with a decided coordinator the new one is decided nationally: its e-mail comes with
+        # that decision (matches_coordinator_national_refresh)
+        decided = {pk for pk, part in national.items() if part.decided}
         emails.coordinator_changed_notify(
-            [(match, active) for match, active, _previous in changed if active and match.pk not in national]
+            [(match, active) for match, active, _previous in changed if active and match.pk not in decided]
         )
         events = [
             {

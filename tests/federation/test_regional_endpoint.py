@@ -319,3 +319,32 @@ def test_other_deployments_participants_follow_the_history_rules_of_archived_sig
     second.refresh_from_db()
     assert "Daan Dekker" in {r.name for r in match_of_signal_seen(first).remote}
     assert "Daan Dekker" not in {r.name for r in match_of_signal_seen(second).remote}
+
+
+def test_when_the_national_coordinators_signal_ends_here_the_new_one_is_awaited_from_the_national_decision(
+    family_here,
+):
+    from matching.selectors import match_of_signal
+    from signals.models import EndReason
+    from signals.services import signal_end
+
+    first, second = family_here["signals"]
+    regional.national_coordinator_learn(
+        federated=family_here["federated"][0], coordinator={"deployment": "region-a", "reference": "e" * 32}
+    )
+    match = match_of_signal(first)
+    assert match.coordinator_signal == second
+    told = _coordinator_mails().count()
+    # the coordinator's concern is gone: no local choice and no e-mail yet (the rules of the deciding region choose)
+    signal_end(signal=second, reason=EndReason.CONCERN_GONE)
+    match.refresh_from_db()
+    assert (match.coordinator_signal, match.coordinator_elsewhere) == (None, "")
+    assert _coordinator_mails().count() == told
+    # the national decision arrives (here: the deciding signal itself): the active professional is told once
+    regional.national_coordinator_learn(
+        federated=family_here["federated"][0], coordinator={"deployment": "region-a", "reference": "a" * 32}
+    )
+    match.refresh_from_db()
+    assert match.coordinator_signal == first
+    new = list(_coordinator_mails()[told:])
+    assert [(m.recipient_id, m.context["you_are_coordinator"]) for m in new] == [(first.professional_id, True)]
