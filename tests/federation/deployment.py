@@ -111,6 +111,7 @@ def state() -> dict:
 def lookup(*, bsn: str, kind: str = "youth") -> dict:
     """Ask the hub about a key (computed through the OPRF like any key) without registering a signal for it."""
     import base64
+    import uuid
 
     from federation import oprf, protocol, regional
 
@@ -118,13 +119,16 @@ def lookup(*, bsn: str, kind: str = "youth") -> dict:
     blind, blinded = oprf.blind(value)
     try:
         answer = regional._hub_call(
-            "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, f"lookup-oprf-{bsn}"
+            "/federation/v1/oprf/evaluate/",
+            {"blinded": [base64.b64encode(blinded).decode()]},
+            f"lookup-oprf-{uuid.uuid4().hex}",
         )
         key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
         found = regional._hub_call(
             "/federation/v1/keys/lookup/",
             {"key_id": answer["key_id"], "key": {"kind": kind, "value": key}},
-            f"lookup-{bsn}-{kind}",
+            # never the BSN in an idempotency key: the hub logs the keys (its database is scanned for BSNs)
+            f"lookup-{uuid.uuid4().hex}",
         )
     except protocol.ProtocolError as error:
         return {"status": error.status, "code": error.code}

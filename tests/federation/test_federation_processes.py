@@ -449,3 +449,19 @@ def test_when_the_national_coordinators_signal_ends_the_role_moves_on_by_the_rul
     seen = b.run("match_seen", professional="Daan Dekker")["api"]["match"]
     assert seen["coordinator"]["name"] == "Carla Claassen" and seen["coordinator"]["elsewhere"] is False
     assert {r["name"]: r["archived"] for r in seen["remote_participants"]}["Fleur Fransen"] is True
+
+
+def test_the_hub_learnt_no_kind_of_organisation_nor_name_from_the_decisions(federation):
+    # the scan of the hub's database again, after the kinds of organisation travelled with the exchanges
+    test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation)
+    text = []
+    for table, column in _hub_rows(
+        federation,
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND data_type IN ('text', 'character varying', 'jsonb')",
+    ):
+        query = f'SELECT "{column}"::text FROM "{table}"'  # noqa: S608 - names from the catalogue
+        text += [str(row[0]).lower() for row in _hub_rows(federation, query)]
+    content = "\n".join(text)
+    for word in ("fleur", "fransen", "school", "education", "youth_care", "jeugdteam"):
+        assert word not in content
