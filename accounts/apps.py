@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from audit.hooks import objects_named
+
         from . import startup  # noqa: F401 - registers the demo account check
+        from .selectors import logbook_users_named
+
+        objects_named.register(logbook_users_named)

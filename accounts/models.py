@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
 from core.roles import MUNICIPALITY_ROLES, ORGANISATION_ROLES, REGION_ROLES, Role  # noqa: F401
-from regions.models import Municipality, Organisation, Region
 
 
 class UserManager(BaseUserManager):
@@ -76,11 +75,13 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        "regions.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        "regions.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )
     active = models.BooleanField(_("actief"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,7 +154,7 @@ class Invitation(models.Model):
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
     )
     # the region whose host the link points to; the link works only on that host
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="invitations")
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
@@ -184,7 +185,9 @@ class IdentityProvider(models.Model):
     The provider only says who someone is: roles stay with this system's invitations and memberships.
     """
 
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="identity_provider")
+    organisation = models.OneToOneField(
+        "regions.Organisation", on_delete=models.CASCADE, related_name="identity_provider"
+    )
     issuer = models.URLField(_("issuer"), max_length=300)
     client_id = models.CharField(_("client-id"), max_length=200)
     # Fernet (the BSN key ring); empty when the secret comes from the environment (OIDC_CLIENT_SECRETS)

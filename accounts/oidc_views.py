@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
 from core.form_pages import form_action, form_data
-from regions.models import Organisation
 
 from .forms import IdentityProviderForm
 from .models import IdentityProvider, Role
@@ -111,9 +110,11 @@ def oidc_callback(request):
     return redirect(next_url or "home")
 
 
-def _organisation_managed(request, organisation_id: int) -> Organisation:
+def _organisation_managed(request, organisation_id: int):
     """The organisation if the acting coordinator (of it) or process manager (of its region) manages it; else 404."""
-    organisation = get_object_or_404(Organisation, pk=organisation_id, region=request.region)
+    if request.region is None:
+        raise Http404
+    organisation = get_object_or_404(request.region.organisations, pk=organisation_id)
     for membership in request.memberships:
         if membership.role == Role.ORGANISATION_COORDINATOR and membership.organisation_id == organisation.pk:
             return organisation

@@ -3,13 +3,11 @@
 from django.db.models import Q, QuerySet
 from django_otp import devices_for_user
 
-from regions.models import Region
-
 from .models import Invitation, Membership, Role, User
 from .tokens import DEV_SHORTCUT_DEVICE_NAME, invitation_token_hash
 
 
-def memberships_in_region(*, user, region: Region | None) -> QuerySet[Membership]:
+def memberships_in_region(*, user, region) -> QuerySet[Membership]:
     """The active memberships through which this user may act on this region's host."""
     if not user.is_authenticated or region is None:
         return Membership.objects.none()
@@ -36,7 +34,7 @@ def has_second_factor(*, user) -> bool:
     )
 
 
-def invitation_by_token(*, token: str, region: Region | None) -> Invitation | None:
+def invitation_by_token(*, token: str, region) -> Invitation | None:
     """The invitation behind a link, only on the host of the region it was sent for."""
 
     if region is None or not token:
@@ -78,7 +76,7 @@ def users_manageable_by(*, membership: Membership) -> QuerySet[User]:
     )
 
 
-def identity_providers_in_region(*, region: Region | None) -> QuerySet:
+def identity_providers_in_region(*, region) -> QuerySet:
     """The active providers of the region's participating organisations, for the login page."""
     from .models import IdentityProvider
 
@@ -91,7 +89,7 @@ def identity_providers_in_region(*, region: Region | None) -> QuerySet:
     )
 
 
-def identity_provider_required_for(*, email: str, region: Region | None):
+def identity_provider_required_for(*, email: str, region):
     """The provider that people with this e-mail domain must sign in with on this region's host, if any."""
     from .models import IdentityProviderUse
 
@@ -142,3 +140,15 @@ def second_factor_enrolment_open(*, user) -> bool:
     (`enrolment_link_required`, issue 16), not before that link was used.
     """
     return not has_second_factor(user=user) and not getattr(user, "enrolment_link_required", False)
+
+
+def logbook_users_named(*, details: list[dict]) -> dict[str, dict]:
+    """The full names of the users that logbook entries point at (the answer to audit.hooks.objects_named)."""
+    user_ids = set()
+    for each in details:
+        for key in ("user_id", "from_user_id", "to_user_id"):
+            try:
+                user_ids.add(int(each[key]))
+            except (KeyError, TypeError, ValueError):
+                continue
+    return {"user": dict(User.objects.filter(pk__in=user_ids).values_list("pk", "full_name"))}

@@ -4,7 +4,7 @@ import logging
 import re
 
 from django.contrib.auth.decorators import login_not_required
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from .authentication import ApiClientAuthentication
 from .errors import ApiError, api_exception_handler
@@ -284,28 +285,109 @@ class SignalDetail(ApiView):
         return Response(SignalSerializer(self.signal_or_404(signal_id)).data)
 
 
-class SignalEnd(ApiView):
-    endpoint = "signal_end"
+class SignalAction(ApiView):
+    """An action on one signal of the organisation: POST a `body`, answered with `answer` of what `act` returns.
 
-    @extend_schema(
-        operation_id="signal_end",
-        summary="End a signal",
-        description=(
-            "End an active signal of the organisation on behalf of its professional. `concern_gone` archives it "
-            "(kept 5 years, never notified); `placed_wrongly` destroys it at once."
-        ),
-        parameters=[SIGNAL_ID],
-        request=SignalEndSerializer,
-        responses={200: SignalEndResultSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
-    )
+    Each states its schema with `signal_action`.
+    """
+
+    body: type[Serializer]
+    answer: type[Serializer] = SignalSerializer
+
+    def act(self, signal, data):
+        raise NotImplementedError
+
     def post(self, request, signal_id):
         signal = self.signal_or_404(signal_id)
-        serializer = SignalEndSerializer(data=request.data)
+        serializer = self.body(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = api_signal_end(
-            client=self.client, signal=signal, reason=serializer.validated_data["reason"], request=request._request
+        return Response(self.answer(self.act(signal, serializer.validated_data)).data)
+
+
+def signal_action(*, summary: str, description: str):
+    """The schema of a SignalAction's POST: its `endpoint` as operation id, its `body` and `answer`."""
+
+    def decorate(view: type[SignalAction]) -> type[SignalAction]:
+        schema = extend_schema(
+            operation_id=view.endpoint,
+            summary=summary,
+            description=description,
+            parameters=[SIGNAL_ID],
+            request=view.body,
+            responses={200: view.answer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
         )
-        return Response(SignalEndResultSerializer(result).data)
+        return extend_schema_view(post=schema)(view)
+
+    return decorate
+
+
+@signal_action(
+    summary="End a signal",
+    description=(
+        "End an active signal of the organisation on behalf of its professional. `concern_gone` archives it "
+        "(kept 5 years, never notified); `placed_wrongly` destroys it at once."
+    ),
+)
+class SignalEnd(SignalAction):
+    endpoint = "signal_end"
+    body, answer = SignalEndSerializer, SignalEndResultSerializer
+
+    def act(self, signal, data):
+        return api_signal_end(client=self.client, signal=signal, reason=data["reason"], request=self.request._request)
+
+
+@signal_action(
+    summary="Record the follow-up of a match",
+    description=(
+        "The match coordinator records when contact was made and coordination agreed. Only when the "
+        "signal's professional is the match coordinator of its youth; otherwise 422 `not_coordinator`."
+    ),
+)
+class SignalFollowUp(SignalAction):
+    endpoint = "signal_follow_up"
+    body, answer = FollowUpSerializer, FollowUpSerializer
+
+    def act(self, signal, data):
+        return api_follow_up_record(
+            signal=signal,
+            contact_made_on=data["contact_made_on"],
+            coordination_agreed_on=data["coordination_agreed_on"],
+        )
+
+
+@signal_action(
+    summary="Extend a signal",
+    description=(
+        "Extend an active signal of the organisation on behalf of its professional, before its end: a new "
+        "period from today (last active day: the day before the second anniversary of today), never on or after "
+        "the 23rd birthday, with the informing recorded again. It stays the same signal with the same matches; "
+        "the logbook and the statistics count an extension. Refused with 422 after the end (`extension_refused`), "
+        "for an archived signal, when the youth turns 23 before a later end, or when the informing is "
+        "incomplete (`informing_incomplete`)."
+    ),
+)
+class SignalExtend(SignalAction):
+    endpoint = "signal_extend"
+    body = SignalExtendSerializer
+
+    def act(self, signal, data):
+        return api_signal_extend(signal=signal, informing=data["informing"], request=self.request._request)
+
+
+@signal_action(
+    summary="Record a postponed informing later",
+    description=(
+        "For a signal whose informing was postponed: record that it was done (`informed` with whom, on, how) "
+        "or postponed again with the renewed `reason`. Refused with 422 `informing_update_refused` when the "
+        "informing was not postponed or the signal is archived."
+    ),
+)
+class SignalInforming(SignalAction):
+    endpoint = "signal_informing_update"
+    body = InformingUpdateSerializer
+
+    def act(self, signal, data):
+        return api_signal_informing_update(signal=signal, informing=data, request=self.request._request)
 
 
 class SignalMatches(ApiView):
@@ -324,82 +406,3 @@ class SignalMatches(ApiView):
     def get(self, request, signal_id):
         signal = self.signal_or_404(signal_id)
         return Response(SignalMatchesSerializer(matches_of_client_signal(signal=signal)).data)
-
-
-class SignalFollowUp(ApiView):
-    endpoint = "signal_follow_up"
-
-    @extend_schema(
-        operation_id="signal_follow_up",
-        summary="Record the follow-up of a match",
-        description=(
-            "The match coordinator records when contact was made and coordination agreed. Only when the "
-            "signal's professional is the match coordinator of its youth; otherwise 422 `not_coordinator`."
-        ),
-        parameters=[SIGNAL_ID],
-        request=FollowUpSerializer,
-        responses={200: FollowUpSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
-    )
-    def post(self, request, signal_id):
-        signal = self.signal_or_404(signal_id)
-        serializer = FollowUpSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        follow_up = api_follow_up_record(
-            signal=signal,
-            contact_made_on=serializer.validated_data["contact_made_on"],
-            coordination_agreed_on=serializer.validated_data["coordination_agreed_on"],
-        )
-        return Response(FollowUpSerializer(follow_up).data)
-
-
-class SignalExtend(ApiView):
-    endpoint = "signal_extend"
-
-    @extend_schema(
-        operation_id="signal_extend",
-        summary="Extend a signal",
-        description=(
-            "Extend an active signal of the organisation on behalf of its professional, before its end: a new "
-            "period from today (last active day: the day before the second anniversary of today), never on or after "
-            "the 23rd birthday, with the informing recorded again. It stays the same signal with the same matches; "
-            "the logbook and the statistics count an extension. Refused with 422 after the end (`extension_refused`), "
-            "for an archived signal, when the youth turns 23 before a later end, or when the informing is "
-            "incomplete (`informing_incomplete`)."
-        ),
-        parameters=[SIGNAL_ID],
-        request=SignalExtendSerializer,
-        responses={200: SignalSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
-    )
-    def post(self, request, signal_id):
-        signal = self.signal_or_404(signal_id)
-        serializer = SignalExtendSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        extended = api_signal_extend(
-            signal=signal, informing=serializer.validated_data["informing"], request=request._request
-        )
-        return Response(SignalSerializer(extended).data)
-
-
-class SignalInforming(ApiView):
-    endpoint = "signal_informing_update"
-
-    @extend_schema(
-        operation_id="signal_informing_update",
-        summary="Record a postponed informing later",
-        description=(
-            "For a signal whose informing was postponed: record that it was done (`informed` with whom, on, how) "
-            "or postponed again with the renewed `reason`. Refused with 422 `informing_update_refused` when the "
-            "informing was not postponed or the signal is archived."
-        ),
-        parameters=[SIGNAL_ID],
-        request=InformingUpdateSerializer,
-        responses={200: SignalSerializer, **error_responses(400, 401, 403, 404, 415, 422, 429)},
-    )
-    def post(self, request, signal_id):
-        signal = self.signal_or_404(signal_id)
-        serializer = InformingUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        updated = api_signal_informing_update(
-            signal=signal, informing=serializer.validated_data, request=request._request
-        )
-        return Response(SignalSerializer(updated).data)

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "match_handover_declined": _("Overdracht matchregie afgewezen"),
     "match_follow_up_recorded": _("Opvolging match vastgelegd"),
     "federation_partner_received": _("Contactgegevens ontvangen van een match in een andere verwijsindex"),
+    "federation_rights_inquiry_sent": _("Signalen in andere verwijsindexen opgevraagd voor een verzoek"),
+    "federation_rights_inquiry_answered": _("Signaal getoond aan een verzoek in een andere verwijsindex"),
     "move_notice_created": _("Verhuizing naar andere regio gemeld"),
     "move_notice_handled": _("Melding verhuizing afgehandeld"),
     "notification_sent": _("E-mail verstuurd"),

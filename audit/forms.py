@@ -1,13 +1,14 @@
-"""The logbook search form. The BSN box is separate: it is posted, turned into a pseudonym and never shown again."""
+"""The logbook search form. The BSN box is separate: it is posted, turned into a pseudonym and never shown again.
+
+Whether the typed value is a BSN is checked with the look-up limit (audit.hooks.bsn_search_check).
+"""
 
 import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from persons.bsn import bsn_normalise
-from persons.exceptions import BsnInvalid
-from verwijsindex.dates import DutchDateField
+from core.dates import DutchDateField
 
 from .actions import action_label
 
@@ -53,9 +54,3 @@ class LogbookBsnForm(forms.Form):
         help_text=_("Het BSN wordt omgezet in een pseudoniem en niet bewaard of getoond."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "class": "utrecht-textbox"}),
     )
-
-    def clean_bsn(self):
-        try:
-            return bsn_normalise(self.cleaned_data["bsn"])
-        except BsnInvalid as exc:
-            raise forms.ValidationError(str(exc.message)) from None

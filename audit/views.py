@@ -9,12 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.roles import Role, role_required
-from persons.bsn import bsn_pseudonym
-from persons.exceptions import PersonLookupError
-from persons.guards import lookup_rate_check
 
 from .events import logbook_searched_by_bsn
 from .forms import LogbookBsnForm, LogbookFilterForm
+from .hooks import bsn_search_check
 from .selectors import logbook_actions_for_region, logbook_for_region
 
 PAGE_SIZE = 50
@@ -35,18 +33,16 @@ def logbook(request):
     if request.method == "POST":
         bound = LogbookBsnForm(request.POST)
         if bound.is_valid():
-            pseudonym = bsn_pseudonym(bound.cleaned_data["bsn"])
-            try:
-                # a search by BSN tells whether the youth appears here: limited like every look-up
-                lookup_rate_check(
-                    actor=request.user,
-                    request=request,
-                    pseudonym=pseudonym,
-                    limit=settings.RIGHTS_LOOKUP_LIMIT_PER_HOUR,
-                    region=region,
-                )
-            except PersonLookupError as refused:
-                bound.add_error("bsn", str(refused.message))
+            # a search by BSN tells whether the youth appears here: limited like every look-up
+            pseudonym, refusal = bsn_search_check(
+                bsn=bound.cleaned_data["bsn"],
+                actor=request.user,
+                request=request,
+                region=region,
+                limit=settings.RIGHTS_LOOKUP_LIMIT_PER_HOUR,
+            )
+            if refusal:
+                bound.add_error("bsn", refusal)
             else:
                 request.session[SESSION_PSEUDONYM] = pseudonym
                 logbook_searched_by_bsn(youth_pseudonym=pseudonym)

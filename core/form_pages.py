@@ -59,7 +59,7 @@ def form_action(
     form,
     *,
     action: Callable[[dict], Any],
-    done: str | Callable[[Any], str],
+    done: str | Callable[[Any], str] | None,
     then: str | Callable[[Any], HttpResponse],
     template: str,
     context: dict | Callable[[], dict],
@@ -67,13 +67,15 @@ def form_action(
 ) -> HttpResponse:
     """The page of a form that performs one service call: the shape "form, act, message, redirect" in one call.
 
-    On a valid POST: `action(form.cleaned_data)`, then the success message `done` and a redirect to `then` (a URL
-    name, or a function of the action's result for either). A refusal shows on the form, as in `form_page`.
+    On a valid POST: `action(form.cleaned_data)`, then the success message `done` (None: a step of a flow that
+    says nothing) and a redirect to `then` (a URL name, or a function of the action's result for either). A
+    refusal shows on the form, as in `form_page`.
     """
 
     def act() -> HttpResponse:
         result = action(form.cleaned_data)
-        messages.success(request, done(result) if callable(done) else done)
+        if done is not None:
+            messages.success(request, done(result) if callable(done) else done)
         return then(result) if callable(then) else redirect(then)
 
     return form_page(request, form, act=act, template=template, context=context, refusals=refusals)

@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -421,6 +421,19 @@ def hub_status() -> dict:
         "signals_archived": HubSignal.objects.filter(state=SignalState.ARCHIVED).count(),
         "national_matches": HubSignal.objects.exclude(national_match=None).values("national_match").distinct().count(),
         "key_id": current_key_id() if settings.FEDERATION_OPRF_KEYS else "",
+        **_key_rotation_status(),
+    }
+
+
+def _key_rotation_status() -> dict:
+    """Key rotation: how many registered signals are still under an older key id (0: the old keys can go)."""
+    current = current_key_id() if settings.FEDERATION_OPRF_KEYS else ""
+    per_key = {
+        row["key_id"]: row["n"] for row in HubSignal.objects.order_by().values("key_id").annotate(n=models.Count("id"))
+    }
+    return {
+        "signals_on_older_keys": sum(n for key_id, n in per_key.items() if key_id != current),
+        "signals_per_key": dict(sorted(per_key.items())),
     }
 
 

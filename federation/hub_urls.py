@@ -14,5 +14,7 @@ urlpatterns = [
     path("federation/v1/notices/", hub_views.notices, name="notices"),
     path("federation/v1/exchange/", hub_views.exchange, name="exchange"),
     path("federation/v1/matches/coordinator/", hub_views.coordinator_decide, name="coordinator_decide"),
+    path("federation/v1/rights/register/", hub_views.rights_request_register, name="rights_register"),
+    path("federation/v1/rights/inquire/", hub_views.rights_inquire, name="rights_inquire"),
     path("status/", hub_views.status, name="status"),
 ]

@@ -5,7 +5,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import hub, trust
+from . import hub, hub_rights, trust
 from .protocol import federation_endpoint
 
 
@@ -48,6 +48,17 @@ def exchange(peer, data):
 @federation_endpoint(_trusted_deployment)
 def coordinator_decide(peer, data):
     return hub.coordinator_decide(deployment=peer.deployment, data=data)
+
+
+@federation_endpoint(_trusted_deployment)
+def rights_request_register(peer, data):
+    return hub_rights.rights_request_register(deployment=peer.deployment, data=data)
+
+
+# the answer holds other deployments' organisations and dates: relayed, never kept (a repeat is relayed again)
+@federation_endpoint(_trusted_deployment, remember_answer=False)
+def rights_inquire(peer, data):
+    return hub_rights.rights_inquiry_relay(deployment=peer.deployment, data=data, peers=trust.trust_list())
 
 
 @login_not_required

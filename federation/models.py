@@ -98,6 +98,27 @@ class HubNotice(models.Model):
         return f"{self.event} for {self.deployment}/{self.reference}"
 
 
+class HubRightsRequest(models.Model):
+    """A citizen's request a deployment registered at the hub before it may ask about other deployments' signals.
+
+    The hub relays an inquiry only for a registered request, for one youth (the digest of its national key, bound at
+    the first inquiry), a few times; registrations are limited per deployment and day (docs/federation.md)."""
+
+    deployment = models.CharField(max_length=64)
+    # opaque, chosen by the deployment (a keyed digest of its request's id): says nothing about the citizen
+    reference = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16)
+    key_digest = models.CharField(max_length=64, blank=True)
+    inquiries = models.PositiveSmallIntegerField(default=0)
+    registered_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deployment", "reference"], name="hub_rights_request_once")]
+
+    def __str__(self):
+        return f"{self.deployment}/{self.reference}"
+
+
 def national_reference(pk: int | None) -> str:
     return f"L-{pk:06d}" if pk else ""
 
@@ -157,6 +178,8 @@ class FederatedSignal(models.Model):
     signal_id = models.BigIntegerField(unique=True)
     reference = models.CharField(max_length=64, unique=True)
     national_match = models.CharField(max_length=16, blank=True)
+    # the hub key id its keys were last registered under (key rotation: federation_rekey)
+    key_id = models.CharField(max_length=16, blank=True)
     # the national match's coordinator as the hub decided it: (deployment, reference)
     coordinator_deployment = models.CharField(max_length=64, blank=True)
     coordinator_reference = models.CharField(max_length=64, blank=True)
@@ -225,3 +248,26 @@ class RemoteParticipant(models.Model):
 
     def __str__(self):
         return f"{self.deployment}/{self.reference} for signal {self.signal_id}"
+
+
+class RemoteSignalListing(models.Model):
+    """For a citizen's request: a signal another deployment holds on the youth, as that deployment answered an
+    inquiry relayed by the hub (what the local overview shows of a local signal)."""
+
+    # the rights request's id; no foreign key (the hub's schema needs no other app)
+    rights_request_id = models.BigIntegerField(db_index=True)
+    deployment = models.CharField(max_length=64)
+    region_name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, blank=True)
+    placed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=16, choices=SignalState.choices)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["placed_on", "id"]
+
+    def __str__(self):
+        return f"{self.deployment}: {self.organisation} ({self.state})"

@@ -55,6 +55,11 @@ def _hub_call(path: str, data: dict, idempotency_key: str) -> dict:
     )
 
 
+def hub_call(path: str, data: dict, idempotency_key: str) -> dict:
+    """A signed call to the hub, for the federation's other regional modules (rights requests, key rotation)."""
+    return _hub_call(path, data, idempotency_key)
+
+
 # --- national keys --------------------------------------------------------------------------------------------
 
 
@@ -171,6 +176,8 @@ def _send(message: OutboxMessage) -> None:
             },
             key,
         )
+        # the key id it is now registered under (key rotation: federation/rekey.py)
+        FederatedSignal.objects.filter(pk=federated.pk).update(key_id=message.body["key_id"])
         if signal.status == SignalStatus.ACTIVE:
             for partner in answer.get("partners", []):
                 _enqueue(

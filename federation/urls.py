@@ -8,5 +8,6 @@ app_name = "federation"
 
 urlpatterns = [
     path("v1/exchange/", views.exchange, name="exchange"),
+    path("v1/rights/inquiry/", views.rights_inquiry, name="rights_inquiry"),
     path("signalen/<int:signal_id>/landelijke-match/", views.national_match, name="national_match"),
 ]

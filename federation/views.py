@@ -10,7 +10,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
 
-from . import regional, selectors, trust
+from . import regional, rights, selectors, trust
 from .protocol import federation_endpoint
 
 
@@ -25,6 +25,12 @@ def _the_hub(request) -> trust.Peer:
 @federation_endpoint(_the_hub)
 def exchange(peer, data):
     return regional.exchange_receive(data=data)
+
+
+# the answer names organisations and professionals of our signals: not kept for idempotency (answered again)
+@federation_endpoint(_the_hub, remember_answer=False)
+def rights_inquiry(peer, data):
+    return rights.rights_inquiry_answer(data=data)
 
 
 @role_required(Role.PROFESSIONAL)

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DutchDateField
 from regions.forms import NldsFormMixin
-from verwijsindex.dates import DutchDateField
 
 from .coordination import follow_up_date_error
 

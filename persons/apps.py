@@ -9,10 +9,14 @@ class PersonsConfig(AppConfig):
     verbose_name = _("Personen")
 
     def ready(self):
+        from audit.hooks import bsn_search_checked
+
+        from .guards import logbook_search_check
         from .pseudonyms import register_pseudonym_column
         from .redaction import install_log_record_redaction
 
         install_log_record_redaction()
+        bsn_search_checked.register(logbook_search_check)
 
         youth = self.get_model("Youth")
         register_pseudonym_column(youth, "pseudonym", "bsn")

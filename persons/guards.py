@@ -17,6 +17,7 @@ from audit import events as audit_events
 from audit.models import LogEntry
 from core.notices import process_managers_notify
 
+from .bsn import bsn_normalise, bsn_pseudonym
 from .exceptions import PersonLookupError
 
 LOOKUP_ACTION = "brp_lookup"
@@ -228,3 +229,16 @@ def alert_once(*, actor, request, region, action: str, since, pseudonym: str = "
         },
         dedupe_key=f"bsn-enumeration:{entry.pk}",
     )
+
+
+def logbook_search_check(*, bsn: str, actor, request, region, limit: int) -> tuple[str, str]:
+    """The answer to audit.hooks.bsn_search_checked: the pseudonym to search the logbook by, or the refusal.
+
+    A search by BSN tells whether the youth appears in the logbook: limited like every look-up.
+    """
+    try:
+        pseudonym = bsn_pseudonym(bsn_normalise(bsn))
+        lookup_rate_check(actor=actor, request=request, pseudonym=pseudonym, limit=limit, region=region)
+    except PersonLookupError as refused:
+        return "", str(refused.message)
+    return pseudonym, ""

@@ -41,11 +41,20 @@ class Youth(models.Model):
     # set only on the row of an unborn child (docs/adr/0030-unborn-children.md): the mother's BSN pseudonym. Such
     # a row has no BSN of its own: `bsn_encrypted` holds the mother's (to look her and her children up in the BRP),
     # names and address are hers, `birth_date` is the expected date and `pseudonym` a random value.
-    unborn_mother_pseudonym = models.CharField(max_length=64, blank=True, db_index=True)
+    unborn_mother_pseudonym = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("jeugdige")
         verbose_name_plural = _("jeugdigen")
+        indexes = [
+            # only the few unborn children's rows: with nearly every value empty, the planner judged an index over
+            # the whole column useless for "= the mother's pseudonym" and read every youth (benchmarks/README.md)
+            models.Index(
+                fields=["unborn_mother_pseudonym"],
+                condition=~models.Q(unborn_mother_pseudonym=""),
+                name="youth_unborn_mother",
+            ),
+        ]
 
     def __str__(self):
         return f"Youth #{self.pk}"

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from verwijsindex.dates import DutchDateField
+from core.dates import DutchDateField
 
 from . import legal
 from .models import InstitutionalAddress, Municipality, Organisation, Region, Sector, Subtype

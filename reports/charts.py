@@ -10,7 +10,7 @@ VALUE_WIDTH = 60
 BAR_HEIGHT = 14
 BAR_GAP = 3
 ROW_GAP = 10
-PATTERNS = ("solid", "stripes", "dots")
+PATTERNS = ("solid", "stripes", "dots", "open", "grid")  # told apart without colour, up to five series
 
 
 @dataclass

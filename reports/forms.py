@@ -6,37 +6,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DutchMonthField
 from regions.forms import NldsFormMixin
 
 MAX_MONTHS = 60
 
 
-class MonthInput(forms.TextInput):
-    input_type = "month"
-
-
-class MonthField(forms.CharField):
-    widget = MonthInput
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
-            raise ValidationError(_("Vul een maand in als jjjj-mm, bijvoorbeeld 2026-01.")) from None
-
-
 class PeriodForm(NldsFormMixin, forms.Form):
     """The months of the figures; what is left open is filled in from the last twelve months."""
 
-    first = MonthField(label=_("Van maand"), required=False)
-    last = MonthField(label=_("Tot en met maand"), required=False)
+    first = DutchMonthField(label=_("Van maand"), required=False)
+    last = DutchMonthField(label=_("Tot en met maand"), required=False)
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         first, last = default_period(today)
-        kwargs.setdefault("initial", {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"})
+        kwargs.setdefault("initial", {"first": first, "last": last})
         super().__init__(*args, **kwargs)
         self.today = today
 

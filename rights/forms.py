@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DutchDateField
 from persons.bsn import bsn_normalise
 from persons.exceptions import BsnInvalid
-from verwijsindex.dates import DutchDateField
 
 from .models import AdviceChoice, AnswerMethod, IdentityCheckMethod, RequesterCapacity, RequestKind
 

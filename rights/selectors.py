@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership, Role
 from audit.models import LogEntry
 from audit.selectors import logbook_for_youth
+from federation.models import RemoteSignalListing
+from federation.regional import linked
 from persons.guards import ALERT_ACTION, REFUSED_ACTION, RIGHTS_LOOKUP_ACTION
 from persons.models import Youth
 from signals.models import Signal
@@ -101,7 +103,22 @@ def youth_overview(*, rights_request: RightsRequest) -> dict:
         .select_related("registered_by", "municipality")
         .order_by("registered_at", "pk")
     )
-    return {"youth": youth, "signals": signals, "entries": entries, "requests": requests}
+    return {
+        "youth": youth,
+        "signals": signals,
+        "entries": entries,
+        "requests": requests,
+        **remote_signals_of_request(rights_request=rights_request),
+    }
+
+
+def remote_signals_of_request(*, rights_request: RightsRequest) -> dict:
+    """What other deployments answered, through the hub, about their signals on the youth (docs/federation.md)."""
+    rows = list(RemoteSignalListing.objects.filter(rights_request_id=rights_request.pk))
+    fetched = LogEntry.objects.filter(
+        action="federation_rights_inquiry_sent", details__rights_request=rights_request.pk
+    ).exists()
+    return {"federation_linked": linked(), "remote_signals": rows, "remote_fetched": fetched}
 
 
 # a staff member's week is an outlier above this many look-ups, or above this many times the region's median week

@@ -19,7 +19,7 @@ from persons.exceptions import PersonLookupError
 from persons.guards import lookup_rate_check
 from regions.services import process_managers_notify
 from signals.models import EndReason, Signal
-from signals.services import signal_end
+from signals.services import signal_end, signals_locked
 
 from .models import (
     DECIDED_KINDS,
@@ -327,11 +327,8 @@ def rights_request_decide(
             end_reason = (
                 EndReason.CORRECTION if rights_request.kind == RequestKind.CORRECTION else EndReason.OBJECTION_UPHELD
             )
-            signals = (
-                Signal.objects.select_for_update(no_key=True, of=("self",))
-                .select_related("professional", "organisation")
-                .filter(pk__in=rights_request.signal_ids, youth__pseudonym=rights_request.youth_pseudonym)
-                .order_by("pk")
+            signals = signals_locked(
+                Signal.objects.filter(pk__in=rights_request.signal_ids, youth__pseudonym=rights_request.youth_pseudonym)
             )
             for signal in signals:
                 told.append((signal.professional, signal.reference, signal.pk))
@@ -371,74 +368,85 @@ def rights_request_decide(
 def rights_overdue_remind(*, as_of: datetime.date) -> tuple[int, int]:
     """Remind once about each open request past its deadline (process managers + the staff member who
     registered it) and each open advice task past its due date (the professional). Safe to run again."""
-    requests_reminded = 0
     overdue_requests = (
         RightsRequest.objects.filter(deadline__lt=as_of, overdue_reminded_on__isnull=True)
         .exclude(status__in=[RequestStatus.COMPLETED, RequestStatus.UPHELD, RequestStatus.REJECTED])
         .select_related("region", "registered_by")
     )
-    for rights_request in overdue_requests:
-        with transaction.atomic():
-            locked = (
-                RightsRequest.objects.select_for_update(skip_locked=True)
-                .filter(pk=rights_request.pk, overdue_reminded_on__isnull=True)
-                .first()
-            )
-            if locked is None:
-                continue
-            region = rights_request.region
-            process_managers_notify(
-                region=region,
-                also=[rights_request.registered_by],
-                kind="rights_request_overdue",
-                subject=_("Verwijsindex: verzoek %(reference)s is over de termijn")
-                % {"reference": rights_request.reference},
-                template="rights/email/request_overdue",
-                context={
-                    "request_reference": rights_request.reference,
-                    "kind": rights_request.get_kind_display(),
-                    "deadline": rights_request.deadline.isoformat(),
-                },
-                path=reverse("rights:request_detail", args=[rights_request.pk]),
-                dedupe_key=f"rights-request-overdue:{rights_request.pk}",
-            )
-            locked.overdue_reminded_on = as_of
-            locked.save(update_fields=["overdue_reminded_on"])
-            audit_events.rights_request_overdue_reminded(region_id=region.pk, rights_request=locked.pk)
-            requests_reminded += 1
-
-    tasks_reminded = 0
     overdue_tasks = AdviceTask.objects.filter(
         due_on__lt=as_of,
         given_at__isnull=True,
         reminded_on__isnull=True,
         request__status=RequestStatus.ADVICE_REQUESTED,
     ).select_related("request__region", "professional")
-    for task in overdue_tasks:
+    requests_reminded = _remind_once_each(
+        overdue_requests,
+        reminded_on="overdue_reminded_on",
+        as_of=as_of,
+        remind=_request_overdue_remind,
+        logged=lambda rights_request: audit_events.rights_request_overdue_reminded(
+            region_id=rights_request.region_id, rights_request=rights_request.pk
+        ),
+    )
+    tasks_reminded = _remind_once_each(
+        overdue_tasks, reminded_on="reminded_on", as_of=as_of, remind=_task_overdue_remind
+    )
+    return requests_reminded, tasks_reminded
+
+
+def _remind_once_each(due, *, reminded_on: str, as_of: datetime.date, remind, logged=None) -> int:
+    """Remind about each row of `due` that is still unreminded when locked (one that another run holds is left
+    to it), note the day in `reminded_on`, then log it; each in its own transaction. Returns how many."""
+    reminded = 0
+    for row in due:
         with transaction.atomic():
             locked = (
-                AdviceTask.objects.select_for_update(skip_locked=True)
-                .filter(pk=task.pk, reminded_on__isnull=True)
+                type(row)
+                .objects.select_for_update(skip_locked=True)
+                .filter(pk=row.pk, **{f"{reminded_on}__isnull": True})
                 .first()
             )
             if locked is None:
                 continue
-            _notify(
-                recipient=task.professional,
-                region=task.request.region,
-                kind="rights_advice_overdue",
-                subject=_("Verwijsindex: herinnering, uw advies over signaal %(reference)s")
-                % {"reference": task.signal_reference},
-                template="rights/email/advice_overdue",
-                context={
-                    "signal_reference": task.signal_reference,
-                    "request_reference": task.request.reference,
-                    "due_on": task.due_on.isoformat(),
-                },
-                dedupe_key=f"rights-advice-overdue:{task.pk}",
-                path=reverse("rights:advice_detail", args=[task.pk]),
-            )
-            locked.reminded_on = as_of
-            locked.save(update_fields=["reminded_on"])
-            tasks_reminded += 1
-    return requests_reminded, tasks_reminded
+            remind(row)
+            setattr(locked, reminded_on, as_of)
+            locked.save(update_fields=[reminded_on])
+            if logged is not None:
+                logged(row)
+            reminded += 1
+    return reminded
+
+
+def _request_overdue_remind(rights_request: RightsRequest) -> None:
+    process_managers_notify(
+        region=rights_request.region,
+        also=[rights_request.registered_by],
+        kind="rights_request_overdue",
+        subject=_("Verwijsindex: verzoek %(reference)s is over de termijn") % {"reference": rights_request.reference},
+        template="rights/email/request_overdue",
+        context={
+            "request_reference": rights_request.reference,
+            "kind": rights_request.get_kind_display(),
+            "deadline": rights_request.deadline.isoformat(),
+        },
+        path=reverse("rights:request_detail", args=[rights_request.pk]),
+        dedupe_key=f"rights-request-overdue:{rights_request.pk}",
+    )
+
+
+def _task_overdue_remind(task: AdviceTask) -> None:
+    _notify(
+        recipient=task.professional,
+        region=task.request.region,
+        kind="rights_advice_overdue",
+        subject=_("Verwijsindex: herinnering, uw advies over signaal %(reference)s")
+        % {"reference": task.signal_reference},
+        template="rights/email/advice_overdue",
+        context={
+            "signal_reference": task.signal_reference,
+            "request_reference": task.request.reference,
+            "due_on": task.due_on.isoformat(),
+        },
+        dedupe_key=f"rights-advice-overdue:{task.pk}",
+        path=reverse("rights:advice_detail", args=[task.pk]),
+    )

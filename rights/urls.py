@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path("<int:pk>/overzicht/", views.request_overview, name="request_overview"),
     path("<int:pk>/kopie.pdf", views.request_pdf, name="request_pdf"),
+    path("<int:pk>/andere-verwijsindexen/", views.request_remote_signals, name="request_remote_signals"),
     path("<int:pk>/afhandelen/", views.request_complete, name="request_complete"),
     path("<int:pk>/advies-vragen/", views.request_advice, name="request_advice"),
     path("<int:pk>/besluit/", views.request_decide, name="request_decide"),

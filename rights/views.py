@@ -130,6 +130,7 @@ def request_detail(request, pk):
     context["steps"] = request_steps(rights_request=rights_request, advice_tasks=context["advice_tasks"])
     context["next_actor"] = next_actor(context["steps"])
     context["may_answer"] = is_staff and _may_answer(rights_request)
+    context.update(selectors.remote_signals_of_request(rights_request=rights_request))
     if (
         rights_request.kind in DECIDED_KINDS
         and rights_request.status == RequestStatus.RECEIVED
@@ -176,6 +177,34 @@ def request_pdf(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verwijsindex-{rights_request.reference}.pdf"'
     return response
+
+
+@require_POST
+@role_required(Role.MUNICIPAL_STAFF)
+def request_remote_signals(request, pk):
+    """Ask the other deployments, through the national hub, which signals they hold on the youth (logged here, at
+    the hub and there); only for an open request whose requester may exercise the right."""
+    from federation.rights import IncompleteAnswer, remote_signals_fetch
+
+    rights_request = _staff_request(request, pk)
+    if rights_request.authority == Authority.NOT_ALLOWED:
+        messages.error(request, _("Deze verzoeker mag dit recht niet uitoefenen; er wordt niets opgevraagd."))
+        return redirect("rights:request_detail", pk=pk)
+    try:
+        rows = remote_signals_fetch(rights_request=rights_request, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except IncompleteAnswer as incomplete:
+        messages.warning(
+            request,
+            _("Niet alle verwijsindexen met signalen op deze jeugdige antwoordden (%(which)s); vraag later opnieuw.")
+            % {"which": ", ".join(incomplete.unavailable)},
+        )
+    else:
+        messages.success(
+            request, _("%(count)s signaal/signalen in andere verwijsindexen gevonden.") % {"count": len(rows)}
+        )
+    return redirect("rights:request_detail", pk=pk)
 
 
 def _may_answer(rights_request) -> bool:

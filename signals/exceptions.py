@@ -65,6 +65,7 @@ class TransferRefused(SignalRefused):
 
 class BirthDateMismatch(SignalRefused):
     code = "birth_date_mismatch"
+    field = "birth_date"  # a form shows the refusal next to this field (core.form_pages.refusal_show)
     message = _("De geboortedatum past niet bij dit burgerservicenummer. Controleer beide gegevens.")
 
 

@@ -2,10 +2,14 @@
 
 import datetime
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from persons.models import Youth
 from regions.legal import MAX_AGE
 from regions.parameters import Periods, legal_periods
+
+from .exceptions import ExpectedBirthDateRefused, UnbornNotAllowed
 
 __all__ = ["MAX_AGE", "Periods"]  # MAX_AGE: the legal maximum age; a signal follows its region's (periods.py)
 
@@ -91,3 +95,37 @@ def parties_to_inform(age: int) -> tuple[str, ...]:
     if age < 16:
         return (Party.YOUTH, Party.PARENTS)
     return (Party.YOUTH,)
+
+
+# the expected date may lie a little in the past (a birth not yet registered) and at most ~10 months ahead
+EXPECTED_AT_MOST_PAST = datetime.timedelta(weeks=4)
+EXPECTED_AT_MOST_AHEAD = datetime.timedelta(weeks=44)
+
+
+def unborn_allowed_check(*, organisation) -> None:
+    if not organisation.region.unborn_signals_allowed:
+        raise UnbornNotAllowed()
+
+
+def expected_birth_date_check(expected: datetime.date | None, *, today: datetime.date) -> None:
+    if expected is None:
+        raise ExpectedBirthDateRefused()
+    if expected < today - EXPECTED_AT_MOST_PAST:
+        raise ExpectedBirthDateRefused(
+            gettext(
+                "De verwachte geboortedatum ligt meer dan 4 weken in het verleden. Is het kind geboren, geef dan een "
+                "signaal af op het kind zelf."
+            )
+        )
+    if expected > today + EXPECTED_AT_MOST_AHEAD:
+        raise ExpectedBirthDateRefused(
+            gettext("De verwachte geboortedatum ligt te ver in de toekomst: hoogstens ongeveer 10 maanden na vandaag.")
+        )
+
+
+def unborn_place_check(*, organisation, youth: Youth, expected_birth_date, today: datetime.date) -> None:
+    """The refusals of placing that belong to an unborn child (called by services.signal_place_check)."""
+    if not youth.is_unborn:
+        return
+    unborn_allowed_check(organisation=organisation)
+    expected_birth_date_check(expected_birth_date, today=today)

@@ -41,9 +41,8 @@ from .logbook import log_events
 from .models import ARCHIVING_REASONS, Cover, EndReason, InformingStatus, Signal, SignalStatus
 from .notify import notify
 from .periods import periods_of, planned_dates, signal_archive_until, too_old
-from .rules import Party, age_on, parties_to_inform
+from .rules import Party, age_on, parties_to_inform, unborn_place_check
 from .selectors import archive_for_new_signal, is_coordinator_of, is_professional_of, may_act_on_signal
-from .unborn import unborn_place_check
 
 logger = logging.getLogger(__name__)
 
@@ -228,10 +227,7 @@ def signal_end(*, signal: Signal, reason: str, actor=None, request=None, as_of: 
     today = as_of or timezone.localdate()
     reason = EndReason(reason)
     with transaction.atomic():
-        locked = Signal.objects.select_for_update(no_key=True).filter(pk=signal.pk).first()
-        if locked is None:
-            raise SignalNotActive(_("Dit signaal bestaat niet meer."))
-        locked = Signal.objects.select_related("youth", "organisation__region").get(pk=locked.pk)
+        locked = signal_locked(signal)
         if locked.status != SignalStatus.ACTIVE and reason not in REASONS_FOR_ARCHIVED:
             raise SignalNotActive()
         if reason in ARCHIVING_REASONS:
@@ -371,20 +367,27 @@ def _transfer(signal: Signal, to_professional, actor, request) -> Signal:
     return signal
 
 
-def _locked_signals(queryset):
+def signals_locked(queryset) -> list[Signal]:
+    """These signals locked until the commit (in id order, so two writers never wait on each other crosswise), then
+    read again with their youth, organisation, region and professional. Inside a transaction."""
     ids = list(queryset.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     return list(
         Signal.objects.filter(pk__in=ids).select_related("youth", "organisation__region", "professional").order_by("pk")
     )
 
 
+def signal_locked(signal: Signal) -> Signal:
+    """The signal locked and read again (`signals_locked`); refused when it no longer exists."""
+    locked = signals_locked(Signal.objects.filter(pk=signal.pk))
+    if not locked:
+        raise SignalNotActive(_("Dit signaal bestaat niet meer."))
+    return locked[0]
+
+
 def signal_transfer(*, signal: Signal, to_professional, actor, request=None) -> Signal:
     """Move one signal to a colleague of the same organisation; both professionals are told by e-mail."""
     with transaction.atomic():
-        locked = _locked_signals(Signal.objects.filter(pk=signal.pk))
-        if not locked:
-            raise SignalNotActive(_("Dit signaal bestaat niet meer."))
-        signal = locked[0]
+        signal = signal_locked(signal)
         _check_transfer(signal, to_professional)
         old_professional = signal.professional
         _transfer(signal, to_professional, actor, request)
@@ -406,7 +409,7 @@ def signals_transfer_all(
             signals = signals.filter(organisation=organisation)
         if active_only:
             signals = signals.filter(status=SignalStatus.ACTIVE)
-        locked = _locked_signals(signals)
+        locked = signals_locked(signals)
         for signal in locked:
             _check_transfer(signal, to_professional)
         for signal in locked:
@@ -499,10 +502,7 @@ def contact_details(*, professional, organisation) -> dict:
 
 def _lock_active_for(signal: Signal, actor, today: datetime.date, refusal: type[SignalRefused]) -> Signal:
     """The signal locked, refused unless it is active and the actor is its professional or covers for them today."""
-    locked = Signal.objects.select_for_update(no_key=True, of=("self",)).filter(pk=signal.pk).first()
-    if locked is None:
-        raise SignalNotActive(_("Dit signaal bestaat niet meer."))
-    locked = Signal.objects.select_related("youth", "organisation__region", "professional").get(pk=locked.pk)
+    locked = signal_locked(signal)
     if not may_act_on_signal(user=actor, signal=locked, as_of=today):
         raise NotYourSignal()
     if locked.status != SignalStatus.ACTIVE:

@@ -16,16 +16,21 @@ from audit import events as audit_events
 from persons.models import Youth
 
 from . import hooks
-from .exceptions import ExpectedBirthDateRefused, SignalNotActive, UnbornNotAllowed
+from .exceptions import SignalNotActive
 from .models import EndReason, Signal, SignalStatus
 from .notify import notify, notify_many
+from .rules import expected_birth_date_check, unborn_allowed_check
 from .selectors import may_act_on_signal
+from .services import (
+    signal_place_check,
+    signal_place_check_organisation,
+    signal_url,
+    signals_destroy,
+    youths_destroy_orphaned,
+)
 
 logger = logging.getLogger(__name__)
 
-# the expected date may lie a little in the past (a birth not yet registered) and at most ~10 months ahead
-EXPECTED_AT_MOST_PAST = datetime.timedelta(weeks=4)
-EXPECTED_AT_MOST_AHEAD = datetime.timedelta(weeks=44)
 # a child of the mother born in this window around a signal's expected date is the child of that signal:
 # from 24 weeks of pregnancy (16 weeks before a due date at 40 weeks) to 6 weeks after it
 BORN_EARLIEST_BEFORE = datetime.timedelta(weeks=16)
@@ -34,35 +39,6 @@ BORN_LATEST_AFTER = datetime.timedelta(weeks=6)
 
 # whom the parties "de ouders/gezaghebbenden" are for an unborn child (the informing page says so)
 UNBORN_PARTIES_LABEL = gettext_lazy("de moeder (en de andere ouder als die bekend is)")
-
-
-def unborn_allowed_check(*, organisation) -> None:
-    if not organisation.region.unborn_signals_allowed:
-        raise UnbornNotAllowed()
-
-
-def expected_birth_date_check(expected: datetime.date | None, *, today: datetime.date) -> None:
-    if expected is None:
-        raise ExpectedBirthDateRefused()
-    if expected < today - EXPECTED_AT_MOST_PAST:
-        raise ExpectedBirthDateRefused(
-            _(
-                "De verwachte geboortedatum ligt meer dan 4 weken in het verleden. Is het kind geboren, geef dan een "
-                "signaal af op het kind zelf."
-            )
-        )
-    if expected > today + EXPECTED_AT_MOST_AHEAD:
-        raise ExpectedBirthDateRefused(
-            _("De verwachte geboortedatum ligt te ver in de toekomst: hoogstens ongeveer 10 maanden na vandaag.")
-        )
-
-
-def unborn_place_check(*, organisation, youth: Youth, expected_birth_date, today: datetime.date) -> None:
-    """The refusals of placing that belong to an unborn child (called by services.signal_place_check)."""
-    if not youth.is_unborn:
-        return
-    unborn_allowed_check(organisation=organisation)
-    expected_birth_date_check(expected_birth_date, today=today)
 
 
 def unborn_place_lookup(
@@ -83,8 +59,6 @@ def unborn_place_lookup(
     """
     from persons.services import youth_by_bsn
     from persons.unborn import unborn_of_mother
-
-    from .services import signal_place_check, signal_place_check_organisation
 
     today = timezone.localdate()
     signal_place_check_organisation(professional=professional, organisation=organisation)
@@ -142,7 +116,6 @@ def unborn_births(births) -> None:
             professional_id=signal.professional_id, youth=child, status=SignalStatus.ACTIVE
         ).exists():
             # the professional already signalled the child itself: the unborn signal has done its work
-            from .services import signals_destroy
 
             signals_destroy(signals=[signal], reason=EndReason.UNBORN_NO_BIRTH)
             continue
@@ -169,14 +142,11 @@ def unborn_births(births) -> None:
             signal_id=signal.pk,
         )
     if moved:
-        from .services import youths_destroy_orphaned
-
         # the unborn child's row goes with its last signal (kept while archived or other signals refer to it)
         youths_destroy_orphaned(youth_ids=[births.unborn_youth_id])
 
 
 def _born_notify(signal: Signal, *, born: datetime.date) -> None:
-    from .services import signal_url
 
     notify(
         recipient=signal.professional,
@@ -217,7 +187,6 @@ def signals_unborn_overdue(*, as_of: datetime.date, batch_size: int = 1000) -> i
     count = 0
     with transaction.atomic():
         signals = [signal for signal in due.select_for_update(of=("self",)) if _overdue_since(signal) <= as_of]
-        from .services import signal_url
 
         notify_many(
             [
@@ -255,7 +224,6 @@ def signals_unborn_end(*, as_of: datetime.date, batch_size: int = 1000) -> int:
     """End (destroy) the unborn signals whose professional was asked and that saw no birth `unborn_end_weeks` later.
 
     Destroyed, not archived: there is no child in the BRP whose history it would be (docs/adr/0030)."""
-    from .services import signals_destroy
 
     due = Signal.objects.filter(
         status=SignalStatus.ACTIVE,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit import events as audit_events
-from core.form_pages import form_action, form_data, form_page
+from core.form_pages import form_action, form_data
 from persons.exceptions import PersonLookupError
 from persons.models import Youth
 from regions.selectors import municipality_label
@@ -175,27 +175,19 @@ def place_informing(request):
         return _restart(request)
     age = age_on(youth.birth_date, timezone.localdate())
     form = InformingForm(form_data(request))
-
-    def place():
-        signal = services.signal_place(
+    return form_action(
+        request,
+        form,
+        action=lambda data: services.signal_place(
             professional=request.user,
             organisation=organisation,
             youth=youth,
             informing=form.informing(),
             request=request,
             expected_birth_date=_flow_expected_birth_date(request),
-        )
-        request.session.pop(FLOW, None)
-        # the archive of others is shown once, and that showing is decided (and logged) here, in the POST:
-        # opening the next page (a GET) changes nothing
-        archive = services.signal_archive_show(signal=signal, request=request)
-        request.session[f"{PLACED_ARCHIVE}{signal.pk}"] = [entry.pk for entry in archive]
-        return redirect("signals:placed", signal_id=signal.pk)
-
-    return form_page(
-        request,
-        form,
-        act=place,
+        ),
+        done=None,
+        then=lambda signal: _placed_show(request, signal),
         refusals=(SignalRefused,),
         template="signals/place_informing.html",
         context={
@@ -206,6 +198,15 @@ def place_informing(request):
             "step": 4,
         },
     )
+
+
+def _placed_show(request, signal):
+    """The flow is over; the archive of others is shown once, and that showing is decided (and logged) here, in
+    the POST: opening the next page (a GET) changes nothing."""
+    request.session.pop(FLOW, None)
+    archive = services.signal_archive_show(signal=signal, request=request)
+    request.session[f"{PLACED_ARCHIVE}{signal.pk}"] = [entry.pk for entry in archive]
+    return redirect("signals:placed", signal_id=signal.pk)
 
 
 @role_required(Role.PROFESSIONAL)

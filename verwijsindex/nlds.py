@@ -3,7 +3,7 @@
 Whatever classes a form put on its widget, the control gets the Utrecht class and the `--html-*` modifier
 that styles the native element (without the modifier a radio shows no checked state and a select stays a
 bare browser control), `aria-invalid` and the ids of its help text and error message. Date fields always
-are Dutch text boxes (verwijsindex/dates.py) with a hint saying the format, linked to the control.
+are Dutch text boxes (core/dates.py) with a hint saying the format, linked to the control.
 """
 
 from django import template
@@ -29,6 +29,8 @@ def control_class(field) -> str:
     css = _CONTROL_CLASSES.get(field.widget_type, _TEXTBOX)
     if field.widget_type == "dutchdate":
         css += " vi-date"
+    elif field.widget_type == "dutchmonth":
+        css += " vi-month"
     if field.errors and css.split()[0] in _INVALID:
         css += " " + _INVALID[css.split()[0]]
     return css
@@ -75,13 +77,16 @@ def control(field) -> str:
 
 @register.filter
 def is_date(field) -> bool:
-    """A Dutch date field (dd-mm-jjjj text box), which shows its format above the box."""
-    return field.widget_type == "dutchdate"
+    """A Dutch date or month field (dd-mm-jjjj or mm-jjjj text box), which shows its format above the box."""
+    return field.widget_type in ("dutchdate", "dutchmonth")
 
 
 @register.simple_tag
-def date_hint() -> str:
-    # the example date kept on one line: a narrow screen would break it at a hyphen
+def date_hint(field=None) -> str:
+    # the example kept on one line: a narrow screen would break it at a hyphen
+    if field is not None and field.widget_type == "dutchmonth":
+        example = format_html('<span class="vi-nowrap">{}</span>', "03-2026")
+        return format_html(escape(_("Maand-jaar (mm-jjjj), bijvoorbeeld {example}.")), example=example)
     example = format_html('<span class="vi-nowrap">{}</span>', "15-03-2026")
     return format_html(escape(_("Dag-maand-jaar (dd-mm-jjjj), bijvoorbeeld {example}.")), example=example)
 

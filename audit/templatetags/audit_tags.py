@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from audit.actions import action_label as _action_label
+from audit.hooks import objects_named
 
 register = template.Library()
 
@@ -19,19 +20,14 @@ def entry_sentences(entries) -> dict:
 
     One read per kind of object for the whole page, whatever its length.
     """
-    from accounts.models import User
-    from regions.models import Organisation, Sector, Subtype
-    from regions.selectors import municipality_labels
-
     entries = list(entries)
-    organisation_ids = {_int(e.details.get(key)) for e in entries for key in ("organisation", "organisation_id")}
-    user_ids = {_int(e.details.get(key)) for e in entries for key in ("user_id", "from_user_id", "to_user_id")}
-    organisations = dict(Organisation.objects.filter(pk__in=organisation_ids - {None}).values_list("pk", "name"))
-    users = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("pk", "full_name"))
-    municipalities = municipality_labels(
-        codes=[e.details.get("cbs_code") for e in entries if e.details.get("cbs_code")]
-    )
-    sectors, subtypes = dict(Sector.choices), dict(Subtype.choices)
+    names: dict[str, dict] = {}
+    for answer in objects_named.send(details=[entry.details or {} for entry in entries]):
+        for kind, labels in answer.items():
+            names.setdefault(kind, {}).update(labels)
+    organisations, users = names.get("organisation", {}), names.get("user", {})
+    municipalities = names.get("municipality", {})
+    sectors, subtypes = names.get("sector", {}), names.get("subtype", {})
 
     sentences = {}
     for entry in entries:
@@ -46,7 +42,7 @@ def entry_sentences(entries) -> dict:
             if _int(details.get(key)) in users:
                 objects.append(f"{word} {users[_int(details[key])]}")
         if details.get("cbs_code"):
-            objects.append(_("gemeente %(name)s") % {"name": municipalities[details["cbs_code"]].name})
+            objects.append(_("gemeente %(name)s") % {"name": municipalities.get(details["cbs_code"], "")})
         if details.get("sector"):
             rule = str(sectors.get(details["sector"], ""))
             if details.get("subtype"):

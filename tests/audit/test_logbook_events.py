@@ -22,11 +22,19 @@ def _event_functions():
     ]
 
 
-def test_every_event_function_writes_the_code_of_its_name_which_has_a_label():
+def test_every_event_function_writes_the_code_of_its_name_which_has_a_label(monkeypatch):
+    written = []
+    monkeypatch.setattr(events, "log_event", lambda *, action, **details: written.append(action))
     functions = _event_functions()
     assert len(functions) > 50
     for name, function in functions:
-        assert f'action="{name}"' in inspect.getsource(function), name
+        needed = [
+            parameter.name
+            for parameter in inspect.signature(function).parameters.values()
+            if parameter.default is inspect.Parameter.empty and parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        function(**dict.fromkeys(needed, 1))
+        assert written[-1] == name, name
         assert name in ACTION_LABELS, name
 
 
@@ -57,6 +65,25 @@ def test_an_event_function_writes_its_code_and_details_and_refuses_details_it_do
     assert (stored.action, stored.details) == ("municipality_added", {"cbs_code": "0344"})
     with pytest.raises(TypeError):
         events.municipality_added(cbs_code="0344", bsn="999990019")  # a detail the event does not carry
+    with pytest.raises(TypeError):
+        events.municipality_added(region_id=None)  # a detail the event needs
+
+
+def test_an_act_by_a_covering_colleague_is_written_with_whom_the_act_was_for(monkeypatch):
+    written = []
+    monkeypatch.setattr(events, "log_event", lambda **event: written.append(event))
+    events.match_handover_declined(signal_id=3, match="M-1")
+    events.match_handover_declined(signal_id=3, match="M-1", on_behalf_of_user_id=7, acted_as="cover")
+    assert written == [
+        {"action": "match_handover_declined", "signal_id": 3, "match": "M-1"},
+        {
+            "action": "match_handover_declined",
+            "signal_id": 3,
+            "match": "M-1",
+            "on_behalf_of_user_id": 7,
+            "acted_as": "cover",
+        },
+    ]
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ from audit.actions import ACTION_LABELS, action_label
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 APPS = ("accounts", "api", "audit", "letters", "matching", "notifications", "persons", "regions", "rights", "signals")
-# action="code", "action": "code", and constants such as ALERT_ACTION = "code"
-WRITTEN = re.compile(r"""(?:\baction=|["']action["']:\s*|_ACTION\s*=\s*)["']([a-z_]+)["']""")
+# action="code", "action": "code", an event declared as _event("code", ...), and constants such as ALERT_ACTION = "code"
+WRITTEN = re.compile(r"""(?:\baction=|["']action["']:\s*|_ACTION\s*=\s*|\b_event\()["']([a-z_]+)["']""")
 ARGPARSE_ACTIONS = {"store", "store_true", "store_false", "append", "count"}  # add_argument(action=...)
 
 

@@ -451,6 +451,17 @@ def test_a_process_manager_sees_the_statistics(world, story, visitors):
     # only two signals in this story: counts under 5 are suppressed, never shown as 1 or 2
     assert "< 5" in browser.page.inner_text("main"), browser.page.inner_text("main")[:800]
     browser.screenshot("14-statistics")
+    # a period typed as people write months: this month only, as a month's name, shown back as mm-jjjj
+    from django.utils import timezone
+
+    this_month = timezone.localdate().replace(day=1)
+    names = "januari februari maart april mei juni juli augustus september oktober november december".split()
+    browser.page.get_by_label("Van maand").fill(f"{names[this_month.month - 1]} {this_month.year}")
+    browser.page.get_by_label("Tot en met maand").fill(this_month.strftime("%m-%Y"))
+    browser.click(browser.page.get_by_role("button", name="Toon"))
+    browser.screenshot("14-statistics-period")
+    assert browser.page.get_by_label("Van maand").input_value() == this_month.strftime("%m-%Y")
+    assert "mm-jjjj" in browser.page.inner_text("main")
 
 
 def _today(fmt: str = "%Y-%m-%d") -> str:

@@ -108,8 +108,9 @@ def state() -> dict:
     }
 
 
-def lookup(*, bsn: str, kind: str = "youth") -> dict:
-    """Ask the hub about a key (computed through the OPRF like any key) without registering a signal for it."""
+def lookup(*, bsn: str, kind: str = "youth", attempt: str = "") -> dict:
+    """Ask the hub about a key (computed through the OPRF like any key) without registering a signal for it.
+    `attempt` makes the idempotency keys new (the hub answers a repeated key with its first answer)."""
     import base64
     import uuid
 
@@ -121,14 +122,14 @@ def lookup(*, bsn: str, kind: str = "youth") -> dict:
         answer = regional._hub_call(
             "/federation/v1/oprf/evaluate/",
             {"blinded": [base64.b64encode(blinded).decode()]},
-            f"lookup-oprf-{uuid.uuid4().hex}",
+            f"lookup-oprf{attempt}-{uuid.uuid4().hex}"[:64],
         )
         key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
         found = regional._hub_call(
             "/federation/v1/keys/lookup/",
             {"key_id": answer["key_id"], "key": {"kind": kind, "value": key}},
             # never the BSN in an idempotency key: the hub logs the keys (its database is scanned for BSNs)
-            f"lookup-{uuid.uuid4().hex}",
+            f"lookup{attempt}-{uuid.uuid4().hex}"[:64],
         )
     except protocol.ProtocolError as error:
         return {"status": error.status, "code": error.code}
@@ -186,6 +187,96 @@ COMMANDS = {
     "state": state,
     "lookup": lookup,
 }
+
+
+def rights_inquire(*, bsn: str, kind: str = "inspection") -> dict:
+    """Municipal staff of 's-Gravenhage register a citizen's request and fetch the other deployments' signals."""
+    from django.utils import timezone
+
+    from federation import rights
+    from regions.models import Municipality
+    from rights.services import rights_request_register
+    from tests.accounts.factories import municipal_staff
+
+    municipality = Municipality.objects.get(cbs_code="0518")
+    staff = municipal_staff(municipality)
+    rights_request = rights_request_register(
+        actor=staff,
+        municipality=municipality,
+        kind=kind,
+        bsn=bsn,
+        requester_name="A. Ouder",
+        requester_capacity="parent",
+        identity_checked=True,
+        identity_check_method="id_document",
+        received_on=timezone.localdate(),
+        co_requester_name="B. Ouder",
+    )
+    try:
+        rows = rights.remote_signals_fetch(rights_request=rights_request, actor=staff)
+        unavailable = []
+    except rights.IncompleteAnswer as incomplete:
+        rows, unavailable = incomplete.rows, incomplete.unavailable
+    return {
+        "request": rights_request.pk,
+        "reference": rights.rights_reference(rights_request.pk),
+        "unavailable": unavailable,
+        "signals": [[r.deployment, r.region_name, r.organisation, r.contact_name, r.state] for r in rows],
+    }
+
+
+def rights_unregistered(*, bsn: str) -> dict:
+    """Ask the hub about a youth's signals for a request it was never told of (what a searching deployment would)."""
+    import secrets
+
+    from federation import protocol, regional, rights
+
+    try:
+        key_id, key = rights.youth_key(bsn, idempotency_key=f"search-oprf-{secrets.token_hex(8)}")
+        regional.hub_call(
+            "/federation/v1/rights/inquire/",
+            {"reference": secrets.token_hex(16), "key_id": key_id, "key": {"kind": "youth", "value": key}},
+            f"search-{secrets.token_hex(8)}",
+        )
+    except protocol.ProtocolError as error:
+        return {"status": error.status, "code": error.code}
+    return {"status": 200}
+
+
+def logbook(*, action: str) -> list:
+    from audit.models import LogEntry
+
+    return [
+        {"signal": e.signal_id, "youth": e.youth_pseudonym, "details": e.details}
+        for e in LogEntry.objects.filter(action=action).order_by("id")
+    ]
+
+
+def turn_23(*, bsn: str) -> dict:
+    """The life cycle run on the day this youth turns 23 (a chosen day, not today): its signals are destroyed, and
+    those of any youth born before it."""
+    from persons.bsn import bsn_pseudonym
+    from persons.models import Youth
+    from signals.lifecycle import signals_destroy_turned_23
+    from signals.models import Signal
+    from signals.rules import turns_23_on
+
+    youth = Youth.objects.get(pseudonym=bsn_pseudonym(bsn))
+    as_of = turns_23_on(youth.birth_date)
+    before = set(Signal.objects.values_list("professional__full_name", flat=True))
+    destroyed = signals_destroy_turned_23(as_of=as_of)
+    after = set(Signal.objects.values_list("professional__full_name", flat=True))
+    return {"as_of": as_of.isoformat(), "destroyed": destroyed, "professionals": sorted(before - after)}
+
+
+COMMANDS.update(
+    {
+        "rights_inquire": rights_inquire,
+        "rights_unregistered": rights_unregistered,
+        "logbook": logbook,
+        "turn_23": turn_23,
+    }
+)
 
 if __name__ == "__main__":
     # argv[1]: a JSON list of [command, {arguments}]; one process for the lot (Django starts once)

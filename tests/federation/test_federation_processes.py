@@ -3,8 +3,9 @@ database, speaking the protocol over mutual TLS.
 
 The module's fixture starts the three and signals the BRP test family of mother 999999126 in both deployments
 (children 999970021 and 999970045 in deployment A, 999970033 and 999999151 in B); the tests then check what each
-party holds. The last three tests stop the hub, end signals and change the trust list: they run last, in file
-order.
+party holds. The tests after the first three stop the hub, end signals and change the trust list: they run in file
+order, and each later one starts from what the earlier ones left (those of issue #22's items 2, 5 and 6 first put
+both deployments back on the trust list).
 """
 
 import base64
@@ -124,7 +125,9 @@ def federation(tmp_path_factory):
     pki = Pki(tmp)
     certs = {name: pki.issue(name) for name in ("hub", "region-a", "region-b", "operator")}
     ports = {name: _free_port() for name in ("hub", "region-a", "region-b")}
-    databases = {"hub": "vi_hub_fed_hub", "region-a": "vi_hub_fed_a", "region-b": "vi_hub_fed_b"}
+    # named after the suite's own database, so that two checkouts on one server do not drop each other's
+    own = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") or "verwijsindex"
+    databases = {"hub": f"{own}_fed_hub", "region-a": f"{own}_fed_a", "region-b": f"{own}_fed_b"}
     with _admin_connection() as admin:
         for name in databases.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -465,3 +468,125 @@ def test_the_hub_learnt_no_kind_of_organisation_nor_name_from_the_decisions(fede
     content = "\n".join(text)
     for word in ("fleur", "fransen", "school", "education", "youth_care", "jeugdteam"):
         assert word not in content
+
+
+# --- issue #22, items 2, 5 and 6 (branch fedrights): rights requests, destruction at 23, key rotation --------------
+# These run after the trust-list test above: each first puts both deployments back on the trust list.
+
+
+def _trust_both(federation) -> None:
+    _write_trust(federation["trust_file"], federation["deployments"], {"operator": federation["operator"]["pem"]})
+
+
+def _status_page(federation) -> str:
+    import requests
+
+    operator = federation["operator"]
+    response = requests.get(
+        f"https://127.0.0.1:{federation['hub'].port}/status/",
+        cert=(str(operator["cert"]), str(operator["key"])),
+        verify=str(federation["ca"]),
+        timeout=10,
+    )
+    assert response.status_code == 200
+    return response.text
+
+
+def _signals_on_older_keys(federation) -> int:
+    return int(re.search(r'id="signals-on-older-keys">(\d+)<', _status_page(federation)).group(1))
+
+
+def test_a_rights_request_lists_the_other_deployments_signals_through_the_hub_logged_at_both_ends(federation):
+    _trust_both(federation)
+    a, b = federation["a"], federation["b"]
+    # Carla's signal in B is on 999970033; A holds nothing on that youth
+    answer, sent = a.steps(
+        ["rights_inquire", {"bsn": "999970033"}], ["logbook", {"action": "federation_rights_inquiry_sent"}]
+    )
+    assert answer["unavailable"] == []
+    assert answer["signals"] == [["region-b", "Verwijsindex b", "Jeugdteam b", "Carla Claassen", "active"]]
+    assert sent[-1]["details"]["rights_request"] == answer["request"] and sent[-1]["details"]["signals"] == 1
+    # B logged, in the youth's logbook there, which deployment asked for which request (its reference at the hub)
+    [answered] = b.run("logbook", action="federation_rights_inquiry_answered")
+    assert answered["details"]["from_deployment"] == "region-a"
+    assert answered["details"]["request_reference"] == answer["reference"]
+    # the hub logged the registered request and the relayed inquiry, and kept no organisation or name
+    assert _hub_rows(federation, "SELECT deployment, reference, inquiries FROM federation_hubrightsrequest") == [
+        ("region-a", answer["reference"], 1)
+    ]
+    assert _hub_rows(
+        federation, "SELECT count(*) FROM federation_federationcall WHERE path LIKE '%rights/inquire%' AND status = 200"
+    ) == [(1,)]
+    assert _hub_rows(
+        federation, "SELECT count(*) FROM federation_idempotentcall WHERE answer::text LIKE '%Carla%'"
+    ) == [(0,)]
+    # not a way to search: without a request registered at the hub, the same question is refused
+    assert a.run("rights_unregistered", bsn="999970033") == {"status": 403, "code": "rights_request_not_registered"}
+    assert len(b.run("logbook", action="federation_rights_inquiry_answered")) == 1
+
+
+def test_destruction_at_23_in_one_deployment_is_withdrawn_at_the_hub_and_the_other_forgets_it(federation):
+    _trust_both(federation)
+    a, b = federation["a"], federation["b"]
+    a.run("send")
+    before = {name for *_, name, _state in a.run("state")["remote"]}
+    assert "Daan Dekker" in before
+    hub_before = _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal WHERE deployment = 'region-b'")[0][0]
+    # the life cycle on the day 999999151 (Daan's youth, born 1 February 2015) turns 23: a chosen day, not today
+    turned, sent = b.steps(["turn_23", {"bsn": "999999151"}], ["send", {}])
+    assert turned["as_of"] == "2038-02-01" and "Daan Dekker" in turned["professionals"]
+    assert "Carla Claassen" not in turned["professionals"]  # born 2017: still young enough
+    assert sent["sent"] >= 1
+    # withdrawn at the hub: its rows and keys are gone
+    assert _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal WHERE deployment = 'region-b'") == [
+        (hub_before - turned["destroyed"],)
+    ]
+    # A hears of it through the hub's notices and forgets the remote participants
+    state_a = a.steps(["send", {}], ["state", {}])[1]
+    after = {name for *_, name, _state in state_a["remote"]}
+    assert not after & set(turned["professionals"])
+    assert "Carla Claassen" in after
+    # the national match stands with what is left, with an active coordinator of B's
+    carla = next(f for f in b.run("state")["federated"] if f["professional"] == "Carla Claassen")
+    anna = next(f for f in state_a["federated"] if f["professional"] == "Anna Aalbers")
+    assert {tuple(anna["coordinator"])} == {("region-b", carla["reference"])}
+
+
+def test_key_rotation_re_registers_every_signal_under_the_new_key_and_the_old_key_can_go(federation):
+    _trust_both(federation)
+    hub, a, b = federation["hub"], federation["a"], federation["b"]
+    registered = _hub_rows(federation, "SELECT count(*) FROM federation_hubsignal")[0][0]
+    assert registered >= 2
+    old_keys = hub.env["FEDERATION_OPRF_KEYS"]
+    new_key = "k2:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    hub.stop()
+    hub.env["FEDERATION_OPRF_KEYS"] = f"{new_key},{old_keys}"
+    hub.start(federation["tmp"])
+    assert _signals_on_older_keys(federation) == registered
+    # under the newest key A's own family key is not registered yet
+    assert a.run("lookup", bsn="999999126", kind="parent", attempt="-before")["status"] == 403
+    mails_before = [len(party.run("state")["mails"]) for party in (a, b)]
+
+    for party in (a, b):
+        counts = json.loads(party.manage("federation_rekey", "--send").strip().splitlines()[-1])
+        assert counts["key_id"] == "k2" and counts["queued"] >= 1
+        # run again: everything is queued already or registered under k2; nothing twice
+        again = json.loads(party.manage("federation_rekey").strip().splitlines()[-1])
+        assert again["queued"] == 0
+    for party in (a, b):
+        party.run("send")
+    assert _hub_rows(federation, "SELECT DISTINCT key_id FROM federation_hubsignal") == [("k2",)]
+    assert _signals_on_older_keys(federation) == 0
+    found = a.run("lookup", bsn="999999126", kind="parent", attempt="-after")
+    carla = next(f for f in b.run("state")["federated"] if f["professional"] == "Carla Claassen")
+    assert found["status"] == 200
+    assert carla["reference"] in [p["reference"] for p in found["answer"]["partners"]]
+    # the professionals were told nothing again
+    assert [len(party.run("state")["mails"]) for party in (a, b)] == mails_before
+
+    # the old key dropped: the matches stand
+    hub.stop()
+    hub.env["FEDERATION_OPRF_KEYS"] = new_key
+    hub.start(federation["tmp"])
+    again = a.run("lookup", bsn="999999126", kind="parent", attempt="-dropped")
+    assert again["status"] == 200 and again["answer"]["national_match"] == found["answer"]["national_match"]

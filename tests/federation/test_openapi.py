@@ -56,3 +56,23 @@ def test_a_coordinator_decision_and_its_notices_fit_the_description(hub_settings
     notices = b.post(NOTICES, {}).json()
     jsonschema.validate(notices, {**SPEC, **notices_path})
     assert any(n["event"] == "coordinator" and n["decider"] for n in notices["notices"])
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("federation.hub_urls")
+def test_a_rights_inquiry_and_its_answer_fit_the_description(hub_settings, caller, monkeypatch):
+    from federation import hub_rights
+    from tests.federation.test_rights import FakeDeployments
+
+    monkeypatch.setattr(hub_rights.protocol, "call", FakeDeployments())
+    caller("region-b").post(REGISTER, registration(ref("b1"), key("youth", "999970021")))
+    a = caller("region-a")
+    request = {"reference": ref("request-1"), "kind": "inspection"}
+    jsonschema.validate(request, _schema("RightsRequest"))
+    assert a.post("/federation/v1/rights/register/", request).status_code == 200
+    answer = a.post(
+        "/federation/v1/rights/inquire/",
+        {"reference": ref("request-1"), "key_id": "k2", "key": key("youth", "999970021")},
+    ).json()
+    jsonschema.validate(answer, _schema("RightsInquiryAnswer"))
+    assert answer["deployments"][0]["signals"]

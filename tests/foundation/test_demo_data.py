@@ -7,8 +7,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Role, User
+from regions.demo import DEMO_PASSWORD
 from regions.models import CoordinatorRule, Municipality, Organisation, Region
 
 pytestmark = pytest.mark.django_db

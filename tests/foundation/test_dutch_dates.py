@@ -9,9 +9,9 @@ from django import forms
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import DutchDateField
 from tests.accounts.factories import municipal_staff, professional
 from tests.conftest import client_for
-from verwijsindex.dates import DutchDateField
 
 DAY = datetime.date(2026, 3, 5)
 

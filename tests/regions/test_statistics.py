@@ -162,16 +162,29 @@ def test_statistics_page_shows_charts_and_the_csv_hides_small_counts(known, regi
 def test_bad_period_gets_a_dutch_message_and_the_default_period(known, region):
     client = client_for(process_manager(region), region)
     page = client.get(reverse("reports:statistics"), {"first": "januari", "last": "2026-03"}).content.decode()
-    assert "Vul een maand in als jjjj-mm" in page
+    assert "Vul de maand in als mm-jjjj, bijvoorbeeld 03-2026." in page
+    page = client.get(reverse("reports:statistics"), {"first": "13-2026"}).content.decode()
+    assert "De maand 13-2026 bestaat niet." in page
     page = client.get(reverse("reports:statistics"), {"first": "2026-03", "last": "2026-01"}).content.decode()
     assert "De eerste maand moet voor de laatste liggen" in page
+
+
+@pytest.mark.parametrize("typed", ["01-2026", "1-2026", "01/2026", "1 2026", "januari 2026", "Jan. 2026", "2026-01"])
+def test_a_month_is_read_as_people_type_it_and_shown_as_mm_jjjj(region, typed):
+    client = client_for(process_manager(region), region)
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC), tick=False):
+        page = client.get(reverse("reports:statistics"), {"first": typed, "last": "03-2026"})
+    assert (page.context["figures"].first_month, page.context["figures"].last_month) == (JAN, MAR)
+    html = page.content.decode()
+    assert 'value="01-2026"' in html and 'value="03-2026"' in html and 'type="month"' not in html
+    assert "Maand-jaar (mm-jjjj)" in html
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
         # the last month there is: one month further does not exist
-        ({"first": "9999-12"}, "Kies geen maand na deze maand."),
+        ({"first": "12-9999"}, "Kies geen maand na deze maand."),
         ({"first": "9999-01", "last": "9999-12"}, "Kies geen maand na deze maand."),
         # a first month alone, so long ago that the period up to this month is thousands of months
         ({"first": "0001-01"}, "Kies een periode van hoogstens 60 maanden."),
@@ -203,10 +216,19 @@ def test_statistics_open_with_headline_figures_and_the_period_filled_in(region):
     with time_machine.travel(datetime.datetime(2026, 5, 20, 12, tzinfo=datetime.UTC), tick=False):
         page = client.get(reverse("reports:statistics")).content.decode()
 
-    assert 'value="2025-06"' in page and 'value="2026-05"' in page
+    assert 'value="06-2025"' in page and 'value="05-2026"' in page
     headline = page.split('<dl class="vi-headline">', 1)[1].split("</dl>", 1)[0]
     assert "Signalen nu actief</dt><dd>&lt; 5" in headline
     assert "Matches deze maand</dt><dd>6" in headline
     # 5 of the 10 within the region's 14 days; the median of 3,3,3,3,3,30,30,30 is 3
     assert "Op tijd opgevolgd</dt><dd>50%" in headline
     assert "Mediaan dagen tot contact</dt><dd>3" in headline
+
+
+def test_every_series_of_the_signals_chart_has_its_own_pattern_so_no_colour_is_needed(known, region):
+    """The signals-per-month chart has four series; with three patterns the first and the fourth looked alike."""
+    from reports.charts import bar_chart
+
+    for table in region_statistics(region=region, first_month=JAN, last_month=MAR).tables:
+        patterns = [pattern for pattern, _name in bar_chart(table).legend]
+        assert len(set(patterns)) == len(patterns), (table.title, patterns)

@@ -60,6 +60,11 @@ REQUEST_PAGES = {
         "get",
         {"staff": 403, "manager": 200, "other_municipality_staff": 403, "professional": 403, "other_professional": 403},
     ),
+    # issue #22: asking the other deployments through the hub (not linked here: back to the request with a message)
+    "request_remote_signals": (
+        "post",
+        {"staff": 302, "manager": 403, "other_municipality_staff": 404, "professional": 403, "other_professional": 403},
+    ),
 }
 
 CASES = [(page, who, status) for page, (_, expected) in REQUEST_PAGES.items() for who, status in expected.items()]

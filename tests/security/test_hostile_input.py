@@ -430,6 +430,34 @@ def _check_passkey_removed(scene, client, url):
     assert not WebAuthnCredential.objects.filter(pk=resolve(url).kwargs["passkey_id"]).exists()
 
 
+def _prepare_remote_signals(scene):
+    """Issue #22: the button on a request's page of a deployment linked to a hub (here a hub that cannot be
+    reached: certificates of a throw-away CA, a closed port), so the post ends in the page's message."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.federation.pki import Pki
+
+    pki = Pki(Path(tempfile.mkdtemp()))
+    hub, own_cert = pki.issue("hub"), pki.issue("region-a")
+    scene.settings.FEDERATION_DEPLOYMENT_ID = "region-a"
+    scene.settings.FEDERATION_HUB_URL = "https://127.0.0.1:9"
+    scene.settings.FEDERATION_HUB_CERT = str(hub["cert"])
+    scene.settings.FEDERATION_TLS_CERT = str(own_cert["cert"])
+    scene.settings.FEDERATION_TLS_KEY = str(own_cert["key"])
+    scene.settings.FEDERATION_TLS_CA = str(pki.ca_path)
+    rights_request = _new_request(scene.own, RequestKind.INSPECTION)
+    page = reverse("rights:request_detail", kwargs={"pk": rights_request.pk})
+    post = reverse("rights:request_remote_signals", kwargs={"pk": rights_request.pk})
+    return scene.own.client(MUNICIPAL_STAFF), page, post
+
+
+def _check_nothing_listed(scene, client, url):
+    from federation.models import RemoteSignalListing
+
+    assert not RemoteSignalListing.objects.filter(rights_request_id=resolve(url).kwargs["pk"]).exists()
+
+
 STAGED: dict[str, Staged] = {
     "accounts:passkey_remove": Staged(
         why="a button per passkey on the list of one's own passkeys",
@@ -509,6 +537,12 @@ STAGED: dict[str, Staged] = {
         check=_check_advice_on_this_youth_only,
         other_region_kwargs=lambda world: {"pk": world.objects["objection"].pk},
         other_region_fields=lambda world: {"signals": [world.objects["signal"].pk, world.objects["matched_signal"].pk]},
+    ),
+    "rights:request_remote_signals": Staged(
+        why="the button on the page of a request, when the deployment is linked to the national hub",
+        prepare=_prepare_remote_signals,
+        check=_check_nothing_listed,
+        other_region_kwargs=lambda world: {"pk": world.objects["copy_request"].pk},
     ),
     "signals:cover_withdraw": Staged(
         why="an 'end' button per cover in the list of covers",

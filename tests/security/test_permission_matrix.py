@@ -142,6 +142,10 @@ MATRIX: dict[str, Row] = {
     "rights:request_detail": Row(allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("objection")),
     "rights:request_overview": Row(allowed=frozenset({MUNICIPAL_STAFF}), kwargs=_object("copy_request")),
     "rights:request_pdf": Row(allowed=frozenset({MUNICIPAL_STAFF}), kwargs=_object("copy_request")),
+    # issue #22: ask the other deployments (through the hub) about their signals on the youth
+    "rights:request_remote_signals": Row(
+        allowed=frozenset({MUNICIPAL_STAFF}), kwargs=_object("copy_request"), method="post"
+    ),
     "rights:request_complete": Row(allowed=frozenset({MUNICIPAL_STAFF}), kwargs=_object("copy_request"), method="post"),
     "rights:request_advice": Row(
         allowed=frozenset({MUNICIPAL_STAFF, PROCESS_MANAGER}), kwargs=_object("objection"), method="post"
@@ -238,7 +242,7 @@ ADMIN_NAMESPACE = "admin"
 API_NAMESPACE = "api"
 WEBHOOK_NAMESPACE = "anymail"
 # calls of the national hub (mutual TLS, no user): tests/federation/test_regional_endpoint.py checks every caller
-FEDERATION_ENDPOINTS = {"federation:exchange"}
+FEDERATION_ENDPOINTS = {"federation:exchange", "federation:rights_inquiry"}
 
 
 def _url_names(resolver=None, namespace: str | None = None):

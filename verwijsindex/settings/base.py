@@ -383,6 +383,9 @@ FEDERATION_TRUST_FILE = env.str("FEDERATION_TRUST_FILE", default="")
 FEDERATION_OPRF_KEYS = env.list("FEDERATION_OPRF_KEYS", default=[])
 # FEDERATION_OPRF_LIMIT_PER_HOUR (hub): evaluation calls a deployment may make per hour (each up to 16 keys).
 FEDERATION_OPRF_LIMIT_PER_HOUR = env.int("FEDERATION_OPRF_LIMIT_PER_HOUR", default=5000)
+# FEDERATION_RIGHTS_LIMIT_PER_DAY (hub): citizens' requests a deployment may register per day before it asks other
+# deployments about their signals on a youth (each request: one youth, a few inquiries).
+FEDERATION_RIGHTS_LIMIT_PER_DAY = env.int("FEDERATION_RIGHTS_LIMIT_PER_DAY", default=25)
 
 LOGGING = {
     "version": 1,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from regions.models import CoordinatorRule, Municipality, Organisation, Region, Sector, Subtype
+from accounts.models import Membership, Role, User
 
-from .models import Membership, Role, User
+from .models import CoordinatorRule, Municipality, Organisation, Region, Sector, Subtype
 
 # known on purpose: printed by demo_accounts and in the README; demo accounts exist only where ALLOW_DEMO_DATA
 DEMO_PASSWORD = "demo-verwijsindex"  # noqa: S105

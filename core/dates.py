@@ -1,4 +1,4 @@
-"""The Dutch date field: a text box in dd-mm-jjjj with its hint, whatever language the browser speaks.
+"""The Dutch date and month fields: text boxes in dd-mm-jjjj and mm-jjjj with their hint, whatever the browser.
 
 A native `<input type=date>` shows the browser's own order (mm/dd/yyyy in an English browser) in a Dutch page
 and drops any value it cannot read. This field is a plain text box: it shows and takes day-month-year, accepts
@@ -82,5 +82,90 @@ class DutchDateField(forms.DateField):
             if str(error) == "no such day":
                 raise ValidationError(
                     self.error_messages["no_such_day"], code="no_such_day", params={"value": str(value).strip()}
+                ) from None
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# month and year separated by - / . or spaces; a month written out ("maart 2026", "mrt 2026", "March 2026")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*(\d{4})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_NAMED_MONTH = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "jan", "january"),
+            ("februari", "feb", "february"),
+            ("maart", "mrt", "mar", "march"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun", "june"),
+            ("juli", "jul", "july"),
+            ("augustus", "aug", "august"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct", "october"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+MONTH_DISPLAY_FORMAT = "%m-%Y"
+
+
+def parse_dutch_month(value: str) -> datetime.date:
+    """The first day of the month typed as month-year, a month's name and year, or ISO (2026-03); ValueError else."""
+    text = value.strip().lower()
+    if match := _MONTH_YEAR.match(text):
+        month, year = (int(part) for part in match.groups())
+    elif match := _ISO_MONTH.match(text):
+        year, month = (int(part) for part in match.groups())
+    elif (match := _NAMED_MONTH.match(text)) and match.group(1) in _MONTH_NAMES:
+        month, year = _MONTH_NAMES[match.group(1)], int(match.group(2))
+    else:
+        raise ValueError("format")
+    if not 1 <= month <= 12 or year < 1:
+        raise ValueError("no such month")
+    return datetime.date(year, month, 1)
+
+
+class DutchMonthInput(DutchDateInput):
+    """A text box for mm-jjjj; `widget_type` "dutchmonth" gives it its hint in the form field component."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": "7", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime(MONTH_DISPLAY_FORMAT)
+        if isinstance(value, str) and value:
+            try:
+                return parse_dutch_month(value).strftime(MONTH_DISPLAY_FORMAT)
+            except ValueError:
+                return value
+        return forms.TextInput.format_value(self, value)
+
+
+class DutchMonthField(forms.Field):
+    """A month typed as mm-jjjj (the first day of that month), with a Dutch message for one it cannot read."""
+
+    widget = DutchMonthInput
+    default_error_messages = {
+        "invalid": _("Vul de maand in als mm-jjjj, bijvoorbeeld 03-2026."),
+        "no_such_month": _("De maand %(value)s bestaat niet. Vul de maand in als mm-jjjj, bijvoorbeeld 03-2026."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        try:
+            return parse_dutch_month(str(value))
+        except ValueError as error:
+            if str(error) == "no such month":
+                raise ValidationError(
+                    self.error_messages["no_such_month"], code="no_such_month", params={"value": str(value).strip()}
                 ) from None
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None

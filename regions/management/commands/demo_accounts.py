@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, REGIONS, SYSTEM_ADMINISTRATOR_EMAIL
 from accounts.models import Role
+from regions.demo import DEMO_PASSWORD, REGIONS, SYSTEM_ADMINISTRATOR_EMAIL
 
 
 class Command(BaseCommand):

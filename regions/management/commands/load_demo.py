@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import demo_load
+from regions.demo import demo_load
 
 
 class Command(BaseCommand):
