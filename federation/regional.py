@@ -569,7 +569,9 @@ def national_coordinator_send(*, federated: FederatedSignal, signal: Signal, ide
         {"decider_reference": federated.reference, "coordinator": {"deployment": chosen[0], "reference": chosen[1]}},
         idempotency_key,
     )
-    _match_state_store(federated, answer)
+    # not deciding again on our own decision's answer: should the hub name another (a rule of its own, such as an
+    # accepted hand-over), this row must not queue the next one, and the next one the next (a loop in one run)
+    _match_state_store(federated, answer, decide=False)
 
 
 def national_parts_of_matches(match_ids) -> dict[int, NationalPart]:

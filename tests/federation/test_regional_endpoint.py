@@ -348,3 +348,32 @@ def test_when_the_national_coordinators_signal_ends_here_the_new_one_is_awaited_
     assert match.coordinator_signal == first
     new = list(_coordinator_mails()[told:])
     assert [(m.recipient_id, m.context["you_are_coordinator"]) for m in new] == [(first.professional_id, True)]
+
+
+def test_a_decision_answered_with_another_coordinator_queues_no_next_decision(family_here, monkeypatch):
+    """Should the hub keep another coordinator (a rule of its own), the outbox does not decide again and again."""
+    from federation.models import OutboxMessage
+    from regions.models import CoordinatorRule, Sector
+
+    CoordinatorRule.objects.create(region=family_here["region"], position=1, sector=Sector.EDUCATION)
+    calls = []
+
+    def hub(path, data, key):
+        calls.append(path)
+        if path.endswith("/notices/"):
+            return {"notices": []}
+        return {
+            "reference": "a" * 32,
+            "national_match": "L-000007",
+            "coordinator": {"deployment": "region-b", "reference": "b" * 32},
+            "decider": {"deployment": "region-a", "reference": "a" * 32},
+            "partners": [],
+        }
+
+    monkeypatch.setattr(regional, "_hub_call", hub)
+    regional.national_coordinator_decide(decider={"deployment": "region-a", "reference": "a" * 32})
+    counts = regional.outbox_send()
+    assert calls.count("/federation/v1/matches/coordinator/") == 1 and counts["sent"] == 1
+    assert list(OutboxMessage.objects.values_list("operation", "state")) == [("coordinator", "sent")]
+    # what the hub answered is what every page names: Carla, not the school the rules would choose
+    assert set(FederatedSignal.objects.values_list("coordinator_reference", flat=True)) == {"b" * 32}
