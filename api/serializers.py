@@ -187,15 +187,56 @@ class MatchParticipantSerializer(serializers.Serializer):
     )
 
 
+class CoordinatorContactSerializer(serializers.Serializer):
+    """The one match coordinator: a professional of this match, or of another region's index in the national match."""
+
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    elsewhere = serializers.BooleanField(
+        help_text="True when the coordinator is a professional outside this match (another region's index)."
+    )
+
+
+class RemoteParticipantSerializer(serializers.Serializer):
+    """A professional in another region's index in the national match: contact details only, never a youth."""
+
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    index = serializers.CharField(source="deployment", help_text="The other region's index (its federation id).")
+    archived = serializers.BooleanField(help_text="History: archived signals are never told.")
+    coordinator = serializers.BooleanField(source="is_coordinator")
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=("youth", "parent", "address")),
+        help_text="What links them: the same youth, a shared parent, the same address.",
+    )
+    joined_at = serializers.DateTimeField(source="since")
+
+
 class MatchObjectSerializer(serializers.Serializer):
     """The match (one per family): its reference, youths, participants, coordinator and follow-up."""
 
     reference = serializers.CharField(help_text="Shown to everyone in the match, e.g. M-000123.")
+    national_reference = serializers.CharField(
+        help_text="The national match (L-000123) when the match reaches into other regions' indexes, else empty."
+    )
     created_at = serializers.DateTimeField(source="match.created_at")
     youths = MatchYouthSerializer(many=True)
-    coordinator = ContactSerializer(allow_null=True, help_text="The one match coordinator (matchregisseur).")
+    coordinator = CoordinatorContactSerializer(
+        source="coordinator_contact",
+        allow_null=True,
+        help_text="The one match coordinator (matchregisseur), the same on every page, e-mail and API answer.",
+    )
     coordination_agreed_on = serializers.DateField(source="match.coordination_agreed_on", allow_null=True)
     participants = MatchParticipantSerializer(many=True)
+    remote_participants = RemoteParticipantSerializer(
+        source="remote",
+        many=True,
+        help_text="Professionals in other regions' indexes in the national match (archived ones as history).",
+    )
 
 
 class FollowUpSerializer(serializers.Serializer):

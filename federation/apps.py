@@ -16,6 +16,13 @@ class FederationConfig(AppConfig):
 
             register_signal_placed(handlers.on_signal_placed)
             register_signals_ending(handlers.on_signals_ending)
+            if "matching" in settings.INSTALLED_APPS:
+                from matching.hooks import register_national_part
+
+                from .regional import national_parts_of_matches
+
+                # a local match in a national match: its coordinator decided nationally, the other indexes' people
+                register_national_part(national_parts_of_matches)
         if getattr(settings, "VERWIJSINDEX_ROLE", "regional") == "regional" and "matching" in settings.INSTALLED_APPS:
             from matching import hooks as matching_hooks
 

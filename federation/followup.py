@@ -257,10 +257,18 @@ def follow_up_receive(*, data: dict) -> dict:
                 "received_at": timezone.now(),
             },
         )
-        FederatedSignal.objects.filter(pk__in=[f.pk for f in ours]).update(
-            national_match=national_match,
-            coordinator_deployment=str(coordinator.get("deployment", ""))[:64],
-            coordinator_reference=str(coordinator.get("reference", ""))[:64],
+        # the hub checked that the sender coordinates the match: our signals in it learn that (matching's local
+        # matches and e-mails follow, as for a coordinator notice)
+        from .regional import national_coordinator_learn
+
+        FederatedSignal.objects.filter(pk__in=[f.pk for f in ours]).update(national_match=national_match)
+        ours[0].national_match = national_match
+        national_coordinator_learn(
+            federated=ours[0],
+            coordinator={
+                "deployment": str(coordinator.get("deployment", ""))[:64],
+                "reference": str(coordinator.get("reference", ""))[:64],
+            },
         )
         audit_events.federation_follow_up_received(
             signal_id=ours[0].signal_id,

@@ -138,26 +138,16 @@ def _components(signals: list[HubSignal]) -> list[list[HubSignal]]:
 
 
 def coordinator_of(national_match: int | None) -> HubSignal | None:
-    """The national match's coordinator: the signal it was handed over to while active, else its earliest active
-    signal (placed_on, then registration)."""
+    """The national match's coordinator: the professional it was handed over to while active in the match
+    (federation/relay.py), else the one decided by the rules (coordinator_decide) while it is active and in the
+    match; until then, or after it ended, the deciding signal (the earliest active) stands in."""
     if not national_match:
         return None
-    # an accepted hand-over holds while its signal is active in the match (federation/relay.py)
-    handed = (
-        HubHandover.objects.filter(
-            accepted_at__isnull=False, to_signal__national_match=national_match, to_signal__state=SignalState.ACTIVE
-        )
-        .select_related("to_signal")
-        .order_by("-accepted_at", "-pk")
-        .first()
-    )
+    handed = handed_over_coordinator(national_match)
     if handed is not None:
-        return handed.to_signal
-    return (
-        HubSignal.objects.filter(national_match=national_match, state=SignalState.ACTIVE)
-        .order_by("placed_on", "registered_at", "pk")
-        .first()
-    )
+        return handed
+    decided = decided_coordinator(national_match)
+    return decided if decided is not None else decider_of(national_match)
 
 
 def _match_answer(signal: HubSignal) -> dict:
@@ -178,17 +168,19 @@ def _match_answer(signal: HubSignal) -> dict:
         "coordinator": {"deployment": coordinator.deployment, "reference": coordinator.reference}
         if coordinator
         else None,
+        "decider": _signal_ref(decider_of(signal.national_match)),
         "partners": partners,
     }
 
 
-def _coordinators(numbers) -> dict[int, tuple[str, str] | None]:
-    """{member signal id: (deployment, reference) of its national match's coordinator} for these matches."""
+def _coordinators(numbers) -> dict[int, tuple[int, str, str] | None]:
+    """{member signal id: (national match, deployment, reference of its coordinator)} for these matches; a member
+    moved to another national match (a merge or a split) counts as changed too, so it hears its new number."""
     numbers = {n for n in numbers if n}
     chosen = {}
     for number in numbers:
         coordinator = coordinator_of(number)
-        chosen[number] = (coordinator.deployment, coordinator.reference) if coordinator else None
+        chosen[number] = (number, coordinator.deployment, coordinator.reference) if coordinator else None
     return {
         pk: chosen[number]
         for pk, number in HubSignal.objects.filter(national_match__in=numbers).values_list("pk", "national_match")
@@ -201,7 +193,7 @@ def _notices_of_coordinator_changes(before: dict, numbers, *, skip: int | None =
     changed = [pk for pk in set(before) | set(after) if pk != skip and before.get(pk) != after.get(pk)]
     notices = []
     for member in HubSignal.objects.filter(pk__in=changed):
-        coordinator = after.get(member.pk) or ("", "")
+        _number, *coordinator = after.get(member.pk) or (None, "", "")
         notices.append(
             HubNotice(
                 deployment=member.deployment,
@@ -238,7 +230,8 @@ def notices_fetch(*, deployment: str, data: dict) -> dict:
     """The caller's notices, oldest first; those it acknowledges (ids it has handled) are deleted first."""
     acknowledged = [n for n in data.get("ack", []) if isinstance(n, int)][:500]
     HubNotice.objects.filter(deployment=deployment, pk__in=acknowledged).delete()
-    notices = HubNotice.objects.filter(deployment=deployment).order_by("pk")[:100]
+    notices = list(HubNotice.objects.filter(deployment=deployment).order_by("pk")[:100])
+    national = _national_of_notices(deployment, notices)
     return {
         "notices": [
             {
@@ -250,6 +243,7 @@ def notices_fetch(*, deployment: str, data: dict) -> dict:
                 "coordinator": {"deployment": n.coordinator_deployment, "reference": n.coordinator_reference}
                 if n.coordinator_reference
                 else None,
+                **(national.get(n.reference, {}) if n.event == "coordinator" else {}),
             }
             for n in notices
         ]
@@ -304,6 +298,7 @@ def signal_register(*, deployment: str, data: dict) -> dict:
         members = Q(pk__in=[signal.pk, *[s.pk for s in sharing]]) | Q(national_match__in=numbers)
         HubSignal.objects.filter(members).update(national_match=kept)
         signal.national_match = kept
+        _coordinator_keep_on_merge(kept, numbers)
     elif signal.national_match:
         _recompute(signal.national_match)
         signal.refresh_from_db()
@@ -317,13 +312,19 @@ def signal_register(*, deployment: str, data: dict) -> dict:
 def _recompute(national_match: int) -> None:
     """After a withdrawal or a change of keys: the parts that still hang together keep or get a number."""
     members = list(HubSignal.objects.filter(national_match=national_match).order_by("pk"))
+    decision = HubMatchCounter.objects.filter(pk=national_match).values_list("coordinator_id", "coordinator_since")
+    coordinator_id, since = decision.first() or (None, None)
     for index, part in enumerate(_components(members)):
         if len(part) == 1:
             number = None
         elif index == 0:
             number = national_match
         else:
-            number = HubMatchCounter.objects.create().pk
+            # the part that holds the decided coordinator keeps it (the split of ADR 0001)
+            held = coordinator_id in {s.pk for s in part}
+            number = HubMatchCounter.objects.create(
+                coordinator_id=coordinator_id if held else None, coordinator_since=since if held else None
+            ).pk
         HubSignal.objects.filter(pk__in=[s.pk for s in part]).update(national_match=number)
 
 
@@ -379,6 +380,7 @@ def exchange_relay(*, deployment: str, data: dict, peers: dict) -> dict:
     if peer is None or not peer.url:
         raise Refused(502, "peer_unavailable")
     coordinator = coordinator_of(own.national_match)
+    decider = _signal_ref(decider_of(own.national_match))
     relayed = {
         "from_deployment": own.deployment,
         "from_reference": own.reference,
@@ -390,6 +392,7 @@ def exchange_relay(*, deployment: str, data: dict, peers: dict) -> dict:
         "coordinator": {"deployment": coordinator.deployment, "reference": coordinator.reference}
         if coordinator
         else None,
+        "decider": decider,
         "contact": data.get("contact") or {},
     }
     try:
@@ -411,6 +414,7 @@ def exchange_relay(*, deployment: str, data: dict, peers: dict) -> dict:
         "kinds": relayed["kinds"],
         "national_match": relayed["national_match"],
         "coordinator": relayed["coordinator"],
+        "decider": decider,
         "contact": answer.get("contact") or {},
     }
 
@@ -436,6 +440,120 @@ def _key_rotation_status() -> dict:
         "signals_on_older_keys": sum(n for key_id, n in per_key.items() if key_id != current),
         "signals_per_key": dict(sorted(per_key.items())),
     }
+
+
+# --- the coordinator by the rules of a region, decided by the deployment holding the deciding signal (fedcoord) -
+
+
+def _signal_ref(signal: HubSignal | None) -> dict | None:
+    return {"deployment": signal.deployment, "reference": signal.reference} if signal is not None else None
+
+
+def decider_of(national_match: int | None) -> HubSignal | None:
+    """The deciding signal of a national match: its earliest active signal (placed_on, then registration). The
+    rules of the region where its youth lives choose the coordinator; its deployment applies them."""
+    if not national_match:
+        return None
+    return (
+        HubSignal.objects.filter(national_match=national_match, state=SignalState.ACTIVE)
+        .order_by("placed_on", "registered_at", "pk")
+        .first()
+    )
+
+
+def decided_coordinator(national_match: int) -> HubSignal | None:
+    """The decided coordinator while it holds: its signal active and still in this national match."""
+    decision = HubMatchCounter.objects.filter(pk=national_match).select_related("coordinator").first()
+    chosen = decision.coordinator if decision is not None else None
+    if chosen is None or chosen.state != SignalState.ACTIVE or chosen.national_match != national_match:
+        return None
+    return chosen
+
+
+def _coordinator_keep_on_merge(kept: int, numbers) -> None:
+    """A merge keeps a decided coordinator who is still active: the kept number's, else the first merged one's."""
+    if decided_coordinator(kept) is not None:
+        return
+    for number in sorted(set(numbers) - {kept}):
+        decision = HubMatchCounter.objects.filter(pk=number).values_list("coordinator_id", "coordinator_since").first()
+        if decision and _holds(decision[0], kept):
+            HubMatchCounter.objects.filter(pk=kept).update(coordinator_id=decision[0], coordinator_since=decision[1])
+            return
+
+
+def _holds(signal_id: int | None, national_match: int) -> bool:
+    return bool(
+        signal_id
+        and HubSignal.objects.filter(pk=signal_id, state=SignalState.ACTIVE, national_match=national_match).exists()
+    )
+
+
+def _national_of_notices(deployment: str, notices) -> dict[str, dict]:
+    """For the caller's signals named in coordinator notices: their national match now and its deciding signal, so
+    the deployment that holds the deciding signal knows it must decide (one query per national match)."""
+    references = {n.reference for n in notices if n.event == "coordinator"}
+    if not references:
+        return {}
+    numbers = dict(
+        HubSignal.objects.filter(deployment=deployment, reference__in=references).values_list(
+            "reference", "national_match"
+        )
+    )
+    deciders = {number: _signal_ref(decider_of(number)) for number in set(numbers.values()) if number}
+    return {
+        reference: {"national_match": national_reference(number), "decider": deciders.get(number)}
+        for reference, number in numbers.items()
+    }
+
+
+def coordinator_decide(*, deployment: str, data: dict) -> dict:
+    """The deployment that holds a national match's deciding signal reports the coordinator its region's rules chose
+    (over its own and the other deployments' participants, whose kinds of organisation the exchange gave it).
+
+    Accepted only from that deployment for that signal (403 `not_the_deciding_signal` otherwise, also for a
+    signal of another deployment or one that no longer decides), and only for an active signal of the same national
+    match (409 `coordinator_not_in_match`). Members whose coordinator changes hear it through notices; the answer
+    is the deciding signal's, as a registration's."""
+    decider = HubSignal.objects.filter(deployment=deployment, reference=data.get("decider_reference")).first()
+    if decider is None:
+        raise Refused(403, "not_the_deciding_signal")
+    # serialised with registrations that share its keys (the same lock they take first)
+    _lock(set(decider.keys.values_list("kind", "value")))
+    decider.refresh_from_db()
+    number = decider.national_match
+    current = decider_of(number)
+    if not number or current is None or current.pk != decider.pk:
+        raise Refused(403, "not_the_deciding_signal")
+    wanted = data.get("coordinator") or {}
+    chosen = HubSignal.objects.filter(
+        deployment=wanted.get("deployment"),
+        reference=wanted.get("reference"),
+        national_match=number,
+        state=SignalState.ACTIVE,
+    ).first()
+    if chosen is None:
+        raise Refused(409, "coordinator_not_in_match")
+    before = _coordinators([number])
+    row = HubMatchCounter.objects.select_for_update().get(pk=number)
+    if row.coordinator_id != chosen.pk:
+        row.coordinator, row.coordinator_since = chosen, timezone.now()
+        row.save(update_fields=["coordinator", "coordinator_since"])
+    _notices_of_coordinator_changes(before, {number}, skip=decider.pk)
+    return _match_answer(decider)
+
+
+def handed_over_coordinator(national_match: int) -> HubSignal | None:
+    """The signal an accepted hand-over named the coordinator, while it is active and in this national match (a
+    later decision by the rules does not take the role back, as inside one deployment)."""
+    handed = (
+        HubHandover.objects.filter(
+            accepted_at__isnull=False, to_signal__national_match=national_match, to_signal__state=SignalState.ACTIVE
+        )
+        .select_related("to_signal")
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    return handed.to_signal if handed is not None else None
 
 
 # for the hand-over of the coordinator role (federation/relay.py): the coordinators of national matches, and the

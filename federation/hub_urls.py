@@ -16,6 +16,7 @@ urlpatterns = [
     path("federation/v1/follow-up/", hub_views.follow_up, name="follow_up"),
     path("federation/v1/handover/propose/", hub_views.handover_propose, name="handover_propose"),
     path("federation/v1/handover/answer/", hub_views.handover_answer, name="handover_answer"),
+    path("federation/v1/matches/coordinator/", hub_views.coordinator_decide, name="coordinator_decide"),
     path("federation/v1/rights/register/", hub_views.rights_request_register, name="rights_register"),
     path("federation/v1/rights/inquire/", hub_views.rights_inquire, name="rights_inquire"),
     path("status/", hub_views.status, name="status"),

@@ -62,6 +62,11 @@ def handover_answer(peer, data):
 
 
 @federation_endpoint(_trusted_deployment)
+def coordinator_decide(peer, data):
+    return hub.coordinator_decide(deployment=peer.deployment, data=data)
+
+
+@federation_endpoint(_trusted_deployment)
 def rights_request_register(peer, data):
     return hub_rights.rights_request_register(deployment=peer.deployment, data=data)
 

@@ -65,9 +65,15 @@ class HubKey(models.Model):
 
 
 class HubMatchCounter(models.Model):
-    """The numbers of national matches (L-000123): a row per number handed out."""
+    """The numbers of national matches (L-000123): a row per number handed out, with the coordinator decided for it.
+
+    The decision is made by the deployment that holds the deciding signal (the national match's earliest active
+    one), by its region's rules; the hub keeps only which signal it chose (docs/federation.md)."""
 
     created_at = models.DateTimeField(default=timezone.now)
+    # valid while that signal is active and still in this national match; else the deciding signal stands in
+    coordinator = models.ForeignKey(HubSignal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    coordinator_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return national_reference(self.pk)
@@ -230,6 +236,9 @@ class RemoteParticipant(models.Model):
     organisation = models.CharField(max_length=200)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=32, blank=True)
+    # the kind of organisation (codes of regions.Sector/Subtype): what a region's coordinator rules look at
+    sector = models.CharField(max_length=32, blank=True)
+    subtype = models.CharField(max_length=32, blank=True)
     state = models.CharField(max_length=16, choices=SignalState.choices, default=SignalState.ACTIVE)
     placed_on = models.DateField()
     received_at = models.DateTimeField(default=timezone.now)

@@ -19,8 +19,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit import events as audit_events
+from matching.coordination import coordinator_by_rules, matches_coordinator_national_refresh, youth_rules_of
 from matching.emails import MATCH_TEMPLATE, contact
-from matching.models import MatchKind
+from matching.hooks import NationalPart, RemoteMember
+from matching.models import MatchKind, MatchParticipation
 from notifications.links import region_absolute_url
 from notifications.models import NotificationKind
 from notifications.services import notifications_enqueue
@@ -176,7 +178,6 @@ def _send(message: OutboxMessage) -> None:
             },
             key,
         )
-        _match_state_store(federated, answer)
         # the key id it is now registered under (key rotation: federation/rekey.py)
         FederatedSignal.objects.filter(pk=federated.pk).update(key_id=message.body["key_id"])
         if signal.status == SignalStatus.ACTIVE:
@@ -187,6 +188,10 @@ def _send(message: OutboxMessage) -> None:
                     body={"to_deployment": partner["deployment"], "to_reference": partner["reference"]},
                     key=f"x-{federated.reference}-{partner['deployment']}-{partner['reference']}"[:64],
                 )
+        # after the exchanges are queued: a decision queued now is made after them, knowing their participants
+        _match_state_store(federated, answer)
+    elif message.operation == "coordinator":
+        national_coordinator_send(federated=federated, signal=signal, idempotency_key=key)
     elif message.operation == "follow_up":
         from .followup import follow_up_send
 
@@ -204,11 +209,11 @@ def _send(message: OutboxMessage) -> None:
                 "from_reference": federated.reference,
                 "to_deployment": message.body["to_deployment"],
                 "to_reference": message.body["to_reference"],
-                "contact": contact(signal),
+                "contact": exchange_contact(signal),
             },
             key,
         )
-        _match_state_store(federated, answer)
+        _match_state_store(federated, answer, decide=False)
         remote_participant_record(
             signal=signal,
             deployment=answer["to_deployment"],
@@ -218,15 +223,18 @@ def _send(message: OutboxMessage) -> None:
             kinds=answer.get("kinds", []),
             contact_details=answer.get("contact") or {},
         )
+        national_coordinator_decide(decider=answer.get("decider"))
 
 
-def _match_state_store(federated: FederatedSignal, answer: dict) -> None:
-    coordinator = answer.get("coordinator") or {}
+def _match_state_store(federated: FederatedSignal, answer: dict, *, decide: bool = True) -> None:
+    """The national match and its coordinator as the hub answered them; the deciding deployment decides (a caller
+    that records a partner afterwards decides after that, so the partner's kind of organisation counts)."""
     federated.national_match = answer.get("national_match", "") or ""
-    federated.coordinator_deployment = coordinator.get("deployment", "")
-    federated.coordinator_reference = coordinator.get("reference", "")
     federated.registered_at = federated.registered_at or timezone.now()
-    federated.save(update_fields=["national_match", "coordinator_deployment", "coordinator_reference", "registered_at"])
+    federated.save(update_fields=["national_match", "registered_at"])
+    national_coordinator_learn(federated=federated, coordinator=answer.get("coordinator"))
+    if decide:
+        national_coordinator_decide(decider=answer.get("decider"))
 
 
 def outbox_send(*, now: datetime.datetime | None = None, limit: int = 200) -> dict[str, int]:
@@ -310,10 +318,11 @@ def notice_apply(notice: dict) -> None:
     elif notice.get("event") == "archived":
         partner.update(state=SignalState.ARCHIVED)
     elif notice.get("event") == "coordinator":
-        coordinator = notice.get("coordinator") or {}
-        federated.coordinator_deployment = coordinator.get("deployment", "")
-        federated.coordinator_reference = coordinator.get("reference", "")
-        federated.save(update_fields=["coordinator_deployment", "coordinator_reference"])
+        if "national_match" in notice:
+            federated.national_match = notice.get("national_match") or ""
+            federated.save(update_fields=["national_match"])
+        national_coordinator_learn(federated=federated, coordinator=notice.get("coordinator"))
+        national_coordinator_decide(decider=notice.get("decider"))
     elif str(notice.get("event", "")).startswith("handover_"):
         from . import handover
 
@@ -338,6 +347,8 @@ def remote_participant_record(
             "organisation": str(contact_details.get("organisation", ""))[:200],
             "contact_email": str(contact_details.get("email", ""))[:254],
             "contact_phone": str(contact_details.get("phone", ""))[:32],
+            "sector": str(contact_details.get("sector", ""))[:32],
+            "subtype": str(contact_details.get("subtype", ""))[:32],
             "state": state if state in SignalState.values else SignalState.ACTIVE,
             "placed_on": datetime.date.fromisoformat(placed_on) if placed_on else timezone.localdate(),
         },
@@ -435,7 +446,7 @@ def exchange_receive(*, data: dict) -> dict:
     )
     if signal is None:
         raise protocol.Refused(410, "signal_gone")
-    _match_state_store(federated, data)
+    _match_state_store(federated, data, decide=False)
     remote_participant_record(
         signal=signal,
         deployment=data.get("from_deployment", ""),
@@ -445,4 +456,219 @@ def exchange_receive(*, data: dict) -> dict:
         kinds=data.get("kinds", []),
         contact_details=data.get("contact") or {},
     )
-    return {"contact": contact(signal), "state": signal.status}
+    national_coordinator_decide(decider=data.get("decider"))
+    return {"contact": exchange_contact(signal), "state": signal.status}
+
+
+# --- one national match, one coordinator by the rules (docs/federation.md "One match, one coordinator") ---------
+
+
+def exchange_contact(signal: Signal) -> dict:
+    """What an exchange carries of our professional: the contact details of the signal and the kind of organisation
+    (sector, subtype), which the deciding deployment's coordinator rules look at. Relayed by the hub, never kept."""
+    return {**(contact(signal) or {}), "sector": signal.organisation.sector, "subtype": signal.organisation.subtype}
+
+
+def national_coordinator_learn(*, federated: FederatedSignal, coordinator: dict | None) -> None:
+    """The national match's coordinator as the hub says it now, for this signal and for our other signals in the same
+    national match (one match, one coordinator); where it changed, the local matches take it and their active
+    professionals get matching's "coordinator changed" e-mail (once per change: the match's version)."""
+    key = ((coordinator or {}).get("deployment", ""), (coordinator or {}).get("reference", ""))
+    ids = {federated.pk}
+    if federated.national_match:
+        ids |= set(FederatedSignal.objects.filter(national_match=federated.national_match).values_list("pk", flat=True))
+    stale = FederatedSignal.objects.filter(pk__in=ids).exclude(
+        coordinator_deployment=key[0], coordinator_reference=key[1]
+    )
+    signal_ids = list(stale.values_list("signal_id", flat=True))
+    federated.coordinator_deployment, federated.coordinator_reference = key
+    if not signal_ids:
+        return
+    FederatedSignal.objects.filter(signal_id__in=signal_ids).update(
+        coordinator_deployment=key[0], coordinator_reference=key[1]
+    )
+    match_ids = set(MatchParticipation.objects.filter(signal_id__in=signal_ids).values_list("match_id", flat=True))
+    if match_ids:
+        matches_coordinator_national_refresh(match_ids=match_ids, reason="national")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    sector: str
+    subtype: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A participant of the national match as the region's rules see it: where it is and its kind of organisation."""
+
+    deployment: str
+    reference: str
+    organisation: _Kind
+    placed_on: datetime.date
+    local: bool
+
+
+def national_coordinator_choice(federated: FederatedSignal) -> tuple[str, str] | None:
+    """The coordinator of our signal's national match by the rules of the region where its youth lives (matching's
+    own choice, coordinator_by_rules), over our active signals in the national match and the other deployments'
+    active participants we know (from the exchanges); None when the signal cannot decide (not active, no match).
+
+    The deciding signal comes first: when no rule fits anyone, it is the coordinator (as the hub's stand-in)."""
+    if not federated.national_match or federated.withdrawn_at:
+        return None
+    ours = dict(
+        FederatedSignal.objects.filter(national_match=federated.national_match, withdrawn_at=None).values_list(
+            "signal_id", "reference"
+        )
+    )
+    own_id = settings.FEDERATION_DEPLOYMENT_ID
+    local = [
+        _Candidate(
+            deployment=own_id,
+            reference=ours[s.pk],
+            organisation=_Kind(s.organisation.sector, s.organisation.subtype),
+            placed_on=timezone.localdate(s.placed_at),
+            local=True,
+        )
+        for s in Signal.objects.filter(pk__in=list(ours), status=SignalStatus.ACTIVE)
+        .select_related("organisation")
+        .order_by("placed_at", "id")
+    ]
+    decider = next((c for c in local if c.reference == federated.reference), None)
+    if decider is None:
+        return None
+    remote: dict[tuple[str, str], _Candidate] = {}
+    for r in RemoteParticipant.objects.filter(signal_id__in=list(ours), state=SignalState.ACTIVE).order_by("id"):
+        remote.setdefault(
+            (r.deployment, r.reference),
+            _Candidate(r.deployment, r.reference, _Kind(r.sector, r.subtype), r.placed_on, False),
+        )
+    others = [c for c in local if c is not decider] + list(remote.values())
+    # earliest first, ours before another's on the same day (we know only the day of theirs)
+    others.sort(key=lambda c: (c.placed_on, not c.local))
+    rules = youth_rules_of([federated.signal_id]).get(federated.signal_id)
+    chosen = coordinator_by_rules(rules, [decider, *others])
+    return (chosen.deployment, chosen.reference)
+
+
+def national_coordinator_decide(*, decider: dict | None) -> None:
+    """When one of our signals is the deciding signal of its national match and the rules choose another coordinator
+    than the hub names, queue the decision (made again when sent, with what is known then)."""
+    if not decider or decider.get("deployment") != settings.FEDERATION_DEPLOYMENT_ID:
+        return
+    federated = FederatedSignal.objects.filter(reference=decider.get("reference"), withdrawn_at=None).first()
+    if federated is None:
+        return
+    chosen = national_coordinator_choice(federated)
+    if chosen is None or chosen == (federated.coordinator_deployment, federated.coordinator_reference):
+        return
+    waiting = OutboxMessage.objects.filter(
+        operation="coordinator", signal_id=federated.signal_id, state=OutboxState.PENDING
+    )
+    if not waiting.exists():
+        _enqueue(operation="coordinator", signal_id=federated.signal_id, key=f"c-{uuid.uuid4().hex}")
+
+
+def national_coordinator_send(*, federated: FederatedSignal, signal: Signal, idempotency_key: str) -> None:
+    """The outbox's "coordinator": the decision of the deciding signal, reported to the hub, which accepts it only
+    from the deployment that holds that signal, and spreads it (notices; registration and exchange answers)."""
+    if signal.status != SignalStatus.ACTIVE:
+        return
+    chosen = national_coordinator_choice(federated)
+    if chosen is None or chosen == (federated.coordinator_deployment, federated.coordinator_reference):
+        return
+    answer = _hub_call(
+        "/federation/v1/matches/coordinator/",
+        {"decider_reference": federated.reference, "coordinator": {"deployment": chosen[0], "reference": chosen[1]}},
+        idempotency_key,
+    )
+    # not deciding again on our own decision's answer: should the hub name another (a rule of its own, such as an
+    # accepted hand-over), this row must not queue the next one, and the next one the next (a loop in one run)
+    _match_state_store(federated, answer, decide=False)
+
+
+def national_parts_of_matches(match_ids) -> dict[int, NationalPart]:
+    """matching's national_part hook: for local matches in a national match, its reference, its one coordinator
+    (a signal of that match, or the contact details of one elsewhere) and the other deployments' participants."""
+    if not linked():
+        return {}
+    participations = dict(
+        MatchParticipation.objects.filter(match_id__in=list(match_ids)).values_list("signal_id", "match_id")
+    )
+    federated: dict[int, FederatedSignal] = {}
+    for entry in (
+        FederatedSignal.objects.filter(
+            signal_id__in=list(participations), withdrawn_at=None, registered_at__isnull=False
+        )
+        .exclude(national_match="")
+        .order_by("signal_id")
+    ):
+        match_id = participations[entry.signal_id]
+        if match_id not in federated or (entry.coordinator_reference and not federated[match_id].coordinator_reference):
+            federated[match_id] = entry
+    if not federated:
+        return {}
+    coordinators = {(f.coordinator_deployment, f.coordinator_reference) for f in federated.values()}
+    remote_rows = list(
+        RemoteParticipant.objects.filter(
+            signal_id__in=[pk for pk, match_id in participations.items() if match_id in federated]
+        ).order_by("received_at", "id")
+    )
+    own_id = settings.FEDERATION_DEPLOYMENT_ID
+    local_coordinators = dict(
+        FederatedSignal.objects.filter(reference__in=[r for d, r in coordinators if d == own_id]).values_list(
+            "reference", "signal_id"
+        )
+    )
+    remote_coordinators = {
+        (r.deployment, r.reference): r
+        for r in RemoteParticipant.objects.filter(
+            reference__in=[r for d, r in coordinators if d and d != own_id]
+        ).order_by("-state", "id")  # "active" sorts last, so an active row's details win
+    }
+    result = {}
+    for match_id, entry in federated.items():
+        key = (entry.coordinator_deployment, entry.coordinator_reference)
+        members: dict[tuple[str, str], list[RemoteParticipant]] = {}
+        for row in remote_rows:
+            if participations.get(row.signal_id) == match_id:
+                members.setdefault((row.deployment, row.reference), []).append(row)
+        remote = tuple(
+            RemoteMember(
+                name=rows[0].contact_name,
+                organisation=rows[0].organisation,
+                email=rows[0].contact_email,
+                phone=rows[0].contact_phone,
+                deployment=rows[0].deployment,
+                archived=all(row.state == SignalState.ARCHIVED for row in rows),
+                since=min(row.received_at for row in rows),
+                kinds=tuple(sorted({kind for row in rows for kind in row.kinds})),
+                is_coordinator=ref == key,
+            )
+            for ref, rows in members.items()
+        )
+        signal_id, shown = None, None
+        if key[0] == own_id:
+            coordinator_signal = local_coordinators.get(key[1])
+            if participations.get(coordinator_signal) == match_id:
+                signal_id = coordinator_signal
+            elif coordinator_signal is not None:
+                shown = contact(Signal.objects.select_related("organisation").filter(pk=coordinator_signal).first())
+        elif key[0] and key in remote_coordinators:
+            row = remote_coordinators[key]
+            shown = {
+                "name": row.contact_name,
+                "organisation": row.organisation,
+                "email": row.contact_email,
+                "phone": row.contact_phone,
+            }
+        decided = bool(key[1]) and (signal_id is not None or shown is not None)
+        result[match_id] = NationalPart(
+            reference=entry.national_match,
+            key=f"{key[0]}/{key[1]}" if decided else "",
+            signal_id=signal_id,
+            contact=shown,
+            remote=remote,
+        )
+    return result

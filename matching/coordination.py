@@ -56,16 +56,54 @@ def match_members(match_ids, *, active_only: bool = False) -> dict[int, list[Sig
     return result
 
 
-def _choose(candidates: list[Signal]) -> Signal | None:
-    """By the rules of the region where the youth of the earliest candidate lives (ties by the earliest signal)."""
+def coordinator_by_rules(rules, candidates: list):
+    """The region's choice: the first candidate (in the given order: earliest first) whose organisation fits the
+    first rule that any fits; none fits or no rules: the first candidate. `rules` as `youth_rules` gives them
+    ({sector, subtype} in order); a candidate needs `organisation.sector` and `organisation.subtype` (a signal of
+    another deployment qualifies too: docs/federation.md, "One match, one coordinator")."""
     if not candidates:
         return None
-    for rule in (CoordinatorRule(**rule) for rule in candidates[0].youth_rules or []):
+    for rule in (CoordinatorRule(**rule) for rule in rules or []):
         for candidate in candidates:
             organisation = candidate.organisation
             if organisation.sector == rule.sector and (not rule.subtype or organisation.subtype == rule.subtype):
                 return candidate
     return candidates[0]
+
+
+def youth_rules_of(signal_ids) -> dict[int, list[dict]]:
+    """Per signal: the ordered coordinator rules of the region serving its youth's municipality (one query)."""
+    return dict(
+        Signal.objects.filter(pk__in=list(signal_ids)).annotate(rules=_RULES_OF_YOUTH).values_list("pk", "rules")
+    )
+
+
+def _choose(candidates: list[Signal]) -> Signal | None:
+    """By the rules of the region where the youth of the earliest candidate lives (ties by the earliest signal)."""
+    if not candidates:
+        return None
+    return coordinator_by_rules(candidates[0].youth_rules, candidates)
+
+
+def _decide_national(match: Match, active: list[Signal], national: hooks.NationalPart, now) -> None:
+    """A match in a national match: the coordinator is the one decided for the national match (by the rules of the
+    region of its earliest active signal, in the deployment that holds it), not a local choice.
+
+    A signal of this match that is the national coordinator holds the role here; one elsewhere is kept as its key
+    (its contact comes through the hook); the national coordinator's signal ended here: nobody, until the new
+    national decision arrives (it comes with its own e-mail)."""
+    by_id = {s.pk: s for s in active}
+    chosen = by_id.get(national.signal_id) if national.signal_id else None
+    elsewhere = "" if national.signal_id else national.key
+    if (chosen.pk if chosen else None, elsewhere) != (match.coordinator_signal_id, match.coordinator_elsewhere):
+        match.coordinator_since = now if chosen or elsewhere else None
+        match.handed_over = False
+    match.coordinator_signal = chosen
+    match.coordinator_elsewhere = elsewhere
+    if active:
+        match.region_id = active[0].youth_region
+    if match.proposed_signal_id not in by_id or match.proposed_signal_id == match.coordinator_signal_id:
+        match.proposed_signal, match.proposed_at = None, None
 
 
 def _decide(match: Match, active: list[Signal], held: list[Match], now, *, keep_chosen: bool) -> None:
@@ -77,6 +115,11 @@ def _decide(match: Match, active: list[Signal], held: list[Match], now, *, keep_
     and a merge keeps one of the coordinators it merges (each was the rules' choice of its part). A proposal
     lapses when either side is no longer in the match.
     """
+    national = hooks.national_parts([match.pk]).get(match.pk)
+    if national is not None and national.decided:
+        _decide_national(match, active, national, now)
+        return
+    match.coordinator_elsewhere = ""
     by_id = {s.pk: s for s in active}
     keeper = next(
         (m for m in held if m.coordinator_signal_id in by_id and (m.handed_over or keep_chosen)),
@@ -99,6 +142,7 @@ def _decide(match: Match, active: list[Signal], held: list[Match], now, *, keep_
 
 _DECIDED_FIELDS = [
     "coordinator_signal",
+    "coordinator_elsewhere",
     "coordinator_since",
     "handed_over",
     "region",
@@ -106,6 +150,11 @@ _DECIDED_FIELDS = [
     "proposed_at",
     "version",
 ]
+
+
+def _effective(match: Match) -> tuple:
+    """Who coordinates: a signal of this match, or a professional elsewhere in the national match."""
+    return (match.coordinator_signal_id, match.coordinator_elsewhere)
 
 
 def _decided_state(match: Match) -> tuple:
@@ -124,7 +173,7 @@ def match_coordinator_after_join(*, match_id: int, before: dict[int, Match], now
     active = match_members([match_id], active_only=True)[match_id]
     state = _decided_state(match)
     _decide(match, active, held, now, keep_chosen=False)
-    changed = any(m.coordinator_signal_id != match.coordinator_signal_id for m in held)
+    changed = any(_effective(m) != _effective(match) for m in held)
     if changed:
         match.version += 1
     if _decided_state(match) != state or not before:
@@ -147,7 +196,8 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
         if not match_ids:
             return []
         matches = _matches_lock(match_ids)
-        before = {pk: match.coordinator_signal_id for pk, match in matches.items()}
+        before = {pk: _effective(match) for pk, match in matches.items()}
+        national = hooks.national_parts(list(matches))
         members = match_members(list(matches))
         if reason not in ARCHIVING_REASONS:
             members = matches_split(matches=matches, members=members, destroyed=ending)
@@ -157,14 +207,19 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
             match = matches[match_id]
             active = [s for s in signals_in if s.status == ACTIVE and s.pk not in ending]
             # a part split off into a new match had the old match's coordinator: it is told who it has now
-            previous = before.get(match_id, -1)
+            previous, _elsewhere = before.get(match_id, (-1, ""))
             # the role moves on only when its signal ends: a coordinator still active keeps it
             _decide(match, active, [match] if match_id in before else [], now, keep_chosen=True)
-            if match.coordinator_signal_id != previous:
+            if _effective(match) != before.get(match_id, (-1, "")):
                 match.version += 1
                 changed.append((match, active, previous))
         Match.objects.bulk_update([matches[pk] for pk in sorted(members)], _DECIDED_FIELDS)
-        emails.coordinator_changed_notify([(match, active) for match, active, _previous in changed if active])
+        # in a national match with a decided coordinator the new one is decided nationally: its e-mail comes with
+        # that decision (matches_coordinator_national_refresh)
+        decided = {pk for pk, part in national.items() if part.decided}
+        emails.coordinator_changed_notify(
+            [(match, active) for match, active, _previous in changed if active and match.pk not in decided]
+        )
         events = [
             {
                 "action": "match_coordinator_changed",
@@ -182,6 +237,40 @@ def match_signals_ending(*, signals: list[Signal], reason: str, log: bool = True
 
 def _matches_lock(match_ids) -> dict[int, Match]:
     return matches_lock(match_ids)
+
+
+def matches_coordinator_national_refresh(*, match_ids, reason: str = "national") -> list[Match]:
+    """The national coordinator of these matches changed (the federation learnt a decision): each match takes it,
+    and where the coordinator changed its active participants get the "coordinator changed" e-mail (once per
+    change: the outbox key carries the match's version). Returns the matches whose coordinator changed."""
+    with transaction.atomic():
+        matches = _matches_lock(match_ids)
+        if not matches:
+            return []
+        members = match_members(list(matches), active_only=True)
+        now = timezone.now()
+        changed = []
+        for match_id, match in sorted(matches.items()):
+            before, previous = _effective(match), match.coordinator_signal_id
+            _decide(match, members[match_id], [match], now, keep_chosen=True)
+            if _effective(match) != before:
+                match.version += 1
+                match.save(update_fields=_DECIDED_FIELDS)
+                changed.append((match, previous))
+        emails.coordinator_changed_notify([(match, members[match.pk]) for match, _p in changed if members[match.pk]])
+        log_events(
+            [
+                {
+                    "action": "match_coordinator_changed",
+                    "signal_id": match.coordinator_signal_id,
+                    "previous_signal_id": previous,
+                    "match": match.reference,
+                    "reason": reason,
+                }
+                for match, previous in changed
+            ]
+        )
+    return [match for match, _previous in changed]
 
 
 # --- hand-over -------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from notifications.services import notifications_enqueue
 from signals.models import Signal, SignalStatus
 from signals.selectors import covering_colleagues
 
+from . import hooks
 from .models import Match, MatchKind, MatchLink
 
 MATCH_TEMPLATE = "matching/email/match"
@@ -45,7 +46,18 @@ def match_url(match: Match, signal: Signal, name: str = "matching:match") -> str
     return region_url(signal.organisation.region, reverse(name, kwargs={"reference": match.reference}))
 
 
-def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None) -> dict:
+def coordinator_shown(match: Match, coordinator: Signal | None) -> dict | None:
+    """The contact details of the match's one coordinator: a signal of the match, or a professional elsewhere in
+    its national match (through the federation's hook), so every e-mail names the same one."""
+    if coordinator is not None:
+        return contact(coordinator)
+    if match.coordinator_elsewhere:
+        part = hooks.national_parts([match.pk]).get(match.pk)
+        return part.contact if part is not None else None
+    return None
+
+
+def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None, shown: dict | None = None) -> dict:
     youth = own.youth
     return {
         "reference": own.reference,
@@ -54,7 +66,7 @@ def _own_signal_context(own: Signal, match: Match, coordinator: Signal | None) -
         # an unborn child: initials are the mother's, the year the expected one (docs/adr/0030-unborn-children.md)
         "youth_unborn": youth.is_unborn,
         "match_reference": match.reference,
-        "coordinator": contact(coordinator),
+        "coordinator": shown if shown is not None else contact(coordinator),
         "you_are_coordinator": coordinator is not None and coordinator.professional_id == own.professional_id,
         "url": match_url(match, own),
     }
@@ -96,6 +108,7 @@ def match_notify(
 ) -> None:
     """One e-mail per professional with an active signal in the new links, naming the match's coordinator."""
     coordinator = next((s for s in members if s.pk == match.coordinator_signal_id), None)
+    shown = coordinator_shown(match, coordinator)
     # recipient -> own signal -> other signal -> kinds
     lines: dict[int, dict[int, dict[int, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for link in links:
@@ -120,7 +133,7 @@ def match_notify(
             recipient = next(signals[own_id].professional for own_id in own_signals)
             matches = []
             for own_id, others in sorted(own_signals.items()):
-                entry = _own_signal_context(signals[own_id], match, coordinator)
+                entry = _own_signal_context(signals[own_id], match, coordinator, shown)
                 entry["others"] = [
                     {
                         **contact(signals[other_id]),
@@ -147,7 +160,7 @@ def match_notify(
                         "context": {
                             "matches": matches,
                             "match_reference": match.reference,
-                            "coordinator": contact(coordinator),
+                            "coordinator": shown,
                             "trigger_signal_id": trigger.pk,
                         },
                         "dedupe_key": f"match:{trigger.pk}:{first_link}:{recipient_id}",
@@ -164,6 +177,7 @@ def coordinator_changed_notify(changes: list[tuple[Match, list[Signal]]]) -> Non
     with translation.override("nl"):
         for match, active in changes:
             coordinator = next((s for s in active if s.pk == match.coordinator_signal_id), None)
+            shown = coordinator_shown(match, coordinator)
             per_recipient: dict[int, list[Signal]] = defaultdict(list)
             for signal in active:
                 per_recipient[signal.professional_id].append(signal)
@@ -178,8 +192,8 @@ def coordinator_changed_notify(changes: list[tuple[Match, list[Signal]]]) -> Non
                             "template": COORDINATOR_CHANGED_TEMPLATE,
                             "context": {
                                 "match_reference": match.reference,
-                                "signals": [_own_signal_context(own, match, coordinator) for own in own_signals],
-                                "coordinator": contact(coordinator),
+                                "signals": [_own_signal_context(own, match, coordinator, shown) for own in own_signals],
+                                "coordinator": shown,
                                 "you_are_coordinator": coordinator is not None
                                 and coordinator.professional_id == recipient_id,
                                 "url": match_url(match, own_signals[0]),

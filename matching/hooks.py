@@ -3,7 +3,9 @@
 Handlers run inside matching's transaction, so what they write commits or rolls back with the links.
 """
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from core.hooks import Hook
 
@@ -27,6 +29,59 @@ def links_created(links, signals, *, match, match_is_new: bool) -> None:
 
 def follow_up_recorded(match, participations, first_time) -> None:
     follow_up_recorded_hook.send(match, participations, first_time)
+
+
+# --- a match that reaches into other deployments (federation, issue 22) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RemoteMember:
+    """A professional of another deployment's index in the national match: the contact details a match needs."""
+
+    name: str
+    organisation: str
+    email: str
+    phone: str
+    deployment: str
+    archived: bool
+    since: datetime.datetime
+    kinds: tuple[str, ...] = ()
+    is_coordinator: bool = False
+
+
+@dataclass(frozen=True)
+class NationalPart:
+    """What the national index adds to a local match: its national reference, the one coordinator decided for the
+    national match (`signal_id` when it is a signal of this deployment in this match, else `key` and `contact`)
+    and the other deployments' participants."""
+
+    reference: str
+    key: str = ""
+    signal_id: int | None = None
+    contact: dict | None = None
+    remote: tuple[RemoteMember, ...] = field(default_factory=tuple)
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.key)
+
+
+# fn(match_ids) -> {match id: NationalPart} for the matches that are part of a national match (the federation)
+national_part_hook = Hook("the national part of matches")
+
+
+def register_national_part(fn: Callable) -> Callable:
+    return national_part_hook.register(fn)
+
+
+def national_parts(match_ids) -> dict[int, NationalPart]:
+    """The national part of each of these matches that has one (none when this deployment is not federated)."""
+    ids = sorted({pk for pk in match_ids if pk})
+    result: dict[int, NationalPart] = {}
+    if ids:
+        for answer in national_part_hook.send(ids):
+            result.update(answer or {})
+    return result
 
 
 # The monitor and matches linked to other deployments (federation, docs/federation.md "Follow-up across deployments"):

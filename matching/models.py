@@ -88,6 +88,9 @@ class Match(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("regio")
     )
+    # the coordinator is a professional outside this match (another deployment's index, or another local match of
+    # the national match): an opaque key of the national decision; its contact comes from the federation's hook
+    coordinator_elsewhere = models.CharField(max_length=140, blank=True, default="", db_default="")
     # raised at every change of coordinator; makes the outbox keys of "the coordinator changed" unique per change
     version = models.PositiveIntegerField(default=0)
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from signals.models import Signal, SignalStatus
 from signals.selectors import cover_names_subquery, covered_professionals
 
+from . import hooks
 from .models import Match, MatchLink, MatchOverviewVisit, MatchParticipation, match_reference
 
 ACTIVE = SignalStatus.ACTIVE
@@ -123,10 +124,35 @@ class MatchView:
     viewer_active: bool
     proposed: Signal | None = None
     new_since: datetime | None = None
+    # the national match this match is part of (federation): its reference and coordinator elsewhere
+    national: hooks.NationalPart | None = None
+    # the professionals of other deployments' indexes in the national match, as this viewer may see them
+    remote: list[hooks.RemoteMember] = field(default_factory=list)
+    # the coordinator is a professional outside this match (another index): their contact details
+    coordinator_elsewhere: dict | None = None
 
     @property
     def reference(self) -> str:
         return self.match.reference
+
+    @property
+    def national_reference(self) -> str:
+        return self.national.reference if self.national is not None else ""
+
+    @property
+    def coordinator_contact(self) -> dict | None:
+        """The one coordinator as every page and API answer names them: a signal here, or one elsewhere."""
+        if self.coordinator is not None:
+            return {
+                "name": self.coordinator.contact_name,
+                "organisation": self.coordinator.organisation.name,
+                "email": self.coordinator.contact_email,
+                "phone": self.coordinator.contact_phone,
+                "elsewhere": False,
+            }
+        if self.coordinator_elsewhere is not None:
+            return {**self.coordinator_elsewhere, "elsewhere": True}
+        return None
 
     @property
     def is_coordinator(self) -> bool:
@@ -170,11 +196,17 @@ def _is_own(signal: Signal, user, acting_for: AbstractSet[tuple[int, int]]) -> b
 
 
 def _view(
-    match: Match, signals: list[Signal], user, acting_for: AbstractSet[tuple[int, int]] = frozenset()
+    match: Match,
+    signals: list[Signal],
+    user,
+    acting_for: AbstractSet[tuple[int, int]] = frozenset(),
+    national: hooks.NationalPart | None = None,
 ) -> MatchView | None:
     """The match as this user may see it, from all its signals (placement order); None if the user is not in it.
 
     `acting_for`: the (professional, organisation) pairs the user covers for today; their signals count as own.
+    `national`: the match's part of a national match (other deployments' participants, the coordinator there);
+    the same history rules hold for them as for the signals here.
     """
     own = [s for s in signals if _is_own(s, user, acting_for)]
     if not own:
@@ -213,6 +245,13 @@ def _view(
             )
     youths_sorted = sorted(youths.values(), key=lambda y: (not y.is_own, y.birth_year))
     proposed = next((s for s in visible if s.pk == match.proposed_signal_id), None) if viewer_active else None
+    remote: list[hooks.RemoteMember] = []
+    elsewhere = None
+    if national is not None:
+        remote = [r for r in national.remote if viewer_active or r.since <= cutoff]
+        shown_since = viewer_active or (match.coordinator_since is not None and match.coordinator_since <= cutoff)
+        if match.coordinator_elsewhere and national.contact and shown_since:
+            elsewhere = national.contact
     return MatchView(
         match=match,
         own=own,
@@ -221,6 +260,9 @@ def _view(
         coordinator=coordinator,
         viewer_active=viewer_active,
         proposed=proposed,
+        national=national,
+        remote=remote,
+        coordinator_elsewhere=elsewhere,
     )
 
 
@@ -254,7 +296,8 @@ def match_for_professional(*, user, region, reference: str) -> MatchView | None:
     )
     if match is None:
         return None
-    return _view(match, _signals_of_matches([match.pk])[match.pk], user, acting_for)
+    national = hooks.national_parts([match.pk]).get(match.pk)
+    return _view(match, _signals_of_matches([match.pk])[match.pk], user, acting_for, national)
 
 
 def _signal_of(user, acting_for: set[tuple[int, int]], *, prefix: str) -> Q:
@@ -270,7 +313,8 @@ def match_of_signal_seen(signal: Signal) -> MatchView | None:
     found = match_of_signal(signal)
     if found is None:
         return None
-    return _view(found, _signals_of_matches([found.pk])[found.pk], signal.professional)
+    national = hooks.national_parts([found.pk]).get(found.pk)
+    return _view(found, _signals_of_matches([found.pk])[found.pk], signal.professional, national=national)
 
 
 @dataclass
@@ -302,9 +346,10 @@ def my_matches(*, user, region, seen_before: datetime | None, page_number=None) 
     page = Paginator(ordered, MATCHES_PER_PAGE).get_page(page_number)
     matches = {m.pk: m for m in Match.objects.filter(pk__any=list(page))}
     signals = _signals_of_matches(list(page))
+    national = hooks.national_parts(list(page))
     rows = []
     for match_id in page:
-        view = _view(matches[match_id], signals[match_id], user)
+        view = _view(matches[match_id], signals[match_id], user, national=national.get(match_id))
         if view is None:
             continue
         view.new_since = seen_before

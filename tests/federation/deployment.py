@@ -100,6 +100,8 @@ def state() -> dict:
                 "coordinator": (n.context.get("coordinator") or {}).get("name"),
                 "others": [o["name"] for m in n.context.get("matches", []) for o in m.get("others", [])],
                 "federated": bool(n.context.get("federated")),
+                "kind": n.kind,
+                "you_are_coordinator": bool(n.context.get("you_are_coordinator")),
             }
             for n in Notification.objects.select_related("recipient").order_by("id")
         ],
@@ -110,32 +112,73 @@ def lookup(*, bsn: str, kind: str = "youth", attempt: str = "") -> dict:
     """Ask the hub about a key (computed through the OPRF like any key) without registering a signal for it.
     `attempt` makes the idempotency keys new (the hub answers a repeated key with its first answer)."""
     import base64
-    import hashlib
+    import uuid
 
     from federation import oprf, protocol, regional
 
     value = f"verwijsindex:{kind}:{bsn}".encode()
-    # the idempotency keys are logged at the hub: never a BSN in them (the hub's database is scanned for BSNs)
-    tag = hashlib.sha256(value).hexdigest()[:16]
     blind, blinded = oprf.blind(value)
     try:
         answer = regional._hub_call(
             "/federation/v1/oprf/evaluate/",
             {"blinded": [base64.b64encode(blinded).decode()]},
-            f"lookup-oprf-{tag}{attempt}",
+            f"lookup-oprf{attempt}-{uuid.uuid4().hex}"[:64],
         )
         key = oprf.finalize(value, blind, base64.b64decode(answer["evaluated"][0])).hex()
         found = regional._hub_call(
             "/federation/v1/keys/lookup/",
             {"key_id": answer["key_id"], "key": {"kind": kind, "value": key}},
-            f"lookup-{tag}-{kind}{attempt}",
+            # never the BSN in an idempotency key: the hub logs the keys (its database is scanned for BSNs)
+            f"lookup{attempt}-{uuid.uuid4().hex}"[:64],
         )
     except protocol.ProtocolError as error:
         return {"status": error.status, "code": error.code}
     return {"status": 200, "answer": found}
 
 
+def organisation(*, deployment: str, name: str, sector: str, subtype: str, professionals: list[str]) -> dict:
+    """Another organisation in this deployment's region, of the given kind, with these professionals."""
+    from regions.models import Region
+    from tests.accounts.factories import professional
+    from tests.regions.factories import OrganisationFactory
+
+    region = Region.objects.get(slug=f"regio-{deployment}")
+    made = OrganisationFactory(region=region, name=name, code=f"{sector}-{deployment}", sector=sector, subtype=subtype)
+    for index, full_name in enumerate(professionals):
+        professional(made, user__full_name=full_name, user__email=f"{sector}{index}.{deployment}@example.nl")
+    return {"organisation": made.pk}
+
+
+def coordinator_rule(*, deployment: str, sector: str, subtype: str = "") -> dict:
+    """The region's coordinator rules: this kind of organisation first."""
+    from regions.models import CoordinatorRule, Region
+
+    region = Region.objects.get(slug=f"regio-{deployment}")
+    CoordinatorRule.objects.create(region=region, position=1, sector=sector, subtype=subtype)
+    return {"rules": list(CoordinatorRule.objects.filter(region=region).values_list("sector", flat=True))}
+
+
+def match_seen(*, professional: str) -> dict:
+    """The match of the professional's active signal as its page and the API's matches endpoint show it."""
+    from api.selectors import matches_of_client_signal
+    from api.serializers import SignalMatchesSerializer
+    from matching.selectors import match_of_signal
+    from signals.models import Signal
+    from tests.conftest import client_for
+
+    signal = Signal.objects.select_related("organisation__region", "professional").get(
+        professional__full_name=professional, status="active"
+    )
+    match = match_of_signal(signal)
+    page = client_for(signal.professional, signal.organisation.region).get(f"/matches/{match.reference}/")
+    api = SignalMatchesSerializer(matches_of_client_signal(signal=signal)).data
+    return {"status": page.status_code, "page": page.content.decode(), "api": json.loads(json.dumps(api, default=str))}
+
+
 COMMANDS = {
+    "organisation": organisation,
+    "coordinator_rule": coordinator_rule,
+    "match_seen": match_seen,
     "seed": seed,
     "place": place,
     "end": end,

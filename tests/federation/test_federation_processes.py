@@ -362,6 +362,114 @@ def test_a_deployment_taken_off_the_trust_list_is_refused_at_once(federation):
     assert federation["a"].run("lookup", bsn="999970021")["status"] == 200
 
 
+# --- one national match, one coordinator by the rules of a region (fedcoord) -----------------------------------
+# These run after the trust-list test: they put region-b back on the list first. By then the family's national
+# match holds Anna's archived signal (A) and the active signals of Carla, Daan and Eva (B); Carla's is the earliest
+# active one, so B decides, by the rules of regio-b (where the youth of Carla's signal lives).
+
+
+def _coordinator_mails(state, since: int = 0):
+    return [m for m in state["mails"][since:] if m["kind"] == "match_coordinator_changed"]
+
+
+def test_the_coordinator_is_chosen_by_the_rules_of_the_deciding_region_and_named_alike_on_both_sides(federation):
+    _write_trust(federation["trust_file"], federation["deployments"], {"operator": federation["operator"]["pem"]})
+    a, b = federation["a"], federation["b"]
+    mails_a, mails_b = len(a.run("state")["mails"]), len(b.run("state")["mails"])
+    # regio-b's rule: a school (education) first; the only school in the family is in the other deployment
+    b.run("coordinator_rule", deployment="b", sector="education")
+    a.steps(
+        ["organisation", {"deployment": "a", "name": "School a", "sector": "education", "subtype": "school",
+                          "professionals": ["Fleur Fransen"]}],
+        ["place", {"bsn": "999970045", "professional": "Fleur Fransen"}],
+        ["detect_and_send", {}],
+    )  # fmt: skip
+    # B learnt Fleur's kind of organisation in the exchange and decides; A hears the decision through notices
+    b.run("send")
+    state_a, state_b = a.steps(["send", {}], ["state", {}])[1], b.run("state")
+    fleur = next(f for f in state_a["federated"] if f["professional"] == "Fleur Fransen")
+    everyone = [f for f in state_a["federated"] + state_b["federated"] if f["national_match"] == "L-000001"]
+    assert {tuple(f["coordinator"]) for f in everyone} == {("region-a", fleur["reference"])}
+    # the hub keeps which signal was chosen, nothing about why
+    chosen = _hub_rows(
+        federation,
+        "SELECT s.deployment, s.reference FROM federation_hubmatchcounter c "
+        "JOIN federation_hubsignal s ON s.id = c.coordinator_id WHERE c.id = 1",
+    )
+    assert chosen == [("region-a", fleur["reference"])]
+
+    # e-mails on both sides: B's professionals are told that Fleur coordinates now, Fleur that she does; once each
+    told_b = _coordinator_mails(state_b, mails_b)
+    assert sorted(m["to"] for m in told_b) == ["Carla Claassen", "Daan Dekker", "Eva Evers"]
+    assert {m["coordinator"] for m in told_b} == {"Fleur Fransen"}
+    told_a = _coordinator_mails(state_a, mails_a)
+    assert [(m["to"], m["coordinator"], m["you_are_coordinator"]) for m in told_a] == [
+        ("Fleur Fransen", "Fleur Fransen", True)
+    ]
+    # the archived professional (Anna) is told of nothing
+    assert not [m for m in state_a["mails"][mails_a:] if m["to"] == "Anna Aalbers"]
+
+    # the match page and the API's matches endpoint name the same one coordinator on both sides, and show the
+    # other deployment's professionals (labelled as another region's index; archived ones as history)
+    seen_b, seen_a = (
+        b.run("match_seen", professional="Carla Claassen"),
+        a.run("match_seen", professional="Fleur Fransen"),
+    )
+    assert seen_b["status"] == seen_a["status"] == 200
+    api_b, api_a = seen_b["api"]["match"], seen_a["api"]["match"]
+    assert api_b["coordinator"]["name"] == "Fleur Fransen" and api_b["coordinator"]["elsewhere"] is True
+    assert api_a["coordinator"]["name"] == "Fleur Fransen" and api_a["coordinator"]["elsewhere"] is False
+    assert api_b["national_reference"] == api_a["national_reference"] == "L-000001"
+    remote_b = {r["name"]: r for r in api_b["remote_participants"]}
+    assert remote_b["Fleur Fransen"]["coordinator"] is True and remote_b["Fleur Fransen"]["index"] == "region-a"
+    assert remote_b["Anna Aalbers"]["archived"] is True
+    assert "Bram Bakker" not in remote_b  # destroyed: forgotten
+    assert sorted(r["name"] for r in api_a["remote_participants"]) == ["Carla Claassen", "Daan Dekker", "Eva Evers"]
+    assert not any(p["coordinator"] for p in api_b["participants"])  # nobody in B's own match coordinates
+    assert "Fleur Fransen" in seen_b["page"] and "in de verwijsindex van een andere regio" in seen_b["page"]
+    assert "U bent de matchregisseur van match" in seen_a["page"]
+    assert "gearchiveerd" in seen_b["page"]
+
+
+def test_when_the_national_coordinators_signal_ends_the_role_moves_on_by_the_rules_and_all_are_told(federation):
+    a, b = federation["a"], federation["b"]
+    mails_a, mails_b = len(a.run("state")["mails"]), len(b.run("state")["mails"])
+    # Fleur's concern is gone: archived. No other school: the rules fall back to the deciding signal, Carla's
+    a.steps(["end", {"professional": "Fleur Fransen", "reason": "concern_gone"}], ["send", {}])
+    state_b = b.steps(["send", {}], ["send", {}], ["state", {}])[2]
+    state_a = a.steps(["send", {}], ["state", {}])[1]
+    carla = next(f for f in state_b["federated"] if f["professional"] == "Carla Claassen")
+    everyone = [f for f in state_a["federated"] + state_b["federated"] if f["national_match"] == "L-000001"]
+    assert {tuple(f["coordinator"]) for f in everyone} == {("region-b", carla["reference"])}
+    told_b = _coordinator_mails(state_b, mails_b)
+    assert sorted((m["to"], m["coordinator"]) for m in told_b) == [
+        ("Carla Claassen", "Carla Claassen"),
+        ("Daan Dekker", "Carla Claassen"),
+        ("Eva Evers", "Carla Claassen"),
+    ]
+    # Fleur is archived now: told of nothing, like Anna
+    assert _coordinator_mails(state_a, mails_a) == []
+    seen = b.run("match_seen", professional="Daan Dekker")["api"]["match"]
+    assert seen["coordinator"]["name"] == "Carla Claassen" and seen["coordinator"]["elsewhere"] is False
+    assert {r["name"]: r["archived"] for r in seen["remote_participants"]}["Fleur Fransen"] is True
+
+
+def test_the_hub_learnt_no_kind_of_organisation_nor_name_from_the_decisions(federation):
+    # the scan of the hub's database again, after the kinds of organisation travelled with the exchanges
+    test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation)
+    text = []
+    for table, column in _hub_rows(
+        federation,
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND data_type IN ('text', 'character varying', 'jsonb')",
+    ):
+        query = f'SELECT "{column}"::text FROM "{table}"'  # noqa: S608 - names from the catalogue
+        text += [str(row[0]).lower() for row in _hub_rows(federation, query)]
+    content = "\n".join(text)
+    for word in ("fleur", "fransen", "school", "education", "youth_care", "jeugdteam"):
+        assert word not in content
+
+
 # --- issue #22, items 2, 5 and 6 (branch fedrights): rights requests, destruction at 23, key rotation --------------
 # These run after the trust-list test above: each first puts both deployments back on the trust list.
 

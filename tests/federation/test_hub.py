@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from federation import hub, oprf
-from federation.models import FederationCall, HubKey, HubSignal
+from federation.models import FederationCall, HubKey, HubMatchCounter, HubSignal
 from tests.federation.conftest import write_trust
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("federation.hub_urls")]
@@ -207,6 +207,132 @@ def test_oprf_evaluation_is_limited_per_deployment_and_hour(hub_settings, caller
     assert [a.post(EVALUATE, body).status_code for _ in range(3)] == [200, 200, 429]
     assert a.post(EVALUATE, body).json() == {"code": "rate_limited"}
     assert b.post(EVALUATE, body).status_code == 200  # another deployment has its own count
+
+
+# --- the coordinator by the rules, decided by the deployment that holds the deciding signal (fedcoord) ---------
+
+DECIDE = "/federation/v1/matches/coordinator/"
+
+
+def _family(a, b):
+    """a1 (earliest: the deciding signal), b1, b2 of one family, in two deployments."""
+    a.post(REGISTER, registration(ref("a1"), key("parent", "999999126"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-02"))
+    return b.post(REGISTER, registration(ref("b2"), key("parent", "999999126"), placed_on="2026-11-03")).json()
+
+
+def _decision(decider: str, deployment: str, reference: str) -> dict:
+    return {"decider_reference": ref(decider), "coordinator": {"deployment": deployment, "reference": ref(reference)}}
+
+
+def test_the_deployment_of_the_deciding_signal_sets_the_coordinator_and_every_member_hears_it(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    answer = _family(a, b)
+    # until a decision, the deciding signal (the earliest active) stands in, and every answer names it as decider
+    assert answer["decider"] == answer["coordinator"] == {"deployment": "region-a", "reference": ref("a1")}
+    b.post(NOTICES, {"ack": [n["id"] for n in b.post(NOTICES, {}).json()["notices"]]})
+    decided = a.post(DECIDE, _decision("a1", "region-b", "b2"))
+    assert decided.status_code == 200
+    assert decided.json()["coordinator"] == {"deployment": "region-b", "reference": ref("b2")}
+    notices = b.post(NOTICES, {}).json()["notices"]
+    assert {(n["reference"], n["event"]) for n in notices} == {(ref("b1"), "coordinator"), (ref("b2"), "coordinator")}
+    assert {n["coordinator"]["reference"] for n in notices} == {ref("b2")}
+    assert {n["decider"]["reference"] for n in notices} == {ref("a1")}
+    assert {n["national_match"] for n in notices} == {answer["national_match"]}
+    # later answers name the decided coordinator; the hub keeps which signal, nothing more
+    later = b.post(REGISTER, registration(ref("b3"), key("parent", "999999126"), placed_on="2026-11-04")).json()
+    assert later["coordinator"] == {"deployment": "region-b", "reference": ref("b2")}
+    # deciding the same again changes nothing and tells nobody anything new
+    b.post(NOTICES, {"ack": [n["id"] for n in b.post(NOTICES, {}).json()["notices"]]})
+    assert a.post(DECIDE, _decision("a1", "region-b", "b2")).status_code == 200
+    assert b.post(NOTICES, {}).json()["notices"] == []
+
+
+def test_only_the_deployment_holding_the_deciding_signal_may_decide(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    _family(a, b)
+    before = HubMatchCounter.objects.values_list("coordinator_id", flat=True).get()
+    # another deployment naming the deciding signal (not its own): refused
+    other = b.post(DECIDE, _decision("a1", "region-b", "b1"))
+    assert other.status_code == 403 and other.json() == {"code": "not_the_deciding_signal"}
+    # the other deployment's own signal, which does not decide: refused
+    not_deciding = b.post(DECIDE, _decision("b1", "region-b", "b1"))
+    assert not_deciding.status_code == 403 and not_deciding.json() == {"code": "not_the_deciding_signal"}
+    # unsigned, signed in another's name, not on the trust list: refused before anything is read
+    assert a.post(DECIDE, _decision("a1", "region-b", "b1"), sign=False).status_code == 403
+    assert a.post(DECIDE, _decision("a1", "region-b", "b1"), sender="region-b").status_code == 403
+    stranger = caller("stranger").post(DECIDE, _decision("a1", "region-b", "b1"))
+    assert stranger.status_code == 403 and stranger.json() == {"code": "not_trusted"}
+    assert Client().post(DECIDE, {}, content_type="application/json").status_code == 403
+    # a coordinator outside the national match, or archived: refused
+    b.post(REGISTER, registration(ref("b9"), key("youth", "999999163"), placed_on="2026-11-05"))
+    outside = a.post(DECIDE, _decision("a1", "region-b", "b9"))
+    assert outside.status_code == 409 and outside.json() == {"code": "coordinator_not_in_match"}
+    b.post(REGISTER, registration(ref("b2"), key("parent", "999999126"), placed_on="2026-11-03", state="archived"))
+    assert a.post(DECIDE, _decision("a1", "region-b", "b2")).json() == {"code": "coordinator_not_in_match"}
+    assert HubMatchCounter.objects.values_list("coordinator_id", flat=True).get() == before is None
+    assert FederationCall.objects.filter(path=DECIDE, status=403).count() >= 4
+
+
+def test_the_role_moves_on_when_the_decided_coordinators_signal_ends(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    _family(a, b)
+    a.post(DECIDE, _decision("a1", "region-b", "b2"))
+    a.post(NOTICES, {"ack": [n["id"] for n in a.post(NOTICES, {}).json()["notices"]]})
+    b.post(REGISTER, registration(ref("b2"), key("parent", "999999126"), placed_on="2026-11-03", state="archived"))
+    # the deciding signal stands in and its deployment is told, so it decides again by its rules
+    notices = a.post(NOTICES, {}).json()["notices"]
+    assert [(n["event"], n["coordinator"], n["decider"]) for n in notices if n["event"] == "coordinator"] == [
+        (
+            "coordinator",
+            {"deployment": "region-a", "reference": ref("a1")},
+            {"deployment": "region-a", "reference": ref("a1")},
+        )
+    ]
+    assert a.post(DECIDE, _decision("a1", "region-b", "b1")).json()["coordinator"]["reference"] == ref("b1")
+    # the deciding signal itself withdrawn: B's earliest decides now, and B may, A may not
+    a.post(WITHDRAW, {"reference": ref("a1")})
+    assert b.post(DECIDE, _decision("b1", "region-b", "b1")).status_code == 200
+    assert a.post(DECIDE, _decision("a1", "region-b", "b1")).status_code == 403
+
+
+def test_a_merge_keeps_a_decided_coordinator_who_is_still_active(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    # two national matches: a1+b1 (a youth) and a2+b2 (an address); a1 decides b1; a2 decides b2
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999970021"), placed_on="2026-11-02"))
+    a.post(REGISTER, registration(ref("a2"), key("address", "0518010000583543"), placed_on="2026-11-03"))
+    b.post(REGISTER, registration(ref("b2"), key("address", "0518010000583543"), placed_on="2026-11-04"))
+    assert a.post(DECIDE, _decision("a2", "region-b", "b2")).status_code == 200
+    assert a.post(DECIDE, _decision("a1", "region-b", "b1")).status_code == 200
+    # a signal that holds both keys merges them: the kept (lower) number's coordinator stays
+    merged = b.post(
+        REGISTER,
+        registration(ref("b3"), key("youth", "999970021"), key("address", "0518010000583543"), placed_on="2026-11-05"),
+    ).json()
+    assert HubSignal.objects.values("national_match").distinct().count() == 1
+    assert merged["coordinator"] == {"deployment": "region-b", "reference": ref("b1")}
+    # the first match's coordinator archived: the merged one's decision no longer holds; the decider stands in
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999970021"), placed_on="2026-11-02", state="archived"))
+    assert hub.coordinator_of(merged_number(merged)).reference == ref("a1")
+
+
+def merged_number(answer: dict) -> int:
+    return int(answer["national_match"].removeprefix("L-"))
+
+
+def test_a_merge_adopts_the_other_matchs_decision_when_the_kept_one_has_none(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("youth", "999970021"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("youth", "999970021"), placed_on="2026-11-02"))
+    a.post(REGISTER, registration(ref("a2"), key("address", "0518010000583543"), placed_on="2026-11-03"))
+    b.post(REGISTER, registration(ref("b2"), key("address", "0518010000583543"), placed_on="2026-11-04"))
+    assert a.post(DECIDE, _decision("a2", "region-b", "b2")).status_code == 200
+    merged = b.post(
+        REGISTER,
+        registration(ref("b3"), key("youth", "999970021"), key("address", "0518010000583543"), placed_on="2026-11-05"),
+    ).json()
+    assert merged["coordinator"] == {"deployment": "region-b", "reference": ref("b2")}
 
 
 # --- the follow-up of a national match, relayed from its coordinator (federation/relay.py) ----------------------

@@ -41,6 +41,25 @@ def test_a_registration_answer_fits_the_description(hub_settings, caller):
 
 @pytest.mark.django_db
 @pytest.mark.urls("federation.hub_urls")
+def test_a_coordinator_decision_and_its_notices_fit_the_description(hub_settings, caller):
+    from tests.federation.test_hub import DECIDE, NOTICES
+
+    a, b = caller("region-a"), caller("region-b")
+    a.post(REGISTER, registration(ref("a1"), key("parent", "999999126"), placed_on="2026-11-01"))
+    b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-02"))
+    answer = a.post(
+        DECIDE, {"decider_reference": ref("a1"), "coordinator": {"deployment": "region-b", "reference": ref("b1")}}
+    ).json()
+    jsonschema.validate(answer, _schema("MatchAnswer"))
+    assert answer["coordinator"]["reference"] == ref("b1")
+    notices_path = SPEC["paths"][NOTICES]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    notices = b.post(NOTICES, {}).json()
+    jsonschema.validate(notices, {**SPEC, **notices_path})
+    assert any(n["event"] == "coordinator" and n["decider"] for n in notices["notices"])
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("federation.hub_urls")
 def test_a_rights_inquiry_and_its_answer_fit_the_description(hub_settings, caller, monkeypatch):
     from federation import hub_rights
     from tests.federation.test_rights import FakeDeployments

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('federation', '0003_fedfollow_follow_up'),
+        ('federation', '0004_fedfollow_follow_up'),
     ]
 
     operations = [

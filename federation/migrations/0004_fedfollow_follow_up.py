@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('federation', '0002_fedrights_rights_and_key_id'),
+        ('federation', '0003_fedcoord_coordinator_decision'),
     ]
 
     operations = [
