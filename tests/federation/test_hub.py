@@ -535,3 +535,19 @@ def test_hand_over_calls_are_refused_to_callers_without_a_trusted_certificate_or
     assert a.post(endpoint, body, sign=False).status_code == 403  # unsigned
     assert a.post(endpoint, body, sender="region-b").status_code == 403  # signed as another
     assert not HubHandover.objects.exists()
+
+
+def test_a_decision_by_the_rules_does_not_take_back_a_role_handed_over_while_its_signal_is_active(hub_settings, caller):
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    a.post(PROPOSE, {"from_reference": ref("a1"), "to_deployment": "region-b", "to_reference": ref("b1")})
+    b.post(ANSWER, {"reference": ref("b1"), "accept": True})
+    number = HubSignal.objects.get(reference=ref("a1")).national_match
+    # A holds the deciding signal (a1, the earliest) and reports the rules' choice, a2: the hand-over stands
+    decided = a.post(DECIDE, _decision("a1", "region-a", "a2"))
+    assert decided.status_code == 200
+    assert decided.json()["coordinator"] == {"deployment": "region-b", "reference": ref("b1")}
+    assert hub.coordinator_of(number).reference == ref("b1")
+    # once b1 is archived, the rules' decision holds again
+    b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-03", state="archived"))
+    assert hub.coordinator_of(number).reference == ref("a2")
