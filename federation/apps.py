@@ -32,3 +32,10 @@ class FederationConfig(AppConfig):
             matching_hooks.register_monitor_overdue_linked(followup.monitor_overdue_linked)
             matching_hooks.register_monitor_waiting_elsewhere(followup.monitor_waiting_elsewhere)
             matching_hooks.register_monitor_unmatched(followup.monitor_unmatched_overdue)
+            matching_hooks.register_follow_ups_due_elsewhere(followup.follow_ups_due_elsewhere)
+
+            from . import handover
+
+            matching_hooks.register_national_handover(
+                propose=handover.on_local_handover_propose, answer=handover.on_local_handover_answer
+            )

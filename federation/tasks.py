@@ -8,3 +8,14 @@ from . import regional
 @shared_task(name="federation.outbox_send")
 def federation_outbox_send_task() -> dict:
     return regional.outbox_send()
+
+
+@shared_task(name="federation.hub_sweep")
+def federation_hub_sweep_task() -> int:
+    """The hub's daily retention (HUB_BEAT_SCHEDULE): one run at a time (core/sweeps.py)."""
+    from core.sweeps import sweep_alone
+
+    from .hub_rights import hub_rights_requests_sweep
+
+    with sweep_alone("federation hub sweep") as alone:
+        return hub_rights_requests_sweep() if alone else 0

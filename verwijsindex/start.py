@@ -91,6 +91,23 @@ def _follow_ups_due(*, user, region) -> TaskGroup:
 
     group = TaskGroup(_("Opvolging als matchregisseur"), _("Er staat geen opvolging open."))
     for item in follow_ups_due_of_coordinator(user=user, region=region):
+        if item.url:  # a national match: recorded on its follow-up page
+            group.tasks.append(
+                Task(
+                    ngettext(
+                        "Landelijke match %(ref)s: contact met %(count)s betrokkene in een andere regio nog niet "
+                        "vastgelegd",
+                        "Landelijke match %(ref)s: contact met %(count)s betrokkenen in een andere regio nog niet "
+                        "vastgelegd",
+                        item.waiting,
+                    )
+                    % {"ref": item.reference, "count": item.waiting},
+                    item.url,
+                    due=item.due_on,
+                    overdue=True,
+                )
+            )
+            continue
         url = _url("matching:match", item.reference)
         if url:
             group.tasks.append(
