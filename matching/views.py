@@ -104,6 +104,11 @@ def _match_or_404(request, reference):
     return found
 
 
+def _decided_nationally(view) -> bool:
+    """The match takes the coordinator decided for its national match (federation): a hand-over goes through it."""
+    return view.national is not None and view.national.decided
+
+
 @require_POST
 @role_required(Role.PROFESSIONAL)
 def handover_propose(request, reference: str):
@@ -121,7 +126,20 @@ def handover_propose(request, reference: str):
     except MatchActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
+        if _decided_nationally(view):
+            messages.success(
+                request,
+                _(
+                    "Uw voorstel gaat via de landelijke verwijsindex, omdat deze match deel is van landelijke match "
+                    "%(national)s. De matchregie gaat over zodra het is geaccepteerd; iedereen in de landelijke match "
+                    "krijgt dan bericht."
+                )
+                % {"national": view.national_reference},
+            )
+        else:
+            messages.success(
+                request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd.")
+            )
     return redirect("matching:match", reference=view.reference)
 
 
@@ -139,7 +157,18 @@ def handover(request, reference: str):
         try:
             if form.cleaned_data["decision"] == "accept":
                 services.match_handover_accept(match=view.match, actor=request.user)
-                messages.success(request, _("U bent nu de matchregisseur. De andere betrokkenen krijgen bericht."))
+                if _decided_nationally(view):
+                    messages.success(
+                        request,
+                        _(
+                            "U neemt de matchregie over. Dat gaat via de landelijke verwijsindex (landelijke match "
+                            "%(national)s): zodra die het heeft verwerkt, bent u de matchregisseur en krijgen de "
+                            "andere betrokkenen bericht."
+                        )
+                        % {"national": view.national_reference},
+                    )
+                else:
+                    messages.success(request, _("U bent nu de matchregisseur. De andere betrokkenen krijgen bericht."))
             else:
                 services.match_handover_decline(match=view.match, actor=request.user)
                 messages.info(request, _("U heeft het verzoek geweigerd. De matchregisseur krijgt bericht."))
