@@ -7,6 +7,7 @@ by its notices; the proposer hears the answer by a notice too (a refusal by matc
 """
 
 import uuid
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -21,8 +22,8 @@ from matching.emails import (
     HANDOVER_DECLINED_TEMPLATE,
     HANDOVER_PROPOSED_KIND,
     HANDOVER_PROPOSED_TEMPLATE,
+    contact,
 )
-from matching.emails import contact
 from matching.exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
 from matching.models import Match
 from notifications.links import region_absolute_url
@@ -74,6 +75,39 @@ def local_members(federated: FederatedSignal | None) -> list[FederatedSignal]:
         )
     )
     return [m for m in members if m.signal_id in active]
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A professional of this deployment in the national match, shaped as a remote participant for the form."""
+
+    deployment: str
+    reference: str
+    contact_name: str
+    organisation: str
+
+
+def handover_choices(federated: FederatedSignal | None, signal: Signal) -> list:
+    """Whom the national coordinator may propose on the national match page: the other deployments' active
+    signals and, through the hub as well, colleagues here in the national match (not the coordinator themself)."""
+    here = local_members(federated)
+    signals = {
+        s.pk: s
+        for s in Signal.objects.filter(pk__in=[m.signal_id for m in here])
+        .exclude(professional_id=signal.professional_id)
+        .select_related("organisation")
+    }
+    colleagues = [
+        Colleague(
+            settings.FEDERATION_DEPLOYMENT_ID,
+            m.reference,
+            signals[m.signal_id].contact_name,
+            signals[m.signal_id].organisation.name,
+        )
+        for m in here
+        if m.signal_id in signals
+    ]
+    return [*candidates(federated), *colleagues]
 
 
 def remote_contact(signal: Signal, deployment: str, reference: str) -> dict | None:
@@ -177,7 +211,9 @@ def on_local_handover_propose(*, match, coordinator: Signal, target: Signal, act
             )
             % {"name": target.contact_name, "national": federated.national_match}
         )
-    _propose(signal=coordinator, federated=federated, actor=actor, to=(settings.FEDERATION_DEPLOYMENT_ID, theirs.reference))
+    _propose(
+        signal=coordinator, federated=federated, actor=actor, to=(settings.FEDERATION_DEPLOYMENT_ID, theirs.reference)
+    )
     return True
 
 

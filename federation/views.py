@@ -69,7 +69,7 @@ def _handover_context(view) -> dict:
     if view.signal.status != "active":
         return {}
     federated = selectors.federated_of(view.signal)
-    candidates = handover.candidates(federated)
+    candidates = handover.handover_choices(federated, view.signal)
     proposed = handover.pending(view.signal, "out")
     return {
         "handover_form": NationalHandoverForm(candidates=candidates) if candidates else None,
@@ -134,7 +134,7 @@ def national_follow_up(request, signal_id: int):
 def national_handover_propose(request, signal_id: int):
     """The national coordinator proposes a professional of another deployment as the next coordinator."""
     view = selectors.national_match_of_own_signal(user=request.user, region=request.region, signal_id=signal_id)
-    candidates = handover.candidates(selectors.federated_of(view.signal)) if view is not None else []
+    candidates = handover.handover_choices(selectors.federated_of(view.signal), view.signal) if view is not None else []
     if not candidates:
         raise Http404
     form = NationalHandoverForm(request.POST, candidates=candidates)

@@ -137,9 +137,7 @@ def handover_propose(request, reference: str):
                 % {"national": view.national_reference},
             )
         else:
-            messages.success(
-                request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd.")
-            )
+            messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
     return redirect("matching:match", reference=view.reference)
 
 

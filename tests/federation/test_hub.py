@@ -596,7 +596,10 @@ def test_the_hub_s_sweep_deletes_registered_rights_requests_after_the_documented
     start = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
     a = caller("region-a")
     with time_machine.travel(start, tick=False):
-        assert a.post("/federation/v1/rights/register/", {"reference": ref("old"), "kind": "inspection"}).status_code == 200
+        assert (
+            a.post("/federation/v1/rights/register/", {"reference": ref("old"), "kind": "inspection"}).status_code
+            == 200
+        )
     with time_machine.travel(start + datetime.timedelta(days=100), tick=False):
         assert a.post("/federation/v1/rights/register/", {"reference": ref("new"), "kind": "copy"}).status_code == 200
     # day 120: both kept; day 121: the first is past its period

@@ -795,8 +795,8 @@ def _national_local_match(region):
     from django.utils import timezone
 
     from federation.models import FederatedSignal
-    from matching.models import Match
     from matching.coordination import matches_coordinator_national_refresh
+    from matching.models import Match
 
     match, signals = _local_match(region)
     _linked(signals[0], coordinator=("region-a", "a" * 32))
@@ -835,8 +835,8 @@ def test_a_hand_over_on_the_local_page_of_a_match_decided_nationally_goes_throug
     from django.contrib.messages import get_messages
 
     from federation.models import NationalHandover, OutboxMessage
-    from matching.models import Match
     from matching.coordination import matches_coordinator_national_refresh
+    from matching.models import Match
 
     match, signals = _national_local_match(region)
     coordinator, colleague = _owner_client(signals[0]), _owner_client(signals[1])
@@ -986,3 +986,24 @@ def test_the_coordinator_s_start_page_names_contact_missing_with_professionals_e
         recorded_at=MONITOR_START,
     )
     assert "L-000007" not in start_page(region.followup_days + 1)
+
+
+def test_the_national_match_page_offers_a_colleague_here_too_and_the_hand_over_goes_through_the_hub(
+    regional_settings, region
+):
+    from federation.models import NationalHandover, OutboxMessage
+
+    match, signals = _national_local_match(region)
+    client = _owner_client(signals[0])
+    page = client.get(reverse("federation:national_match", kwargs={"signal_id": signals[0].pk})).content.decode()
+    assert f"region-a|{'e' * 32}" in page and f"region-b|{'b' * 32}" in page
+    assert f"region-a|{'a' * 32}" not in page  # not the coordinator themself
+    path = reverse("federation:national_handover_propose", kwargs={"signal_id": signals[0].pk})
+    assert client.post(path, {"to": "region-a|" + "e" * 32}).status_code == 302
+    assert OutboxMessage.objects.get(operation="handover_propose").body == {
+        "to_deployment": "region-a",
+        "to_reference": "e" * 32,
+    }
+    assert NationalHandover.objects.get(direction="out").other_reference == "e" * 32
+    page = client.get(reverse("federation:national_match", kwargs={"signal_id": signals[0].pk})).content.decode()
+    assert f"U heeft voorgesteld de matchregie over te dragen aan {signals[1].contact_name}" in page
