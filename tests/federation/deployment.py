@@ -414,11 +414,15 @@ def local_handover_answer(*, professional: str, accept: bool) -> dict:
 
 def local_coordinator(*, professional: str) -> dict:
     """The local match of this professional's active signal: its reference and the coordinator it names."""
+    from federation.models import FederatedSignal
+
     match = _local_match_of(professional)
     coordinator = match.coordinator_signal
+    federated = FederatedSignal.objects.filter(signal_id=coordinator.pk).first() if coordinator else None
     return {
         "match": match.reference,
         "coordinator": coordinator.professional.full_name if coordinator else None,
+        "reference": federated.reference if federated else None,
         "elsewhere": match.coordinator_elsewhere,
         "proposed": match.proposed_signal_id,
     }

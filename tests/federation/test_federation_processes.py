@@ -698,7 +698,9 @@ def test_a_hand_over_on_the_local_match_page_in_a_national_match_goes_through_th
     answered = a.run("local_handover_answer", professional="Anna Aalbers", accept=True)
     assert answered["failed"] == 0
     b.run("send")
-    anna = next(f for f in a.run("state")["federated"] if f["professional"] == "Anna Aalbers" and f["national_match"])
+    local = a.run("local_coordinator", professional="Bram Bakker")
+    assert local["coordinator"] == "Anna Aalbers"
+    anna = next(f for f in a.run("state")["federated"] if f["reference"] == local["reference"])
     in_match = [
         f
         for f in a.run("state")["federated"] + b.run("state")["federated"]
