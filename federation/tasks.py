@@ -1,18 +1,21 @@
-"""Thin Celery tasks of the federation (acks late, idempotent: the outbox rows carry the state)."""
+"""Thin Celery tasks of the federation (acks late, idempotent: the outbox rows carry the state).
+
+Imports stay inside the tasks: the hub's worker loads this module too, and the hub has no regional apps (signals,
+matching, audit…) whose models `federation.regional` imports."""
 
 from celery import shared_task
-
-from . import regional
 
 
 @shared_task(name="federation.outbox_send")
 def federation_outbox_send_task() -> dict:
+    from . import regional
+
     return regional.outbox_send()
 
 
 @shared_task(name="federation.hub_sweep")
 def federation_hub_sweep_task() -> int:
-    """The hub's daily retention (HUB_BEAT_SCHEDULE): one run at a time (core/sweeps.py)."""
+    """The hub's nightly retention (federation.schedule.HUB_BEAT_SCHEDULE): one run at a time (core/sweeps.py)."""
     from core.sweeps import sweep_alone
 
     from .hub_rights import hub_rights_requests_sweep

@@ -628,3 +628,24 @@ def test_the_hub_s_sweep_is_on_the_hub_s_schedule_only():
     assert {entry["task"] for entry in beat_schedule_for("hub").values()} == {"federation.hub_sweep"}
     regional_tasks = {entry["task"] for entry in beat_schedule_for("regional").values()}
     assert "federation.hub_sweep" not in regional_tasks and "federation.outbox_send" in regional_tasks
+
+
+def test_the_hub_s_worker_loads_its_tasks_and_beat_with_the_hub_s_profile():
+    """The hub has none of the regional apps: its worker must load the federation's tasks without their models."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json; from verwijsindex.celery import app; import django; django.setup(); "
+        "app.loader.import_default_modules(); "
+        "print(json.dumps([sorted(n for n in app.tasks if n.startswith('federation.')), "
+        "sorted(e['task'] for e in app.conf.beat_schedule.values())]))"
+    )
+    env = {**os.environ, "VERWIJSINDEX_ROLE": "hub", "DJANGO_SECRET_KEY": "test-only"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tasks, beat = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "federation.hub_sweep" in tasks and beat == ["federation.hub_sweep"]
