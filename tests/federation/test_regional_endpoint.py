@@ -1007,3 +1007,75 @@ def test_the_national_match_page_offers_a_colleague_here_too_and_the_hand_over_g
     assert NationalHandover.objects.get(direction="out").other_reference == "e" * 32
     page = client.get(reverse("federation:national_match", kwargs={"signal_id": signals[0].pk})).content.decode()
     assert f"U heeft voorgesteld de matchregie over te dragen aan {signals[1].contact_name}" in page
+
+
+def test_a_hand_over_declined_on_the_local_page_goes_through_the_hub_and_the_proposer_is_mailed(
+    regional_settings, region
+):
+    from federation.models import NationalHandover, OutboxMessage
+    from matching.models import Match
+    from matching.services import match_handover_decline, match_handover_propose
+
+    match, signals = _national_local_match(region)
+    match_handover_propose(match=match, actor=signals[0].professional, to_signal_id=signals[1].pk)
+    assert not Notification.objects.filter(kind="match_handover_proposed").exists()  # the hub's notice mails it
+    regional.notice_apply(
+        {
+            "id": 71,
+            "reference": "e" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-a",
+            "from_reference": "a" * 32,
+        }
+    )
+    match_handover_decline(match=match, actor=signals[1].professional)
+    assert OutboxMessage.objects.get(operation="handover_answer").body == {"accept": False}
+    assert Match.objects.get(pk=match.pk).proposed_signal_id is None
+    regional.notice_apply(
+        {
+            "id": 72,
+            "reference": "a" * 32,
+            "event": "handover_declined",
+            "from_deployment": "region-a",
+            "from_reference": "e" * 32,
+        }
+    )
+    declined = Notification.objects.get(recipient=signals[0].professional, kind="match_handover_declined")
+    assert declined.context["declined_by"]["name"] == signals[1].contact_name
+    assert not NationalHandover.objects.exists()
+    assert Match.objects.get(pk=match.pk).coordinator_signal_id == signals[0].pk
+
+
+def test_the_start_page_reminds_a_national_coordinator_whose_signal_is_in_no_local_match(federated_signal):
+    import time_machine
+
+    from federation.models import FederatedSignal, RemoteParticipant
+
+    region = federated_signal.organisation.region
+    FederatedSignal.objects.filter(signal_id=federated_signal.pk).update(
+        national_match="L-000007", coordinator_deployment="region-a", coordinator_reference="a" * 32
+    )
+    RemoteParticipant.objects.create(
+        signal_id=federated_signal.pk,
+        deployment="region-b",
+        reference="b" * 32,
+        contact_name="Carla Claassen",
+        organisation="Jeugdteam B",
+        contact_email="carla@example.nl",
+        placed_on=MONITOR_START.date(),
+        received_at=MONITOR_START,
+    )
+
+    def start_page(days_later: int) -> str:
+        with time_machine.travel(MONITOR_START + datetime.timedelta(days=days_later)):
+            return _owner_client(federated_signal).get(reverse("home")).content.decode()
+
+    assert "L-000007" not in start_page(region.followup_days - 1)
+    assert "Landelijke match L-000007: contact met 1 betrokkene in een andere regio" in start_page(
+        region.followup_days + 1
+    )
+    # coordinated in another deployment: no reminder here
+    FederatedSignal.objects.filter(signal_id=federated_signal.pk).update(
+        coordinator_deployment="region-b", coordinator_reference="b" * 32
+    )
+    assert "L-000007" not in start_page(region.followup_days + 1)
