@@ -207,6 +207,7 @@ def monitor_overview(request):
             "participants": row.participants,
             "checks": [],
             "form": None,
+            "national": True,
         }
         for row in monitor.matches_overdue_elsewhere(region=request.region)
     ]
