@@ -341,7 +341,10 @@ def test_the_proposed_professional_accepts_and_every_page_names_them_once_the_hu
         }
     )
     bram = _visitor(visitors, world, "bram")
-    bram.goto(_mail_link(world["people"]["bram"], "match_handover_proposed", "L-000031"))
+    # the task waits on his start page, and leads where the e-mail's link leads
+    bram.goto("/")
+    bram.click(bram.page.get_by_role("link", name="Matchregie aan u voorgesteld"))
+    assert bram.page.url.endswith(_mail_link(world["people"]["bram"], "match_handover_proposed", "L-000031"))
     text = _main(bram)
     assert "Carla Claassen (Jeugdteam Groningen) vraagt u de matchregie van match L-000031 over te nemen" in text
     bram.screenshot("national-08-hand-over-accept-or-decline")
@@ -371,6 +374,8 @@ def test_the_proposed_professional_accepts_and_every_page_names_them_once_the_hu
     assert f"U bent de matchregisseur van match {match.reference}." in _main(bram)
     bram.goto(reverse("matching:my_matches"))
     assert re.search(r"Matchregisseur u\b", _main(bram)), _main(bram)
+    bram.goto("/")
+    assert bram.page.get_by_text("Er wacht geen overdracht op u.").is_visible()
     anna = _visitor(visitors, world, "anna")
     for path in (reverse("matching:match", args=[match.reference]), _national(world, "anna_lieke")):
         anna.goto(path)

@@ -687,10 +687,12 @@ def test_the_national_coordinator_proposes_a_professional_of_another_deployment(
         "to_deployment": "region-b",
         "to_reference": "b" * 32,
     }
-    assert (
-        "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen"
-        in client.get(national_path).content.decode()
-    )
+    national = client.get(national_path).content.decode()
+    assert "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen" in national
+    # the outbox has not reached the hub yet, and the page says so
+    assert "Het voorstel is nog niet bij de landelijke hub aangekomen" in national
+    OutboxMessage.objects.filter(operation="handover_propose").update(state="sent")
+    assert "nog niet bij de landelijke hub" not in client.get(national_path).content.decode()
     # declined in B: the proposer is mailed (matching's "declined" e-mail) and the proposal is gone
     regional.notice_apply(
         {
@@ -784,3 +786,26 @@ def test_a_national_match_coordinated_by_a_signal_in_no_local_match_is_listed_by
         coordinator_deployment="region-b", coordinator_reference="b" * 32
     )
     assert "L-000007" not in _monitor_page(region, days_later=region.followup_days + 1)
+
+
+def test_a_hand_over_proposed_elsewhere_waits_on_the_professional_s_start_page_until_answered(federated_signal, pki):
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")  # Carla (B) coordinates
+    client = _owner_client(federated_signal)
+    page_path = reverse("federation:national_handover", kwargs={"signal_id": federated_signal.pk})
+    assert page_path not in client.get("/").content.decode()
+    regional.notice_apply(
+        {
+            "id": 43,
+            "reference": "a" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-b",
+            "from_reference": "b" * 32,
+        }
+    )
+    start = client.get("/").content.decode()
+    assert page_path in start and "Matchregie aan u voorgesteld" in start
+    # a colleague of the same organisation has no such task
+    other = professional(federated_signal.organisation)
+    assert page_path not in client_for(other, federated_signal.organisation.region).get("/").content.decode()
+    client.post(page_path, {"decision": "decline"})
+    assert page_path not in client.get("/").content.decode()
