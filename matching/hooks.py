@@ -129,3 +129,16 @@ def register_monitor_unmatched(fn: Callable) -> Callable:
 
 def monitor_unmatched(*, region, cutoff) -> list:
     return [row for rows in monitor_unmatched_hook.send(region=region, cutoff=cutoff) for row in rows]
+
+
+# fn(signal) -> the path of the national match page of a signal in no local match (federation), or None
+national_page_hook = Hook("the national match page of a signal")
+
+
+def register_national_page(fn: Callable) -> Callable:
+    return national_page_hook.register(fn)
+
+
+def national_page(signal) -> str | None:
+    """Where a signal's matches are when it has none here but is part of a national match (federation)."""
+    return next((path for path in national_page_hook.send(signal) if path), None)

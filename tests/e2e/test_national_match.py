@@ -18,6 +18,7 @@ request on Lieke and sees what the other region's index holds.
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
@@ -36,6 +37,7 @@ ELSEWHERE = "jeugdmatch-noord"
 # a closed port: every call to the hub fails at once ("not reached"), as when the hub is down
 HUB_URL = "https://127.0.0.1:9"
 CARLA, DAAN, EEF = "c" * 32, "d" * 32, "e" * 32
+NATIONAL = "/federation/signalen/N/landelijke-match/"
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +90,7 @@ def _exchange(federated, *, reference: str, name: str, organisation: str, state:
 
 @pytest.fixture(scope="module")
 def world(e2e_db, linked):
+    from federation import regional
     from federation.models import FederatedSignal, RemoteParticipant, RemoteSignalListing
     from matching.models import MatchParticipation
     from matching.services import match_detect
@@ -148,6 +151,17 @@ def world(e2e_db, linked):
     )
     three_weeks_ago = timezone.now() - datetime.timedelta(days=21)
     RemoteParticipant.objects.filter(reference=EEF).update(received_at=three_weeks_ago)
+
+    # Carla proposes Bram as the next coordinator: the hub's notice reaches this deployment, which e-mails Bram
+    regional.notice_apply(
+        {
+            "id": 501,
+            "reference": FederatedSignal.objects.get(signal_id=bram_lieke.pk).reference,
+            "event": "handover_proposed",
+            "from_deployment": ELSEWHERE,
+            "from_reference": CARLA,
+        }
+    )
 
     # a citizen's request on Lieke, asked of the other deployments before (what they answered is kept)
     request = rights_request_register(
@@ -324,22 +338,36 @@ def test_the_national_coordinator_proposes_a_hand_over_while_the_hub_is_down(wor
     assert OutboxMessage.objects.filter(signal_id=signal_id, operation="handover_propose", state="pending").exists()
 
 
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("anna", ["/matches/M-N/", f"{NATIONAL}", f"{NATIONAL}opvolging/"]),
+        ("bram", ["/matches/M-N/", f"{NATIONAL}", f"{NATIONAL}overdracht/"]),
+        ("mona", ["/matches/monitor/"]),
+        ("gemma", ["/verzoeken/N/", "/verzoeken/N/overzicht/"]),
+    ],
+)
+def test_every_page_a_role_reaches_in_a_linked_deployment_passes_the_checks_at_both_widths(
+    world, visitors, who, expected
+):
+    """test_every_page's walk, one click deeper (the national match is a link on the match page), in this world."""
+    from .test_every_page import _page_kind, _walk
+
+    browser = _visitor(visitors, world, who)
+    visited = _walk(browser, depth=3)
+    # where the links led (a signal's matches lead to its national match when it has none here)
+    kinds = {_page_kind(urlsplit(url).path) for url in browser.audited}
+    missing = [kind for kind in expected if kind not in kinds]
+    assert not missing, f"{who} did not reach {missing}; visited {visited}"
+    print(f"{who}: {len(visited)} pages: {sorted(kinds)}")  # noqa: T201 (shown with -s: what the walk covered)
+
+
 def test_the_proposed_professional_accepts_and_every_page_names_them_once_the_hub_confirms(world, visitors):
     from federation import regional
     from federation.models import FederatedSignal, OutboxMessage
 
     bram_signal = world["signals"]["bram_lieke"]
     bram_federated = FederatedSignal.objects.get(signal_id=bram_signal.pk)
-    # Carla's deployment proposed Bram; the hub's notice reaches this deployment, which e-mails Bram
-    regional.notice_apply(
-        {
-            "id": 501,
-            "reference": bram_federated.reference,
-            "event": "handover_proposed",
-            "from_deployment": ELSEWHERE,
-            "from_reference": CARLA,
-        }
-    )
     bram = _visitor(visitors, world, "bram")
     # the task waits on his start page, and leads where the e-mail's link leads
     bram.goto("/")

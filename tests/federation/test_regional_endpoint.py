@@ -809,3 +809,18 @@ def test_a_hand_over_proposed_elsewhere_waits_on_the_professional_s_start_page_u
     assert page_path not in client_for(other, federated_signal.organisation.region).get("/").content.decode()
     client.post(page_path, {"decision": "decline"})
     assert page_path not in client.get("/").content.decode()
+
+
+def test_a_signal_matched_only_in_another_deployment_counts_its_match_and_leads_to_the_national_match(
+    federated_signal, pki
+):
+    client = _owner_client(federated_signal)
+    matches_path = reverse("matching:signal_matches", args=[federated_signal.pk])
+    # no partner anywhere yet: no match
+    assert client.get(matches_path).status_code == 200
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")
+    detail = client.get(reverse("signals:detail", args=[federated_signal.pk])).content.decode()
+    assert "1 match bekijken" in detail
+    answer = client.get(matches_path)
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk})
