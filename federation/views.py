@@ -156,7 +156,10 @@ def national_handover_propose(request, signal_id: int):
             proposed = handover.remote_contact(view.signal, *form.target) or {"name": ""}
             messages.success(
                 request,
-                _("Uw voorstel gaat via de landelijke hub naar %(name)s. De matchregie gaat over zodra die het accepteert.")
+                _(
+                    "Uw voorstel gaat via de landelijke hub naar %(name)s. De matchregie gaat over zodra die het "
+                    "accepteert."
+                )
                 % {"name": proposed["name"]},
             )
     return redirect("federation:national_match", signal_id=view.signal.pk)

@@ -236,9 +236,7 @@ def _mail_link(user, kind: str, national_match: str) -> str:
     return url[url.index("/federation/") :]
 
 
-def test_a_professional_sees_the_other_regions_professionals_and_their_coordinator_on_every_page(
-    world, visitors
-):
+def test_a_professional_sees_the_other_regions_professionals_and_their_coordinator_on_every_page(world, visitors):
     bram = _visitor(visitors, world, "bram")
     match = world["match"]
     bram.goto(reverse("matching:my_matches"))
