@@ -69,11 +69,19 @@ def match_counts_with_other_deployments(signal_ids) -> dict[int, int]:
 
     if not linked():
         return {}
+    # as the national match page shows them: an archived signal's only up to its archiving
+    until = {
+        pk: None if status == SignalStatus.ACTIVE else (ended_at or placed_at)
+        for pk, status, ended_at, placed_at in Signal.objects.filter(pk__in=list(signal_ids)).values_list(
+            "pk", "status", "ended_at", "placed_at"
+        )
+    }
     remote: dict[int, set[tuple[str, str]]] = {}
-    for signal_id, deployment, reference in RemoteParticipant.objects.filter(
-        signal_id__in=list(signal_ids), state__in=[SignalState.ACTIVE, SignalState.ARCHIVED]
-    ).values_list("signal_id", "deployment", "reference"):
-        remote.setdefault(signal_id, set()).add((deployment, reference))
+    for signal_id, deployment, reference, received_at in RemoteParticipant.objects.filter(
+        signal_id__in=list(until), state__in=[SignalState.ACTIVE, SignalState.ARCHIVED]
+    ).values_list("signal_id", "deployment", "reference", "received_at"):
+        if until[signal_id] is None or received_at <= until[signal_id]:
+            remote.setdefault(signal_id, set()).add((deployment, reference))
     if not remote:
         return {}
     local = match_counts_for_signals(list(remote))

@@ -824,3 +824,24 @@ def test_a_signal_matched_only_in_another_deployment_counts_its_match_and_leads_
     answer = client.get(matches_path)
     assert answer.status_code == 302
     assert answer["Location"] == reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk})
+    # archived: a partner elsewhere who joined afterwards is not counted (nothing that arose after the archiving)
+    import datetime
+
+    from django.utils import timezone
+
+    from federation.selectors import match_counts_with_other_deployments
+    from signals.models import EndReason
+    from signals.services import signal_end
+
+    signal_end(signal=federated_signal, reason=EndReason.CONCERN_GONE)
+    RemoteParticipant.objects.create(
+        signal_id=federated_signal.pk,
+        deployment="region-b",
+        reference="f" * 32,
+        contact_name="Fenna Fokkema",
+        organisation="Jeugdteam B",
+        contact_email="fenna@example.nl",
+        placed_on=timezone.localdate(),
+        received_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
+    assert match_counts_with_other_deployments([federated_signal.pk]) == {federated_signal.pk: 1}
