@@ -33,7 +33,7 @@ from signals.selectors import may_act_on_signal
 from signals.services import on_behalf_of
 
 from .followup import is_national_coordinator, remote_participants_of
-from .models import FederatedSignal, NationalHandover, OutboxMessage, RemoteParticipant
+from .models import FederatedSignal, NationalHandover, OutboxMessage, OutboxState, RemoteParticipant
 
 OPERATIONS = ("handover_propose", "handover_answer")
 EVENTS = ("handover_proposed", "handover_accepted", "handover_declined")
@@ -50,6 +50,11 @@ def _queue(*, operation: str, signal_id: int, body: dict) -> None:
 
 def pending(signal: Signal, direction: str) -> NationalHandover | None:
     return NationalHandover.objects.filter(signal_id=signal.pk, direction=direction).first()
+
+
+def unsent(signal: Signal, operation: str) -> bool:
+    """A call about this signal still waits in the outbox: the hub has not received it yet (down, or not tried)."""
+    return OutboxMessage.objects.filter(signal_id=signal.pk, operation=operation, state=OutboxState.PENDING).exists()
 
 
 def candidates(federated: FederatedSignal | None) -> list[RemoteParticipant]:

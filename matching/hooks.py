@@ -166,3 +166,16 @@ def register_follow_ups_due_elsewhere(fn: Callable) -> Callable:
 
 def follow_ups_due_elsewhere(*, user, region, now) -> list:
     return [item for items in follow_ups_due_elsewhere_hook.send(user=user, region=region, now=now) for item in items]
+
+
+# fn(signal) -> the path of the national match page of a signal in no local match (federation), or None
+national_page_hook = Hook("the national match page of a signal")
+
+
+def register_national_page(fn: Callable) -> Callable:
+    return national_page_hook.register(fn)
+
+
+def national_page(signal) -> str | None:
+    """Where a signal's matches are when it has none here but is part of a national match (federation)."""
+    return next((path for path in national_page_hook.send(signal) if path), None)

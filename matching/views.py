@@ -12,7 +12,7 @@ from accounts.permissions import role_required
 from audit import events as audit_events
 from core.form_pages import form_data
 
-from . import monitor, selectors, services
+from . import hooks, monitor, selectors, services
 from .exceptions import MatchActionRefused
 from .forms import DecisionForm, FollowUpForm, FollowupNoteForm, HandoverForm
 
@@ -89,6 +89,10 @@ def signal_matches(request, signal_id: int):
         raise Http404
     found = selectors.match_of_signal(signal)
     if found is None:
+        # matched only with professionals of other regions' indexes: their national match page
+        national = hooks.national_page(signal)
+        if national:
+            return redirect(national)
         return render(
             request,
             "matching/no_match.html",
@@ -234,6 +238,7 @@ def monitor_overview(request):
             "participants": row.participants,
             "checks": [],
             "form": None,
+            "national": True,
         }
         for row in monitor.matches_overdue_elsewhere(region=request.region)
     ]

@@ -201,6 +201,14 @@ def _handovers(*, user, region) -> TaskGroup:
             )
             group.tasks.append(Task(_("Matchregie aan u voorgesteld: accepteren of weigeren"), url))
         break
+    # proposed by a national match's coordinator in another deployment (federation): its accept/decline page
+    national, signal_model = _model("federation", "NationalHandover"), _model("signals", "Signal")
+    if national is not None and signal_model is not None:
+        own = signal_model.objects.filter(professional=user, organisation__region=region, status="active")
+        for proposal in national.objects.filter(signal_id__in=own.values("pk"), direction="in").order_by("id"):
+            url = _url("federation:national_handover", proposal.signal_id)
+            if url:
+                group.tasks.append(Task(_("Matchregie aan u voorgesteld: accepteren of weigeren"), url))
     return group
 
 

@@ -687,10 +687,12 @@ def test_the_national_coordinator_proposes_a_professional_of_another_deployment(
         "to_deployment": "region-b",
         "to_reference": "b" * 32,
     }
-    assert (
-        "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen"
-        in client.get(national_path).content.decode()
-    )
+    national = client.get(national_path).content.decode()
+    assert "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen" in national
+    # the outbox has not reached the hub yet, and the page says so
+    assert "Het voorstel is nog niet bij de landelijke hub aangekomen" in national
+    OutboxMessage.objects.filter(operation="handover_propose").update(state="sent")
+    assert "nog niet bij de landelijke hub" not in client.get(national_path).content.decode()
     # declined in B: the proposer is mailed (matching's "declined" e-mail) and the proposal is gone
     regional.notice_apply(
         {
@@ -1079,3 +1081,62 @@ def test_the_start_page_reminds_a_national_coordinator_whose_signal_is_in_no_loc
         coordinator_deployment="region-b", coordinator_reference="b" * 32
     )
     assert "L-000007" not in start_page(region.followup_days + 1)
+
+
+def test_a_hand_over_proposed_elsewhere_waits_on_the_professional_s_start_page_until_answered(federated_signal, pki):
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")  # Carla (B) coordinates
+    client = _owner_client(federated_signal)
+    page_path = reverse("federation:national_handover", kwargs={"signal_id": federated_signal.pk})
+    assert page_path not in client.get("/").content.decode()
+    regional.notice_apply(
+        {
+            "id": 43,
+            "reference": "a" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-b",
+            "from_reference": "b" * 32,
+        }
+    )
+    start = client.get("/").content.decode()
+    assert page_path in start and "Matchregie aan u voorgesteld" in start
+    # a colleague of the same organisation has no such task
+    other = professional(federated_signal.organisation)
+    assert page_path not in client_for(other, federated_signal.organisation.region).get("/").content.decode()
+    client.post(page_path, {"decision": "decline"})
+    assert page_path not in client.get("/").content.decode()
+
+
+def test_a_signal_matched_only_in_another_deployment_counts_its_match_and_leads_to_the_national_match(
+    federated_signal, pki
+):
+    client = _owner_client(federated_signal)
+    matches_path = reverse("matching:signal_matches", args=[federated_signal.pk])
+    # no partner anywhere yet: no match
+    assert client.get(matches_path).status_code == 200
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")
+    detail = client.get(reverse("signals:detail", args=[federated_signal.pk])).content.decode()
+    assert "1 match bekijken" in detail
+    answer = client.get(matches_path)
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk})
+    # archived: a partner elsewhere who joined afterwards is not counted (nothing that arose after the archiving)
+    import datetime
+
+    from django.utils import timezone
+
+    from federation.selectors import match_counts_with_other_deployments
+    from signals.models import EndReason
+    from signals.services import signal_end
+
+    signal_end(signal=federated_signal, reason=EndReason.CONCERN_GONE)
+    RemoteParticipant.objects.create(
+        signal_id=federated_signal.pk,
+        deployment="region-b",
+        reference="f" * 32,
+        contact_name="Fenna Fokkema",
+        organisation="Jeugdteam B",
+        contact_email="fenna@example.nl",
+        placed_on=timezone.localdate(),
+        received_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
+    assert match_counts_with_other_deployments([federated_signal.pk]) == {federated_signal.pk: 1}
