@@ -6,8 +6,10 @@ bare browser control), `aria-invalid` and the ids of its help text and error mes
 are Dutch text boxes (core/dates.py) with a hint saying the format, linked to the control.
 """
 
+import re
+
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -109,3 +111,15 @@ def in_fours(key: str) -> str:
     """A key to type over, in groups of four characters ("ABCD EFGH ..."); apps ignore the spaces."""
     key = "".join(str(key).split())
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+_REFERENCE = re.compile(r"\b([LM]-\d+)\b")
+
+
+@register.filter
+def references_unbroken(text) -> str:
+    """A match reference (M-000123, L-000031) kept on one line: a narrow screen broke a heading at its hyphen."""
+    parts = _REFERENCE.split(str(text))
+    return format_html_join(
+        "", "{}", ((format_html('<span class="vi-nowrap">{}</span>', p) if i % 2 else p,) for i, p in enumerate(parts))
+    )
