@@ -30,15 +30,19 @@ _PARTICIPANT_RELATED = ("youth", "organisation", "professional", "match_particip
 
 
 def match_counts_for_signals(signal_ids) -> dict[int, int]:
-    """Per signal: the number of other signals it matches (a pair with two kinds counts once)."""
+    """Per signal: the number of other signals it matches (a pair with two kinds counts once).
+
+    An archived signal counts only the links made before it was archived: its professional sees nothing that
+    arises after the archiving, not even as a number in their list of signals.
+    """
     ids = set(signal_ids)
+    ended = dict(Signal.objects.filter(pk__in=ids).exclude(status=ACTIVE).values_list("pk", "ended_at"))
     partners: dict[int, set[int]] = defaultdict(set)
     links = MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids))
-    for a, b in links.values_list("signal_a_id", "signal_b_id"):
-        if a in ids:
-            partners[a].add(b)
-        if b in ids:
-            partners[b].add(a)
+    for a, b, created_at in links.values_list("signal_a_id", "signal_b_id", "created_at"):
+        for own, other in ((a, b), (b, a)):
+            if own in ids and not (ended.get(own) and created_at > ended[own]):
+                partners[own].add(other)
     return {pk: len(partners.get(pk, ())) for pk in ids}
 
 

@@ -1,0 +1,62 @@
+"""What a user still saw when the story of issue 15 was replayed with the demo data (three sisters, two regions).
+
+Mother 999999126's children live in 's-Gravenhage (Haaglanden); one professional in Midden-Nederland, two in
+Haaglanden; later a fourth professional signals the half-sister.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from matching.models import MatchParticipation
+from matching.selectors import match_counts_for_signals
+from signals.models import EndReason
+from signals.services import signal_end
+from tests.conftest import client_for
+from tests.regions.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+MAYA, MIRA, MEIKE, MIRTHE = "999970021", "999970033", "999970045", "999999151"
+# every child is well under 23 on these days, whatever day the tests run
+DAY = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def family(brp_youth, place, haaglanden, utrecht_region):
+    """Maya signalled in Midden-Nederland, her half-sisters Mira and Meike in Haaglanden, one match."""
+    with time_machine.travel(DAY, tick=True):
+        maya = place(youth=brp_youth(MAYA), organisation=OrganisationFactory(region=utrecht_region))
+        mira = place(youth=brp_youth(MIRA), organisation=OrganisationFactory(region=haaglanden))
+        meike = place(youth=brp_youth(MEIKE), organisation=OrganisationFactory(region=haaglanden))
+    return maya, mira, meike, MatchParticipation.objects.get(signal=maya).match
+
+
+def _archive_meike_then_signal_mirthe(family, brp_youth, place, haaglanden):
+    maya, mira, meike, match = family
+    with time_machine.travel(DAY + datetime.timedelta(days=2), tick=True):
+        signal_end(signal=meike, reason=EndReason.CONCERN_GONE, actor=meike.professional)
+    with time_machine.travel(DAY + datetime.timedelta(days=5), tick=True):
+        mirthe = place(youth=brp_youth(MIRTHE), organisation=OrganisationFactory(region=haaglanden))
+    assert MatchParticipation.objects.get(signal=mirthe).match == match
+    meike.refresh_from_db()
+    return mirthe
+
+
+def test_the_match_count_of_an_archived_signal_does_not_grow_with_signals_placed_after_the_archiving(
+    family, brp_youth, place, haaglanden
+):
+    maya, mira, meike, match = family
+    assert match_counts_for_signals([meike.pk]) == {meike.pk: 2}
+    mirthe = _archive_meike_then_signal_mirthe(family, brp_youth, place, haaglanden)
+
+    # Meike's professional: still the two of her time, in the list of signals and on the signal's page
+    assert match_counts_for_signals([meike.pk, mira.pk]) == {meike.pk: 2, mira.pk: 3}
+    client = client_for(meike.professional, haaglanden)
+    assert client.get(reverse("signals:detail", args=[meike.pk])).context["match_count"] == 2
+    listed = {s.pk: s.match_count for s in client.get(reverse("signals:list")).context["archived"]}
+    assert listed == {meike.pk: 2}
+    # the newcomer's own count includes the archived signal as history
+    assert match_counts_for_signals([mirthe.pk])[mirthe.pk] == 3
