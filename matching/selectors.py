@@ -89,6 +89,8 @@ class Participant:
     youth_label: str
     is_own: bool
     is_coordinator: bool
+    # the follow-up is for those still at work in the match; a viewer whose signals are archived sees none of it
+    follow_up_shown: bool = True
 
     @property
     def is_archived(self) -> bool:
@@ -100,7 +102,7 @@ class Participant:
 
     @property
     def contact_made_on(self):
-        return self.signal.match_participation.contact_made_on
+        return self.signal.match_participation.contact_made_on if self.follow_up_shown else None
 
     @property
     def cover_names(self) -> list[str]:
@@ -157,6 +159,11 @@ class MatchView:
         if self.coordinator_elsewhere is not None:
             return {**self.coordinator_elsewhere, "elsewhere": True}
         return None
+
+    @property
+    def coordination_agreed_on(self):
+        """"Afgestemd op", for a viewer still active in the match (the page shows it to them alone, so does the API)."""
+        return self.match.coordination_agreed_on if self.viewer_active else None
 
     @property
     def is_coordinator(self) -> bool:
@@ -236,6 +243,7 @@ def _view(
             youth_label=_youth_label(s.youth, own_youths.values()),
             is_own=_is_own(s, user, acting_for),
             is_coordinator=coordinator is not None and s.pk == coordinator.pk,
+            follow_up_shown=viewer_active,
         )
         for s in visible
     ]

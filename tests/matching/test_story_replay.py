@@ -60,3 +60,37 @@ def test_the_match_count_of_an_archived_signal_does_not_grow_with_signals_placed
     assert listed == {meike.pk: 2}
     # the newcomer's own count includes the archived signal as history
     assert match_counts_for_signals([mirthe.pk])[mirthe.pk] == 3
+
+
+def test_the_api_shows_an_archived_signals_professional_no_follow_up_recorded_after_the_archiving(
+    family, brp_youth, place, haaglanden
+):
+    from matching.services import match_follow_up_record
+    from tests.api.conftest import ApiCaller
+    from tests.api.factories import api_client_with_token
+
+    maya, mira, meike, match = family
+    mirthe = _archive_meike_then_signal_mirthe(family, brp_youth, place, haaglanden)
+    match.refresh_from_db()
+    coordinator = match.coordinator_signal
+    with time_machine.travel(DAY + datetime.timedelta(days=6), tick=True):
+        others = [s for s in (maya, mira, mirthe) if s.pk != coordinator.pk]
+        match_follow_up_record(
+            match=match,
+            actor=coordinator.professional,
+            contacts=dict.fromkeys([s.pk for s in others], datetime.date(2027, 3, 6)),
+            coordination_agreed_on=datetime.date(2027, 3, 6),
+        )
+        _, token = api_client_with_token(meike.organisation)
+        answer = ApiCaller(token).get(f"/api/v1/signals/{meike.pk}/matches/").json()["match"]
+        active_view = ApiCaller(api_client_with_token(mirthe.organisation)[1]).get(
+            f"/api/v1/signals/{mirthe.pk}/matches/"
+        )
+    # as on the page: the follow-up is not shown to a professional whose signal is archived
+    assert answer["coordination_agreed_on"] is None
+    assert {p["contact_made_on"] for p in answer["participants"]} == {None}
+    assert mirthe.reference not in {p["reference"] for p in answer["participants"]}
+    # those still at work in the match see it
+    body = active_view.json()["match"]
+    assert body["coordination_agreed_on"] == "2027-03-06"
+    assert "2027-03-06" in {p["contact_made_on"] for p in body["participants"]}
