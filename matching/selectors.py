@@ -369,6 +369,28 @@ def my_matches(*, user, region, seen_before: datetime | None, page_number=None) 
     return MyMatches(rows=rows, page=page, new_count=sum(row.new_count for row in rows))
 
 
+def my_matches_with_news(*, user, region, seen_before: datetime | None) -> int:
+    """How many of the user's matches (through this region, on every page of "My matches") show someone new.
+
+    New: another professional's signal that joined after `seen_before` (any, when never marked seen) and that the
+    user may see (everything with an active signal of their own in the match; with only archived ones, what
+    joined before their archiving). Two queries, however many matches.
+    """
+    own = MatchParticipation.objects.filter(signal__professional=user, signal__organisation__region=region)
+    news = MatchParticipation.objects.filter(match_id=models.OuterRef("match_id")).exclude(signal__professional=user)
+    if seen_before is not None:
+        news = news.filter(joined_at__gt=seen_before)
+    with_news = set(
+        own.filter(signal__status=ACTIVE).filter(models.Exists(news)).values_list("match_id", flat=True)
+    ) | set(
+        own.exclude(signal__status=ACTIVE)
+        .filter(joined_at__lte=models.F("signal__ended_at"))
+        .filter(models.Exists(news.filter(joined_at__lte=models.OuterRef("signal__ended_at"))))
+        .values_list("match_id", flat=True)
+    )
+    return len(with_news)
+
+
 # --- the hand-over and the follow-up -----------------------------------------------------------------------------
 
 

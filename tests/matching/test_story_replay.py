@@ -94,3 +94,49 @@ def test_the_api_shows_an_archived_signals_professional_no_follow_up_recorded_af
     body = active_view.json()["match"]
     assert body["coordination_agreed_on"] == "2027-03-06"
     assert "2027-03-06" in {p["contact_made_on"] for p in body["participants"]}
+
+
+def _new_matches_task(user, region) -> list[str]:
+    # a new session each time: the days the test travels through would end an idle one
+    page = client_for(user, region).get("/")
+    groups = [g for _, section in page.context["sections"] for g in section if str(g.title) == "Nieuwe matches"]
+    return [task.text for task in groups[0].tasks]
+
+
+def test_the_start_page_counts_matches_with_newcomers_not_the_newcomers_on_every_page_of_my_matches(
+    family, brp_youth, place, haaglanden, utrecht_region
+):
+    from tests.matching.factories import SignalFactory, match_of
+    from tests.persons.factories import YouthFactory
+
+    maya, mira, meike, match = family
+    # one match, two professionals joined Maya's: one match with news, not "2 nieuwe match(es)"
+    assert _new_matches_task(maya.professional, utrecht_region) == [
+        "1 match met nieuwe betrokkenen in Mijn matches"
+    ]
+    with time_machine.travel(DAY + datetime.timedelta(days=1), tick=True):
+        # ten newer matches of Maya's professional fill the first page of "My matches"; all seen
+        for _ in range(10):
+            youth = YouthFactory()
+            own = SignalFactory(youth=youth, professional=maya.professional, organisation=maya.organisation)
+            match_of(own, SignalFactory(youth=youth, organisation=OrganisationFactory(region=utrecht_region)))
+    with time_machine.travel(DAY + datetime.timedelta(days=2), tick=True):
+        client_for(maya.professional, utrecht_region).post(reverse("matching:my_matches_seen"))
+    assert _new_matches_task(maya.professional, utrecht_region) == []
+    # someone joins the family's match, now on the second page
+    with time_machine.travel(DAY + datetime.timedelta(days=3), tick=True):
+        place(youth=brp_youth(MIRTHE), organisation=OrganisationFactory(region=haaglanden))
+        assert _new_matches_task(maya.professional, utrecht_region) == [
+        "1 match met nieuwe betrokkenen in Mijn matches"
+    ]
+
+
+def test_an_archived_signals_professional_is_not_told_of_newcomers_on_the_start_page(
+    family, brp_youth, place, haaglanden
+):
+    maya, mira, meike, match = family
+    with time_machine.travel(DAY + datetime.timedelta(days=1), tick=True):
+        client_for(meike.professional, haaglanden).post(reverse("matching:my_matches_seen"))
+    _archive_meike_then_signal_mirthe(family, brp_youth, place, haaglanden)
+    with time_machine.travel(DAY + datetime.timedelta(days=6), tick=True):
+        assert _new_matches_task(meike.professional, haaglanden) == []
