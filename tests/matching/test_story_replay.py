@@ -14,6 +14,7 @@ from matching.models import MatchParticipation
 from matching.selectors import match_counts_for_signals
 from signals.models import EndReason
 from signals.services import signal_end
+from tests.accounts.factories import professional
 from tests.conftest import client_for
 from tests.regions.factories import OrganisationFactory
 
@@ -111,9 +112,7 @@ def test_the_start_page_counts_matches_with_newcomers_not_the_newcomers_on_every
 
     maya, mira, meike, match = family
     # one match, two professionals joined Maya's: one match with news, not "2 nieuwe match(es)"
-    assert _new_matches_task(maya.professional, utrecht_region) == [
-        "1 match met nieuwe betrokkenen in Mijn matches"
-    ]
+    assert _new_matches_task(maya.professional, utrecht_region) == ["1 match met nieuwe betrokkenen in Mijn matches"]
     with time_machine.travel(DAY + datetime.timedelta(days=1), tick=True):
         # ten newer matches of Maya's professional fill the first page of "My matches"; all seen
         for _ in range(10):
@@ -127,8 +126,8 @@ def test_the_start_page_counts_matches_with_newcomers_not_the_newcomers_on_every
     with time_machine.travel(DAY + datetime.timedelta(days=3), tick=True):
         place(youth=brp_youth(MIRTHE), organisation=OrganisationFactory(region=haaglanden))
         assert _new_matches_task(maya.professional, utrecht_region) == [
-        "1 match met nieuwe betrokkenen in Mijn matches"
-    ]
+            "1 match met nieuwe betrokkenen in Mijn matches"
+        ]
 
 
 def test_an_archived_signals_professional_is_not_told_of_newcomers_on_the_start_page(
@@ -140,3 +139,25 @@ def test_an_archived_signals_professional_is_not_told_of_newcomers_on_the_start_
     _archive_meike_then_signal_mirthe(family, brp_youth, place, haaglanden)
     with time_machine.travel(DAY + datetime.timedelta(days=6), tick=True):
         assert _new_matches_task(meike.professional, haaglanden) == []
+
+
+def test_the_link_of_a_hand_over_e_mail_that_no_longer_waits_leads_to_the_match_with_a_word_why(family, haaglanden):
+    maya, mira, meike, match = family
+    match.refresh_from_db()
+    coordinator = match.coordinator_signal
+    first, second = [s for s in (maya, mira, meike) if s.pk != coordinator.pk]
+    giver = client_for(coordinator.professional, coordinator.organisation.region)
+    giver.post(reverse("matching:handover_propose", args=[match.reference]), {"signal": first.pk})
+    # the coordinator asks the other one instead: the first e-mail's link is stale
+    giver.post(reverse("matching:handover_propose", args=[match.reference]), {"signal": second.pk})
+    stale = client_for(first.professional, first.organisation.region)
+    page = stale.get(reverse("matching:handover", args=[match.reference]), follow=True)
+    assert page.redirect_chain == [(reverse("matching:match", args=[match.reference]), 302)]
+    assert "Er wacht geen overdracht van de matchregie van match" in page.content.decode()
+    # deciding on it is still refused
+    assert stale.post(reverse("matching:handover", args=[match.reference]), {"decision": "accept"}).status_code == 404
+    match.refresh_from_db()
+    assert match.coordinator_signal == coordinator and match.proposed_signal == second
+    # someone outside the match still gets nothing
+    outsider = client_for(professional(OrganisationFactory(region=haaglanden)), haaglanden)
+    assert outsider.get(reverse("matching:handover", args=[match.reference])).status_code == 404
