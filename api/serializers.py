@@ -179,7 +179,8 @@ class MatchParticipantSerializer(serializers.Serializer):
     youth = serializers.CharField(source="youth_label")
     joined_at = serializers.DateTimeField()
     contact_made_on = serializers.DateField(
-        allow_null=True, help_text="Null until recorded, and for a professional whose signals in the match are archived."
+        allow_null=True,
+        help_text="Null until recorded, and for a professional whose signals in the match are archived.",
     )
     professional = ContactSerializer(source="signal")
     covered_by = serializers.ListField(

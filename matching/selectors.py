@@ -162,7 +162,7 @@ class MatchView:
 
     @property
     def coordination_agreed_on(self):
-        """ "Afgestemd op", for a viewer still active in the match (the page shows it to them alone, so does the API)."""
+        """The date coordination was agreed, for a viewer still active in the match (as on the page)."""
         return self.match.coordination_agreed_on if self.viewer_active else None
 
     @property
