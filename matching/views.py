@@ -136,7 +136,8 @@ def handover(request, reference: str):
         messages.info(
             request,
             _(
-                "Er wacht geen overdracht van de matchregie van match %(reference)s op u: het verzoek is al afgehandeld of ingetrokken."
+                "Er wacht geen overdracht van de matchregie van match %(reference)s op u: "
+                "het verzoek is al afgehandeld of ingetrokken."
             )
             % {"reference": view.reference},
         )
