@@ -91,6 +91,8 @@ class Participant:
     is_coordinator: bool
     # the follow-up is for those still at work in the match; a viewer whose signals are archived sees none of it
     follow_up_shown: bool = True
+    # another youth than the viewer's own (a "broer/zus"): its year of birth, to tell the siblings apart
+    youth_birth_year: int | None = None
 
     @property
     def is_archived(self) -> bool:
@@ -244,6 +246,7 @@ def _view(
             is_own=_is_own(s, user, acting_for),
             is_coordinator=coordinator is not None and s.pk == coordinator.pk,
             follow_up_shown=viewer_active,
+            youth_birth_year=None if s.youth_id in own_youths or s.youth.is_unborn else s.youth.birth_date.year,
         )
         for s in visible
     ]

@@ -161,3 +161,21 @@ def test_the_link_of_a_hand_over_e_mail_that_no_longer_waits_leads_to_the_match_
     # someone outside the match still gets nothing
     outsider = client_for(professional(OrganisationFactory(region=haaglanden)), haaglanden)
     assert outsider.get(reverse("matching:handover", args=[match.reference])).status_code == 404
+
+
+def test_each_professional_in_the_table_and_in_my_matches_is_shown_with_their_youth_as_broer_zus_and_its_year(
+    family, utrecht_region
+):
+    maya, mira, meike, match = family
+    client = client_for(maya.professional, utrecht_region)
+    page = client.get(reverse("matching:match", args=[match.reference]))
+    rows = {p.signal.pk: p for p in page.context["view"].participants}
+    assert rows[mira.pk].youth_label == "broer/zus" and rows[mira.pk].youth_birth_year == 2017
+    assert rows[maya.pk].youth_birth_year is None  # her own youth, by name
+    html = page.content.decode()
+    table = html[html.index("<table") :]
+    # Mira and Meike (2017) in the table, each next to their professional; never by name
+    assert table.count("broer/zus (geboren in 2017)") == 2 and "Mira" not in html and "Meike" not in html
+    overview = client.get(reverse("matching:my_matches")).content.decode()
+    for signal in (mira, meike):
+        assert f"{signal.contact_name}, {signal.organisation.name} — broer/zus (geboren in 2017)" in overview
