@@ -179,3 +179,16 @@ def test_each_professional_in_the_table_and_in_my_matches_is_shown_with_their_yo
     overview = client.get(reverse("matching:my_matches")).content.decode()
     for signal in (mira, meike):
         assert f"{signal.contact_name}, {signal.organisation.name} — broer/zus (geboren in 2017)" in overview
+
+
+def test_the_coordinators_own_row_does_not_read_as_contact_still_missing(family, haaglanden, utrecht_region):
+    maya, mira, meike, match = family
+    match.refresh_from_db()
+    coordinator = match.coordinator_signal
+    client = client_for(maya.professional, utrecht_region)
+    html = client.get(reverse("matching:match", args=[match.reference])).content.decode()
+    rows = html[html.index("<tbody") :].split("</tr>")
+    (own_row,) = [row for row in rows if coordinator.contact_name in row]
+    # nobody records contact with the coordinator (the follow-up form has no field for them)
+    assert "n.v.t. (matchregisseur)" in own_row and "nog niet" not in own_row
+    assert sum("nog niet" in row for row in rows) == 2
