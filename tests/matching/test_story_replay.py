@@ -192,3 +192,28 @@ def test_the_coordinators_own_row_does_not_read_as_contact_still_missing(family,
     # nobody records contact with the coordinator (the follow-up form has no field for them)
     assert "n.v.t. (matchregisseur)" in own_row and "nog niet" not in own_row
     assert sum("nog niet" in row for row in rows) == 2
+
+
+def test_a_professional_joining_an_existing_match_is_told_as_new_participants_in_it_not_as_a_new_match(
+    brp_youth, place, haaglanden, utrecht_region
+):
+    from django.core import mail
+
+    with time_machine.travel(DAY, tick=True):
+        maya = place(youth=brp_youth(MAYA), organisation=OrganisationFactory(region=utrecht_region))
+        mira = place(youth=brp_youth(MIRA), organisation=OrganisationFactory(region=haaglanden))
+        reference = MatchParticipation.objects.get(signal=maya).match.reference
+        first = {m.to[0]: m for m in mail.outbox}
+        assert first[maya.contact_email].subject.startswith(f"Verwijsindex: nieuwe match {reference} ")
+        assert "een nieuwe match ontstaan: match " + reference in first[mira.contact_email].body
+        mail.outbox.clear()
+        meike = place(youth=brp_youth(MEIKE), organisation=OrganisationFactory(region=haaglanden))
+    later = {m.to[0]: m for m in mail.outbox}
+    assert set(later) == {maya.contact_email, mira.contact_email, meike.contact_email}
+    for message in later.values():
+        # the same match, its reference known to those in it: no "nieuwe match" a second and third time
+        assert f"nieuwe betrokkenen bij match {reference}" in message.subject
+        assert "nieuwe match" not in message.subject and "een nieuwe match ontstaan" not in message.body
+        assert f"Er zijn nieuwe betrokkenen bij match {reference}" in message.body
+        html = message.alternatives[0][0] if message.alternatives else ""
+        assert f"Er zijn nieuwe betrokkenen bij match {reference}" in html
