@@ -217,3 +217,39 @@ def test_a_professional_joining_an_existing_match_is_told_as_new_participants_in
         assert f"Er zijn nieuwe betrokkenen bij match {reference}" in message.body
         html = message.alternatives[0][0] if message.alternatives else ""
         assert f"Er zijn nieuwe betrokkenen bij match {reference}" in html
+
+
+def test_contact_with_a_later_joiner_cannot_be_recorded_before_the_day_they_joined(
+    family, brp_youth, place, haaglanden
+):
+    from matching.exceptions import MatchActionRefused
+    from matching.services import match_follow_up_record
+
+    maya, mira, meike, match = family
+    with time_machine.travel(DAY + datetime.timedelta(days=5), tick=True):
+        mirthe = place(youth=brp_youth(MIRTHE), organisation=OrganisationFactory(region=haaglanden))
+    match.refresh_from_db()
+    coordinator = match.coordinator_signal
+    url = reverse("matching:follow_up", args=[match.reference])
+    with time_machine.travel(DAY + datetime.timedelta(days=8), tick=True):
+        client = client_for(coordinator.professional, coordinator.organisation.region)
+        # the match arose on 1 March, Mirthe's professional joined on 6 March: no contact with them on 2 March
+        page = client.post(url, {f"contact_{mirthe.pk}": "02-03-2027"})
+        assert page.status_code == 200
+        assert "Deze datum ligt vóór de dag waarop deze professional bij de match kwam (06-03-2027)." in (
+            page.content.decode()
+        )
+        with pytest.raises(MatchActionRefused):
+            match_follow_up_record(
+                match=match,
+                actor=coordinator.professional,
+                contacts={mirthe.pk: datetime.date(2027, 3, 2)},
+                coordination_agreed_on=None,
+            )
+        assert MatchParticipation.objects.get(signal=mirthe).contact_made_on is None
+        # an older participant's contact may be on 2 March, Mirthe's from 6 March on
+        other = next(s for s in (maya, mira, meike) if s.pk != coordinator.pk)
+        page = client.post(url, {f"contact_{other.pk}": "02-03-2027", f"contact_{mirthe.pk}": "06-03-2027"})
+        assert page.status_code == 302, page.content.decode()[:2000]
+    assert MatchParticipation.objects.get(signal=mirthe).contact_made_on == datetime.date(2027, 3, 6)
+    assert MatchParticipation.objects.get(signal=other).contact_made_on == datetime.date(2027, 3, 2)
