@@ -135,7 +135,9 @@ def _decide(match: Match, active: list[Signal], held: list[Match], now, *, keep_
     match.handed_over = handed_over if chosen else False
     match.coordinator_since = since if chosen else None
     if active:
-        match.region_id = active[0].youth_region
+        # a youth in a municipality no region serves: the region of the earliest active signal's organisation, as
+        # for the coordinator, so that the match still has one monitor
+        match.region_id = active[0].youth_region or active[0].organisation.region_id
     if match.proposed_signal_id not in by_id or match.proposed_signal_id == match.coordinator_signal_id:
         match.proposed_signal, match.proposed_at = None, None
 

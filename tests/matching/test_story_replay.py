@@ -253,3 +253,20 @@ def test_contact_with_a_later_joiner_cannot_be_recorded_before_the_day_they_join
         assert page.status_code == 302, page.content.decode()[:2000]
     assert MatchParticipation.objects.get(signal=mirthe).contact_made_on == datetime.date(2027, 3, 6)
     assert MatchParticipation.objects.get(signal=other).contact_made_on == datetime.date(2027, 3, 2)
+
+
+def test_a_match_around_a_youth_in_a_municipality_no_region_serves_still_has_one_monitor(
+    brp_youth, place, haaglanden, utrecht_region
+):
+    from matching.monitor import matches_overdue
+
+    half_in_ede, half_in_utrecht = "999995996", "999995984"  # share their father; Ede is served by no region
+    with time_machine.travel(DAY, tick=True):
+        first = place(youth=brp_youth(half_in_ede), organisation=OrganisationFactory(region=utrecht_region))
+        place(youth=brp_youth(half_in_utrecht), organisation=OrganisationFactory(region=haaglanden))
+    match = MatchParticipation.objects.get(signal=first).match
+    # the earliest active signal's youth lives in Ede: the region of that signal's organisation monitors the match
+    assert match.region == utrecht_region
+    later = DAY + datetime.timedelta(days=utrecht_region.followup_days + 1)
+    assert list(matches_overdue(region=utrecht_region, as_of=later)) == [match]
+    assert list(matches_overdue(region=haaglanden, as_of=later)) == []
