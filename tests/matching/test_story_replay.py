@@ -270,3 +270,61 @@ def test_a_match_around_a_youth_in_a_municipality_no_region_serves_still_has_one
     later = DAY + datetime.timedelta(days=utrecht_region.followup_days + 1)
     assert list(matches_overdue(region=utrecht_region, as_of=later)) == [match]
     assert list(matches_overdue(region=haaglanden, as_of=later)) == []
+
+
+def test_an_api_call_that_records_afgestemd_keeps_the_contact_dates_recorded_on_the_page(family, utrecht_region):
+    from tests.api.conftest import ApiCaller
+    from tests.api.factories import api_client_with_token
+
+    maya, mira, meike, match = family
+    match.refresh_from_db()
+    coordinator = match.coordinator_signal
+    others = [s for s in (maya, mira, meike) if s.pk != coordinator.pk]
+    with time_machine.travel(DAY + datetime.timedelta(days=4), tick=True):
+        client = client_for(coordinator.professional, coordinator.organisation.region)
+        page = client.post(
+            reverse("matching:follow_up", args=[match.reference]),
+            {f"contact_{others[0].pk}": "02-03-2027", f"contact_{others[1].pk}": "03-03-2027"},
+        )
+        assert page.status_code == 302
+        api = ApiCaller(api_client_with_token(coordinator.organisation)[1])
+        answer = api.post(
+            f"/api/v1/signals/{coordinator.pk}/follow-up/",
+            {"contact_made_on": None, "coordination_agreed_on": "2027-03-04"},
+        )
+        assert answer.status_code == 200, answer.content
+        # and a contact date sent without afgestemd keeps the afgestemd date
+        assert (
+            api.post(
+                f"/api/v1/signals/{coordinator.pk}/follow-up/",
+                {"contact_made_on": "2027-03-04", "coordination_agreed_on": None},
+            ).status_code
+            == 200
+        )
+    match.refresh_from_db()
+    assert match.coordination_agreed_on == datetime.date(2027, 3, 4)
+    dates = dict(MatchParticipation.objects.filter(match=match).values_list("signal_id", "contact_made_on"))
+    assert dates[others[0].pk] == dates[others[1].pk] == datetime.date(2027, 3, 4)
+
+
+def test_an_api_call_with_only_afgestemd_does_not_wipe_the_contact_dates(family, utrecht_region):
+    from tests.api.conftest import ApiCaller
+    from tests.api.factories import api_client_with_token
+
+    maya, mira, meike, match = family
+    match.refresh_from_db()
+    coordinator = match.coordinator_signal
+    others = [s for s in (maya, mira, meike) if s.pk != coordinator.pk]
+    with time_machine.travel(DAY + datetime.timedelta(days=4), tick=True):
+        client = client_for(coordinator.professional, coordinator.organisation.region)
+        client.post(
+            reverse("matching:follow_up", args=[match.reference]),
+            {f"contact_{others[0].pk}": "02-03-2027", f"contact_{others[1].pk}": "03-03-2027"},
+        )
+        api = ApiCaller(api_client_with_token(coordinator.organisation)[1])
+        api.post(
+            f"/api/v1/signals/{coordinator.pk}/follow-up/",
+            {"contact_made_on": None, "coordination_agreed_on": "2027-03-04"},
+        )
+    dates = dict(MatchParticipation.objects.filter(match=match).values_list("signal_id", "contact_made_on"))
+    assert (dates[others[0].pk], dates[others[1].pk]) == (datetime.date(2027, 3, 2), datetime.date(2027, 3, 3))
