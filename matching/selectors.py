@@ -41,7 +41,8 @@ def match_counts_for_signals(signal_ids) -> dict[int, int]:
     links = MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids))
     for a, b, created_at in links.values_list("signal_a_id", "signal_b_id", "created_at"):
         for own, other in ((a, b), (b, a)):
-            if own in ids and not (ended.get(own) and created_at > ended[own]):
+            end = ended.get(own)
+            if own in ids and (end is None or created_at <= end):
                 partners[own].add(other)
     return {pk: len(partners.get(pk, ())) for pk in ids}
 
