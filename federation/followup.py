@@ -486,3 +486,56 @@ def monitor_unmatched_overdue(*, region, cutoff) -> list[UnmatchedOverdue]:
             )
         )
     return rows
+
+
+# --- the coordinator's reminder on the start page (matching's hook) -------------------------------------------
+
+
+def follow_ups_due_elsewhere(*, user, region, now) -> list:
+    """National matches this professional coordinates (a signal of theirs through this region is the national
+    coordinator) where contact with a professional of another deployment is not recorded within the follow-up days:
+    those of the local match's region, or of the coordinator's region when the signal is in no local match. Each item
+    links to the national follow-up page."""
+    if not (settings.FEDERATION_HUB_URL and _own_id()):
+        return []
+    from django.urls import reverse
+
+    from matching.selectors import FollowUpDue
+
+    coordinators = {
+        f.signal_id: f
+        for f in FederatedSignal.objects.filter(
+            coordinator_deployment=_own_id(),
+            coordinator_reference=F("reference"),
+            withdrawn_at=None,
+            national_match__gt="",
+        )
+    }
+    signals = Signal.objects.filter(
+        pk__in=list(coordinators), professional=user, status=SignalStatus.ACTIVE, organisation__region=region
+    ).order_by("placed_at", "id")
+    days_of_match = dict(
+        MatchParticipation.objects.filter(signal__in=signals).values_list("signal_id", "match__region__followup_days")
+    )
+    today = timezone.localdate(now)
+    due = []
+    for signal in signals:
+        federated = coordinators[signal.pk]
+        days = days_of_match.get(signal.pk) or region.followup_days
+        record = record_of(federated)
+        waiting = [
+            timezone.localdate(remote.received_at + datetime.timedelta(days=days))
+            for remote in remote_participants_of(federated.national_match)
+            if not (record and record.contact_of(remote.deployment, remote.reference))
+        ]
+        waiting = [day for day in waiting if day <= today]
+        if waiting:
+            due.append(
+                FollowUpDue(
+                    federated.national_match,
+                    min(waiting),
+                    len(waiting),
+                    url=reverse("federation:national_follow_up", kwargs={"signal_id": signal.pk}),
+                )
+            )
+    return due

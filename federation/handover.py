@@ -7,8 +7,10 @@ by its notices; the proposer hears the answer by a notice too (a refusal by matc
 """
 
 import uuid
+from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,8 +22,10 @@ from matching.emails import (
     HANDOVER_DECLINED_TEMPLATE,
     HANDOVER_PROPOSED_KIND,
     HANDOVER_PROPOSED_TEMPLATE,
+    contact,
 )
-from matching.exceptions import NoProposalForYou, NotAParticipant, NotCoordinator
+from matching.exceptions import MatchActionRefused, NoProposalForYou, NotAParticipant, NotCoordinator
+from matching.models import Match
 from notifications.links import region_absolute_url
 from notifications.services import notifications_enqueue
 from signals.models import Signal, SignalStatus
@@ -29,7 +33,7 @@ from signals.selectors import may_act_on_signal
 from signals.services import on_behalf_of
 
 from .followup import is_national_coordinator, remote_participants_of
-from .models import FederatedSignal, NationalHandover, OutboxMessage, RemoteParticipant
+from .models import FederatedSignal, NationalHandover, OutboxMessage, OutboxState, RemoteParticipant
 
 OPERATIONS = ("handover_propose", "handover_answer")
 EVENTS = ("handover_proposed", "handover_accepted", "handover_declined")
@@ -48,6 +52,11 @@ def pending(signal: Signal, direction: str) -> NationalHandover | None:
     return NationalHandover.objects.filter(signal_id=signal.pk, direction=direction).first()
 
 
+def unsent(signal: Signal, operation: str) -> bool:
+    """A call about this signal still waits in the outbox: the hub has not received it yet (down, or not tried)."""
+    return OutboxMessage.objects.filter(signal_id=signal.pk, operation=operation, state=OutboxState.PENDING).exists()
+
+
 def candidates(federated: FederatedSignal | None) -> list[RemoteParticipant]:
     """Whom the national coordinator may propose: the other deployments' active signals in the match, once each."""
     if not is_national_coordinator(federated):
@@ -56,7 +65,61 @@ def candidates(federated: FederatedSignal | None) -> list[RemoteParticipant]:
     return remote_participants_of(federated.national_match)
 
 
+def local_members(federated: FederatedSignal | None) -> list[FederatedSignal]:
+    """This deployment's other active signals in the national match (a hand-over to a colleague here goes through the
+    national index too, so that the hub names the coordinator and no national decision undoes it)."""
+    if not is_national_coordinator(federated):
+        return []
+    assert federated is not None
+    members = FederatedSignal.objects.filter(
+        national_match=federated.national_match, withdrawn_at=None, registered_at__isnull=False
+    ).exclude(pk=federated.pk)
+    active = set(
+        Signal.objects.filter(pk__in=[m.signal_id for m in members], status=SignalStatus.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    return [m for m in members if m.signal_id in active]
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A professional of this deployment in the national match, shaped as a remote participant for the form."""
+
+    deployment: str
+    reference: str
+    contact_name: str
+    organisation: str
+
+
+def handover_choices(federated: FederatedSignal | None, signal: Signal) -> list:
+    """Whom the national coordinator may propose on the national match page: the other deployments' active
+    signals and, through the hub as well, colleagues here in the national match (not the coordinator themself)."""
+    here = local_members(federated)
+    signals = {
+        s.pk: s
+        for s in Signal.objects.filter(pk__in=[m.signal_id for m in here])
+        .exclude(professional_id=signal.professional_id)
+        .select_related("organisation")
+    }
+    colleagues = [
+        Colleague(
+            settings.FEDERATION_DEPLOYMENT_ID,
+            m.reference,
+            signals[m.signal_id].contact_name,
+            signals[m.signal_id].organisation.name,
+        )
+        for m in here
+        if m.signal_id in signals
+    ]
+    return [*candidates(federated), *colleagues]
+
+
 def remote_contact(signal: Signal, deployment: str, reference: str) -> dict | None:
+    """The contact details of the other side of a hand-over: a remote participant, or a signal of ours."""
+    if deployment == settings.FEDERATION_DEPLOYMENT_ID:
+        own = FederatedSignal.objects.filter(reference=reference).first()
+        return contact(Signal.objects.select_related("organisation").filter(pk=own.signal_id).first() if own else None)
     remote = RemoteParticipant.objects.filter(signal_id=signal.pk, deployment=deployment, reference=reference).first()
     if remote is None:
         return None
@@ -79,27 +142,34 @@ def national_handover_propose(*, signal: Signal, actor, to: tuple[str, str]) -> 
             or not may_act_on_signal(user=actor, signal=signal)
         ):
             raise NotCoordinator()
-        assert federated is not None
-        if to not in {(r.deployment, r.reference) for r in candidates(federated)}:
-            raise NotAParticipant()
-        proposal, _created = NationalHandover.objects.update_or_create(
-            signal_id=signal.pk,
-            direction="out",
-            defaults={"other_deployment": to[0], "other_reference": to[1], "proposed_at": timezone.now()},
-        )
-        _queue(
-            operation="handover_propose",
-            signal_id=signal.pk,
-            body={"to_deployment": to[0], "to_reference": to[1]},
-        )
-        audit_events.federation_handover_proposed(
-            actor=actor,
-            signal_id=signal.pk,
-            national_match=federated.national_match,
-            deployment=to[0],
-            reference=to[1],
-            **on_behalf_of(signal, actor),
-        )
+        return _propose(signal=signal, federated=federated, actor=actor, to=to)
+
+
+def _propose(*, signal: Signal, federated: FederatedSignal | None, actor, to: tuple[str, str]) -> NationalHandover:
+    """Inside the caller's transaction: kept here (`out`), queued for the hub, logged."""
+    assert federated is not None
+    allowed = {(r.deployment, r.reference) for r in candidates(federated)}
+    allowed |= {(settings.FEDERATION_DEPLOYMENT_ID, m.reference) for m in local_members(federated)}
+    if to not in allowed:
+        raise NotAParticipant()
+    proposal, _created = NationalHandover.objects.update_or_create(
+        signal_id=signal.pk,
+        direction="out",
+        defaults={"other_deployment": to[0], "other_reference": to[1], "proposed_at": timezone.now()},
+    )
+    _queue(
+        operation="handover_propose",
+        signal_id=signal.pk,
+        body={"to_deployment": to[0], "to_reference": to[1]},
+    )
+    audit_events.federation_handover_proposed(
+        actor=actor,
+        signal_id=signal.pk,
+        national_match=federated.national_match,
+        deployment=to[0],
+        reference=to[1],
+        **on_behalf_of(signal, actor),
+    )
     return proposal
 
 
@@ -112,6 +182,8 @@ def national_handover_answer(*, signal: Signal, actor, accept: bool) -> None:
             raise NoProposalForYou()
         federated = FederatedSignal.objects.get(signal_id=signal.pk)
         proposal.delete()
+        # proposed on a local match's page (a colleague here): that page shows the proposal no longer
+        Match.objects.filter(proposed_signal_id=signal.pk).update(proposed_signal=None, proposed_at=None)
         _queue(operation="handover_answer", signal_id=signal.pk, body={"accept": accept})
         audit_events.federation_handover_answered(
             actor=actor,
@@ -120,6 +192,54 @@ def national_handover_answer(*, signal: Signal, actor, accept: bool) -> None:
             accepted=accept,
             **on_behalf_of(signal, actor),
         )
+
+
+# --- matching's hooks: the ordinary hand-over of a local match that takes the national coordinator --------------
+
+
+def on_local_handover_propose(*, match, coordinator: Signal, target: Signal, actor) -> bool:
+    """matching's hook: the coordinator of a local match in a national match proposes a colleague of that match. The
+    national index takes it (the hub names the coordinator once accepted, so no national decision undoes it); the
+    proposed professional is e-mailed by the hub's notice, as for a proposal from another deployment."""
+    if not (settings.FEDERATION_HUB_URL and settings.FEDERATION_DEPLOYMENT_ID):
+        return False
+    federated = FederatedSignal.objects.filter(signal_id=coordinator.pk).first()
+    theirs = FederatedSignal.objects.filter(signal_id=target.pk, withdrawn_at=None).first()
+    if not is_national_coordinator(federated):
+        raise NotCoordinator()
+    assert federated is not None
+    if theirs is None or theirs.registered_at is None or theirs.national_match != federated.national_match:
+        raise MatchActionRefused(
+            _(
+                "%(name)s is nog niet aangemeld bij de landelijke match %(national)s. Probeer het over enkele minuten "
+                "opnieuw."
+            )
+            % {"name": target.contact_name, "national": federated.national_match}
+        )
+    _propose(
+        signal=coordinator, federated=federated, actor=actor, to=(settings.FEDERATION_DEPLOYMENT_ID, theirs.reference)
+    )
+    return True
+
+
+def on_local_handover_answer(*, match, signal: Signal, actor, accept: bool) -> bool:
+    """matching's hook: the proposed professional answers on the local match's page; the national index takes it.
+    False for a local proposal made before the match became part of the national match (it lapses)."""
+    if pending(signal, "in") is not None:
+        national_handover_answer(signal=signal, actor=actor, accept=accept)
+        return True
+    theirs = FederatedSignal.objects.filter(signal_id=signal.pk).first()
+    on_its_way = theirs is not None and NationalHandover.objects.filter(
+        direction="out",
+        other_deployment=settings.FEDERATION_DEPLOYMENT_ID,
+        other_reference=theirs.reference,
+        signal_id=match.coordinator_signal_id,
+    )
+    if on_its_way and on_its_way.exists():
+        raise MatchActionRefused(
+            _("Het voorstel is nog onderweg via de landelijke verwijsindex. Probeer het over een minuut opnieuw.")
+        )
+    return False
 
 
 def send(message: OutboxMessage, federated: FederatedSignal, hub_call) -> None:

@@ -113,3 +113,42 @@ def rights_inquiry_relay(*, deployment: str, data: dict, peers: dict) -> dict:
         signals = [s for s in answer.get("signals") or [] if isinstance(s, dict) and s.get("reference") in wanted]
         answered.append({"deployment": other, "signals": signals})
     return {"reference": rights_request.reference, "deployments": answered, "unavailable": unavailable}
+
+
+# --- retention ------------------------------------------------------------------------------------------------
+
+SWEEP_BATCH = 1000
+
+
+def hub_rights_requests_sweep(*, now: datetime.datetime | None = None, budget_seconds: float = 45.0) -> int:
+    """Delete registered requests older than FEDERATION_RIGHTS_REQUEST_KEEP_DAYS (a request is answered within the
+    longest lawful period, three months under the AVG, so a registration is of no use after it). Bounded (core/sweeps,
+    docs/adr/0050): batches of SWEEP_BATCH rows, each in its own short transaction, until none is left or the time
+    budget is spent (the next run takes the rest). Returns the number deleted; logs it, never a reference."""
+    import logging
+    import time
+
+    from django.db import transaction
+
+    keep_days = settings.FEDERATION_RIGHTS_REQUEST_KEEP_DAYS
+    if keep_days < 1:
+        # a period of 0 would delete every request before it is answered (Amsterdam Signalen's retention refuses
+        # dangerous settings the same way)
+        raise ValueError("FEDERATION_RIGHTS_REQUEST_KEEP_DAYS must be at least 1")
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    started = time.monotonic()
+    deleted = 0
+    while time.monotonic() - started <= budget_seconds:
+        with transaction.atomic():
+            ids = list(
+                HubRightsRequest.objects.filter(registered_at__lt=cutoff)
+                .order_by("registered_at", "id")
+                .values_list("id", flat=True)[:SWEEP_BATCH]
+            )
+            if not ids:
+                break
+            deleted += HubRightsRequest.objects.filter(pk__in=ids).delete()[0]
+    logging.getLogger(__name__).info(
+        "hub rights requests sweep: %s registered before %s deleted", deleted, cutoff.date().isoformat()
+    )
+    return deleted

@@ -115,17 +115,19 @@ def _ref(signal: HubSignal) -> dict:
 
 
 def handover_propose(*, deployment: str, data: dict) -> dict:
-    """The coordinator proposes an active signal of another deployment in its national match; that deployment hears
-    it by a notice (and e-mails its professional a link to accept or decline)."""
+    """The coordinator proposes another active signal of its national match (of another deployment, or of its own);
+    that signal's deployment hears it by a notice (and e-mails its professional a link to accept or decline)."""
     own = HubSignal.objects.filter(deployment=deployment, reference=data.get("from_reference")).first()
     if own is None or own.state != SignalState.ACTIVE or not own.national_match:
         raise Refused(403, "not_matched")
     if coordinator_of(own.national_match) != own:
         raise Refused(403, "not_coordinator")
     target = HubSignal.objects.filter(deployment=data.get("to_deployment"), reference=data.get("to_reference")).first()
+    # the target may be in the caller's own deployment: a hand-over between two of its professionals in a national
+    # match is recorded here too, or the next decision by the rules would undo it
     if (
         target is None
-        or target.deployment == deployment
+        or target.pk == own.pk
         or target.national_match != own.national_match
         or target.state != SignalState.ACTIVE
     ):

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from matching.selectors import own_signal
+from django.urls import reverse
+
+from matching.selectors import match_counts_for_signals, own_signal
 from signals.models import Signal, SignalStatus
 
 from .models import FederatedSignal, RemoteParticipant, SignalState
@@ -47,3 +49,40 @@ def national_match_of_own_signal(*, user, region, signal_id: int) -> NationalMat
 def federated_of(signal: Signal) -> FederatedSignal | None:
     """This deployment's reference at the hub for one of its signals (None: not federated)."""
     return FederatedSignal.objects.filter(signal_id=signal.pk).first()
+
+
+def national_page_of_signal(signal: Signal) -> str | None:
+    """matching's national_page hook: the national match page of a signal that is part of a national match."""
+    from .regional import linked
+
+    if not linked():
+        return None
+    if not FederatedSignal.objects.filter(signal_id=signal.pk, withdrawn_at=None).exclude(national_match="").exists():
+        return None
+    return reverse("federation:national_match", kwargs={"signal_id": signal.pk})
+
+
+def match_counts_with_other_deployments(signal_ids) -> dict[int, int]:
+    """signals' match_counts_asked hook, after matching's: a signal's partners here plus those in other deployments
+    (answered only for signals with partners elsewhere, so a signal matched only elsewhere is not shown as 0)."""
+    from .regional import linked
+
+    if not linked():
+        return {}
+    # as the national match page shows them: an archived signal's only up to its archiving
+    until = {
+        pk: None if status == SignalStatus.ACTIVE else (ended_at or placed_at)
+        for pk, status, ended_at, placed_at in Signal.objects.filter(pk__in=list(signal_ids)).values_list(
+            "pk", "status", "ended_at", "placed_at"
+        )
+    }
+    remote: dict[int, set[tuple[str, str]]] = {}
+    for signal_id, deployment, reference, received_at in RemoteParticipant.objects.filter(
+        signal_id__in=list(until), state__in=[SignalState.ACTIVE, SignalState.ARCHIVED]
+    ).values_list("signal_id", "deployment", "reference", "received_at"):
+        if until[signal_id] is None or received_at <= until[signal_id]:
+            remote.setdefault(signal_id, set()).add((deployment, reference))
+    if not remote:
+        return {}
+    local = match_counts_for_signals(list(remote))
+    return {pk: local.get(pk, 0) + len(partners) for pk, partners in remote.items()}

@@ -69,7 +69,7 @@ def _handover_context(view) -> dict:
     if view.signal.status != "active":
         return {}
     federated = selectors.federated_of(view.signal)
-    candidates = handover.candidates(federated)
+    candidates = handover.handover_choices(federated, view.signal)
     proposed = handover.pending(view.signal, "out")
     return {
         "handover_form": NationalHandoverForm(candidates=candidates) if candidates else None,
@@ -79,6 +79,10 @@ def _handover_context(view) -> dict:
         if proposed
         else None,
         "handover_for_you": handover.pending(view.signal, "in") is not None,
+        # said as it is while the hub has not received them (it may be down): the outbox sends them later
+        "handover_proposal_unsent": proposed is not None and handover.unsent(view.signal, "handover_propose"),
+        "handover_answer_unsent": not view.you_are_coordinator and handover.unsent(view.signal, "handover_answer"),
+        "follow_up_unsent": view.you_are_coordinator and handover.unsent(view.signal, "follow_up"),
     }
 
 
@@ -134,7 +138,7 @@ def national_follow_up(request, signal_id: int):
 def national_handover_propose(request, signal_id: int):
     """The national coordinator proposes a professional of another deployment as the next coordinator."""
     view = selectors.national_match_of_own_signal(user=request.user, region=request.region, signal_id=signal_id)
-    candidates = handover.candidates(selectors.federated_of(view.signal)) if view is not None else []
+    candidates = handover.handover_choices(selectors.federated_of(view.signal), view.signal) if view is not None else []
     if not candidates:
         raise Http404
     form = NationalHandoverForm(request.POST, candidates=candidates)
@@ -148,7 +152,16 @@ def national_handover_propose(request, signal_id: int):
         except MatchActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
+            # through the outbox: the hub may be down, so "sent" would not be true yet
+            proposed = handover.remote_contact(view.signal, *form.target) or {"name": ""}
+            messages.success(
+                request,
+                _(
+                    "Uw voorstel gaat via de landelijke hub naar %(name)s. De matchregie gaat over zodra die het "
+                    "accepteert."
+                )
+                % {"name": proposed["name"]},
+            )
     return redirect("federation:national_match", signal_id=view.signal.pk)
 
 
@@ -170,10 +183,20 @@ def national_handover(request, signal_id: int):
         except MatchActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
+            # the hub names the new coordinator: until it has the answer, the present one stays (every page says so)
             if accept:
-                messages.success(request, _("U neemt de matchregie over. De andere betrokkenen krijgen bericht."))
+                messages.success(
+                    request,
+                    _(
+                        "U heeft de matchregie geaccepteerd. Uw antwoord gaat via de landelijke hub; zodra die het "
+                        "bevestigt, bent u de matchregisseur en krijgen de andere betrokkenen bericht."
+                    ),
+                )
             else:
-                messages.info(request, _("U heeft het verzoek geweigerd. De matchregisseur krijgt bericht."))
+                messages.info(
+                    request,
+                    _("U heeft het verzoek geweigerd. Uw antwoord gaat via de landelijke hub naar de matchregisseur."),
+                )
         return redirect("federation:national_match", signal_id=view.signal.pk)
     return render(
         request,

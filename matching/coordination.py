@@ -306,6 +306,16 @@ def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
         target = next((s for s in active if s.pk == to_signal_id), None)
         if target is None or target.professional_id in (actor.pk, coordinator.professional_id):
             raise NotAParticipant()
+        national = _national_decided(match)
+        if national is not None:
+            # decided for the national match: a local hand-over would be undone at the next national decision, so the
+            # national index takes it (it e-mails the proposed professional and, once accepted, tells every member)
+            if not hooks.national_handover_propose(match=match, coordinator=coordinator, target=target, actor=actor):
+                raise MatchActionRefused(NATIONAL_HANDOVER_UNAVAILABLE % {"national": national.reference})
+            match.proposed_signal = target
+            match.proposed_at = timezone.now()
+            match.save(update_fields=["proposed_signal", "proposed_at"])
+            return match
         match.proposed_signal = target
         match.proposed_at = timezone.now()
         match.save(update_fields=["proposed_signal", "proposed_at"])
@@ -320,8 +330,66 @@ def match_handover_propose(*, match: Match, actor, to_signal_id: int) -> Match:
     return match
 
 
+def _national_decided(match: Match) -> hooks.NationalPart | None:
+    """The national match whose decided coordinator this match takes (federation), or None."""
+    national = hooks.national_parts([match.pk]).get(match.pk)
+    return national if national is not None and national.decided else None
+
+
+# in a match that is part of a national match, a hand-over goes through the national index (docs/federation.md)
+NATIONAL_HANDOVER_UNAVAILABLE = _(
+    "Deze match is deel van landelijke match %(national)s: de matchregie wordt landelijk bepaald en kan nu niet "
+    "worden overgedragen. Probeer het over enkele minuten opnieuw."
+)
+NATIONAL_PROPOSAL_LAPSED = _(
+    "Deze match is inmiddels deel van landelijke match %(national)s: de matchregie wordt landelijk bepaald en het "
+    "voorstel is vervallen. De matchregisseur kan het opnieuw voorstellen; het gaat dan via de landelijke "
+    "verwijsindex."
+)
+
+
+def _national_answer(match: Match, active: list[Signal], actor, *, accept: bool) -> None:
+    """The proposed professional's answer in a match decided nationally: the national index takes it (the role moves
+    when it has named the new coordinator: every member hears it then). A local proposal made before the match became
+    part of the national match lapses, with a message, rather than be undone silently at the next national decision."""
+    proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)
+    if not _acts_for(proposed, actor):
+        raise NoProposalForYou()
+    national = _national_decided(match)
+    assert national is not None
+    taken = hooks.national_handover_answer(match=match, signal=proposed, actor=actor, accept=accept)
+    match.proposed_signal, match.proposed_at = None, None
+    match.save(update_fields=["proposed_signal", "proposed_at"])
+    if not taken:
+        raise ProposalLapsed(NATIONAL_PROPOSAL_LAPSED % {"national": national.reference})
+
+
+class ProposalLapsed(MatchActionRefused):
+    """Raised after the lapsed proposal is cleared (the caller commits that, then shows the message)."""
+
+
+def _answer_nationally(match: Match, actor, *, accept: bool) -> bool:
+    """True when the match's coordinator is decided nationally and the answer went (or lapsed) that way."""
+    lapsed = None
+    with transaction.atomic():
+        match, active = _locked(match)
+        if _national_decided(match) is None:
+            return False
+        try:
+            _national_answer(match, active, actor, accept=accept)
+        except ProposalLapsed as refusal:
+            lapsed = refusal
+    if lapsed is not None:
+        raise lapsed
+    return True
+
+
 def match_handover_accept(*, match: Match, actor) -> Match:
-    """The proposed professional accepts: they are the coordinator until their signal ends; everyone is told."""
+    """The proposed professional accepts: they are the coordinator until their signal ends; everyone is told.
+
+    In a match whose coordinator is decided for a national match the national index takes the acceptance."""
+    if _answer_nationally(match, actor, accept=True):
+        return match
     with transaction.atomic():
         match, active = _locked(match)
         proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)
@@ -347,7 +415,10 @@ def match_handover_accept(*, match: Match, actor) -> Match:
 
 
 def match_handover_decline(*, match: Match, actor) -> Match:
-    """The proposed professional declines; the coordinator who proposed hears it."""
+    """The proposed professional declines; the coordinator who proposed hears it (in a national match: through the
+    national index)."""
+    if _answer_nationally(match, actor, accept=False):
+        return match
     with transaction.atomic():
         match, active = _locked(match)
         proposed = next((s for s in active if s.pk == match.proposed_signal_id), None)

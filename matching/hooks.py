@@ -129,3 +129,53 @@ def register_monitor_unmatched(fn: Callable) -> Callable:
 
 def monitor_unmatched(*, region, cutoff) -> list:
     return [row for rows in monitor_unmatched_hook.send(region=region, cutoff=cutoff) for row in rows]
+
+
+# A hand-over in a match whose coordinator is decided for a national match (federation, docs/federation.md flow 8):
+# made locally, the next national decision would undo it, so it goes through the national index, which records the
+# accepted hand-over and tells every member.
+# fn(*, match, coordinator, target, actor) -> True when the national index took the proposal (raises
+# MatchActionRefused with the reason when it cannot take it now)
+national_handover_propose_hook = Hook("hand-over in a national match: the proposal")
+# fn(*, match, signal, actor, accept) -> True when the national index took the answer of the proposed signal
+national_handover_answer_hook = Hook("hand-over in a national match: the answer")
+
+
+def register_national_handover(*, propose: Callable, answer: Callable) -> None:
+    national_handover_propose_hook.register(propose)
+    national_handover_answer_hook.register(answer)
+
+
+def national_handover_propose(*, match, coordinator, target, actor) -> bool:
+    return any(national_handover_propose_hook.send(match=match, coordinator=coordinator, target=target, actor=actor))
+
+
+def national_handover_answer(*, match, signal, actor, accept: bool) -> bool:
+    return any(national_handover_answer_hook.send(match=match, signal=signal, actor=actor, accept=accept))
+
+
+# The coordinator's reminder on the start page (selectors.follow_ups_due_of_coordinator): national matches this
+# professional coordinates with contact still missing with professionals of other deployments.
+# fn(*, user, region, now) -> [selectors.FollowUpDue] (each with the url of the national follow-up page)
+follow_ups_due_elsewhere_hook = Hook("coordinator's reminder: contact missing elsewhere")
+
+
+def register_follow_ups_due_elsewhere(fn: Callable) -> Callable:
+    return follow_ups_due_elsewhere_hook.register(fn)
+
+
+def follow_ups_due_elsewhere(*, user, region, now) -> list:
+    return [item for items in follow_ups_due_elsewhere_hook.send(user=user, region=region, now=now) for item in items]
+
+
+# fn(signal) -> the path of the national match page of a signal in no local match (federation), or None
+national_page_hook = Hook("the national match page of a signal")
+
+
+def register_national_page(fn: Callable) -> Callable:
+    return national_page_hook.register(fn)
+
+
+def national_page(signal) -> str | None:
+    """Where a signal's matches are when it has none here but is part of a national match (federation)."""
+    return next((path for path in national_page_hook.send(signal) if path), None)

@@ -421,11 +421,14 @@ class FollowUpDue:
     # the first day the region's follow-up period has passed for a participant without recorded contact
     due_on: date
     waiting: int
+    # a national match (federation): its follow-up page, and contact is missing with professionals elsewhere
+    url: str = ""
 
 
 def follow_ups_due_of_coordinator(*, user, region, as_of: datetime | None = None) -> list[FollowUpDue]:
     """Matches the user coordinates (through this region) where a participant's contact is not recorded within the
-    follow-up days of the match's region: the coordinator's reminder before the monitor sees it. One read."""
+    follow-up days of the match's region: the coordinator's reminder before the monitor sees it. One read, and for
+    national matches (federation) the professionals of other deployments, through matching's hook."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -453,4 +456,6 @@ def follow_ups_due_of_coordinator(*, user, region, as_of: datetime | None = None
         due[match_id] = FollowUpDue(
             match_reference(match_id), first.due_on if first else due_on, (first.waiting if first else 0) + 1
         )
-    return sorted(due.values(), key=lambda item: (item.due_on, item.reference))
+    # national matches this professional coordinates: contact missing with professionals of other deployments
+    elsewhere = hooks.follow_ups_due_elsewhere(user=user, region=region, now=now)
+    return sorted([*due.values(), *elsewhere], key=lambda item: (item.due_on, item.reference))

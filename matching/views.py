@@ -12,7 +12,7 @@ from accounts.permissions import role_required
 from audit import events as audit_events
 from core.form_pages import form_data
 
-from . import monitor, selectors, services
+from . import hooks, monitor, selectors, services
 from .exceptions import MatchActionRefused
 from .forms import DecisionForm, FollowUpForm, FollowupNoteForm, HandoverForm
 
@@ -89,6 +89,10 @@ def signal_matches(request, signal_id: int):
         raise Http404
     found = selectors.match_of_signal(signal)
     if found is None:
+        # matched only with professionals of other regions' indexes: their national match page
+        national = hooks.national_page(signal)
+        if national:
+            return redirect(national)
         return render(
             request,
             "matching/no_match.html",
@@ -102,6 +106,11 @@ def _match_or_404(request, reference):
     if found is None:
         raise Http404
     return found
+
+
+def _decided_nationally(view) -> bool:
+    """The match takes the coordinator decided for its national match (federation): a hand-over goes through it."""
+    return view.national is not None and view.national.decided
 
 
 @require_POST
@@ -121,7 +130,18 @@ def handover_propose(request, reference: str):
     except MatchActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
+        if _decided_nationally(view):
+            messages.success(
+                request,
+                _(
+                    "Uw voorstel gaat via de landelijke verwijsindex, omdat deze match deel is van landelijke match "
+                    "%(national)s. De matchregie gaat over zodra het is geaccepteerd; iedereen in de landelijke match "
+                    "krijgt dan bericht."
+                )
+                % {"national": view.national_reference},
+            )
+        else:
+            messages.success(request, _("Uw voorstel is verstuurd. De matchregie gaat over zodra het is geaccepteerd."))
     return redirect("matching:match", reference=view.reference)
 
 
@@ -150,7 +170,18 @@ def handover(request, reference: str):
         try:
             if form.cleaned_data["decision"] == "accept":
                 services.match_handover_accept(match=view.match, actor=request.user)
-                messages.success(request, _("U bent nu de matchregisseur. De andere betrokkenen krijgen bericht."))
+                if _decided_nationally(view):
+                    messages.success(
+                        request,
+                        _(
+                            "U neemt de matchregie over. Dat gaat via de landelijke verwijsindex (landelijke match "
+                            "%(national)s): zodra die het heeft verwerkt, bent u de matchregisseur en krijgen de "
+                            "andere betrokkenen bericht."
+                        )
+                        % {"national": view.national_reference},
+                    )
+                else:
+                    messages.success(request, _("U bent nu de matchregisseur. De andere betrokkenen krijgen bericht."))
             else:
                 services.match_handover_decline(match=view.match, actor=request.user)
                 messages.info(request, _("U heeft het verzoek geweigerd. De matchregisseur krijgt bericht."))
@@ -218,6 +249,7 @@ def monitor_overview(request):
             "participants": row.participants,
             "checks": [],
             "form": None,
+            "national": True,
         }
         for row in monitor.matches_overdue_elsewhere(region=request.region)
     ]

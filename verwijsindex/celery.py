@@ -6,7 +6,10 @@ from importlib import import_module
 from celery import Celery
 from celery.signals import celeryd_init, setup_logging, task_postrun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verwijsindex.settings.dev")
+os.environ.setdefault(
+    "DJANGO_SETTINGS_MODULE",
+    "verwijsindex.settings.hub" if os.environ.get("VERWIJSINDEX_ROLE") == "hub" else "verwijsindex.settings.dev",
+)
 
 app = Celery("verwijsindex")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -63,12 +66,24 @@ SCHEDULED_APPS = (
     "api",
     "federation",
 )
-for _app_name in SCHEDULED_APPS:
-    try:
-        _schedule = import_module(f"{_app_name}.schedule")
-    except ModuleNotFoundError:
-        continue
-    app.conf.beat_schedule.update(_schedule.BEAT_SCHEDULE)
+
+
+def beat_schedule_for(role: str) -> dict:
+    """The periodic jobs of a role. The hub (VERWIJSINDEX_ROLE=hub, as manage.py reads it) has only the federation's
+    app and its own jobs (`HUB_BEAT_SCHEDULE`: its retention), never a regional deployment's outbox."""
+    if role == "hub":
+        return dict(import_module("federation.schedule").HUB_BEAT_SCHEDULE)
+    schedule: dict = {}
+    for app_name in SCHEDULED_APPS:
+        try:
+            module = import_module(f"{app_name}.schedule")
+        except ModuleNotFoundError:
+            continue
+        schedule.update(module.BEAT_SCHEDULE)
+    return schedule
+
+
+app.conf.beat_schedule.update(beat_schedule_for(os.environ.get("VERWIJSINDEX_ROLE", "regional")))
 
 
 # VI_TRACEMALLOC_DIR (profiling only, off by default): each worker pool process traces its allocations and writes

@@ -91,6 +91,23 @@ def _follow_ups_due(*, user, region) -> TaskGroup:
 
     group = TaskGroup(_("Opvolging als matchregisseur"), _("Er staat geen opvolging open."))
     for item in follow_ups_due_of_coordinator(user=user, region=region):
+        if item.url:  # a national match: recorded on its follow-up page
+            group.tasks.append(
+                Task(
+                    ngettext(
+                        "Landelijke match %(ref)s: contact met %(count)s betrokkene in een andere regio nog niet "
+                        "vastgelegd",
+                        "Landelijke match %(ref)s: contact met %(count)s betrokkenen in een andere regio nog niet "
+                        "vastgelegd",
+                        item.waiting,
+                    )
+                    % {"ref": item.reference, "count": item.waiting},
+                    item.url,
+                    due=item.due_on,
+                    overdue=True,
+                )
+            )
+            continue
         url = _url("matching:match", item.reference)
         if url:
             group.tasks.append(
@@ -190,6 +207,14 @@ def _handovers(*, user, region) -> TaskGroup:
             )
             group.tasks.append(Task(_("Matchregie aan u voorgesteld: accepteren of weigeren"), url))
         break
+    # proposed by a national match's coordinator in another deployment (federation): its accept/decline page
+    national, signal_model = _model("federation", "NationalHandover"), _model("signals", "Signal")
+    if national is not None and signal_model is not None:
+        own = signal_model.objects.filter(professional=user, organisation__region=region, status="active")
+        for proposal in national.objects.filter(signal_id__in=own.values("pk"), direction="in").order_by("id"):
+            url = _url("federation:national_handover", proposal.signal_id)
+            if url:
+                group.tasks.append(Task(_("Matchregie aan u voorgesteld: accepteren of weigeren"), url))
     return group
 
 

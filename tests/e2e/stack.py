@@ -51,6 +51,8 @@ class Stack:
     port: int = field(default_factory=free_port)
     smtp_port: int = field(default_factory=free_port)
     processes: dict = field(default_factory=dict)
+    # settings a module needs beyond the e2e profile (e.g. a deployment linked to a hub): see `restart`
+    extra_env: dict = field(default_factory=dict)
 
     @property
     def mailbox(self) -> Path:
@@ -70,7 +72,15 @@ class Stack:
             "BRP_CLIENT": "haal_centraal",
             "BRP_BASE_URL": f"http://127.0.0.1:{self.port}/brp-embedded",
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
+
+    def restart(self, extra_env: dict | None = None) -> None:
+        """Stop the processes and start them again with these extra settings (none: the plain e2e profile)."""
+        self.stop()
+        self.processes = {}
+        self.extra_env = dict(extra_env or {})
+        self.start()
 
     def start(self, attempts: int = 3) -> None:
         """Start the processes; a port taken in the meantime by another program means new ports and again."""

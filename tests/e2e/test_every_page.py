@@ -172,21 +172,23 @@ def _links(browser) -> list[str]:
     return paths
 
 
-def _walk(browser) -> list[str]:
-    """Every kind of page reachable from the start page within DEPTH clicks, each checked at both widths."""
+def _walk(browser, depth: int = DEPTH) -> list[str]:
+    """Every kind of page reachable from the start page within `depth` clicks, each checked at both widths.
+
+    (test_national_match.py walks a deployment linked to the national hub with it too.)"""
     queue = [("/", 0)]
     seen: set[str] = set()
     visited = []
     while queue and len(visited) < MAX_PAGES_PER_PERSON:
-        path, depth = queue.pop(0)
+        path, level = queue.pop(0)
         kind = _page_kind(path.split("?", 1)[0])
         if kind in seen:
             continue
         seen.add(kind)
         browser.goto(path)  # checked: axe, widths, overlaps, checked states, words
         visited.append(path)
-        if depth < DEPTH:
-            queue += [(link, depth + 1) for link in _links(browser)]
+        if level < depth:
+            queue += [(link, level + 1) for link in _links(browser)]
     assert len(visited) < MAX_PAGES_PER_PERSON, f"{browser.name}: more kinds of pages than expected: {visited}"
     return visited
 

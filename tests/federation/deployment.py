@@ -377,8 +377,62 @@ def handover_mails(*, professional: str) -> list:
     ]
 
 
+def _local_match_of(professional: str):
+    from matching.models import MatchParticipation
+
+    return (
+        MatchParticipation.objects.select_related("match")
+        .get(signal__professional__full_name=professional, signal__status="active")
+        .match
+    )
+
+
+def local_handover_propose(*, professional: str, to: str) -> dict:
+    """matching's ordinary hand-over on the local match's page (its service), then the outbox."""
+    from accounts.models import User
+    from federation import regional
+    from matching.services import match_handover_propose
+    from signals.models import Signal
+
+    target = Signal.objects.get(professional__full_name=to, status="active")
+    match_handover_propose(
+        match=_local_match_of(professional), actor=User.objects.get(full_name=professional), to_signal_id=target.pk
+    )
+    return regional.outbox_send()
+
+
+def local_handover_answer(*, professional: str, accept: bool) -> dict:
+    """The proposed professional answers on the local match's hand-over page (matching's service), then the outbox."""
+    from accounts.models import User
+    from federation import regional
+    from matching.services import match_handover_accept, match_handover_decline
+
+    answer = match_handover_accept if accept else match_handover_decline
+    answer(match=_local_match_of(professional), actor=User.objects.get(full_name=professional))
+    return regional.outbox_send()
+
+
+def local_coordinator(*, professional: str) -> dict:
+    """The local match of this professional's active signal: its reference and the coordinator it names."""
+    from federation.models import FederatedSignal
+
+    match = _local_match_of(professional)
+    coordinator = match.coordinator_signal
+    federated = FederatedSignal.objects.filter(signal_id=coordinator.pk).first() if coordinator else None
+    return {
+        "match": match.reference,
+        "coordinator": coordinator.professional.full_name if coordinator else None,
+        "reference": federated.reference if federated else None,
+        "elsewhere": match.coordinator_elsewhere,
+        "proposed": match.proposed_signal_id,
+    }
+
+
 COMMANDS.update(
     {
+        "local_handover_propose": local_handover_propose,
+        "local_handover_answer": local_handover_answer,
+        "local_coordinator": local_coordinator,
         "national_follow_up": national_follow_up,
         "follow_up_shown": follow_up_shown,
         "monitor": monitor,

@@ -678,3 +678,37 @@ def test_a_hand_over_proposed_in_one_deployment_and_accepted_in_the_other_moves_
     assert len(listed_a) == 1 and "Carla Claassen" in listed_a[0]["waiting"]
     # the hub holds references only: the scan of the first test still finds no name or e-mail address
     test_the_hub_database_holds_no_bsn_no_name_and_no_email_address(federation)
+
+
+def test_a_hand_over_on_the_local_match_page_in_a_national_match_goes_through_the_hub_and_is_not_undone(federation):
+    """fedgaps: Bram (A) coordinates the national match after the previous test; Anna signals the sibling in A again,
+    so the two share a local match that takes the national coordinator. Bram hands the role to Anna on the local
+    match's page: the hub records it, both deployments name Anna, and later refreshes do not take it back."""
+    a, b = federation["a"], federation["b"]
+    a.steps(["place", {"bsn": "999970021", "professional": "Anna Aalbers"}], ["detect_and_send", {}])
+    b.run("send")
+    a.run("send")
+    before = a.run("local_coordinator", professional="Anna Aalbers")
+    assert before["coordinator"] == "Bram Bakker"
+    proposed = a.run("local_handover_propose", professional="Bram Bakker", to="Anna Aalbers")
+    assert proposed["failed"] == 0
+    assert a.run("local_coordinator", professional="Bram Bakker")["coordinator"] == "Bram Bakker"  # not yet
+    a.run("send")  # the hub's notice: Anna is e-mailed matching's hand-over e-mail
+    assert [m["kind"] for m in a.run("handover_mails", professional="Anna Aalbers")] == ["match_handover_proposed"]
+    answered = a.run("local_handover_answer", professional="Anna Aalbers", accept=True)
+    assert answered["failed"] == 0
+    b.run("send")
+    local = a.run("local_coordinator", professional="Bram Bakker")
+    assert local["coordinator"] == "Anna Aalbers"
+    anna = next(f for f in a.run("state")["federated"] if f["reference"] == local["reference"])
+    in_match = [
+        f
+        for f in a.run("state")["federated"] + b.run("state")["federated"]
+        if f["national_match"] == anna["national_match"] and f["professional"]
+    ]
+    assert {tuple(f["coordinator"]) for f in in_match} == {("region-a", anna["reference"])}
+    # the local match names Anna, and goes on naming her after further rounds with the hub on both sides
+    for _round in range(2):
+        a.run("detect_and_send")
+        b.run("detect_and_send")
+        assert a.run("local_coordinator", professional="Bram Bakker")["coordinator"] == "Anna Aalbers"

@@ -500,8 +500,8 @@ def test_only_the_coordinator_proposes_and_only_the_proposed_deployment_answers(
     # B's signal in the match does not coordinate it
     refused = b.post(PROPOSE, {"from_reference": ref("b1"), "to_deployment": "region-a", "to_reference": ref("a2")})
     assert (refused.status_code, refused.json()) == (403, {"code": "not_coordinator"})
-    # not to a signal outside the national match, nor to one of the coordinator's own deployment
-    for target in (("region-b", ref("b9")), ("region-a", ref("a2")), ("region-b", ref("nobody"))):
+    # not to a signal outside the national match, nor to the coordinator itself
+    for target in (("region-b", ref("b9")), ("region-a", ref("a1")), ("region-b", ref("nobody"))):
         body = {"from_reference": ref("a1"), "to_deployment": target[0], "to_reference": target[1]}
         assert a.post(PROPOSE, body).json() == {"code": "not_matched"}
     # B's signal outside the match cannot answer, nor can A answer for B's proposed signal
@@ -551,3 +551,101 @@ def test_a_decision_by_the_rules_does_not_take_back_a_role_handed_over_while_its
     # once b1 is archived, the rules' decision holds again
     b.post(REGISTER, registration(ref("b1"), key("parent", "999999126"), placed_on="2026-11-03", state="archived"))
     assert hub.coordinator_of(number).reference == ref("a2")
+
+
+def test_a_hand_over_between_two_professionals_of_one_deployment_is_recorded_and_every_member_hears_it(
+    hub_settings, caller
+):
+    """In a national match a hand-over inside one deployment goes through the hub too: made only there, the next
+    decision by the rules would take the role back (fedgaps)."""
+    a, b = caller("region-a"), caller("region-b")
+    _family_in_two_deployments(a, b)
+    for side in (a, b):
+        side.post(NOTICES, {"ack": [n["id"] for n in _notices(side)]})
+    proposed = a.post(PROPOSE, {"from_reference": ref("a1"), "to_deployment": "region-a", "to_reference": ref("a2")})
+    assert proposed.status_code == 200
+    assert [(n["event"], n["reference"], n["from_reference"]) for n in _notices(a)] == [
+        ("handover_proposed", ref("a2"), ref("a1"))
+    ]
+    a.post(NOTICES, {"ack": [n["id"] for n in _notices(a)]})
+    assert a.post(ANSWER, {"reference": ref("a2"), "accept": True}).json()["coordinator"] == {
+        "deployment": "region-a",
+        "reference": ref("a2"),
+    }
+    number = HubSignal.objects.get(reference=ref("a1")).national_match
+    assert hub.coordinator_of(number).reference == ref("a2")
+    # B's member hears of the new coordinator; a decision by the rules (a1's deployment decides) does not undo it
+    assert [n["coordinator"]["reference"] for n in _notices(b) if n["event"] == "coordinator"] == [ref("a2")]
+    assert a.post(DECIDE, _decision("a1", "region-b", "b1")).json()["coordinator"]["reference"] == ref("a2")
+
+
+# --- retention: registered rights requests (fedgaps) --------------------------------------------------------------
+
+
+def test_the_hub_s_sweep_deletes_registered_rights_requests_after_the_documented_period(hub_settings, caller):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from federation.hub_rights import hub_rights_requests_sweep
+    from federation.models import HubRightsRequest
+    from federation.tasks import federation_hub_sweep_task
+
+    hub_settings.FEDERATION_RIGHTS_REQUEST_KEEP_DAYS = 120
+    start = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
+    a = caller("region-a")
+    with time_machine.travel(start, tick=False):
+        assert (
+            a.post("/federation/v1/rights/register/", {"reference": ref("old"), "kind": "inspection"}).status_code
+            == 200
+        )
+    with time_machine.travel(start + datetime.timedelta(days=100), tick=False):
+        assert a.post("/federation/v1/rights/register/", {"reference": ref("new"), "kind": "copy"}).status_code == 200
+    # day 120: both kept; day 121: the first is past its period
+    assert hub_rights_requests_sweep(now=start + datetime.timedelta(days=119, hours=23)) == 0
+    assert HubRightsRequest.objects.count() == 2
+    with time_machine.travel(start + datetime.timedelta(days=121), tick=False):
+        assert federation_hub_sweep_task() == 1  # the hub's scheduled task, one run at a time
+        assert list(HubRightsRequest.objects.values_list("reference", flat=True)) == [ref("new")]
+        # an inquiry for the deleted request is refused like any unregistered one
+        refused = a.post(
+            "/federation/v1/rights/inquire/",
+            {"reference": ref("old"), "key_id": "k2", "key": key("youth", "999999126")},
+        )
+        assert refused.json() == {"code": "rights_request_not_registered"}
+    assert timezone.now() > start
+    # a dangerous setting is refused rather than deleting every request before it is answered
+    hub_settings.FEDERATION_RIGHTS_REQUEST_KEEP_DAYS = 0
+    with pytest.raises(ValueError):
+        hub_rights_requests_sweep()
+    assert HubRightsRequest.objects.count() == 1
+
+
+def test_the_hub_s_sweep_is_on_the_hub_s_schedule_only():
+    from verwijsindex.celery import beat_schedule_for
+
+    assert {entry["task"] for entry in beat_schedule_for("hub").values()} == {"federation.hub_sweep"}
+    regional_tasks = {entry["task"] for entry in beat_schedule_for("regional").values()}
+    assert "federation.hub_sweep" not in regional_tasks and "federation.outbox_send" in regional_tasks
+
+
+def test_the_hub_s_worker_loads_its_tasks_and_beat_with_the_hub_s_profile():
+    """The hub has none of the regional apps: its worker must load the federation's tasks without their models."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json; from verwijsindex.celery import app; import django; django.setup(); "
+        "app.loader.import_default_modules(); "
+        "print(json.dumps([sorted(n for n in app.tasks if n.startswith('federation.')), "
+        "sorted(e['task'] for e in app.conf.beat_schedule.values())]))"
+    )
+    env = {**os.environ, "VERWIJSINDEX_ROLE": "hub", "DJANGO_SECRET_KEY": "test-only"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tasks, beat = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "federation.hub_sweep" in tasks and beat == ["federation.hub_sweep"]

@@ -687,10 +687,12 @@ def test_the_national_coordinator_proposes_a_professional_of_another_deployment(
         "to_deployment": "region-b",
         "to_reference": "b" * 32,
     }
-    assert (
-        "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen"
-        in client.get(national_path).content.decode()
-    )
+    national = client.get(national_path).content.decode()
+    assert "U heeft voorgesteld de matchregie over te dragen aan Carla Claassen" in national
+    # the outbox has not reached the hub yet, and the page says so
+    assert "Het voorstel is nog niet bij de landelijke hub aangekomen" in national
+    OutboxMessage.objects.filter(operation="handover_propose").update(state="sent")
+    assert "nog niet bij de landelijke hub" not in client.get(national_path).content.decode()
     # declined in B: the proposer is mailed (matching's "declined" e-mail) and the proposal is gone
     regional.notice_apply(
         {
@@ -784,3 +786,357 @@ def test_a_national_match_coordinated_by_a_signal_in_no_local_match_is_listed_by
         coordinator_deployment="region-b", coordinator_reference="b" * 32
     )
     assert "L-000007" not in _monitor_page(region, days_later=region.followup_days + 1)
+
+
+# --- the ordinary hand-over of a local match decided nationally, and the coordinator's reminder (fedgaps) -------
+
+
+def _national_local_match(region):
+    """A local match of two professionals here, part of national match L-000007 with Carla of region-b; its
+    coordinator is decided nationally (our first signal, a*32) and both our signals are registered at the hub."""
+    from django.utils import timezone
+
+    from federation.models import FederatedSignal
+    from matching.coordination import matches_coordinator_national_refresh
+    from matching.models import Match
+
+    match, signals = _local_match(region)
+    _linked(signals[0], coordinator=("region-a", "a" * 32))
+    FederatedSignal.objects.filter(signal_id=signals[0].pk).update(registered_at=timezone.now())
+    FederatedSignal.objects.create(
+        signal_id=signals[1].pk,
+        reference="e" * 32,
+        national_match="L-000007",
+        coordinator_deployment="region-a",
+        coordinator_reference="a" * 32,
+        registered_at=timezone.now(),
+    )
+    matches_coordinator_national_refresh(match_ids=[match.pk])
+    match = Match.objects.get(pk=match.pk)
+    assert match.coordinator_signal_id == signals[0].pk and match.coordinator_elsewhere == ""
+    return match, signals
+
+
+def _coordinator_notices(new: str, *, first_id: int) -> None:
+    """The hub's `coordinator` notices for both our signals after it recorded a hand-over to `new`."""
+    for offset, reference in enumerate(("a" * 32, "e" * 32)):
+        regional.notice_apply(
+            {
+                "id": first_id + offset,
+                "reference": reference,
+                "event": "coordinator",
+                "coordinator": {"deployment": "region-a", "reference": new},
+                "national_match": "L-000007",
+            }
+        )
+
+
+def test_a_hand_over_on_the_local_page_of_a_match_decided_nationally_goes_through_the_hub_and_holds(
+    regional_settings, region
+):
+    from django.contrib.messages import get_messages
+
+    from federation.models import NationalHandover, OutboxMessage
+    from matching.coordination import matches_coordinator_national_refresh
+    from matching.models import Match
+
+    match, signals = _national_local_match(region)
+    coordinator, colleague = _owner_client(signals[0]), _owner_client(signals[1])
+    response = coordinator.post(
+        reverse("matching:handover_propose", kwargs={"reference": match.reference}), {"signal": signals[1].pk}
+    )
+    assert response.status_code == 302
+    assert "via de landelijke verwijsindex" in str(list(get_messages(response.wsgi_request))[0])
+    # queued for the hub, kept as our pending proposal, shown on the local page; the role has not moved
+    assert OutboxMessage.objects.get(operation="handover_propose").body == {
+        "to_deployment": "region-a",
+        "to_reference": "e" * 32,
+    }
+    assert NationalHandover.objects.get(direction="out").other_reference == "e" * 32
+    match.refresh_from_db()
+    assert (match.coordinator_signal_id, match.proposed_signal_id) == (signals[0].pk, signals[1].pk)
+    # accepted before the hub's notice came back: refused with a message, the proposal stays
+    handover_path = reverse("matching:handover", kwargs={"reference": match.reference})
+    early = colleague.post(handover_path, {"decision": "accept"})
+    assert "nog onderweg" in str(list(get_messages(early.wsgi_request))[0])
+    assert not OutboxMessage.objects.filter(operation="handover_answer").exists()
+    # the hub's notice: the colleague is e-mailed matching's hand-over e-mail naming the coordinator here
+    regional.notice_apply(
+        {
+            "id": 61,
+            "reference": "e" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-a",
+            "from_reference": "a" * 32,
+        }
+    )
+    mail = Notification.objects.get(recipient=signals[1].professional, kind="match_handover_proposed")
+    assert mail.context["coordinator"]["name"] == signals[0].contact_name
+    # accepted on the local match's page: the answer goes to the hub, the page's proposal is answered
+    accepted = colleague.post(handover_path, {"decision": "accept"})
+    assert accepted.status_code == 302
+    assert "landelijke match L-000007" in str(list(get_messages(accepted.wsgi_request))[-1])
+    assert OutboxMessage.objects.get(operation="handover_answer").body == {"accept": True}
+    assert not NationalHandover.objects.filter(direction="in").exists()
+    assert Match.objects.get(pk=match.pk).proposed_signal_id is None
+    # the hub names the new coordinator: the local match takes it, and the next national refresh keeps it
+    _coordinator_notices("e" * 32, first_id=62)
+    assert Match.objects.get(pk=match.pk).coordinator_signal_id == signals[1].pk
+    matches_coordinator_national_refresh(match_ids=[match.pk])
+    assert Match.objects.get(pk=match.pk).coordinator_signal_id == signals[1].pk
+    # the proposer hears the acceptance (its pending proposal goes)
+    regional.notice_apply(
+        {
+            "id": 64,
+            "reference": "a" * 32,
+            "event": "handover_accepted",
+            "from_deployment": "region-a",
+            "from_reference": "e" * 32,
+        }
+    )
+    assert not NationalHandover.objects.exists()
+
+
+def test_a_local_proposal_from_before_the_match_became_national_lapses_with_a_message(regional_settings, region):
+    from django.contrib.messages import get_messages
+
+    from federation.models import OutboxMessage
+    from matching.models import Match
+    from matching.services import match_handover_propose
+
+    match, signals = _local_match(region)
+    match_handover_propose(match=match, actor=signals[0].professional, to_signal_id=signals[1].pk)
+    # then the match became part of a national match, its coordinator decided there
+    match, signals = _national_local_match_of(match, signals)
+    assert Match.objects.get(pk=match.pk).proposed_signal_id == signals[1].pk
+    response = _owner_client(signals[1]).post(
+        reverse("matching:handover", kwargs={"reference": match.reference}), {"decision": "accept"}
+    )
+    assert "het voorstel is vervallen" in str(list(get_messages(response.wsgi_request))[0])
+    match = Match.objects.get(pk=match.pk)
+    # not silently undone later: it never took effect, and the proposal is gone with a message
+    assert (match.coordinator_signal_id, match.proposed_signal_id) == (signals[0].pk, None)
+    assert not OutboxMessage.objects.filter(operation__startswith="handover").exists()
+
+
+def _national_local_match_of(match, signals):
+    from django.utils import timezone
+
+    from federation.models import FederatedSignal
+    from matching.coordination import matches_coordinator_national_refresh
+
+    _linked(signals[0], coordinator=("region-a", "a" * 32))
+    FederatedSignal.objects.filter(signal_id=signals[0].pk).update(registered_at=timezone.now())
+    FederatedSignal.objects.create(
+        signal_id=signals[1].pk,
+        reference="e" * 32,
+        national_match="L-000007",
+        coordinator_deployment="region-a",
+        coordinator_reference="a" * 32,
+        registered_at=timezone.now(),
+    )
+    matches_coordinator_national_refresh(match_ids=[match.pk])
+    return match, signals
+
+
+def test_a_colleague_not_yet_registered_at_the_hub_cannot_be_proposed_in_a_match_decided_nationally(
+    regional_settings, region
+):
+    from django.contrib.messages import get_messages
+
+    from federation.models import FederatedSignal, OutboxMessage
+    from matching.models import Match
+
+    match, signals = _national_local_match(region)
+    FederatedSignal.objects.filter(signal_id=signals[1].pk).update(registered_at=None, national_match="")
+    response = _owner_client(signals[0]).post(
+        reverse("matching:handover_propose", kwargs={"reference": match.reference}), {"signal": signals[1].pk}
+    )
+    assert "nog niet aangemeld bij de landelijke match L-000007" in str(list(get_messages(response.wsgi_request))[0])
+    assert Match.objects.get(pk=match.pk).proposed_signal_id is None
+    assert not OutboxMessage.objects.filter(operation="handover_propose").exists()
+    assert not Notification.objects.filter(kind="match_handover_proposed").exists()
+
+
+def test_the_coordinator_s_start_page_names_contact_missing_with_professionals_elsewhere(regional_settings, region):
+    import time_machine
+
+    from federation.models import NationalFollowUp
+
+    match, signals = _national_local_match(region)
+    coordinator = signals[0]
+    follow_up = reverse("federation:national_follow_up", kwargs={"signal_id": coordinator.pk})
+
+    def start_page(days_later: int) -> str:
+        with time_machine.travel(MONITOR_START + datetime.timedelta(days=days_later)):
+            return _owner_client(coordinator).get(reverse("home")).content.decode()
+
+    # Carla's details arrived at MONITOR_START: within the region's days nothing is due
+    assert "L-000007" not in start_page(region.followup_days - 1)
+    page = start_page(region.followup_days + 1)
+    assert "Landelijke match L-000007: contact met 1 betrokkene in een andere regio nog niet vastgelegd" in page
+    assert follow_up in page
+    # the colleague here, who does not coordinate, is not reminded
+    with time_machine.travel(MONITOR_START + datetime.timedelta(days=region.followup_days + 1)):
+        assert "L-000007" not in _owner_client(signals[1]).get(reverse("home")).content.decode()
+    # recorded on the national follow-up: no longer due
+    NationalFollowUp.objects.create(
+        national_match="L-000007",
+        coordinator_deployment="region-a",
+        coordinator_reference="a" * 32,
+        contacts=[{"deployment": "region-b", "reference": "b" * 32, "contact_made_on": "2026-03-03"}],
+        recorded_at=MONITOR_START,
+    )
+    assert "L-000007" not in start_page(region.followup_days + 1)
+
+
+def test_the_national_match_page_offers_a_colleague_here_too_and_the_hand_over_goes_through_the_hub(
+    regional_settings, region
+):
+    from federation.models import NationalHandover, OutboxMessage
+
+    match, signals = _national_local_match(region)
+    client = _owner_client(signals[0])
+    page = client.get(reverse("federation:national_match", kwargs={"signal_id": signals[0].pk})).content.decode()
+    assert f"region-a|{'e' * 32}" in page and f"region-b|{'b' * 32}" in page
+    assert f"region-a|{'a' * 32}" not in page  # not the coordinator themself
+    path = reverse("federation:national_handover_propose", kwargs={"signal_id": signals[0].pk})
+    assert client.post(path, {"to": "region-a|" + "e" * 32}).status_code == 302
+    assert OutboxMessage.objects.get(operation="handover_propose").body == {
+        "to_deployment": "region-a",
+        "to_reference": "e" * 32,
+    }
+    assert NationalHandover.objects.get(direction="out").other_reference == "e" * 32
+    page = client.get(reverse("federation:national_match", kwargs={"signal_id": signals[0].pk})).content.decode()
+    assert f"U heeft voorgesteld de matchregie over te dragen aan {signals[1].contact_name}" in page
+
+
+def test_a_hand_over_declined_on_the_local_page_goes_through_the_hub_and_the_proposer_is_mailed(
+    regional_settings, region
+):
+    from federation.models import NationalHandover, OutboxMessage
+    from matching.models import Match
+    from matching.services import match_handover_decline, match_handover_propose
+
+    match, signals = _national_local_match(region)
+    match_handover_propose(match=match, actor=signals[0].professional, to_signal_id=signals[1].pk)
+    assert not Notification.objects.filter(kind="match_handover_proposed").exists()  # the hub's notice mails it
+    regional.notice_apply(
+        {
+            "id": 71,
+            "reference": "e" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-a",
+            "from_reference": "a" * 32,
+        }
+    )
+    match_handover_decline(match=match, actor=signals[1].professional)
+    assert OutboxMessage.objects.get(operation="handover_answer").body == {"accept": False}
+    assert Match.objects.get(pk=match.pk).proposed_signal_id is None
+    regional.notice_apply(
+        {
+            "id": 72,
+            "reference": "a" * 32,
+            "event": "handover_declined",
+            "from_deployment": "region-a",
+            "from_reference": "e" * 32,
+        }
+    )
+    declined = Notification.objects.get(recipient=signals[0].professional, kind="match_handover_declined")
+    assert declined.context["declined_by"]["name"] == signals[1].contact_name
+    assert not NationalHandover.objects.exists()
+    assert Match.objects.get(pk=match.pk).coordinator_signal_id == signals[0].pk
+
+
+def test_the_start_page_reminds_a_national_coordinator_whose_signal_is_in_no_local_match(federated_signal):
+    import time_machine
+
+    from federation.models import FederatedSignal, RemoteParticipant
+
+    region = federated_signal.organisation.region
+    FederatedSignal.objects.filter(signal_id=federated_signal.pk).update(
+        national_match="L-000007", coordinator_deployment="region-a", coordinator_reference="a" * 32
+    )
+    RemoteParticipant.objects.create(
+        signal_id=federated_signal.pk,
+        deployment="region-b",
+        reference="b" * 32,
+        contact_name="Carla Claassen",
+        organisation="Jeugdteam B",
+        contact_email="carla@example.nl",
+        placed_on=MONITOR_START.date(),
+        received_at=MONITOR_START,
+    )
+
+    def start_page(days_later: int) -> str:
+        with time_machine.travel(MONITOR_START + datetime.timedelta(days=days_later)):
+            return _owner_client(federated_signal).get(reverse("home")).content.decode()
+
+    assert "L-000007" not in start_page(region.followup_days - 1)
+    assert "Landelijke match L-000007: contact met 1 betrokkene in een andere regio" in start_page(
+        region.followup_days + 1
+    )
+    # coordinated in another deployment: no reminder here
+    FederatedSignal.objects.filter(signal_id=federated_signal.pk).update(
+        coordinator_deployment="region-b", coordinator_reference="b" * 32
+    )
+    assert "L-000007" not in start_page(region.followup_days + 1)
+
+
+def test_a_hand_over_proposed_elsewhere_waits_on_the_professional_s_start_page_until_answered(federated_signal, pki):
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")  # Carla (B) coordinates
+    client = _owner_client(federated_signal)
+    page_path = reverse("federation:national_handover", kwargs={"signal_id": federated_signal.pk})
+    assert page_path not in client.get("/").content.decode()
+    regional.notice_apply(
+        {
+            "id": 43,
+            "reference": "a" * 32,
+            "event": "handover_proposed",
+            "from_deployment": "region-b",
+            "from_reference": "b" * 32,
+        }
+    )
+    start = client.get("/").content.decode()
+    assert page_path in start and "Matchregie aan u voorgesteld" in start
+    # a colleague of the same organisation has no such task
+    other = professional(federated_signal.organisation)
+    assert page_path not in client_for(other, federated_signal.organisation.region).get("/").content.decode()
+    client.post(page_path, {"decision": "decline"})
+    assert page_path not in client.get("/").content.decode()
+
+
+def test_a_signal_matched_only_in_another_deployment_counts_its_match_and_leads_to_the_national_match(
+    federated_signal, pki
+):
+    client = _owner_client(federated_signal)
+    matches_path = reverse("matching:signal_matches", args=[federated_signal.pk])
+    # no partner anywhere yet: no match
+    assert client.get(matches_path).status_code == 200
+    Caller("hub", pki).post(reverse("federation:exchange"), _exchange(), sender="hub")
+    detail = client.get(reverse("signals:detail", args=[federated_signal.pk])).content.decode()
+    assert "1 match bekijken" in detail
+    answer = client.get(matches_path)
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("federation:national_match", kwargs={"signal_id": federated_signal.pk})
+    # archived: a partner elsewhere who joined afterwards is not counted (nothing that arose after the archiving)
+    import datetime
+
+    from django.utils import timezone
+
+    from federation.selectors import match_counts_with_other_deployments
+    from signals.models import EndReason
+    from signals.services import signal_end
+
+    signal_end(signal=federated_signal, reason=EndReason.CONCERN_GONE)
+    RemoteParticipant.objects.create(
+        signal_id=federated_signal.pk,
+        deployment="region-b",
+        reference="f" * 32,
+        contact_name="Fenna Fokkema",
+        organisation="Jeugdteam B",
+        contact_email="fenna@example.nl",
+        placed_on=timezone.localdate(),
+        received_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
+    assert match_counts_with_other_deployments([federated_signal.pk]) == {federated_signal.pk: 1}

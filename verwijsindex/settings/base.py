@@ -386,6 +386,10 @@ FEDERATION_OPRF_LIMIT_PER_HOUR = env.int("FEDERATION_OPRF_LIMIT_PER_HOUR", defau
 # FEDERATION_RIGHTS_LIMIT_PER_DAY (hub): citizens' requests a deployment may register per day before it asks other
 # deployments about their signals on a youth (each request: one youth, a few inquiries).
 FEDERATION_RIGHTS_LIMIT_PER_DAY = env.int("FEDERATION_RIGHTS_LIMIT_PER_DAY", default=25)
+# FEDERATION_RIGHTS_REQUEST_KEEP_DAYS (hub): how long the hub keeps a registered citizen's request (its reference, kind,
+# youth key digest, inquiries). A request is answered within the longest lawful period (AVG art. 12(3): one month,
+# extended by at most two), so 90 days plus a month's margin; the hub's nightly sweep deletes older ones. At least 1.
+FEDERATION_RIGHTS_REQUEST_KEEP_DAYS = env.int("FEDERATION_RIGHTS_REQUEST_KEEP_DAYS", default=120)
 
 LOGGING = {
     "version": 1,
