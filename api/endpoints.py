@@ -339,8 +339,10 @@ class SignalEnd(SignalAction):
 @signal_action(
     summary="Record the follow-up of a match",
     description=(
-        "The match coordinator records when contact was made and coordination agreed. Only when the "
-        "signal's professional is the match coordinator of its youth; otherwise 422 `not_coordinator`."
+        "The match coordinator records when contact was made (one date for every other active participant "
+        "of the match) and when coordination was agreed. A date left null leaves what is recorded unchanged. "
+        "Only when the signal's professional is the coordinator of the signal's match; otherwise 422 "
+        "`not_coordinator`."
     ),
 )
 class SignalFollowUp(SignalAction):

@@ -178,7 +178,10 @@ class MatchParticipantSerializer(serializers.Serializer):
     coordinator = serializers.BooleanField(source="is_coordinator")
     youth = serializers.CharField(source="youth_label")
     joined_at = serializers.DateTimeField()
-    contact_made_on = serializers.DateField(allow_null=True)
+    contact_made_on = serializers.DateField(
+        allow_null=True,
+        help_text="Null until recorded, and for a professional whose signals in the match are archived.",
+    )
     professional = ContactSerializer(source="signal")
     covered_by = serializers.ListField(
         child=serializers.CharField(),
@@ -230,7 +233,10 @@ class MatchObjectSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The one match coordinator (matchregisseur), the same on every page, e-mail and API answer.",
     )
-    coordination_agreed_on = serializers.DateField(source="match.coordination_agreed_on", allow_null=True)
+    coordination_agreed_on = serializers.DateField(
+        allow_null=True,
+        help_text="The date coordination was agreed; null for a professional whose signals in the match are archived.",
+    )
     participants = MatchParticipantSerializer(many=True)
     remote_participants = RemoteParticipantSerializer(
         source="remote",

@@ -285,6 +285,8 @@ def api_follow_up_record(
     """Record the follow-up of the signal's match on behalf of its professional, who must be its coordinator.
 
     `contact_made_on` is recorded for every other active participant of the match (the API has one date for all).
+    A date left null leaves what is recorded unchanged (contact dates kept per participant on the match page, the
+    date coordination was agreed): the API has no per-participant dates to send back, so null never clears.
     """
     match = match_of_signal(signal)
     try:
@@ -294,8 +296,8 @@ def api_follow_up_record(
         match = match_follow_up_record(
             match=match,
             actor=signal.professional,
-            contacts=dict.fromkeys(others, contact_made_on),
-            coordination_agreed_on=coordination_agreed_on,
+            contacts=dict.fromkeys(others, contact_made_on) if contact_made_on is not None else {},
+            coordination_agreed_on=coordination_agreed_on or match.coordination_agreed_on,
         )
     except MatchActionRefused as error:
         raise refusal_error(error) from None

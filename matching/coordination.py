@@ -135,7 +135,9 @@ def _decide(match: Match, active: list[Signal], held: list[Match], now, *, keep_
     match.handed_over = handed_over if chosen else False
     match.coordinator_since = since if chosen else None
     if active:
-        match.region_id = active[0].youth_region
+        # a youth in a municipality no region serves: the region of the earliest active signal's organisation, as
+        # for the coordinator, so that the match still has one monitor
+        match.region_id = active[0].youth_region or active[0].organisation.region_id
     if match.proposed_signal_id not in by_id or match.proposed_signal_id == match.coordinator_signal_id:
         match.proposed_signal, match.proposed_at = None, None
 
@@ -437,8 +439,14 @@ def match_handover_decline(*, match: Match, actor) -> Match:
 # --- follow-up -------------------------------------------------------------------------------------------------
 
 
-def follow_up_date_error(value: datetime.date | None, *, match: Match) -> str | None:
-    """The Dutch message for a follow-up date that cannot be true, or None."""
+def follow_up_date_error(
+    value: datetime.date | None, *, match: Match, joined_at: datetime.datetime | None = None
+) -> str | None:
+    """The Dutch message for a follow-up date that cannot be true, or None.
+
+    `joined_at`: for the contact with one participant, when their signal joined the match (no contact about this
+    match before they were in it).
+    """
     if value is None:
         return None
     if value > timezone.localdate():
@@ -446,6 +454,11 @@ def follow_up_date_error(value: datetime.date | None, *, match: Match) -> str | 
     arose = timezone.localdate(match.created_at)
     if value < arose:
         return _("Deze datum ligt vóór het ontstaan van de match (%(date)s).") % {"date": arose.strftime("%d-%m-%Y")}
+    joined = timezone.localdate(joined_at) if joined_at is not None else None
+    if joined is not None and value < joined:
+        return _("Deze datum ligt vóór de dag waarop deze professional bij de match kwam (%(date)s).") % {
+            "date": joined.strftime("%d-%m-%Y")
+        }
     return None
 
 
@@ -462,10 +475,14 @@ def match_follow_up_record(
         by_id = {s.pk: s for s in active}
         if set(contacts) - set(by_id):
             raise NotAParticipant()
-        for value in (*contacts.values(), coordination_agreed_on):
-            error = follow_up_date_error(value, match=match)
+        for signal_id, value in sorted(contacts.items()):
+            joined_at = by_id[signal_id].match_participation.joined_at
+            error = follow_up_date_error(value, match=match, joined_at=joined_at)
             if error:
                 raise MatchActionRefused(error)
+        error = follow_up_date_error(coordination_agreed_on, match=match)
+        if error:
+            raise MatchActionRefused(error)
         now = timezone.now()
         first_time = []
         participations = []

@@ -315,7 +315,7 @@ def _match_detect_once(*, signal_id: int) -> list[MatchLink]:
         ends = {pk: present[pk] for link in new for pk in (link.signal_a_id, link.signal_b_id)}
         match_id, before, joined = _match_join(ends=ends, now=now)
         match, members, changed = coordination.match_coordinator_after_join(match_id=match_id, before=before, now=now)
-        emails.match_notify(trigger=signal, links=new, signals=signals, match=match, members=members)
+        emails.match_notify(trigger=signal, links=new, signals=signals, match=match, members=members, arose=not before)
         if changed and before:
             # a merge moved the role: the participants who get no match e-mail now hear it this way
             told = {signals[pk].professional_id for link in new for pk in (link.signal_a_id, link.signal_b_id)}

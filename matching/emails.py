@@ -104,9 +104,19 @@ def _in_kind_order(kinds) -> list[str]:
 
 
 def match_notify(
-    *, trigger: Signal, links: list[MatchLink], signals: dict[int, Signal], match: Match, members: list[Signal]
+    *,
+    trigger: Signal,
+    links: list[MatchLink],
+    signals: dict[int, Signal],
+    match: Match,
+    members: list[Signal],
+    arose: bool = True,
 ) -> None:
-    """One e-mail per professional with an active signal in the new links, naming the match's coordinator."""
+    """One e-mail per professional with an active signal in the new links, naming the match's coordinator.
+
+    `arose`: the match is new with these links; else they joined an existing one (its reference already known to
+    those in it), and the e-mail says there are new participants in match M-… rather than that a match arose.
+    """
     coordinator = next((s for s in members if s.pk == match.coordinator_signal_id), None)
     shown = coordinator_shown(match, coordinator)
     # recipient -> own signal -> other signal -> kinds
@@ -150,16 +160,25 @@ def match_notify(
                     {
                         "recipient": recipient,
                         "kind": NotificationKind.MATCH,
-                        "subject": ngettext(
-                            "Verwijsindex: nieuwe match %(match)s bij uw signaal %(refs)s",
-                            "Verwijsindex: nieuwe match %(match)s bij uw signalen %(refs)s",
-                            len(matches),
+                        "subject": (
+                            ngettext(
+                                "Verwijsindex: nieuwe match %(match)s bij uw signaal %(refs)s",
+                                "Verwijsindex: nieuwe match %(match)s bij uw signalen %(refs)s",
+                                len(matches),
+                            )
+                            if arose
+                            else ngettext(
+                                "Verwijsindex: nieuwe betrokkenen bij match %(match)s (uw signaal %(refs)s)",
+                                "Verwijsindex: nieuwe betrokkenen bij match %(match)s (uw signalen %(refs)s)",
+                                len(matches),
+                            )
                         )
                         % {"match": match.reference, "refs": ", ".join(m["reference"] for m in matches)},
                         "template": MATCH_TEMPLATE,
                         "context": {
                             "matches": matches,
                             "match_reference": match.reference,
+                            "match_arose": arose,
                             "coordinator": shown,
                             "trigger_signal_id": trigger.pk,
                         },

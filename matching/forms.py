@@ -61,8 +61,9 @@ class FollowUpForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        joined = {f"contact_{s.pk}": s.match_participation.joined_at for s in self.participants}
         for name, value in list(data.items()):
-            error = follow_up_date_error(value, match=self.match)
+            error = follow_up_date_error(value, match=self.match, joined_at=joined.get(name))
             if error:
                 self.add_error(name, error)
         contacts = [data.get(f"contact_{s.pk}") for s in self.participants]

@@ -30,15 +30,20 @@ _PARTICIPANT_RELATED = ("youth", "organisation", "professional", "match_particip
 
 
 def match_counts_for_signals(signal_ids) -> dict[int, int]:
-    """Per signal: the number of other signals it matches (a pair with two kinds counts once)."""
+    """Per signal: the number of other signals it matches (a pair with two kinds counts once).
+
+    An archived signal counts only the links made before it was archived: its professional sees nothing that
+    arises after the archiving, not even as a number in their list of signals.
+    """
     ids = set(signal_ids)
+    ended = dict(Signal.objects.filter(pk__in=ids).exclude(status=ACTIVE).values_list("pk", "ended_at"))
     partners: dict[int, set[int]] = defaultdict(set)
     links = MatchLink.objects.filter(Q(signal_a__in=ids) | Q(signal_b__in=ids))
-    for a, b in links.values_list("signal_a_id", "signal_b_id"):
-        if a in ids:
-            partners[a].add(b)
-        if b in ids:
-            partners[b].add(a)
+    for a, b, created_at in links.values_list("signal_a_id", "signal_b_id", "created_at"):
+        for own, other in ((a, b), (b, a)):
+            end = ended.get(own)
+            if own in ids and (end is None or created_at <= end):
+                partners[own].add(other)
     return {pk: len(partners.get(pk, ())) for pk in ids}
 
 
@@ -85,6 +90,10 @@ class Participant:
     youth_label: str
     is_own: bool
     is_coordinator: bool
+    # the follow-up is for those still at work in the match; a viewer whose signals are archived sees none of it
+    follow_up_shown: bool = True
+    # another youth than the viewer's own (a "broer/zus"): its year of birth, to tell the siblings apart
+    youth_birth_year: int | None = None
 
     @property
     def is_archived(self) -> bool:
@@ -96,7 +105,7 @@ class Participant:
 
     @property
     def contact_made_on(self):
-        return self.signal.match_participation.contact_made_on
+        return self.signal.match_participation.contact_made_on if self.follow_up_shown else None
 
     @property
     def cover_names(self) -> list[str]:
@@ -153,6 +162,11 @@ class MatchView:
         if self.coordinator_elsewhere is not None:
             return {**self.coordinator_elsewhere, "elsewhere": True}
         return None
+
+    @property
+    def coordination_agreed_on(self):
+        """The date coordination was agreed, for a viewer still active in the match (as on the page)."""
+        return self.match.coordination_agreed_on if self.viewer_active else None
 
     @property
     def is_coordinator(self) -> bool:
@@ -232,6 +246,8 @@ def _view(
             youth_label=_youth_label(s.youth, own_youths.values()),
             is_own=_is_own(s, user, acting_for),
             is_coordinator=coordinator is not None and s.pk == coordinator.pk,
+            follow_up_shown=viewer_active,
+            youth_birth_year=None if s.youth_id in own_youths or s.youth.is_unborn else s.youth.birth_date.year,
         )
         for s in visible
     ]
@@ -355,6 +371,28 @@ def my_matches(*, user, region, seen_before: datetime | None, page_number=None) 
         view.new_since = seen_before
         rows.append(view)
     return MyMatches(rows=rows, page=page, new_count=sum(row.new_count for row in rows))
+
+
+def my_matches_with_news(*, user, region, seen_before: datetime | None) -> int:
+    """How many of the user's matches (through this region, on every page of "My matches") show someone new.
+
+    New: another professional's signal that joined after `seen_before` (any, when never marked seen) and that the
+    user may see (everything with an active signal of their own in the match; with only archived ones, what
+    joined before their archiving). Two queries, however many matches.
+    """
+    own = MatchParticipation.objects.filter(signal__professional=user, signal__organisation__region=region)
+    news = MatchParticipation.objects.filter(match_id=models.OuterRef("match_id")).exclude(signal__professional=user)
+    if seen_before is not None:
+        news = news.filter(joined_at__gt=seen_before)
+    with_news = set(
+        own.filter(signal__status=ACTIVE).filter(models.Exists(news)).values_list("match_id", flat=True)
+    ) | set(
+        own.exclude(signal__status=ACTIVE)
+        .filter(joined_at__lte=models.F("signal__ended_at"))
+        .filter(models.Exists(news.filter(joined_at__lte=models.OuterRef("signal__ended_at"))))
+        .values_list("match_id", flat=True)
+    )
+    return len(with_news)
 
 
 # --- the hand-over and the follow-up -----------------------------------------------------------------------------

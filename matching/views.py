@@ -150,7 +150,18 @@ def handover(request, reference: str):
     """The page the proposed professional's e-mail links to: accept or decline (for nobody else)."""
     view = _view_or_404(request, reference)
     if not view.proposed_to_viewer:
-        raise Http404
+        if request.method == "POST":
+            raise Http404
+        # the link of an older e-mail: the proposal was answered, withdrawn or made to someone else since
+        messages.info(
+            request,
+            _(
+                "Er wacht geen overdracht van de matchregie van match %(reference)s op u: "
+                "het verzoek is al afgehandeld of ingetrokken."
+            )
+            % {"reference": view.reference},
+        )
+        return redirect("matching:match", reference=view.reference)
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if not form.is_valid():

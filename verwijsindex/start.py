@@ -165,9 +165,15 @@ def _new_matches(*, user, region) -> TaskGroup:
     seen_before = None
     if visit_model is not None:
         seen_before = visit_model.objects.filter(user=user).values_list("visited_at", flat=True).first()
-    count = selectors.my_matches(user=user, region=region, seen_before=seen_before).new_count
+    # counted per match (a match is one object, however many professionals joined it), on every page
+    count = selectors.my_matches_with_news(user=user, region=region, seen_before=seen_before)
     if count and group.more_url:
-        group.tasks.append(Task(_("%(count)s nieuwe match(es) in Mijn matches") % {"count": count}, group.more_url))
+        text = ngettext(
+            "%(count)s match met nieuwe betrokkenen in Mijn matches",
+            "%(count)s matches met nieuwe betrokkenen in Mijn matches",
+            count,
+        )
+        group.tasks.append(Task(text % {"count": count}, group.more_url))
     return group
 
 

@@ -351,6 +351,10 @@ def test_the_coordinator_hands_over_and_the_colleague_accepts_through_the_email_
     assert "U bent nu de matchregisseur" in other.page.content()
     match.refresh_from_db()
     assert match.coordinator_signal.professional == world["people"][colleague.lower()]
+    # the e-mail's link, opened again once answered, leads to the match with a word why (not "niet gevonden")
+    other.goto(link[link.index("/matches/") :])
+    assert other.page.url.endswith(f"/matches/{match.reference}/"), other.page.url
+    assert "het verzoek is al afgehandeld of ingetrokken" in other.page.content()
     # the proposer hears the outcome
     mails = e2e_stack.wait_for_mail(world["people"][coordinator.lower()].email, count=2, timeout=60)
     assert any("matchregisseur van match" in str(m["Subject"]) for m in mails)

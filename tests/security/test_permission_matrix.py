@@ -241,7 +241,9 @@ MATRIX: dict[str, Row] = {
     # the match: both professionals in it see it; the owner coordinates and proposed the hand-over to MATCHED
     "matching:match": Row(allowed=frozenset({OWNER, MATCHED}), kwargs=_match),
     "matching:handover_propose": Row(allowed=frozenset({OWNER}), kwargs=_match, method="post"),
-    "matching:handover": Row(allowed=frozenset({MATCHED}), kwargs=_match),
+    # the proposed professional (MATCHED) decides; another participant following an older e-mail's link is sent to
+    # the match page they may see anyway, with a word why (302); nobody else gets anything
+    "matching:handover": Row(allowed=frozenset({MATCHED, OWNER}), kwargs=_match),
     "matching:follow_up": Row(allowed=frozenset({OWNER}), kwargs=_match),
     "matching:monitor": Row(allowed=frozenset({MONITOR})),
     "matching:monitor_check": Row(allowed=frozenset({MONITOR}), kwargs=_match, method="post"),
