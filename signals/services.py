@@ -339,13 +339,17 @@ def _check_transfer(signal: Signal, to_professional) -> None:
         .exclude(pk=signal.pk)
         .exists()
     ):
-        raise TransferRefused(
-            _(
-                "Deze collega heeft zelf al een actief signaal op dezelfde jeugdige (signaal %(reference)s). "
-                "Kies een andere collega."
-            )
-            % {"reference": signal.reference}
+        raise _colleague_holds_one(signal)
+
+
+def _colleague_holds_one(signal: Signal) -> TransferRefused:
+    return TransferRefused(
+        _(
+            "Deze collega heeft zelf al een actief signaal op dezelfde jeugdige (signaal %(reference)s). "
+            "Kies een andere collega."
         )
+        % {"reference": signal.reference}
+    )
 
 
 def _transfer(signal: Signal, to_professional, actor, request) -> Signal:
@@ -353,7 +357,13 @@ def _transfer(signal: Signal, to_professional, actor, request) -> Signal:
     signal.professional = to_professional
     for name, value in contact_details(professional=to_professional, organisation=signal.organisation).items():
         setattr(signal, name, value)
-    signal.save(update_fields=["professional", "contact_name", "contact_email", "contact_phone"])
+    try:
+        signal.save(update_fields=["professional", "contact_name", "contact_email", "contact_phone"])
+    except IntegrityError as error:
+        # the colleague placed a signal on the same youth after the check above: the database keeps theirs
+        if UNIQUE_ACTIVE_CONSTRAINT in str(error):
+            raise _colleague_holds_one(signal) from None
+        raise
     audit_events.signal_transferred(
         actor=actor,
         request=request,

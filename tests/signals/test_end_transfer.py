@@ -119,6 +119,26 @@ def test_transfer_to_colleague_with_own_active_signal_on_the_youth_is_refused(
         signal_transfer(signal=signal, to_professional=colleague, actor=colleague)
 
 
+def test_a_colleague_s_signal_placed_after_the_check_refuses_the_transfer_with_the_same_message(
+    professional_user, organisation, colleague, monkeypatch
+):
+    """Found by tests/reliability/test_lock_order.py: the colleague's placement committed between the transfer's
+    check and its write, and the professional got a database error instead of the refusal."""
+    from signals import services
+
+    youth = YouthFactory()
+    signal = SignalFactory(youth=youth, professional=professional_user, organisation=organisation)
+    check = services._check_transfer
+
+    def check_then_the_colleague_places(signal, to_professional):
+        check(signal, to_professional)
+        SignalFactory(youth=youth, professional=colleague, organisation=organisation)
+
+    monkeypatch.setattr(services, "_check_transfer", check_then_the_colleague_places)
+    with pytest.raises(TransferRefused, match="al een actief signaal"):
+        signal_transfer(signal=signal, to_professional=colleague, actor=colleague)
+
+
 def test_transfer_all_moves_active_and_archived_signals_with_one_mail_each(professional_user, organisation, colleague):
     SignalFactory.create_batch(2, professional=professional_user, organisation=organisation)
     SignalFactory(professional=professional_user, organisation=organisation, status=SignalStatus.ARCHIVED)
