@@ -462,6 +462,16 @@ def follow_up_date_error(
     return None
 
 
+def _agreed_after_every_contact(agreed: datetime.date, coordinator: Signal, active: list[Signal], contacts) -> None:
+    """Coordination is agreed only after contact with every other active participant, and not before it."""
+    others = [s for s in active if s.pk != coordinator.pk and s.professional_id != coordinator.professional_id]
+    made = [contacts.get(s.pk, s.match_participation.contact_made_on) for s in others]
+    if not all(made):
+        raise MatchActionRefused(_("Leg eerst vast dat er met iedere betrokkene contact is."))
+    if any(agreed < day for day in made):
+        raise MatchActionRefused(_("De afstemming kan niet vóór het contact liggen."))
+
+
 def match_follow_up_record(
     *, match: Match, actor, contacts: dict[int, datetime.date | None], coordination_agreed_on: datetime.date | None
 ) -> Match:
@@ -483,6 +493,9 @@ def match_follow_up_record(
         error = follow_up_date_error(coordination_agreed_on, match=match)
         if error:
             raise MatchActionRefused(error)
+        if coordination_agreed_on and coordination_agreed_on != match.coordination_agreed_on:
+            # as the page's form says it (matching/forms.py), for every way in: the API too
+            _agreed_after_every_contact(coordination_agreed_on, coordinator, active, contacts)
         now = timezone.now()
         first_time = []
         participations = []

@@ -328,3 +328,38 @@ def test_an_api_call_with_only_afgestemd_does_not_wipe_the_contact_dates(family,
         )
     dates = dict(MatchParticipation.objects.filter(match=match).values_list("signal_id", "contact_made_on"))
     assert (dates[others[0].pk], dates[others[1].pk]) == (datetime.date(2027, 3, 2), datetime.date(2027, 3, 3))
+
+
+def test_coordination_is_agreed_only_after_contact_with_everyone_in_every_way_in(family):
+    """The page's form refused "afgestemd" before contact with everyone; the service (and so the API) did not."""
+    from matching.exceptions import MatchActionRefused
+    from matching.services import match_follow_up_record
+
+    *signals, match = family
+    coordinator = match.coordinator_signal
+    others = [s for s in signals if s.pk != coordinator.pk]
+    with time_machine.travel(DAY + datetime.timedelta(days=8), tick=True):
+        with pytest.raises(MatchActionRefused, match="Leg eerst vast dat er met iedere betrokkene contact is"):
+            match_follow_up_record(
+                match=match,
+                actor=coordinator.professional,
+                contacts={others[0].pk: datetime.date(2027, 3, 3)},
+                coordination_agreed_on=datetime.date(2027, 3, 4),
+            )
+        with pytest.raises(MatchActionRefused, match="De afstemming kan niet vóór het contact liggen"):
+            match_follow_up_record(
+                match=match,
+                actor=coordinator.professional,
+                contacts=dict.fromkeys((s.pk for s in others), datetime.date(2027, 3, 5)),
+                coordination_agreed_on=datetime.date(2027, 3, 4),
+            )
+        match.refresh_from_db()
+        assert match.coordination_agreed_on is None
+        match_follow_up_record(
+            match=match,
+            actor=coordinator.professional,
+            contacts=dict.fromkeys((s.pk for s in others), datetime.date(2027, 3, 3)),
+            coordination_agreed_on=datetime.date(2027, 3, 4),
+        )
+        match.refresh_from_db()
+        assert match.coordination_agreed_on == datetime.date(2027, 3, 4)
