@@ -10,23 +10,25 @@ deployment's monitor lists the match (a match is followed up in one region only)
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events as audit_events
 from matching.exceptions import MatchActionRefused, NotAParticipant, NotCoordinator
 from matching.models import MatchParticipation
+from matching.selectors import FollowUpDue
 from signals.models import Signal, SignalStatus
 from signals.selectors import may_act_on_signal
 from signals.services import on_behalf_of
 
 from . import protocol
 from .models import FederatedSignal, NationalFollowUp, OutboxMessage, RemoteParticipant, SignalState
+from .tasks import outbox_send_soon
 
 FOLLOW_UP_PATH = "/federation/v1/follow-up/"
 
@@ -146,9 +148,7 @@ def _store_and_send(
             "recorded_at": now.isoformat(),
         },
     )
-    from .handlers import _dispatch
-
-    transaction.on_commit(partial(_dispatch), robust=True)
+    outbox_send_soon()
     return record
 
 
@@ -498,10 +498,6 @@ def follow_ups_due_elsewhere(*, user, region, now) -> list:
     links to the national follow-up page."""
     if not (settings.FEDERATION_HUB_URL and _own_id()):
         return []
-    from django.urls import reverse
-
-    from matching.selectors import FollowUpDue
-
     coordinators = {
         f.signal_id: f
         for f in FederatedSignal.objects.filter(

@@ -8,7 +8,6 @@ by its notices; the proposer hears the answer by a notice too (a refusal by matc
 
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -34,6 +33,7 @@ from signals.services import on_behalf_of
 
 from .followup import is_national_coordinator, remote_participants_of
 from .models import FederatedSignal, NationalHandover, OutboxMessage, OutboxState, RemoteParticipant
+from .tasks import outbox_send_soon
 
 OPERATIONS = ("handover_propose", "handover_answer")
 EVENTS = ("handover_proposed", "handover_accepted", "handover_declined")
@@ -43,9 +43,7 @@ def _queue(*, operation: str, signal_id: int, body: dict) -> None:
     OutboxMessage.objects.create(
         idempotency_key=f"ho-{uuid.uuid4().hex}", operation=operation, signal_id=signal_id, body=body
     )
-    from .handlers import _dispatch
-
-    transaction.on_commit(partial(_dispatch), robust=True)
+    outbox_send_soon()
 
 
 def pending(signal: Signal, direction: str) -> NationalHandover | None:

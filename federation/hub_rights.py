@@ -9,9 +9,12 @@ registrations per deployment and day. The answering deployments log each inquiry
 
 import datetime
 import hashlib
+import logging
+import time
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from . import protocol
@@ -21,6 +24,8 @@ from .protocol import Refused
 
 REQUEST_KINDS = ("inspection", "copy", "correction", "objection")
 MAX_INQUIRIES_PER_REQUEST = 3
+
+logger = logging.getLogger(__name__)
 
 
 def rights_request_register(*, deployment: str, data: dict) -> dict:
@@ -125,11 +130,6 @@ def hub_rights_requests_sweep(*, now: datetime.datetime | None = None, budget_se
     longest lawful period, three months under the AVG, so a registration is of no use after it). Bounded (core/sweeps,
     docs/adr/0050): batches of SWEEP_BATCH rows, each in its own short transaction, until none is left or the time
     budget is spent (the next run takes the rest). Returns the number deleted; logs it, never a reference."""
-    import logging
-    import time
-
-    from django.db import transaction
-
     keep_days = settings.FEDERATION_RIGHTS_REQUEST_KEEP_DAYS
     if keep_days < 1:
         # a period of 0 would delete every request before it is answered (Amsterdam Signalen's retention refuses
@@ -148,7 +148,5 @@ def hub_rights_requests_sweep(*, now: datetime.datetime | None = None, budget_se
             if not ids:
                 break
             deleted += HubRightsRequest.objects.filter(pk__in=ids).delete()[0]
-    logging.getLogger(__name__).info(
-        "hub rights requests sweep: %s registered before %s deleted", deleted, cutoff.date().isoformat()
-    )
+    logger.info("hub rights requests sweep: %s registered before %s deleted", deleted, cutoff.date().isoformat())
     return deleted

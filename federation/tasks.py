@@ -5,8 +5,18 @@ matching, audit…) whose models `federation.regional` imports."""
 
 from celery import shared_task
 
+from core.tasks import task_enqueue
 
-@shared_task(name="federation.outbox_send")
+OUTBOX_SEND = "federation.outbox_send"
+
+
+def outbox_send_soon() -> None:
+    """Send the outbox once the caller's transaction has committed; the every-minute run sends it when the broker
+    did not take the task (core/tasks.py)."""
+    task_enqueue(OUTBOX_SEND)
+
+
+@shared_task(name=OUTBOX_SEND)
 def federation_outbox_send_task() -> dict:
     from . import regional
 

@@ -11,11 +11,12 @@ import re
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import Signal, SignalStatus
@@ -429,10 +430,6 @@ def follow_ups_due_of_coordinator(*, user, region, as_of: datetime | None = None
     """Matches the user coordinates (through this region) where a participant's contact is not recorded within the
     follow-up days of the match's region: the coordinator's reminder before the monitor sees it. One read, and for
     national matches (federation) the professionals of other deployments, through matching's hook."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     now = as_of or timezone.now()
     rows = (
         MatchParticipation.objects.filter(
