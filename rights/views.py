@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.form_pages import form_action, form_data
+from federation.rights import IncompleteAnswer, remote_signals_fetch
 from persons.bsn import bsn_decrypt
 from persons.exceptions import PersonLookupError
 
@@ -184,8 +185,6 @@ def request_pdf(request, pk):
 def request_remote_signals(request, pk):
     """Ask the other deployments, through the national hub, which signals they hold on the youth (logged here, at
     the hub and there); only for an open request whose requester may exercise the right."""
-    from federation.rights import IncompleteAnswer, remote_signals_fetch
-
     rights_request = _staff_request(request, pk)
     if rights_request.authority == Authority.NOT_ALLOWED:
         messages.error(request, _("Deze verzoeker mag dit recht niet uitoefenen; er wordt niets opgevraagd."))
