@@ -8,6 +8,7 @@ from matching.selectors import match_counts_for_signals, own_signal
 from signals.models import Signal, SignalStatus
 
 from .models import FederatedSignal, RemoteParticipant, SignalState
+from .regional import coordinator_contact, linked
 
 
 @dataclass
@@ -24,8 +25,6 @@ def national_match_of_own_signal(*, user, region, signal_id: int) -> NationalMat
 
     Like a match inside one deployment: archived partners are shown (labelled) only to a professional whose own
     signal is active; an archived own signal shows nothing that came after it was archived."""
-    from .regional import coordinator_contact
-
     signal = own_signal(user=user, region=region, signal_id=signal_id)
     if signal is None:
         return None
@@ -53,8 +52,6 @@ def federated_of(signal: Signal) -> FederatedSignal | None:
 
 def national_page_of_signal(signal: Signal) -> str | None:
     """matching's national_page hook: the national match page of a signal that is part of a national match."""
-    from .regional import linked
-
     if not linked():
         return None
     if not FederatedSignal.objects.filter(signal_id=signal.pk, withdrawn_at=None).exclude(national_match="").exists():
@@ -65,8 +62,6 @@ def national_page_of_signal(signal: Signal) -> str | None:
 def match_counts_with_other_deployments(signal_ids) -> dict[int, int]:
     """signals' match_counts_asked hook, after matching's: a signal's partners here plus those in other deployments
     (answered only for signals with partners elsewhere, so a signal matched only elsewhere is not shown as 0)."""
-    from .regional import linked
-
     if not linked():
         return {}
     # as the national match page shows them: an archived signal's only up to its archiving
