@@ -81,18 +81,27 @@ def national_key_inputs(signal: Signal) -> list[tuple[str, bytes]]:
         institutional = InstitutionalAddress.objects.filter(bag_pseudonym=bag_pseudonym(person.bag_id or "-"))
         if person.bag_id and not institutional.exists():
             inputs.append(("address", person.bag_id))
-    # the kind is part of the input: a youth's BSN and the same person's BSN as a parent give different keys
-    return [(kind, f"verwijsindex:{kind}:{value}".encode()) for kind, value in inputs]
+    return [key_input(kind, value) for kind, value in inputs]
+
+
+def key_input(kind: str, value: str) -> tuple[str, bytes]:
+    """What is blinded for one key; the kind is part of it: a youth's BSN and the same person's BSN as a parent give
+    different keys."""
+    return kind, f"verwijsindex:{kind}:{value}".encode()
 
 
 def national_keys(signal: Signal, *, idempotency_key: str) -> NationalKeys:
     """One OPRF round trip with the hub for all of the signal's inputs."""
-    inputs = national_key_inputs(signal)
+    return keys_evaluate(national_key_inputs(signal), idempotency_key=f"oprf-{idempotency_key}"[:64])
+
+
+def keys_evaluate(inputs: list[tuple[str, bytes]], *, idempotency_key: str) -> NationalKeys:
+    """The national keys of these inputs, blinded here and evaluated by the hub in one round trip (RFC 9497)."""
     blinds = [oprf.blind(value) for _, value in inputs]
-    answer = _hub_call(
+    answer = hub_call(
         "/federation/v1/oprf/evaluate/",
         {"blinded": [base64.b64encode(blinded).decode() for _, blinded in blinds]},
-        f"oprf-{idempotency_key}"[:64],
+        idempotency_key,
     )
     evaluated = answer.get("evaluated") or []
     if len(evaluated) != len(inputs):

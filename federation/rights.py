@@ -8,7 +8,6 @@ Answering: the hub names our signals (by reference) that hold the key; we answer
 them and log, per signal, which deployment asked for which request.
 """
 
-import base64
 import datetime
 import uuid
 
@@ -22,7 +21,7 @@ from audit import events as audit_events
 from persons.bsn import bsn_decrypt
 from signals.models import Signal, SignalStatus
 
-from . import oprf, protocol, regional
+from . import protocol, regional
 from .models import FederatedSignal, RemoteSignalListing, SignalState
 
 
@@ -34,15 +33,8 @@ def rights_reference(rights_request_id: int) -> str:
 
 def youth_key(bsn: str, *, idempotency_key: str) -> tuple[str, str]:
     """(hub key id, the youth's national key) through one OPRF round trip: the hub never sees the BSN."""
-    value = f"verwijsindex:youth:{bsn}".encode()
-    blind, blinded = oprf.blind(value)
-    answer = regional.hub_call(
-        "/federation/v1/oprf/evaluate/", {"blinded": [base64.b64encode(blinded).decode()]}, idempotency_key
-    )
-    evaluated = answer.get("evaluated") or []
-    if len(evaluated) != 1:
-        raise protocol.ProtocolError("OPRF answer of the wrong length")
-    return answer["key_id"], oprf.finalize(value, blind, base64.b64decode(evaluated[0])).hex()
+    national = regional.keys_evaluate([regional.key_input("youth", bsn)], idempotency_key=idempotency_key)
+    return national.key_id, national.keys[0]["value"]
 
 
 def remote_signals_fetch(*, rights_request, actor, request=None) -> list[RemoteSignalListing]:
